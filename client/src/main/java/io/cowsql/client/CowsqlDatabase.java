@@ -1,0 +1,100 @@
+package io.cowsql.client;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedDeque;
+
+/**
+ * A thread-safe handle on one database of a cluster: a pool of
+ * {@link LeaderSession}s that follow the leader and retry what is safe to
+ * retry. Small results only: {@link #queryAll} materialises the rows; use a
+ * {@link LeaderSession} or JDBC to stream large results.
+ */
+public final class CowsqlDatabase implements AutoCloseable {
+    private final List<String> addresses;
+    private final String database;
+    private final ClientOptions options;
+    private final LeaderSession.LeaderHint hint = new LeaderSession.LeaderHint();
+    private final ConcurrentLinkedDeque<LeaderSession> idle = new ConcurrentLinkedDeque<>();
+    private final int maxIdle;
+    private volatile boolean closed;
+
+    private CowsqlDatabase(List<String> addresses, String database, ClientOptions options, int maxIdle) {
+        this.addresses = List.copyOf(addresses);
+        this.database = database;
+        this.options = options;
+        this.maxIdle = maxIdle;
+    }
+
+    public static CowsqlDatabase open(List<String> addresses, String database, ClientOptions options) {
+        return open(addresses, database, options, 16);
+    }
+
+    /** {@code maxIdle}: how many idle connections are kept for reuse. */
+    public static CowsqlDatabase open(List<String> addresses, String database, ClientOptions options, int maxIdle) {
+        if (addresses == null || addresses.isEmpty()) {
+            throw new IllegalArgumentException("no node addresses given: pass at least one host:port");
+        }
+        return new CowsqlDatabase(addresses, database, options, maxIdle);
+    }
+
+    public Result exec(String sql, Object... params) throws CowsqlException {
+        return with(s -> s.exec(sql, Arrays.asList(params), options.requestTimeout()));
+    }
+
+    public List<Object[]> queryAll(String sql, Object... params) throws CowsqlException {
+        return with(s -> s.run(c -> {
+            try (Rows rows = c.query(sql, Arrays.asList(params), options.requestTimeout())) {
+                return rows.toList();
+            }
+        }));
+    }
+
+    /** The current leader as the pool last saw it, or null before the first request. */
+    public String lastLeader() {
+        return hint.get();
+    }
+
+    @FunctionalInterface
+    private interface SessionCall<T> {
+        T run(LeaderSession s) throws CowsqlException;
+    }
+
+    private <T> T with(SessionCall<T> call) throws CowsqlException {
+        if (closed) {
+            throw new CowsqlException("the database handle is closed", "08003", CowsqlException.CLIENT_IO, null);
+        }
+        LeaderSession s = idle.pollFirst();
+        if (s == null) {
+            s = new LeaderSession(addresses, database, options, hint);
+        }
+        boolean ok = false;
+        try {
+            T out = call.run(s);
+            ok = true;
+            return out;
+        } finally {
+            if (ok && !closed && idle.size() < maxIdle) {
+                idle.addFirst(s);
+            } else if (!ok) {
+                // Keep a session whose connection survived the error; drop one that broke.
+                if (!closed && idle.size() < maxIdle) {
+                    idle.addFirst(s);
+                } else {
+                    s.close();
+                }
+            } else {
+                s.close();
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        List<LeaderSession> all = new ArrayList<>(idle);
+        idle.clear();
+        all.forEach(LeaderSession::close);
+    }
+}

@@ -1,0 +1,101 @@
+package io.cowsql.client;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Leader discovery as go-cowsql does it (wire-protocol.md §11): ask each
+ * known node for the leader, follow the hint, accept a connection only when
+ * the node it reaches reports itself as leader; retry rounds with capped
+ * exponential backoff until the retry timeout.
+ */
+final class LeaderFinder {
+    private final List<String> addresses;
+    private final ClientOptions options;
+
+    LeaderFinder(List<String> addresses, ClientOptions options) {
+        if (addresses == null || addresses.isEmpty()) {
+            throw new IllegalArgumentException("no node addresses given: pass at least one host:port");
+        }
+        // The same node listed twice would only be asked twice.
+        this.addresses = new ArrayList<>(new LinkedHashSet<>(addresses));
+        this.options = options;
+    }
+
+    CowsqlClient find() throws CowsqlException {
+        long deadline = System.nanoTime() + options.retryTimeout().toNanos();
+        long backoff = options.backoffMin().toNanos();
+        CowsqlException last = null;
+        Set<String> tried = new LinkedHashSet<>();
+        while (true) {
+            for (String address : addresses) {
+                tried.add(address);
+                try {
+                    CowsqlClient c = tryVia(address);
+                    if (c != null) {
+                        return c;
+                    }
+                } catch (CowsqlException e) {
+                    last = e;
+                }
+            }
+            long now = System.nanoTime();
+            if (now + backoff > deadline) {
+                throw new NoLeaderException("no leader found among " + tried + " within "
+                        + options.retryTimeout().toMillis() + " ms" + (last == null ? " (no node knows a leader)"
+                                : "; last error: " + last.getMessage()), last);
+            }
+            sleep(backoff);
+            backoff = Math.min(backoff * 2, options.backoffMax().toNanos());
+        }
+    }
+
+    /** One attempt through {@code address}: the leader's connection, or null when this node knows no leader. */
+    private CowsqlClient tryVia(String address) throws CowsqlException {
+        Duration probe = options.connectTimeout();
+        CowsqlClient c = CowsqlClient.connect(address, options);
+        try {
+            NodeInfo leader = c.leader(probe);
+            if (leader.address().isEmpty()) {
+                c.close();
+                return null;
+            }
+            if (leader.address().equals(address)) {
+                return registered(c);
+            }
+            c.close();
+            CowsqlClient l = CowsqlClient.connect(leader.address(), options);
+            try {
+                NodeInfo self = l.leader(probe);
+                if (self.address().equals(leader.address())) {
+                    return registered(l);
+                }
+                l.close();
+                return null;
+            } catch (CowsqlException | RuntimeException e) {
+                l.close();
+                throw e;
+            }
+        } catch (CowsqlException | RuntimeException e) {
+            c.close();
+            throw e;
+        }
+    }
+
+    private static CowsqlClient registered(CowsqlClient c) throws CowsqlException {
+        c.hello();
+        return c;
+    }
+
+    private static void sleep(long nanos) throws CowsqlException {
+        try {
+            Thread.sleep(nanos / 1_000_000L, (int) (nanos % 1_000_000L));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CowsqlException("interrupted while looking for the leader", "08001", CowsqlException.CLIENT_IO, e);
+        }
+    }
+}

@@ -1,0 +1,178 @@
+package io.cowsql.client;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * One logical connection to the leader with a database open: it finds the
+ * leader, reconnects after a leader change, and re-sends a request only when
+ * the server certainly did not run it (NOT_LEADER, BUSY, NOTFOUND, a failed
+ * connect). A write whose connection broke after it was sent is reported as
+ * {@link CowsqlException#CLIENT_OUTCOME_UNKNOWN}, never silently repeated;
+ * inside a transaction nothing is retried. Not thread-safe.
+ */
+public final class LeaderSession implements AutoCloseable {
+    private final List<String> addresses;
+    private final String database;
+    private final ClientOptions options;
+    private final LeaderHint hint;
+    private CowsqlClient client;
+    private boolean inTransaction;
+    private boolean closed;
+
+    /** Remembers the last leader seen, so sessions that share it try that node first. */
+    public static final class LeaderHint {
+        private volatile String leader;
+
+        public String get() {
+            return leader;
+        }
+
+        public void set(String address) {
+            leader = address;
+        }
+    }
+
+    public LeaderSession(List<String> addresses, String database, ClientOptions options) {
+        this(addresses, database, options, new LeaderHint());
+    }
+
+    public LeaderSession(List<String> addresses, String database, ClientOptions options, LeaderHint hint) {
+        if (addresses == null || addresses.isEmpty()) {
+            throw new IllegalArgumentException("no node addresses given: pass at least one host:port");
+        }
+        this.addresses = List.copyOf(addresses);
+        this.database = Objects.requireNonNull(database, "database");
+        this.options = Objects.requireNonNull(options, "options");
+        this.hint = hint;
+    }
+
+    public String database() {
+        return database;
+    }
+
+    public ClientOptions options() {
+        return options;
+    }
+
+    /** The connection to the leader with the database open, connecting if needed. */
+    public CowsqlClient client() throws CowsqlException {
+        if (closed) {
+            throw new CowsqlException("the session is closed", "08003", CowsqlException.CLIENT_IO, null);
+        }
+        if (client == null || client.isClosed()) {
+            client = null;
+            CowsqlClient c = CowsqlClient.findLeader(ordered(), options);
+            try {
+                c.open(database);
+            } catch (CowsqlException | RuntimeException e) {
+                c.close();
+                throw e;
+            }
+            hint.set(c.address());
+            client = c;
+        }
+        return client;
+    }
+
+    private List<String> ordered() {
+        String h = hint.get();
+        if (h == null || !addresses.contains(h)) {
+            return addresses;
+        }
+        List<String> out = new ArrayList<>(addresses.size());
+        out.add(h);
+        for (String a : addresses) {
+            if (!a.equals(h)) {
+                out.add(a);
+            }
+        }
+        return out;
+    }
+
+    /** Whether a transaction is open: then a broken connection fails the transaction instead of being retried. */
+    public void setInTransaction(boolean inTransaction) {
+        this.inTransaction = inTransaction;
+    }
+
+    public boolean inTransaction() {
+        return inTransaction;
+    }
+
+    /** A call against the current leader connection. */
+    @FunctionalInterface
+    public interface Call<T> {
+        T run(CowsqlClient client) throws CowsqlException;
+    }
+
+    /** Runs {@code call}, reconnecting and retrying while that is safe (see the class comment). */
+    public <T> T run(Call<T> call) throws CowsqlException {
+        long deadline = System.nanoTime() + options.retryTimeout().toNanos();
+        long backoff = options.backoffMin().toNanos();
+        while (true) {
+            try {
+                return call.run(client());
+            } catch (CowsqlException e) {
+                if (e.isConnectionBroken() && client != null) {
+                    client.close();
+                    client = null;
+                }
+                boolean retry = !inTransaction && e.isSafeToRetry() && !(e instanceof NoLeaderException)
+                        && System.nanoTime() + backoff < deadline;
+                if (!retry) {
+                    throw e;
+                }
+                sleep(backoff);
+                backoff = Math.min(backoff * 2, options.backoffMax().toNanos());
+            }
+        }
+    }
+
+    public Result exec(String sql, List<?> params, Duration timeout) throws CowsqlException {
+        SqlSafety.check(sql);
+        return run(c -> c.exec(sql, params, timeout));
+    }
+
+    public Result exec(String sql, Object... params) throws CowsqlException {
+        return exec(sql, List.of(nullSafe(params)), options.requestTimeout());
+    }
+
+    /** Starts a query; retried only until its first batch arrives. */
+    public Rows query(String sql, List<?> params, Duration timeout) throws CowsqlException {
+        SqlSafety.check(sql);
+        return run(c -> c.query(sql, params, timeout));
+    }
+
+    private static List<Object> nullSafe(Object[] params) {
+        List<Object> out = new ArrayList<>(params.length);
+        for (Object p : params) {
+            out.add(p);
+        }
+        return out;
+    }
+
+    private static void sleep(long nanos) throws CowsqlException {
+        try {
+            Thread.sleep(nanos / 1_000_000L, (int) (nanos % 1_000_000L));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CowsqlException("interrupted while retrying", "08001", CowsqlException.CLIENT_IO, e);
+        }
+    }
+
+    /** Drops the current connection (the next call reconnects). */
+    public void disconnect() {
+        if (client != null) {
+            client.close();
+            client = null;
+        }
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        disconnect();
+    }
+}

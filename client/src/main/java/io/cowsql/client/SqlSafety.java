@@ -1,0 +1,76 @@
+package io.cowsql.client;
+
+/**
+ * Refuses SQL that is known to abort a node (engine.md, hazards): a
+ * {@code RETURNING} clause leaves a WAL transaction pending and the next
+ * query on that node kills its process (go-dqlite#192). The check looks at
+ * keywords only, skipping string literals, quoted identifiers and comments,
+ * so a value that merely contains the word is still allowed.
+ */
+public final class SqlSafety {
+    private SqlSafety() {
+    }
+
+    public static void check(String sql) throws CowsqlException {
+        if (sql == null) {
+            throw new CowsqlException("SQL is null", CowsqlException.CLIENT_REFUSED);
+        }
+        if (containsKeyword(sql, "RETURNING")) {
+            throw new CowsqlException("refused: the SQL contains a RETURNING clause, which aborts the cowsql node "
+                    + "process (go-dqlite#192); run the statement without RETURNING and read the row back with a "
+                    + "SELECT (for example by last_insert_rowid())", CowsqlException.CLIENT_REFUSED);
+        }
+    }
+
+    /** True when {@code keyword} (upper case) appears as a bare word outside literals and comments. */
+    static boolean containsKeyword(String sql, String keyword) {
+        int n = sql.length();
+        int i = 0;
+        while (i < n) {
+            char c = sql.charAt(i);
+            if (c == '\'' || c == '"' || c == '`') {
+                i = skipQuoted(sql, i, c);
+            } else if (c == '[') {
+                int end = sql.indexOf(']', i + 1);
+                i = end < 0 ? n : end + 1;
+            } else if (c == '-' && i + 1 < n && sql.charAt(i + 1) == '-') {
+                int end = sql.indexOf('\n', i);
+                i = end < 0 ? n : end + 1;
+            } else if (c == '/' && i + 1 < n && sql.charAt(i + 1) == '*') {
+                int end = sql.indexOf("*/", i + 2);
+                i = end < 0 ? n : end + 2;
+            } else if (isWordChar(c)) {
+                int start = i;
+                while (i < n && isWordChar(sql.charAt(i))) {
+                    i++;
+                }
+                if (i - start == keyword.length() && sql.regionMatches(true, start, keyword, 0, keyword.length())) {
+                    return true;
+                }
+            } else {
+                i++;
+            }
+        }
+        return false;
+    }
+
+    private static int skipQuoted(String sql, int start, char quote) {
+        int i = start + 1;
+        int n = sql.length();
+        while (i < n) {
+            if (sql.charAt(i) == quote) {
+                if (i + 1 < n && sql.charAt(i + 1) == quote) {
+                    i += 2; // doubled quote is an escaped quote
+                    continue;
+                }
+                return i + 1;
+            }
+            i++;
+        }
+        return n;
+    }
+
+    private static boolean isWordChar(char c) {
+        return Character.isLetterOrDigit(c) || c == '_' || c == '$';
+    }
+}
