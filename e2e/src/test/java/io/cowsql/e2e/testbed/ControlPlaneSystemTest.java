@@ -1,0 +1,37 @@
+package io.cowsql.e2e.testbed;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Launcher up and down against the real binaries; nothing left behind. */
+class ControlPlaneSystemTest {
+    @BeforeEach
+    void systemTier() {
+        SystemTests.assumeSystemTests();
+    }
+
+    @Test
+    void startsServesKubectlAndFabric8AndStopsWithoutLeftovers() throws Exception {
+        String marker;
+        try (ControlPlane cp = ControlPlane.start(SystemTests.options())) {
+            marker = cp.dir().toString();
+            assertThat(SystemTests.processesMentioning(marker)).hasSizeGreaterThanOrEqualTo(4);
+
+            String out = SystemTests.run(60, "kubectl", "--kubeconfig", cp.kubeconfig().toString(),
+                "get", "namespaces,serviceaccounts", "-A", "-o", "wide");
+            assertThat(out).contains("kube-system").contains("default");
+
+            try (KubernetesClient c = cp.newClient()) {
+                c.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName("t1").endMetadata().build())
+                    .create();
+                assertThat(c.namespaces().withName("t1").get()).isNotNull();
+                assertThat(c.getKubernetesVersion().getGitVersion()).isEqualTo("v1.20.2");
+            }
+        }
+        assertThat(SystemTests.processesMentioning(marker)).isEmpty();
+    }
+}

@@ -1,0 +1,76 @@
+package io.cowsql.e2e.testbed;
+
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/** Shared helpers for the system tier (real processes; skipped only with -DskipSystemTests=true). */
+final class SystemTests {
+    private SystemTests() {}
+
+    static void assumeSystemTests() {
+        assumeFalse(Boolean.getBoolean("skipSystemTests"), "system tests skipped by -DskipSystemTests=true");
+    }
+
+    static Path scriptsDir() {
+        return Path.of(System.getProperty("cowsql.e2e.scriptsDir", "scripts"));
+    }
+
+    static Path workDir() {
+        return Path.of(System.getProperty("cowsql.e2e.workDir", "target/testbed"));
+    }
+
+    static ControlPlane.Options options() {
+        return ControlPlane.Options.defaults(workDir(), ControlPlaneBinaries.locate(scriptsDir()));
+    }
+
+    /** PIDs of live (non-zombie) processes whose command line mentions {@code marker}. */
+    static List<Long> processesMentioning(String marker) {
+        List<Long> out = new ArrayList<>();
+        try (var dirs = Files.list(Path.of("/proc"))) {
+            for (Path d : (Iterable<Path>) dirs::iterator) {
+                String n = d.getFileName().toString();
+                if (!n.chars().allMatch(Character::isDigit)) {
+                    continue;
+                }
+                long pid = Long.parseLong(n);
+                if (pid == ProcessHandle.current().pid()) {
+                    continue;
+                }
+                try {
+                    String cmd = new String(Files.readAllBytes(d.resolve("cmdline")), StandardCharsets.UTF_8)
+                        .replace('\0', ' ');
+                    if (cmd.contains(marker) && Procfs.alive(pid, -1)) {
+                        out.add(pid);
+                    }
+                } catch (IOException e) {
+                    // process gone
+                }
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+        return out;
+    }
+
+    /** Runs a command, returns stdout+stderr; fails on a non-zero exit. */
+    static String run(long timeoutSeconds, String... cmd) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        byte[] out = p.getInputStream().readAllBytes();
+        if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new IllegalStateException("timed out: " + String.join(" ", cmd));
+        }
+        String s = new String(out, StandardCharsets.UTF_8);
+        if (p.exitValue() != 0) {
+            throw new IllegalStateException("exit " + p.exitValue() + ": " + String.join(" ", cmd) + "\n" + s);
+        }
+        return s;
+    }
+}
