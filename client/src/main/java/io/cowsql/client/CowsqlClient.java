@@ -222,8 +222,7 @@ public final class CowsqlClient implements AutoCloseable {
         requireOpen();
         BodyWriter w = new BodyWriter(32 + sql.length()).uint64(dbId).text(sql);
         int schema = Values.writeParams(w, params);
-        Message m = request(Protocol.REQ_EXEC_SQL, schema, w, Protocol.RESP_RESULT, timeout, true);
-        return readResult(m);
+        return readResult(sqlRequest(Protocol.REQ_EXEC_SQL, schema, w, Protocol.RESP_RESULT, timeout, true, params.size()));
     }
 
     public Rows query(String sql, Object... params) throws CowsqlException {
@@ -236,7 +235,7 @@ public final class CowsqlClient implements AutoCloseable {
         requireOpen();
         BodyWriter w = new BodyWriter(32 + sql.length()).uint64(dbId).text(sql);
         int schema = Values.writeParams(w, params);
-        Message m = request(Protocol.REQ_QUERY_SQL, schema, w, Protocol.RESP_ROWS, timeout, false);
+        Message m = sqlRequest(Protocol.REQ_QUERY_SQL, schema, w, Protocol.RESP_ROWS, timeout, false, params.size());
         openRows = new Rows(this, m, timeout);
         return openRows;
     }
@@ -258,14 +257,14 @@ public final class CowsqlClient implements AutoCloseable {
         requireOpen();
         BodyWriter w = new BodyWriter().uint32(dbId).uint32(stmt.id());
         int schema = Values.writeParams(w, params);
-        return readResult(request(Protocol.REQ_EXEC, schema, w, Protocol.RESP_RESULT, timeout, true));
+        return readResult(sqlRequest(Protocol.REQ_EXEC, schema, w, Protocol.RESP_RESULT, timeout, true, params.size()));
     }
 
     public Rows query(PreparedStatementHandle stmt, List<?> params, Duration timeout) throws CowsqlException {
         requireOpen();
         BodyWriter w = new BodyWriter().uint32(dbId).uint32(stmt.id());
         int schema = Values.writeParams(w, params);
-        Message m = request(Protocol.REQ_QUERY, schema, w, Protocol.RESP_ROWS, timeout, false);
+        Message m = sqlRequest(Protocol.REQ_QUERY, schema, w, Protocol.RESP_ROWS, timeout, false, params.size());
         openRows = new Rows(this, m, timeout);
         return openRows;
     }
@@ -277,6 +276,23 @@ public final class CowsqlClient implements AutoCloseable {
         requireOpen();
         request(Protocol.REQ_FINALIZE, 0, new BodyWriter().uint32(dbId).uint32(stmt.id()), Protocol.RESP_EMPTY,
                 options.requestTimeout(), false);
+    }
+
+    /** A request with a parameter tuple: a refused schema-1 tuple gets an error that says what to do. */
+    private Message sqlRequest(int type, int schema, BodyWriter w, int expected, Duration timeout, boolean write,
+            int parameters) throws CowsqlException {
+        try {
+            return request(type, schema, w, expected, timeout, write);
+        } catch (CowsqlException e) {
+            if (schema == 1 && (e.code() == CowsqlException.PARSE_ERROR || e.code() == 1001)) {
+                throw new CowsqlException("the statement has " + parameters + " parameters; more than "
+                        + Protocol.MAX_SCHEMA0_PARAMS + " need the schema-1 parameter tuple, which only cowsql servers "
+                        + "accept, and " + address + " refused it (" + e.getMessage() + "): use at most "
+                        + Protocol.MAX_SCHEMA0_PARAMS + " parameters per statement on this server",
+                        "07001", CowsqlException.CLIENT_REFUSED, e);
+            }
+            throw e;
+        }
     }
 
     private void requireOpen() throws CowsqlException {

@@ -1,0 +1,39 @@
+package io.cowsql.client;
+
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class SqlSafetyTest {
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "INSERT INTO t(v) VALUES(1) RETURNING id",
+        "insert into t values(1) returning *",
+        "UPDATE t SET v = 2\nRETURNING\tv",
+        "DELETE FROM t /* c */ Returning id",
+        "INSERT INTO t VALUES('a');INSERT INTO t VALUES('b') RETURNING rowid",
+    })
+    void returningIsRefused(String sql) {
+        assertThatThrownBy(() -> SqlSafety.check(sql)).isInstanceOf(CowsqlException.class)
+                .hasMessageContaining("RETURNING")
+                .satisfies(e -> assertThat(((CowsqlException) e).code()).isEqualTo(CowsqlException.CLIENT_REFUSED));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "INSERT INTO t(v) VALUES('returning')",
+        "INSERT INTO t(v) VALUES('it''s returning')",
+        "SELECT \"returning\" FROM t",
+        "SELECT [returning] FROM t",
+        "SELECT `returning` FROM t",
+        "SELECT 1 -- returning\n",
+        "SELECT 1 /* RETURNING */",
+        "SELECT returning_count, not_returning FROM t",
+    })
+    void theWordInLiteralsCommentsAndIdentifiersIsAllowed(String sql) {
+        assertThatCode(() -> SqlSafety.check(sql)).doesNotThrowAnyException();
+    }
+}
