@@ -63,8 +63,16 @@ public class CowsqlException extends SQLException {
      * leader without risk of applying it twice: the server did not run it.
      */
     public boolean isSafeToRetry() {
-        return code == NOT_LEADER || code == NOT_LEADER_LEGACY || code == SQLITE_BUSY || code == SQLITE_NOTFOUND
+        return code == NOT_LEADER || code == NOT_LEADER_LEGACY || isBusy() || code == SQLITE_NOTFOUND
                 || code == CLIENT_IO || code == CLIENT_TIMEOUT || code == CLIENT_NO_LEADER;
+    }
+
+    /**
+     * SQLITE_BUSY or one of its extended codes: another write transaction or
+     * a configuration change holds the database; nothing ran, try again shortly.
+     */
+    public boolean isBusy() {
+        return code > 0 && (code & 0xff) == SQLITE_BUSY;
     }
 
     /** True when the connection that produced this error must be discarded. */

@@ -24,34 +24,60 @@ public final class SqlSafety {
 
     /** True when {@code keyword} (upper case) appears as a bare word outside literals and comments. */
     static boolean containsKeyword(String sql, String keyword) {
+        return scan(sql, keyword) == FOUND;
+    }
+
+    /** True when something other than blanks and comments follows a ';' that ends a statement. */
+    public static boolean hasSeveralStatements(String sql) {
+        return scan(sql, null) == SEVERAL;
+    }
+
+    private static final int NONE = 0;
+    private static final int FOUND = 1;
+    private static final int SEVERAL = 2;
+
+    /**
+     * One lexical pass over the SQL that skips literals, quoted identifiers and
+     * comments: finds {@code keyword} when given, else looks for a second statement.
+     */
+    private static int scan(String sql, String keyword) {
         int n = sql.length();
         int i = 0;
+        boolean ended = false;
         while (i < n) {
             char c = sql.charAt(i);
-            if (c == '\'' || c == '"' || c == '`') {
-                i = skipQuoted(sql, i, c);
-            } else if (c == '[') {
-                int end = sql.indexOf(']', i + 1);
-                i = end < 0 ? n : end + 1;
-            } else if (c == '-' && i + 1 < n && sql.charAt(i + 1) == '-') {
+            if (c == '-' && i + 1 < n && sql.charAt(i + 1) == '-') {
                 int end = sql.indexOf('\n', i);
                 i = end < 0 ? n : end + 1;
             } else if (c == '/' && i + 1 < n && sql.charAt(i + 1) == '*') {
                 int end = sql.indexOf("*/", i + 2);
                 i = end < 0 ? n : end + 2;
+            } else if (Character.isWhitespace(c)) {
+                i++;
+            } else if (keyword == null && c == ';') {
+                ended = true;
+                i++;
+            } else if (keyword == null && ended) {
+                return SEVERAL;
+            } else if (c == '\'' || c == '"' || c == '`') {
+                i = skipQuoted(sql, i, c);
+            } else if (c == '[') {
+                int end = sql.indexOf(']', i + 1);
+                i = end < 0 ? n : end + 1;
             } else if (isWordChar(c)) {
                 int start = i;
                 while (i < n && isWordChar(sql.charAt(i))) {
                     i++;
                 }
-                if (i - start == keyword.length() && sql.regionMatches(true, start, keyword, 0, keyword.length())) {
-                    return true;
+                if (keyword != null && i - start == keyword.length()
+                        && sql.regionMatches(true, start, keyword, 0, keyword.length())) {
+                    return FOUND;
                 }
             } else {
                 i++;
             }
         }
-        return false;
+        return NONE;
     }
 
     private static int skipQuoted(String sql, int start, char quote) {

@@ -36,4 +36,16 @@ class SqlSafetyTest {
     void theWordInLiteralsCommentsAndIdentifiersIsAllowed(String sql) {
         assertThatCode(() -> SqlSafety.check(sql)).doesNotThrowAnyException();
     }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"SELECT 1; SELECT 2", "INSERT INTO t VALUES(';');\n DELETE FROM t", "SELECT 1;'x'"})
+    void secondStatementsAreFound(String sql) {
+        assertThat(SqlSafety.hasSeveralStatements(sql)).isTrue();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"SELECT 1", "SELECT 1;", "SELECT ';' ; -- done\n", "SELECT 1; /* tail */ ", "INSERT INTO t VALUES(';x')"})
+    void oneStatementWithTrailingBlanksOrCommentsIsOne(String sql) {
+        assertThat(SqlSafety.hasSeveralStatements(sql)).isFalse();
+    }
 }
