@@ -148,7 +148,7 @@ public final class LeaderSession implements AutoCloseable {
     }
 
     public Result exec(String sql, Object... params) throws CowsqlException {
-        return exec(sql, List.of(nullSafe(params)), options.requestTimeout());
+        return exec(sql, nullSafe(params), options.requestTimeout());
     }
 
     /**

@@ -1,0 +1,264 @@
+package io.cowsql.client.bench;
+
+import io.cowsql.client.ClientOptions;
+import io.cowsql.client.CowsqlException;
+import io.cowsql.client.LeaderSession;
+import io.cowsql.client.Rows;
+import io.cowsql.client.testing.DqliteDemoCluster;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The client benchmark (issue 2): point insert and point select over 1 and 8
+ * connections against one 3-node dqlite-demo cluster, the Java client and
+ * go-dqlite's Go client (client/bench/go, the same workload) in the same
+ * run, alternating order each round. Prints each run as a JSON line, then
+ * the medians and Java/Go ratios, also written to client/target/bench/results.md.
+ *
+ * Run: {@code mvn -pl client -am -Pbench verify} (see client/bench/README.md).
+ * Settings (system properties): bench.rounds (3), bench.duration (10 s),
+ * bench.warmup (3 s), bench.conns ("1,8"), bench.ops ("insert,select"), bench.go (binary path).
+ */
+public final class ClientBenchmark {
+    static final String DB = "bench";
+    static final String VALUE = "x".repeat(32);
+    static final int ROWS = 10_000;
+
+    record Run(String client, String op, int conns, long ops, double seconds, double opsPerSec, double p50us, double p99us) {
+        String json() {
+            return String.format(Locale.ROOT, "{\"client\":\"%s\",\"op\":\"%s\",\"conns\":%d,\"ops\":%d,\"seconds\":%.3f,"
+                    + "\"opsPerSec\":%.1f,\"p50us\":%.1f,\"p99us\":%.1f}", client, op, conns, ops, seconds, opsPerSec, p50us, p99us);
+        }
+    }
+
+    public static void main(String[] args) throws Exception {
+        int rounds = Integer.getInteger("bench.rounds", 3);
+        double duration = Double.parseDouble(System.getProperty("bench.duration", "10"));
+        double warmup = Double.parseDouble(System.getProperty("bench.warmup", "3"));
+        int[] conns = Arrays.stream(System.getProperty("bench.conns", "1,8").split(",")).mapToInt(Integer::parseInt).toArray();
+        String[] ops = System.getProperty("bench.ops", "insert,select").split(",");
+        Path goBinary = Path.of(System.getProperty("bench.go", "target/bench/cowsqlbench"));
+        if (!Files.isExecutable(goBinary)) {
+            System.err.println("ClientBenchmark: the Go baseline " + goBinary.toAbsolutePath()
+                    + " is missing: build it with client/bench/build-go-baseline.sh");
+            System.exit(2);
+        }
+        List<Run> runs = new ArrayList<>();
+        try (DqliteDemoCluster cluster = DqliteDemoCluster.start(3)) {
+            List<String> addrs = cluster.addresses();
+            System.err.println("ClientBenchmark: cluster " + addrs + ", " + rounds + " rounds of " + duration + " s after "
+                    + warmup + " s warm-up; JVM " + System.getProperty("java.vm.version") + " "
+                    + ProcessHandleInfo.jvmArgs());
+            prepare(addrs);
+            for (int round = 1; round <= rounds; round++) {
+                for (String op : ops) {
+                    for (int n : conns) {
+                        boolean goFirst = round % 2 == 1;
+                        for (int k = 0; k < 2; k++) {
+                            Run r = (k == 0) == goFirst ? runGo(goBinary, addrs, op, n, duration, warmup)
+                                    : runJava(addrs, op, n, duration, warmup);
+                            System.out.println(r.json());
+                            runs.add(r);
+                        }
+                    }
+                }
+            }
+        }
+        String table = summary(runs, ops, conns);
+        System.out.println(table);
+        Path out = Path.of("target/bench/results.md");
+        Files.createDirectories(out.getParent());
+        Files.writeString(out, table, StandardCharsets.UTF_8);
+    }
+
+    static ClientOptions options() {
+        return ClientOptions.defaults().withRetryTimeout(Duration.ofSeconds(60));
+    }
+
+    static void prepare(List<String> addrs) throws CowsqlException {
+        try (LeaderSession s = new LeaderSession(addrs, DB, options())) {
+            s.exec("CREATE TABLE IF NOT EXISTS bench(id INTEGER PRIMARY KEY, v TEXT)");
+            for (int start = 1; start <= ROWS; start += 1000) {
+                s.exec("BEGIN");
+                for (int id = start; id < start + 1000; id++) {
+                    s.execPrepared("INSERT OR REPLACE INTO bench(id, v) VALUES(?, ?)", List.of((long) id, VALUE),
+                            options().requestTimeout());
+                }
+                s.exec("COMMIT");
+            }
+        }
+    }
+
+    static Run runJava(List<String> addrs, String op, int n, double duration, double warmup) throws Exception {
+        LeaderSession.LeaderHint hint = new LeaderSession.LeaderHint();
+        List<LeaderSession> sessions = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            LeaderSession s = new LeaderSession(addrs, DB, options(), hint);
+            s.client(); // every connection open before warm-up, as the Go side does
+            sessions.add(s);
+        }
+        AtomicInteger phase = new AtomicInteger(0); // 0 warm-up, 1 measure, 2 stop
+        long[][] latencies = new long[n][];
+        int[] counts = new int[n];
+        long[] lastEnd = new long[n];
+        Throwable[] errors = new Throwable[n];
+        Thread[] threads = new Thread[n];
+        String sql = op.equals("insert") ? "INSERT INTO bench(v) VALUES(?)" : "SELECT v FROM bench WHERE id = ?";
+        Duration timeout = options().requestTimeout();
+        for (int t = 0; t < n; t++) {
+            final int w = t;
+            threads[t] = new Thread(() -> {
+                LeaderSession s = sessions.get(w);
+                long[] lat = new long[1 << 16];
+                int count = 0;
+                ThreadLocalRandom rnd = ThreadLocalRandom.current();
+                try {
+                    while (true) {
+                        int p = phase.get();
+                        if (p == 2) {
+                            break;
+                        }
+                        long start = System.nanoTime();
+                        if (op.equals("insert")) {
+                            s.execPrepared(sql, List.of(VALUE), timeout);
+                        } else {
+                            try (Rows rows = s.queryPrepared(sql, List.of((long) rnd.nextInt(1, ROWS + 1)), timeout)) {
+                                if (!rows.next() || !VALUE.equals(rows.getObject(0))) {
+                                    throw new IllegalStateException("select returned a wrong value");
+                                }
+                                rows.next();
+                            }
+                        }
+                        long end = System.nanoTime();
+                        if (p == 1) {
+                            if (count == lat.length) {
+                                lat = Arrays.copyOf(lat, lat.length * 2);
+                            }
+                            lat[count++] = end - start;
+                            lastEnd[w] = end;
+                        }
+                    }
+                } catch (Throwable e) {
+                    errors[w] = e;
+                }
+                latencies[w] = lat;
+                counts[w] = count;
+            }, "bench-" + t);
+            threads[t].start();
+        }
+        Thread.sleep((long) (warmup * 1000));
+        long measureStart = System.nanoTime();
+        phase.set(1);
+        Thread.sleep((long) (duration * 1000));
+        phase.set(2);
+        for (Thread t : threads) {
+            t.join(TimeUnit.SECONDS.toMillis(120));
+        }
+        sessions.forEach(LeaderSession::close);
+        for (Throwable e : errors) {
+            if (e != null) {
+                throw new IllegalStateException("Java benchmark worker failed", e);
+            }
+        }
+        long total = Arrays.stream(counts).sum();
+        long[] all = new long[(int) total];
+        int k = 0;
+        long end = measureStart;
+        for (int t = 0; t < n; t++) {
+            System.arraycopy(latencies[t], 0, all, k, counts[t]);
+            k += counts[t];
+            end = Math.max(end, lastEnd[t]);
+        }
+        Arrays.sort(all);
+        double seconds = (end - measureStart) / 1e9;
+        return new Run("java", op, n, total, seconds, total / seconds, rank(all, 0.50) / 1e3, rank(all, 0.99) / 1e3);
+    }
+
+    /** Nearest-rank percentile, as the Go side computes it. */
+    static double rank(long[] sorted, double q) {
+        if (sorted.length == 0) {
+            return Double.NaN;
+        }
+        int i = (int) Math.ceil(q * sorted.length) - 1;
+        return sorted[Math.max(0, Math.min(sorted.length - 1, i))];
+    }
+
+    static Run runGo(Path bin, List<String> addrs, String op, int n, double duration, double warmup)
+            throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(bin.toString(), "-cluster", String.join(",", addrs), "-db", DB, "-op", op,
+                "-conns", Integer.toString(n), "-duration", Double.toString(duration), "-warmup", Double.toString(warmup))
+                .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+        if (!p.waitFor((long) (duration + warmup + 120), TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new IllegalStateException("Go baseline did not finish");
+        }
+        if (p.exitValue() != 0) {
+            throw new IllegalStateException("Go baseline exited " + p.exitValue() + ": " + out);
+        }
+        return new Run("go", op, n, (long) num(out, "ops"), num(out, "seconds"), num(out, "opsPerSec"), num(out, "p50us"),
+                num(out, "p99us"));
+    }
+
+    static double num(String json, String field) {
+        Matcher m = Pattern.compile("\"" + field + "\":([-0-9.eE+]+)").matcher(json);
+        if (!m.find()) {
+            throw new IllegalStateException("no " + field + " in Go output: " + json);
+        }
+        return Double.parseDouble(m.group(1));
+    }
+
+    static double median(List<Double> xs) {
+        double[] a = xs.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+        return a.length % 2 == 1 ? a[a.length / 2] : (a[a.length / 2 - 1] + a[a.length / 2]) / 2;
+    }
+
+    static String summary(List<Run> runs, String[] ops, int[] conns) {
+        StringBuilder sb = new StringBuilder();
+        sb.append("| op | conns | Java ops/s | Go ops/s | throughput Java/Go | Java p50 µs | Go p50 µs | Java p99 µs | Go p99 µs | p99 Java/Go |\n");
+        sb.append("|---|---|---|---|---|---|---|---|---|---|\n");
+        for (String op : ops) {
+            for (int n : conns) {
+                double jt = median(pick(runs, "java", op, n, Run::opsPerSec));
+                double gt = median(pick(runs, "go", op, n, Run::opsPerSec));
+                double j50 = median(pick(runs, "java", op, n, Run::p50us));
+                double g50 = median(pick(runs, "go", op, n, Run::p50us));
+                double j99 = median(pick(runs, "java", op, n, Run::p99us));
+                double g99 = median(pick(runs, "go", op, n, Run::p99us));
+                sb.append(String.format(Locale.ROOT, "| %s | %d | %.0f | %.0f | %.2f | %.0f | %.0f | %.0f | %.0f | %.2f |%n",
+                        op, n, jt, gt, jt / gt, j50, g50, j99, g99, j99 / g99));
+            }
+        }
+        return sb.toString();
+    }
+
+    static List<Double> pick(List<Run> runs, String client, String op, int n, java.util.function.ToDoubleFunction<Run> f) {
+        List<Double> out = new ArrayList<>();
+        for (Run r : runs) {
+            if (r.client().equals(client) && r.op().equals(op) && r.conns() == n) {
+                out.add(f.applyAsDouble(r));
+            }
+        }
+        return out;
+    }
+
+    /** The JVM flags in effect, for the report. */
+    static final class ProcessHandleInfo {
+        static String jvmArgs() {
+            return String.join(" ", java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments());
+        }
+    }
+}
