@@ -168,10 +168,13 @@ final class PodVolumes {
     private String token(Pod pod, String audience, long expirationSeconds) {
         String sa = pod.getSpec().getServiceAccountName() == null ? "default" : pod.getSpec().getServiceAccountName();
         TokenRequestBuilder b = new TokenRequestBuilder().withNewSpec()
-            .withExpirationSeconds(Math.max(600, expirationSeconds))
-            .withNewBoundObjectRef().withApiVersion("v1").withKind("Pod").withName(pod.getMetadata().getName())
-            .withUid(pod.getMetadata().getUid()).endBoundObjectRef()
-            .endSpec();
+            .withExpirationSeconds(Math.max(600, expirationSeconds)).endSpec();
+        if (pod.getSpec().getServiceAccountName() != null && !pod.getSpec().getServiceAccountName().isEmpty()) {
+            // Bound to the pod like the real kubelet's tokens (the API server checks the pod's service account;
+            // without the ServiceAccount admission plugin an unset name stays unset, so no binding then).
+            b.editSpec().withNewBoundObjectRef().withApiVersion("v1").withKind("Pod")
+                .withName(pod.getMetadata().getName()).withUid(pod.getMetadata().getUid()).endBoundObjectRef().endSpec();
+        }
         if (audience != null && !audience.isEmpty()) {
             b.editSpec().withAudiences(audience).endSpec();
         }

@@ -1,0 +1,678 @@
+package io.cowsql.e2e.testbed;
+
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.NodeBuilder;
+import io.fabric8.kubernetes.api.model.NodeCondition;
+import io.fabric8.kubernetes.api.model.NodeConditionBuilder;
+import io.fabric8.kubernetes.api.model.NodeStatus;
+import io.fabric8.kubernetes.api.model.NodeStatusBuilder;
+import io.fabric8.kubernetes.api.model.PersistentVolume;
+import io.fabric8.kubernetes.api.model.PersistentVolumeBuilder;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
+import io.fabric8.kubernetes.api.model.coordination.v1.LeaseBuilder;
+import io.fabric8.kubernetes.api.model.storage.StorageClassBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZonedDateTime;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * The testbed's stand-in for the kubelet (and for a volume provisioner and cluster DNS):
+ * <ul>
+ *   <li>registers Node objects labelled with zones and keeps their Ready condition and lease fresh;</li>
+ *   <li>runs each Pod bound to one of its nodes as local processes ({@link PodRuntime}), pod IPs in
+ *       127.B.0.0/16 (B chosen per kubelet and locked machine-wide);</li>
+ *   <li>provisions a directory-backed PersistentVolume (node-affine) for each PVC of its StorageClass;</li>
+ *   <li>writes the hosts file that makes StatefulSet pod DNS names resolve (see e2e/README.md);</li>
+ *   <li>offers fault injection: crash, pause/resume, delete, wipe a PVC, node NotReady, node removal.</li>
+ * </ul>
+ */
+public final class ProcessKubelet implements AutoCloseable {
+    public static final String ZONE_LABEL = "topology.kubernetes.io/zone";
+    public static final String PROVISIONER = "testbed.cowsql.io/local";
+    public static final String SELECTED_NODE = "volume.kubernetes.io/selected-node";
+    /** Environment variable naming the hosts file, given to every pod process. */
+    public static final String HOSTS_FILE_ENV = "COWSQL_HOSTS_FILE";
+
+    /** A node to register. */
+    public record NodeSpec(String name, String zone) {}
+
+    /** Kubelet options. */
+    public record Options(List<NodeSpec> nodes, Path dataDir, ImageTable images, String storageClass,
+                          Duration syncPeriod, Duration heartbeatPeriod, Duration restartBackoff,
+                          Duration maxRestartBackoff, String clusterDomain) {
+        /** {@code zones} zones (zone-a, zone-b, ...) with one node each. */
+        public static Options defaults(Path dataDir, ImageTable images, int zones) {
+            List<NodeSpec> nodes = new ArrayList<>();
+            for (int i = 0; i < zones; i++) {
+                String z = "zone-" + (char) ('a' + i);
+                nodes.add(new NodeSpec("node-" + (char) ('a' + i), z));
+            }
+            return new Options(nodes, dataDir, images, "testbed-local", Duration.ofMillis(250),
+                Duration.ofSeconds(5), Duration.ofSeconds(1), Duration.ofSeconds(10), "cluster.local");
+        }
+
+        public Options withNodes(List<NodeSpec> n) {
+            return new Options(List.copyOf(n), dataDir, images, storageClass, syncPeriod, heartbeatPeriod,
+                restartBackoff, maxRestartBackoff, clusterDomain);
+        }
+    }
+
+    private final KubernetesClient client;
+    private final ControlPlane controlPlane;
+    private final Options options;
+    private final Path dataDir;
+    private final Map<String, NodeSpec> nodes = new ConcurrentHashMap<>();
+    private final Map<String, String> nodeIps = new ConcurrentHashMap<>();
+    private final Set<String> notReady = ConcurrentHashMap.newKeySet();
+    private final Map<String, PodRuntime> pods = new ConcurrentHashMap<>(); // by uid
+    private final Map<String, String> podIps = new ConcurrentHashMap<>(); // by uid
+    private final int octet;
+    private final FileChannel netLockChannel;
+    private final FileLock netLock;
+    private int nextIp = 256; // 127.B.1.0 upwards
+    private int nextNodeIp = 1;
+    private final boolean verbose = Boolean.getBoolean("cowsql.e2e.verbose");
+    private volatile boolean closing;
+    private Thread syncThread;
+    private Thread heartbeatThread;
+    private String lastHosts = "";
+    private final Path hostsFile;
+
+    private ProcessKubelet(KubernetesClient client, ControlPlane controlPlane, Options options) {
+        this.client = client;
+        this.controlPlane = controlPlane;
+        this.options = options;
+        this.dataDir = options.dataDir().toAbsolutePath();
+        this.hostsFile = dataDir.resolve("hosts");
+        // One 127.B.0.0/16 per kubelet on this machine.
+        FileChannel ch = null;
+        FileLock lock = null;
+        int b = -1;
+        try {
+            Path locks = Files.createDirectories(ProcessRegistry.defaultDir());
+            int start = ThreadLocalRandom.current().nextInt(100);
+            for (int i = 0; i < 100 && lock == null; i++) {
+                int cand = 100 + (start + i) % 100;
+                FileChannel c = FileChannel.open(locks.resolve("net-127." + cand + ".lock"),
+                    StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+                FileLock l = c.tryLock();
+                if (l != null) {
+                    ch = c;
+                    lock = l;
+                    b = cand;
+                } else {
+                    c.close();
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        if (lock == null) {
+            throw new IllegalStateException("no free 127.B.0.0/16 block for pod IPs");
+        }
+        this.octet = b;
+        this.netLockChannel = ch;
+        this.netLock = lock;
+    }
+
+    /** Registers the nodes and the StorageClass, then starts syncing pods. */
+    public static ProcessKubelet start(KubernetesClient client, ControlPlane controlPlane, Options options) {
+        ProcessKubelet k = new ProcessKubelet(client, controlPlane, options);
+        try {
+            Files.createDirectories(k.dataDir.resolve("pods"));
+            Files.createDirectories(k.dataDir.resolve("volumes"));
+            Files.writeString(k.hostsFile, "# cowsql testbed hosts file (empty)\n");
+            k.ensureStorageClass();
+            for (NodeSpec n : options.nodes()) {
+                k.addNode(n);
+            }
+            k.syncThread = new Thread(k::syncLoop, "kubelet-sync");
+            k.syncThread.setDaemon(true);
+            k.syncThread.start();
+            k.heartbeatThread = new Thread(k::heartbeatLoop, "kubelet-heartbeat");
+            k.heartbeatThread.setDaemon(true);
+            k.heartbeatThread.start();
+            return k;
+        } catch (IOException e) {
+            k.close();
+            throw new UncheckedIOException(e);
+        } catch (RuntimeException e) {
+            k.close();
+            throw e;
+        }
+    }
+
+    // ---- accessors used by PodRuntime ---------------------------------------------------------
+
+    KubernetesClient client() { return client; }
+    Path podsDir() { return dataDir.resolve("pods"); }
+    Path caFile() { return controlPlane.caFile(); }
+    ImageTable images() { return options.images(); }
+    ProcessRegistry registry() { return controlPlane.registry(); }
+    Options options() { return options; }
+    boolean closing() { return closing; }
+
+    public Path hostsFile() { return hostsFile; }
+    public Path dataDir() { return dataDir; }
+    public List<String> nodeNames() { return List.copyOf(new TreeMap<>(nodes).keySet()); }
+
+    void log(String msg) {
+        System.err.println("[kubelet " + Instant.now().truncatedTo(ChronoUnit.MILLIS) + "] " + msg);
+    }
+
+    void debug(String msg) {
+        if (verbose) {
+            log(msg);
+        }
+    }
+
+    Map<String, String> testbedEnv(PodRuntime p, Path root) {
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put(HOSTS_FILE_ENV, hostsFile.toString());
+        env.put("TESTBED_POD_ROOT", root.toString());
+        env.put("TESTBED_POD_IP", p.podIp);
+        env.put("TESTBED_NODE_NAME", p.nodeName);
+        env.put("KUBERNETES_SERVICE_HOST", "127.0.0.1");
+        env.put("KUBERNETES_SERVICE_PORT", Integer.toString(controlPlane.apiServerPort()));
+        env.put("KUBERNETES_SERVICE_PORT_HTTPS", Integer.toString(controlPlane.apiServerPort()));
+        if (PodVolumes.automountToken(p.pod())) {
+            Path sa = p.podDir.resolve("volumes").resolve("kube-api-access");
+            // Fabric8's in-cluster configuration reads these instead of /var/run/secrets/...
+            env.put("KUBERNETES_AUTH_SERVICEACCOUNT_TOKEN", sa.resolve("token").toString());
+            env.put("KUBERNETES_CERTS_CA_FILE", sa.resolve("ca.crt").toString());
+            env.put("KUBERNETES_NAMESPACE", p.namespace);
+        }
+        return env;
+    }
+
+    // ---- nodes ---------------------------------------------------------------------------------
+
+    /** Registers (or re-registers) a node and starts heart-beating it. */
+    public synchronized void addNode(NodeSpec n) {
+        String ip = nodeIps.computeIfAbsent(n.name(), k -> "127." + octet + ".0." + (nextNodeIp++));
+        Node node = new NodeBuilder().withNewMetadata().withName(n.name())
+            .addToLabels("kubernetes.io/hostname", n.name())
+            .addToLabels("kubernetes.io/os", "linux")
+            .addToLabels("kubernetes.io/arch", "amd64")
+            .addToLabels(ZONE_LABEL, n.zone())
+            .addToLabels("failure-domain.beta.kubernetes.io/zone", n.zone())
+            .addToLabels("topology.kubernetes.io/region", "testbed")
+            .endMetadata().withNewSpec().endSpec().build();
+        if (client.nodes().withName(n.name()).get() == null) {
+            client.nodes().resource(node).create();
+        }
+        nodes.put(n.name(), n);
+        notReady.remove(n.name());
+        heartbeat(n.name());
+    }
+
+    /** Fault: the node stops heart-beating and reports Ready=False; its pods keep running. */
+    public void setNodeReady(String node, boolean ready) {
+        requireNode(node);
+        if (ready) {
+            notReady.remove(node);
+            heartbeat(node);
+        } else {
+            notReady.add(node);
+            patchNodeStatus(node, false);
+        }
+    }
+
+    /** Fault: the machine is gone: its pods' processes die and the Node object is deleted. */
+    public void removeNode(String node) {
+        requireNode(node);
+        nodes.remove(node);
+        notReady.remove(node);
+        for (PodRuntime p : pods.values()) {
+            if (p.nodeName.equals(node)) {
+                p.killNow();
+            }
+        }
+        for (PodRuntime p : pods.values()) {
+            if (p.nodeName.equals(node)) {
+                p.join(Duration.ofSeconds(15));
+            }
+        }
+        client.nodes().withName(node).delete();
+        client.leases().inNamespace("kube-node-lease").withName(node).delete();
+    }
+
+    private void requireNode(String node) {
+        if (!nodes.containsKey(node)) {
+            throw new IllegalArgumentException("unknown node " + node + "; nodes: " + nodeNames());
+        }
+    }
+
+    private void heartbeatLoop() {
+        while (!closing) {
+            for (String n : nodes.keySet()) {
+                if (!notReady.contains(n)) {
+                    try {
+                        heartbeat(n);
+                    } catch (RuntimeException e) {
+                        debug("heartbeat " + n + ": " + e);
+                    }
+                }
+            }
+            sleep(options.heartbeatPeriod().toMillis());
+        }
+    }
+
+    private void heartbeat(String node) {
+        patchNodeStatus(node, true);
+        ZonedDateTime now = ZonedDateTime.now(java.time.ZoneOffset.UTC);
+        Lease existing = client.leases().inNamespace("kube-node-lease").withName(node).get();
+        if (existing == null) {
+            client.leases().inNamespace("kube-node-lease").resource(new LeaseBuilder().withNewMetadata()
+                .withName(node).withNamespace("kube-node-lease").endMetadata().withNewSpec()
+                .withHolderIdentity(node).withLeaseDurationSeconds(40).withRenewTime(now).endSpec().build())
+                .create();
+        } else {
+            existing.getSpec().setRenewTime(now);
+            try {
+                client.leases().inNamespace("kube-node-lease").resource(existing).update();
+            } catch (KubernetesClientException e) {
+                debug("lease " + node + ": " + e.getMessage());
+            }
+        }
+    }
+
+    private void patchNodeStatus(String node, boolean ready) {
+        String now = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
+        List<NodeCondition> conds = new ArrayList<>();
+        for (String t : List.of("MemoryPressure", "DiskPressure", "PIDPressure")) {
+            conds.add(new NodeConditionBuilder().withType(t).withStatus("False").withReason("KubeletHas" + "No" + t)
+                .withLastHeartbeatTime(now).withLastTransitionTime(now).build());
+        }
+        conds.add(new NodeConditionBuilder().withType("Ready").withStatus(ready ? "True" : "False")
+            .withReason(ready ? "KubeletReady" : "TestbedNotReady")
+            .withMessage(ready ? "process kubelet is posting ready status" : "fault injected by the testbed")
+            .withLastHeartbeatTime(now).withLastTransitionTime(now).build());
+        Map<String, Quantity> cap = PodEnvironment.NODE_ALLOCATABLE;
+        NodeStatus st = new NodeStatusBuilder()
+            .withCapacity(cap).withAllocatable(cap)
+            .withConditions(conds)
+            .addNewAddress().withType("InternalIP").withAddress(nodeIps.get(node)).endAddress()
+            .addNewAddress().withType("Hostname").withAddress(node).endAddress()
+            .withNewDaemonEndpoints().withNewKubeletEndpoint().withPort(0).endKubeletEndpoint().endDaemonEndpoints()
+            .withNewNodeInfo().withMachineID(node).withSystemUUID(node).withBootID(node)
+            .withKernelVersion(System.getProperty("os.version")).withOsImage("cowsql testbed")
+            .withContainerRuntimeVersion("process://1").withKubeletVersion("v1.20.2").withKubeProxyVersion("v1.20.2")
+            .withOperatingSystem("linux").withArchitecture("amd64").endNodeInfo()
+            .build();
+        client.nodes().withName(node).subresource("status")
+            .patch(PatchContext.of(PatchType.JSON_MERGE), Serialization.asJson(Map.of("status", st)));
+    }
+
+    // ---- pods ----------------------------------------------------------------------------------
+
+    private void syncLoop() {
+        while (!closing) {
+            try {
+                syncPods();
+                provision();
+                writeHosts();
+            } catch (RuntimeException e) {
+                if (!closing) {
+                    debug("sync: " + e);
+                }
+            }
+            sleep(options.syncPeriod().toMillis());
+        }
+    }
+
+    private void syncPods() {
+        List<Pod> all = client.pods().inAnyNamespace().list().getItems();
+        Set<String> seen = new LinkedHashSet<>();
+        for (Pod p : all) {
+            String node = p.getSpec().getNodeName();
+            if (node == null || !nodes.containsKey(node)) {
+                continue;
+            }
+            String uid = p.getMetadata().getUid();
+            seen.add(uid);
+            PodRuntime rt = pods.get(uid);
+            if (rt != null) {
+                rt.update(p);
+                continue;
+            }
+            String phase = p.getStatus() == null ? null : p.getStatus().getPhase();
+            if ("Succeeded".equals(phase) || "Failed".equals(phase)) {
+                continue;
+            }
+            if (p.getMetadata().getDeletionTimestamp() != null) {
+                // never started here: nothing to stop
+                client.pods().inNamespace(p.getMetadata().getNamespace()).withName(p.getMetadata().getName())
+                    .withGracePeriod(0).delete();
+                continue;
+            }
+            String ip = podIps.computeIfAbsent(uid, k -> allocateIp());
+            rt = new PodRuntime(this, p, ip, nodeIps.get(node));
+            pods.put(uid, rt);
+            log("pod " + rt.key() + " on " + node + " ip " + ip);
+            rt.start();
+        }
+        for (Map.Entry<String, PodRuntime> e : pods.entrySet()) {
+            PodRuntime rt = e.getValue();
+            if (!seen.contains(e.getKey())) {
+                rt.killNow();
+            }
+            if (rt.finished()) {
+                pods.remove(e.getKey());
+                rt.cleanup();
+            }
+        }
+    }
+
+    private synchronized String allocateIp() {
+        int n = nextIp++;
+        while ((n & 0xff) == 0 || (n & 0xff) == 255) {
+            n = nextIp++;
+        }
+        if (n >= 65535) {
+            throw new IllegalStateException("pod IPs exhausted");
+        }
+        return "127." + octet + "." + (n >> 8) + "." + (n & 0xff);
+    }
+
+    private Optional<PodRuntime> runtime(String namespace, String pod) {
+        return pods.values().stream()
+            .filter(p -> p.namespace.equals(namespace) && p.name.equals(pod) && !p.finished())
+            .findFirst();
+    }
+
+    private PodRuntime requirePod(String namespace, String pod) {
+        return runtime(namespace, pod).orElseThrow(() ->
+            new IllegalArgumentException("pod " + namespace + "/" + pod + " is not running on this kubelet"));
+    }
+
+    /** The loopback IP of a running pod. */
+    public Optional<String> podIp(String namespace, String pod) {
+        return runtime(namespace, pod).map(p -> p.podIp);
+    }
+
+    /** Process-group leader PIDs of a pod's running containers. */
+    public Map<String, Long> pids(String namespace, String pod) {
+        return runtime(namespace, pod).map(PodRuntime::pids).orElse(Map.of());
+    }
+
+    /** A container's log file (stdout and stderr of every run). */
+    public Path logFile(String namespace, String pod, String container) {
+        return requirePod(namespace, pod).logFile(container);
+    }
+
+    /** Fault: SIGKILL the container's process group; the container restarts per restartPolicy. */
+    public void crash(String namespace, String pod) {
+        requirePod(namespace, pod).signal(null, "KILL");
+    }
+
+    /** Fault: SIGSTOP the pod's process group (a node cut off); {@link #resume} undoes it. */
+    public void pause(String namespace, String pod) {
+        requirePod(namespace, pod).signal(null, "STOP");
+    }
+
+    public void resume(String namespace, String pod) {
+        requirePod(namespace, pod).signal(null, "CONT");
+    }
+
+    /** Fault: delete the pod through the API (graceful: preStop, SIGTERM, grace period, SIGKILL). */
+    public void deletePod(String namespace, String pod) {
+        client.pods().inNamespace(namespace).withName(pod).delete();
+    }
+
+    /** The host directory behind a bound PVC. */
+    public Path pvcDirectory(String namespace, String pvc) {
+        PersistentVolumeClaim c = client.persistentVolumeClaims().inNamespace(namespace).withName(pvc).get();
+        if (c == null || c.getSpec().getVolumeName() == null) {
+            throw new IllegalArgumentException("PVC " + namespace + "/" + pvc + " not found or not bound");
+        }
+        PersistentVolume pv = client.persistentVolumes().withName(c.getSpec().getVolumeName()).get();
+        return Path.of(pv.getSpec().getHostPath().getPath());
+    }
+
+    /** Fault: delete everything inside a PVC's directory (the directory itself stays). */
+    public void wipeVolume(String namespace, String pvc) {
+        Path dir = pvcDirectory(namespace, pvc);
+        deleteTree(dir, false);
+    }
+
+    // ---- volumes -------------------------------------------------------------------------------
+
+    private void ensureStorageClass() {
+        if (client.storage().v1().storageClasses().withName(options.storageClass()).get() != null) {
+            return;
+        }
+        client.storage().v1().storageClasses().resource(new StorageClassBuilder().withNewMetadata()
+            .withName(options.storageClass())
+            .addToAnnotations("storageclass.kubernetes.io/is-default-class", "true").endMetadata()
+            .withProvisioner(PROVISIONER).withReclaimPolicy("Delete")
+            .withVolumeBindingMode("WaitForFirstConsumer").build()).create();
+    }
+
+    private void provision() {
+        for (PersistentVolumeClaim pvc : client.persistentVolumeClaims().inAnyNamespace().list().getItems()) {
+            if (!"Pending".equals(pvc.getStatus() == null ? null : pvc.getStatus().getPhase())
+                || pvc.getMetadata().getDeletionTimestamp() != null
+                || (pvc.getSpec().getVolumeName() != null && !pvc.getSpec().getVolumeName().isEmpty())
+                || !options.storageClass().equals(pvc.getSpec().getStorageClassName())) {
+                continue;
+            }
+            Map<String, String> ann = pvc.getMetadata().getAnnotations() == null ? Map.of() : pvc.getMetadata().getAnnotations();
+            String node = ann.get(SELECTED_NODE);
+            if (node == null || !nodes.containsKey(node)) {
+                continue;
+            }
+            String uid = pvc.getMetadata().getUid();
+            String pvName = "pvc-" + uid;
+            if (client.persistentVolumes().withName(pvName).get() != null) {
+                continue;
+            }
+            String ns = pvc.getMetadata().getNamespace();
+            Path dir = dataDir.resolve("volumes").resolve(ns + "_" + pvc.getMetadata().getName() + "_" + uid);
+            try {
+                Files.createDirectories(dir);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            Quantity size = pvc.getSpec().getResources() != null && pvc.getSpec().getResources().getRequests() != null
+                ? pvc.getSpec().getResources().getRequests().getOrDefault("storage", new Quantity("1Gi")) : new Quantity("1Gi");
+            PersistentVolume pv = new PersistentVolumeBuilder().withNewMetadata().withName(pvName)
+                .addToAnnotations("pv.kubernetes.io/provisioned-by", PROVISIONER).endMetadata()
+                .withNewSpec()
+                .addToCapacity("storage", size)
+                .withAccessModes(pvc.getSpec().getAccessModes())
+                .withNewHostPath().withPath(dir.toString()).withType("DirectoryOrCreate").endHostPath()
+                .withNewClaimRef().withApiVersion("v1").withKind("PersistentVolumeClaim").withNamespace(ns)
+                .withName(pvc.getMetadata().getName()).withUid(uid).endClaimRef()
+                .withStorageClassName(options.storageClass())
+                .withPersistentVolumeReclaimPolicy("Delete")
+                .withVolumeMode("Filesystem")
+                .withNewNodeAffinity().withNewRequired().addNewNodeSelectorTerm().addNewMatchExpression()
+                .withKey("kubernetes.io/hostname").withOperator("In").withValues(node).endMatchExpression()
+                .endNodeSelectorTerm().endRequired().endNodeAffinity()
+                .endSpec().build();
+            try {
+                client.persistentVolumes().resource(pv).create();
+                log("provisioned " + pvName + " for " + ns + "/" + pvc.getMetadata().getName() + " on " + node + " at " + dir);
+            } catch (KubernetesClientException e) {
+                debug("provision " + pvName + ": " + e.getMessage());
+            }
+        }
+        for (PersistentVolume pv : client.persistentVolumes().list().getItems()) {
+            Map<String, String> ann = pv.getMetadata().getAnnotations();
+            String phase = pv.getStatus() == null ? null : pv.getStatus().getPhase();
+            if (ann == null || !PROVISIONER.equals(ann.get("pv.kubernetes.io/provisioned-by"))
+                || !("Released".equals(phase) || "Failed".equals(phase))
+                || !"Delete".equals(pv.getSpec().getPersistentVolumeReclaimPolicy())) {
+                continue;
+            }
+            Path dir = Path.of(pv.getSpec().getHostPath().getPath());
+            if (dir.startsWith(dataDir.resolve("volumes"))) {
+                deleteTree(dir, true);
+            }
+            client.persistentVolumes().withName(pv.getMetadata().getName()).delete();
+            log("deleted " + pv.getMetadata().getName() + " and " + dir);
+        }
+    }
+
+    static void deleteTree(Path dir, boolean includingRoot) {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (var s = Files.walk(dir)) {
+            for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
+                if (!includingRoot && p.equals(dir)) {
+                    continue;
+                }
+                Files.deleteIfExists(p);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    // ---- DNS -----------------------------------------------------------------------------------
+
+    private void writeHosts() {
+        List<Service> services = client.services().inAnyNamespace().list().getItems().stream()
+            .filter(s -> "None".equals(s.getSpec().getClusterIP()) && s.getSpec().getSelector() != null
+                && !s.getSpec().getSelector().isEmpty())
+            .toList();
+        String domain = options.clusterDomain();
+        Map<String, List<String>> byIp = new TreeMap<>();
+        List<PodRuntime> running = new ArrayList<>(pods.values());
+        running.sort(Comparator.comparing(PodRuntime::key));
+        for (PodRuntime p : running) {
+            if (p.finished() || p.pod().getMetadata().getDeletionTimestamp() != null) {
+                continue;
+            }
+            Pod pod = p.pod();
+            Map<String, String> labels = pod.getMetadata().getLabels() == null ? Map.of() : pod.getMetadata().getLabels();
+            String ns = p.namespace;
+            List<String> names = byIp.computeIfAbsent(p.podIp, k -> new ArrayList<>());
+            names.add(p.podIp.replace('.', '-') + "." + ns + ".pod." + domain);
+            boolean ready = p.ready();
+            for (Service s : services) {
+                if (!s.getMetadata().getNamespace().equals(ns)) {
+                    continue;
+                }
+                boolean selected = s.getSpec().getSelector().entrySet().stream()
+                    .allMatch(e -> Objects.equals(labels.get(e.getKey()), e.getValue()));
+                if (!selected || !(ready || Boolean.TRUE.equals(s.getSpec().getPublishNotReadyAddresses()))) {
+                    continue;
+                }
+                String svc = s.getMetadata().getName();
+                if (svc.equals(pod.getSpec().getSubdomain())) {
+                    String h = p.hostname() + "." + svc + "." + ns;
+                    names.add(0, h + ".svc." + domain);
+                    names.add(h + ".svc");
+                    names.add(h);
+                }
+            }
+        }
+        // Service names (A records of a headless service: one line per endpoint).
+        StringBuilder sb = new StringBuilder();
+        sb.append("# cowsql testbed hosts file, written by the process kubelet; format: e2e/README.md\n");
+        byIp.forEach((ip, names) -> sb.append(ip).append(' ').append(String.join(" ", names)).append('\n'));
+        for (Service s : services) {
+            String ns = s.getMetadata().getNamespace();
+            for (PodRuntime p : running) {
+                if (!p.namespace.equals(ns) || p.finished() || p.pod().getMetadata().getDeletionTimestamp() != null) {
+                    continue;
+                }
+                Map<String, String> labels = p.pod().getMetadata().getLabels() == null ? Map.of() : p.pod().getMetadata().getLabels();
+                boolean selected = s.getSpec().getSelector().entrySet().stream()
+                    .allMatch(e -> Objects.equals(labels.get(e.getKey()), e.getValue()));
+                if (selected && (p.ready() || Boolean.TRUE.equals(s.getSpec().getPublishNotReadyAddresses()))) {
+                    String n = s.getMetadata().getName() + "." + ns;
+                    sb.append(p.podIp).append(' ').append(n).append(".svc.").append(domain).append(' ')
+                        .append(n).append(".svc ").append(n).append('\n');
+                }
+            }
+        }
+        String text = sb.toString();
+        if (text.equals(lastHosts)) {
+            return;
+        }
+        try {
+            Path tmp = hostsFile.resolveSibling(".hosts.tmp");
+            Files.writeString(tmp, text);
+            Files.move(tmp, hostsFile, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            lastHosts = text;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Looks a name up in the hosts file the way pod processes should (first match wins). */
+    public Optional<String> resolve(String name) {
+        return HostsFile.lookup(hostsFile, name);
+    }
+
+    // ---- lifecycle -----------------------------------------------------------------------------
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Kills every pod process (no graceful deletion: the testbed is going away). */
+    @Override
+    public void close() {
+        closing = true;
+        for (PodRuntime p : pods.values()) {
+            p.killNow();
+        }
+        for (PodRuntime p : pods.values()) {
+            p.join(Duration.ofSeconds(15));
+        }
+        for (Thread t : new Thread[] {syncThread, heartbeatThread}) {
+            if (t != null) {
+                try {
+                    t.join(5000);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        }
+        try {
+            netLock.release();
+            netLockChannel.close();
+        } catch (IOException e) {
+            // ignore
+        }
+    }
+}

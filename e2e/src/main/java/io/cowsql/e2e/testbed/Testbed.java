@@ -1,0 +1,91 @@
+package io.cowsql.e2e.testbed;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.nio.file.Path;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * The whole testbed: a real control plane ({@link ControlPlane}), a Fabric8 client and the process
+ * kubelet ({@link ProcessKubelet}) with its nodes. {@link #close()} leaves no process behind.
+ *
+ * <p>{@code main} runs it for a person: prints the kubeconfig path and runs until SIGTERM / Ctrl-C.
+ */
+public final class Testbed implements AutoCloseable {
+    /** Testbed options. */
+    public record Options(Path workDir, ControlPlaneBinaries binaries, int zones, ImageTable images) {
+        public static Options defaults(Path workDir, Path scriptsDir) {
+            return new Options(workDir, ControlPlaneBinaries.locate(scriptsDir), 3, ImageTable.defaults());
+        }
+
+        public Options withImages(ImageTable t) {
+            return new Options(workDir, binaries, zones, t);
+        }
+
+        public Options withZones(int z) {
+            return new Options(workDir, binaries, z, images);
+        }
+    }
+
+    private final ControlPlane controlPlane;
+    private final KubernetesClient client;
+    private final ProcessKubelet kubelet;
+
+    private Testbed(ControlPlane controlPlane, KubernetesClient client, ProcessKubelet kubelet) {
+        this.controlPlane = controlPlane;
+        this.client = client;
+        this.kubelet = kubelet;
+    }
+
+    public static Testbed start(Options options) {
+        ControlPlane cp = ControlPlane.start(ControlPlane.Options.defaults(options.workDir(), options.binaries()));
+        KubernetesClient client = null;
+        try {
+            client = cp.newClient();
+            ProcessKubelet k = ProcessKubelet.start(client, cp,
+                ProcessKubelet.Options.defaults(cp.dir().resolve("kubelet"), options.images(), options.zones()));
+            return new Testbed(cp, client, k);
+        } catch (RuntimeException | Error e) {
+            if (client != null) {
+                client.close();
+            }
+            cp.close();
+            throw e;
+        }
+    }
+
+    public ControlPlane controlPlane() { return controlPlane; }
+    public KubernetesClient client() { return client; }
+    public ProcessKubelet kubelet() { return kubelet; }
+    public Path kubeconfig() { return controlPlane.kubeconfig(); }
+    /** Directory whose path appears in every testbed process's command line or environment. */
+    public Path dir() { return controlPlane.dir(); }
+
+    @Override
+    public void close() {
+        try {
+            kubelet.close();
+        } finally {
+            try {
+                client.close();
+            } finally {
+                controlPlane.close();
+            }
+        }
+    }
+
+    /** {@code java -cp ... io.cowsql.e2e.testbed.Testbed [workDir]}: run until killed. */
+    public static void main(String[] args) throws InterruptedException {
+        Path work = Path.of(args.length > 0 ? args[0] : "target/testbed");
+        Path scripts = Path.of(System.getProperty("cowsql.e2e.scriptsDir", "e2e/scripts"));
+        Testbed tb = start(Options.defaults(work, scripts));
+        CountDownLatch done = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            tb.close();
+            done.countDown();
+        }));
+        System.out.println("KUBECONFIG=" + tb.kubeconfig());
+        System.out.println("hosts file: " + tb.kubelet().hostsFile());
+        System.out.flush();
+        done.await();
+    }
+}

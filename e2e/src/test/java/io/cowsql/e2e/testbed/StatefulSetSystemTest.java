@@ -1,0 +1,141 @@
+package io.cowsql.e2e.testbed;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * A StatefulSet of three trivial pods with a headless Service, through the real StatefulSet controller,
+ * scheduler and PV binder, run by the process kubelet.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class StatefulSetSystemTest {
+    static final String NS = "sts";
+    static Testbed tb;
+    static KubernetesClient c;
+
+    @BeforeAll
+    static void up() {
+        SystemTests.assumeSystemTests();
+        tb = Testbed.start(Testbed.Options.defaults(SystemTests.workDir(), SystemTests.scriptsDir())
+            .withImages(TrivialImage.table()));
+        c = tb.client();
+        c.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(NS).endMetadata().build()).create();
+        c.services().inNamespace(NS).resource(TrivialImage.headlessService(NS, "web")).create();
+        c.apps().statefulSets().inNamespace(NS).resource(TrivialImage.statefulSet(NS, "web", 3)).create();
+    }
+
+    @AfterAll
+    static void down() {
+        if (tb == null) {
+            return;
+        }
+        String marker = tb.dir().toString();
+        tb.close();
+        assertThat(SystemTests.processesMentioning(marker)).as("processes left behind").isEmpty();
+    }
+
+    static Pod pod(String name) {
+        return c.pods().inNamespace(NS).withName(name).get();
+    }
+
+    static boolean ready(Pod p) {
+        return p != null && p.getStatus() != null && p.getStatus().getConditions() != null
+            && p.getStatus().getConditions().stream().anyMatch(x -> "Ready".equals(x.getType()) && "True".equals(x.getStatus()));
+    }
+
+    static void awaitReadyReplicas(int n) {
+        TrivialImage.await(Duration.ofSeconds(120), n + " ready replicas", () -> {
+            StatefulSet s = c.apps().statefulSets().inNamespace(NS).withName("web").get();
+            return s.getStatus() != null && s.getStatus().getReadyReplicas() != null && s.getStatus().getReadyReplicas() == n;
+        });
+    }
+
+    @Test
+    @Order(1)
+    void comesUpOnePodPerZoneReadyAndResolvable() throws Exception {
+        awaitReadyReplicas(3);
+        List<Pod> pods = c.pods().inNamespace(NS).withLabel("app", "web").list().getItems();
+        assertThat(pods).hasSize(3).allMatch(StatefulSetSystemTest::ready);
+        Set<String> zones = new HashSet<>();
+        for (Pod p : pods) {
+            Node n = c.nodes().withName(p.getSpec().getNodeName()).get();
+            zones.add(n.getMetadata().getLabels().get(ProcessKubelet.ZONE_LABEL));
+            assertThat(p.getStatus().getPodIP()).startsWith("127.");
+        }
+        assertThat(zones).hasSize(3);
+        assertThat(pods.stream().map(p -> p.getStatus().getPodIP()).collect(Collectors.toSet())).hasSize(3);
+
+        for (Pod p : pods) {
+            String ip = p.getStatus().getPodIP();
+            String name = p.getMetadata().getName();
+            // env: fieldRef and $(VAR) expansion
+            assertThat(TrivialImage.get(ip, "/env/GREETING")).isEqualTo("hello from " + name);
+            // the PVC mounted at /data, translated to its host directory
+            assertThat(TrivialImage.get(ip, "/boot").lines()).hasSize(1);
+            // DNS names resolve for the test and for the pod processes
+            String fqdn = name + ".web." + NS + ".svc.cluster.local";
+            assertThat(tb.kubelet().resolve(fqdn)).contains(ip);
+            assertThat(TrivialImage.get(pods.get(0).getStatus().getPodIP(), "/resolve/" + fqdn)).isEqualTo(ip);
+        }
+        assertThat(HostsFile.lookupAll(tb.kubelet().hostsFile(), "web." + NS + ".svc.cluster.local")).hasSize(3);
+        assertThat(c.persistentVolumeClaims().inNamespace(NS).list().getItems())
+            .hasSize(3).allMatch(pvc -> "Bound".equals(pvc.getStatus().getPhase()));
+    }
+
+    @Test
+    @Order(2)
+    void kubectlShowsWhatTheTestsSee() throws Exception {
+        String out = SystemTests.run(60, "kubectl", "--kubeconfig", tb.kubeconfig().toString(), "-n", NS,
+            "get", "pods,statefulsets,nodes", "-o", "wide");
+        System.out.println(out);
+        assertThat(out).contains("web-0", "web-1", "web-2", "statefulset.apps/web", "node/node-a", "Running");
+    }
+
+    @Test
+    @Order(3)
+    void deletedPodIsRecreatedWithItsData() throws Exception {
+        Pod old = pod("web-1");
+        tb.kubelet().deletePod(NS, "web-1");
+        TrivialImage.await(Duration.ofSeconds(90), "web-1 recreated and Ready", () -> {
+            Pod p = pod("web-1");
+            return p != null && !p.getMetadata().getUid().equals(old.getMetadata().getUid()) && ready(p);
+        });
+        Pod p = pod("web-1");
+        assertThat(p.getSpec().getNodeName()).isEqualTo(old.getSpec().getNodeName());
+        assertThat(TrivialImage.get(p.getStatus().getPodIP(), "/boot").lines()).hasSize(2);
+        // graceful stop: the JVM ran its shutdown hook on SIGTERM
+        assertThat(tb.kubelet().pvcDirectory(NS, "data-web-1").resolve("shutdown.log")).exists();
+        awaitReadyReplicas(3);
+    }
+
+    @Test
+    @Order(4)
+    void wipedVolumeAndDeletedPodComesBackEmpty() throws Exception {
+        Pod old = pod("web-2");
+        tb.kubelet().wipeVolume(NS, "data-web-2");
+        tb.kubelet().deletePod(NS, "web-2");
+        TrivialImage.await(Duration.ofSeconds(90), "web-2 recreated and Ready", () -> {
+            Pod p = pod("web-2");
+            return p != null && !p.getMetadata().getUid().equals(old.getMetadata().getUid()) && ready(p);
+        });
+        String boot = TrivialImage.get(pod("web-2").getStatus().getPodIP(), "/boot");
+        assertThat(boot.lines()).hasSize(1);
+        awaitReadyReplicas(3);
+    }
+}
