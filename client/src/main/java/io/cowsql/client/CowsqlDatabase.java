@@ -69,21 +69,12 @@ public final class CowsqlDatabase implements AutoCloseable {
         if (s == null) {
             s = new LeaderSession(addresses, database, options, hint);
         }
-        boolean ok = false;
         try {
-            T out = call.run(s);
-            ok = true;
-            return out;
+            return call.run(s);
         } finally {
-            if (ok && !closed && idle.size() < maxIdle) {
+            // A session that failed has already dropped a broken connection; it reconnects on next use.
+            if (!closed && idle.size() < maxIdle) {
                 idle.addFirst(s);
-            } else if (!ok) {
-                // Keep a session whose connection survived the error; drop one that broke.
-                if (!closed && idle.size() < maxIdle) {
-                    idle.addFirst(s);
-                } else {
-                    s.close();
-                }
             } else {
                 s.close();
             }
