@@ -15,15 +15,21 @@ import java.util.concurrent.atomic.AtomicBoolean;
 /**
  * The "trivial image" of the system tests: an HTTP server on {@code --ip}:{@code --port} that appends a
  * line to {@code --data}/boot.log at start and serves:
- * /healthz, /boot (boot.log), /env/NAME, /file?path=P (a file, mount paths translated by the kubelet
- * in args only, so P is a host path), /resolve/NAME (via $COWSQL_HOSTS_FILE), /unhealthy (makes /healthz 500).
+ * /healthz, /boot (boot.log), /env/NAME, /file?path=P (a host file), /mount/NAME/FILE (a file under the
+ * path given as {@code --mount-NAME=PATH}, which the kubelet translated), /resolve/NAME (via
+ * $COWSQL_HOSTS_FILE), /unhealthy (makes /healthz answer 500).
  */
 public final class TrivialServer {
     public static void main(String[] args) throws IOException {
         String ip = "127.0.0.1";
         int port = 8080;
         Path data = null;
+        java.util.Map<String, Path> mounts = new java.util.HashMap<>();
         for (String a : args) {
+            if (a.startsWith("--mount-")) {
+                int eq = a.indexOf('=');
+                mounts.put(a.substring(8, eq), Path.of(a.substring(eq + 1)));
+            }
             if (a.startsWith("--ip=")) ip = a.substring(5);
             else if (a.startsWith("--port=")) port = Integer.parseInt(a.substring(7));
             else if (a.startsWith("--data=")) data = Path.of(a.substring(7));
@@ -51,6 +57,13 @@ public final class TrivialServer {
             String q = x.getRequestURI().getRawQuery();
             Path p = Path.of(URLDecoder.decode(q.substring(q.indexOf('=') + 1), StandardCharsets.UTF_8));
             reply(x, Files.exists(p) ? 200 : 404, Files.exists(p) ? Files.readString(p) : "");
+        });
+        s.createContext("/mount/", x -> {
+            String[] parts = x.getRequestURI().getPath().substring(7).split("/", 2);
+            Path base = mounts.get(parts[0]);
+            Path p = base == null ? null : base.resolve(parts[1]);
+            boolean ok = p != null && Files.isRegularFile(p);
+            reply(x, ok ? 200 : 404, ok ? Files.readString(p) : "");
         });
         s.createContext("/resolve/", x -> {
             String n = x.getRequestURI().getPath().substring(9);

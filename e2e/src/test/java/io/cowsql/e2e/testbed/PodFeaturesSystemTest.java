@@ -1,0 +1,236 @@
+package io.cowsql.e2e.testbed;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.fabric8.kubernetes.api.model.ContainerStatus;
+import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.X509TrustManager;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** What the process kubelet does for one pod: env, volumes, token, probes, restarts, hooks, faults. */
+class PodFeaturesSystemTest {
+    static final String NS = "feat";
+    static Testbed tb;
+    static KubernetesClient c;
+
+    @BeforeAll
+    static void up() {
+        SystemTests.assumeSystemTests();
+        tb = Testbed.start(Testbed.Options.defaults(SystemTests.workDir(), SystemTests.scriptsDir())
+            .withImages(TrivialImage.table()));
+        c = tb.client();
+        c.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(NS).endMetadata().build()).create();
+        c.configMaps().inNamespace(NS).resource(new ConfigMapBuilder().withNewMetadata().withName("cfg").endMetadata()
+            .addToData("mode", "fast").addToData("app.conf", "x=1\n").build()).create();
+        c.secrets().inNamespace(NS).resource(new SecretBuilder().withNewMetadata().withName("sec").endMetadata()
+            .addToStringData("password", "s3cret").build()).create();
+    }
+
+    @AfterAll
+    static void down() {
+        if (tb == null) {
+            return;
+        }
+        String marker = tb.dir().toString();
+        tb.close();
+        assertThat(SystemTests.processesMentioning(marker)).as("processes left behind").isEmpty();
+    }
+
+    static PodBuilder trivialPod(String name) {
+        return new PodBuilder().withNewMetadata().withName(name).withNamespace(NS).addToLabels("app", name)
+            .addToAnnotations("role", "first").endMetadata()
+            .withNewSpec().withTerminationGracePeriodSeconds(5L)
+            .addNewContainer().withName("server").withImage(TrivialImage.IMAGE)
+            .withArgs("--ip=$(POD_IP)", "--port=8080", "--data=/data", "--mount-podinfo=/etc/podinfo",
+                "--mount-cfg=/etc/cfg", "--mount-sec=/etc/sec", "--mount-sa=/var/run/secrets/kubernetes.io/serviceaccount")
+            .addNewEnv().withName("POD_IP").withNewValueFrom().withNewFieldRef().withFieldPath("status.podIP")
+            .endFieldRef().endValueFrom().endEnv()
+            .addNewEnv().withName("MODE").withNewValueFrom().withNewConfigMapKeyRef("mode", "cfg", false)
+            .endValueFrom().endEnv()
+            .addNewEnv().withName("PASSWORD").withNewValueFrom().withNewSecretKeyRef("password", "sec", false)
+            .endValueFrom().endEnv()
+            .addNewEnv().withName("MEM_MI").withNewValueFrom().withNewResourceFieldRef().withResource("limits.memory")
+            .withDivisor(new Quantity("1Mi")).endResourceFieldRef().endValueFrom().endEnv()
+            .addNewEnv().withName("ROLE").withNewValueFrom().withNewFieldRef()
+            .withFieldPath("metadata.annotations['role']").endFieldRef().endValueFrom().endEnv()
+            .addNewEnv().withName("DATA_FILE").withValue("/data/x.txt").endEnv()
+            .addNewEnvFrom().withPrefix("CFG_").withNewConfigMapRef().withName("cfg").endConfigMapRef().endEnvFrom()
+            .withNewResources().addToLimits("memory", new Quantity("256Mi")).endResources()
+            .addNewPort().withName("http").withContainerPort(8080).endPort()
+            .withNewReadinessProbe().withNewHttpGet().withPath("/healthz").withPort(new IntOrString(8080))
+            .endHttpGet().withPeriodSeconds(1).withFailureThreshold(1).endReadinessProbe()
+            .withNewLivenessProbe().withNewHttpGet().withPath("/healthz").withPort(new IntOrString("http"))
+            .endHttpGet().withPeriodSeconds(1).withFailureThreshold(2).endLivenessProbe()
+            .withNewLifecycle().withNewPreStop().withNewExec()
+            .withCommand("sh", "-c", "echo prestop-ran > /data/prestop.txt").endExec().endPreStop().endLifecycle()
+            .addNewVolumeMount().withName("data").withMountPath("/data").endVolumeMount()
+            .addNewVolumeMount().withName("podinfo").withMountPath("/etc/podinfo").endVolumeMount()
+            .addNewVolumeMount().withName("cfg").withMountPath("/etc/cfg").endVolumeMount()
+            .addNewVolumeMount().withName("sec").withMountPath("/etc/sec").endVolumeMount()
+            .endContainer()
+            .addNewVolume().withName("data").withNewEmptyDir().endEmptyDir().endVolume()
+            .addNewVolume().withName("podinfo").withNewDownwardAPI()
+            .addNewItem().withPath("annotations").withNewFieldRef().withFieldPath("metadata.annotations").endFieldRef().endItem()
+            .addNewItem().withPath("name").withNewFieldRef().withFieldPath("metadata.name").endFieldRef().endItem()
+            .endDownwardAPI().endVolume()
+            .addNewVolume().withName("cfg").withNewConfigMap().withName("cfg").endConfigMap().endVolume()
+            .addNewVolume().withName("sec").withNewSecret().withSecretName("sec").endSecret().endVolume()
+            .endSpec();
+    }
+
+    static Pod pod(String name) {
+        return c.pods().inNamespace(NS).withName(name).get();
+    }
+
+    static boolean ready(Pod p) {
+        return StatefulSetSystemTest.ready(p);
+    }
+
+    static Pod awaitReady(String name) {
+        TrivialImage.await(Duration.ofSeconds(60), name + " Ready", () -> ready(pod(name)));
+        return pod(name);
+    }
+
+    static ContainerStatus status(String name) {
+        return pod(name).getStatus().getContainerStatuses().get(0);
+    }
+
+    @Test
+    void environmentVolumesAndTokenReachTheProcess() throws Exception {
+        c.pods().inNamespace(NS).resource(trivialPod("env").build()).create();
+        String ip = awaitReady("env").getStatus().getPodIP();
+        assertThat(TrivialImage.get(ip, "/env/MODE")).isEqualTo("fast");
+        assertThat(TrivialImage.get(ip, "/env/PASSWORD")).isEqualTo("s3cret");
+        assertThat(TrivialImage.get(ip, "/env/MEM_MI")).isEqualTo("256");
+        assertThat(TrivialImage.get(ip, "/env/ROLE")).isEqualTo("first");
+        assertThat(TrivialImage.get(ip, "/env/CFG_mode")).isEqualTo("fast");
+        assertThat(TrivialImage.get(ip, "/env/DATA_FILE")).endsWith("/volumes/data/x.txt").doesNotStartWith("/data");
+        assertThat(TrivialImage.get(ip, "/env/COWSQL_HOSTS_FILE")).isEqualTo(tb.kubelet().hostsFile().toString());
+        assertThat(TrivialImage.get(ip, "/mount/cfg/app.conf")).isEqualTo("x=1\n");
+        assertThat(TrivialImage.get(ip, "/mount/sec/password")).isEqualTo("s3cret");
+        assertThat(TrivialImage.get(ip, "/mount/podinfo/name")).isEqualTo("env");
+        assertThat(TrivialImage.get(ip, "/mount/podinfo/annotations")).contains("role=\"first\"");
+        assertThat(TrivialImage.get(ip, "/mount/sa/namespace")).isEqualTo(NS);
+
+        // The token authenticates against the API server (discovery is open to system:authenticated).
+        String token = TrivialImage.get(ip, "/mount/sa/token");
+        assertThat(apiStatus(token)).isEqualTo(200);
+        assertThat(apiStatus("not-a-token")).isEqualTo(401);
+
+        // Annotations update while the pod runs.
+        c.pods().inNamespace(NS).withName("env").edit(p -> new PodBuilder(p).editMetadata()
+            .addToAnnotations("role", "second").endMetadata().build());
+        TrivialImage.await(Duration.ofSeconds(15), "downward API annotations updated", () -> {
+            try {
+                return TrivialImage.get(ip, "/mount/podinfo/annotations").contains("role=\"second\"");
+            } catch (Exception e) {
+                return false;
+            }
+        });
+    }
+
+    static int apiStatus(String token) throws Exception {
+        SSLContext ctx = SSLContext.getInstance("TLS");
+        ctx.init(null, new TrustManager[] {new X509TrustManager() {
+            @Override public void checkClientTrusted(X509Certificate[] a, String b) {}
+            @Override public void checkServerTrusted(X509Certificate[] a, String b) {}
+            @Override public X509Certificate[] getAcceptedIssuers() { return new X509Certificate[0]; }
+        }}, new SecureRandom());
+        HttpClient h = HttpClient.newBuilder().sslContext(ctx).proxy(HttpClient.Builder.NO_PROXY).build();
+        return h.send(HttpRequest.newBuilder(URI.create(tb.controlPlane().apiServerUrl() + "/api"))
+            .header("Authorization", "Bearer " + token.strip()).build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+    }
+
+    @Test
+    void livenessFailureAndCrashRestartTheContainer() throws Exception {
+        c.pods().inNamespace(NS).resource(trivialPod("live").build()).create();
+        String ip = awaitReady("live").getStatus().getPodIP();
+        long pid1 = tb.kubelet().pids(NS, "live").get("server");
+
+        TrivialImage.get(ip, "/unhealthy");
+        TrivialImage.await(Duration.ofSeconds(30), "restart after liveness failure",
+            () -> status("live").getRestartCount() == 1 && ready(pod("live")));
+        long pid2 = tb.kubelet().pids(NS, "live").get("server");
+        assertThat(pid2).isNotEqualTo(pid1);
+        assertThat(Procfs.alive(pid1, -1)).isFalse();
+
+        tb.kubelet().crash(NS, "live");
+        TrivialImage.await(Duration.ofSeconds(30), "restart after crash",
+            () -> status("live").getRestartCount() == 2 && ready(pod("live")));
+        assertThat(status("live").getLastState().getTerminated().getExitCode()).isEqualTo(137);
+        assertThat(Procfs.alive(pid2, -1)).isFalse();
+    }
+
+    @Test
+    void pausedPodTurnsNotReadyAndBackOnResume() {
+        c.pods().inNamespace(NS).resource(trivialPod("pause").editSpec().editFirstContainer()
+            .withLivenessProbe(null).endContainer().endSpec().build()).create();
+        awaitReady("pause");
+        tb.kubelet().pause(NS, "pause");
+        TrivialImage.await(Duration.ofSeconds(20), "not Ready while paused", () -> !ready(pod("pause")));
+        tb.kubelet().resume(NS, "pause");
+        TrivialImage.await(Duration.ofSeconds(20), "Ready after resume", () -> ready(pod("pause")));
+        assertThat(status("pause").getRestartCount()).isZero();
+    }
+
+    @Test
+    void deletionRunsPreStopThenSigterm() throws Exception {
+        Path hooks = Files.createDirectories(tb.dir().resolve("hooks-stop"));
+        c.pods().inNamespace(NS).resource(trivialPod("stop").editSpec()
+            .editMatchingVolume(v -> v.getName().equals("data")).withEmptyDir(null).withNewHostPath()
+            .withPath(hooks.toString()).endHostPath().endVolume().endSpec().build()).create();
+        awaitReady("stop");
+        long pid = tb.kubelet().pids(NS, "stop").get("server");
+        tb.kubelet().deletePod(NS, "stop");
+        TrivialImage.await(Duration.ofSeconds(30), "pod gone", () -> pod("stop") == null);
+        assertThat(Procfs.alive(pid, -1)).isFalse();
+        assertThat(hooks.resolve("prestop.txt")).hasContent("prestop-ran");
+        assertThat(Files.readString(hooks.resolve("shutdown.log"))).startsWith("sigterm");
+    }
+
+    @Test
+    void nodeNotReadyAndNodeRemoval() {
+        c.pods().inNamespace(NS).resource(trivialPod("onnode").editSpec().withNodeName("node-c").endSpec().build()).create();
+        awaitReady("onnode");
+        long pid = tb.kubelet().pids(NS, "onnode").get("server");
+
+        tb.kubelet().setNodeReady("node-c", false);
+        TrivialImage.await(Duration.ofSeconds(10), "node-c NotReady", () -> !nodeReady("node-c"));
+        assertThat(Procfs.alive(pid, -1)).isTrue();
+        tb.kubelet().setNodeReady("node-c", true);
+        TrivialImage.await(Duration.ofSeconds(10), "node-c Ready", () -> nodeReady("node-c"));
+
+        tb.kubelet().removeNode("node-c");
+        assertThat(c.nodes().withName("node-c").get()).isNull();
+        assertThat(Procfs.alive(pid, -1)).isFalse();
+        tb.kubelet().addNode(new ProcessKubelet.NodeSpec("node-c", "zone-c"));
+        TrivialImage.await(Duration.ofSeconds(10), "node-c back", () -> nodeReady("node-c"));
+    }
+
+    static boolean nodeReady(String name) {
+        Node n = c.nodes().withName(name).get();
+        return n != null && n.getStatus().getConditions().stream()
+            .anyMatch(x -> "Ready".equals(x.getType()) && "True".equals(x.getStatus()));
+    }
+}
