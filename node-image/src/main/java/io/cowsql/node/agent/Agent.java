@@ -1,0 +1,496 @@
+package io.cowsql.node.agent;
+
+import io.cowsql.client.AddressResolver;
+import io.cowsql.client.ClientOptions;
+import io.cowsql.client.CowsqlClient;
+import io.cowsql.client.CowsqlException;
+import io.cowsql.client.NodeInfo;
+import io.cowsql.client.Role;
+import io.cowsql.node.DataDirLock;
+import io.cowsql.node.Node;
+import io.cowsql.node.NodeOptions;
+import io.cowsql.node.data.DataDirReader;
+import io.cowsql.node.data.LastEntry;
+import io.cowsql.node.engine.Capability;
+import io.cowsql.node.engine.Engine;
+import io.cowsql.node.engine.EngineException;
+import io.cowsql.node.engine.SocketDialer;
+import java.io.IOException;
+import java.net.BindException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Logger;
+
+/** The running node agent: one engine node, its HTTP API, its join loop and role manager. */
+public final class Agent implements HttpApi.Backend {
+  private static final Logger LOG = Logger.getLogger(Agent.class.getName());
+
+  public static final int EXIT_CONFIG = 2;
+  public static final int EXIT_REFUSED = 3;
+  public static final int EXIT_ENGINE = 4;
+  public static final int EXIT_PORT = 5;
+
+  private final AgentConfig cfg;
+  private final long startNanos = System.nanoTime();
+  private final CountDownLatch stopped = new CountDownLatch(1);
+  private AddressResolver resolver = AddressResolver.identity();
+  private ClientOptions clientOptions;
+  private HttpApi http;
+  private DataDirLock lock;
+  private volatile Identity identity;
+  private Engine engine;
+  private volatile Node node;
+  private long failureDomain;
+  private LastEntry lastEntryAtStart;
+  private RoleManager roles;
+  private KeyValueStore kv;
+  private ScheduledExecutorService scheduler;
+  private volatile boolean stopping;
+
+  public Agent(AgentConfig cfg) {
+    this.cfg = cfg;
+  }
+
+  /** Start everything; throws Refusal with the exit code on a refusal or a setup failure. */
+  public void start() throws Refusal, InterruptedException {
+    // 1. Everything that can fail without touching the data dir.
+    if (cfg.resolverFile != null) {
+      try {
+        resolver = AddressMap.load(cfg.resolverFile);
+      } catch (IOException e) {
+        throw new Refusal(EXIT_CONFIG, "cannot read --resolver-file: " + e.getMessage());
+      }
+    }
+    AddressResolver r = resolver;
+    clientOptions = ClientOptions.defaults()
+        .withConnectTimeout(Duration.ofSeconds(2))
+        .withRequestTimeout(Duration.ofSeconds(5))
+        .withRetryTimeout(Duration.ofSeconds(10))
+        .withResolver(r);
+    checkBindable(cfg.bind, "--bind (the engine's listen address)");
+    try {
+      InetSocketAddress h = SocketDialer.parse(cfg.http);
+      http = HttpApi.start(new InetSocketAddress(h.getHostString(), h.getPort()), this);
+    } catch (BindException e) {
+      throw new Refusal(EXIT_PORT, "cannot listen on --http " + cfg.http + ": " + e.getMessage() + " (port in use?)");
+    } catch (IOException e) {
+      throw new Refusal(EXIT_PORT, "cannot listen on --http " + cfg.http + ": " + e.getMessage());
+    }
+    try {
+      System.setProperty("cowsql.sqlite.threading", cfg.sqliteThreading);
+      engine = Engine.get();
+    } catch (EngineException | UnsatisfiedLinkError e) {
+      throw new Refusal(EXIT_ENGINE, e.getMessage());
+    }
+
+    // 2. The data dir: create, lock, identity.
+    Path dir = cfg.dir;
+    try {
+      Files.createDirectories(dir);
+    } catch (IOException e) {
+      throw new Refusal(EXIT_REFUSED, "cannot create data dir " + dir + ": " + e + " (check the path and its permissions)");
+    }
+    if (!Files.isDirectory(dir) || !Files.isWritable(dir)) {
+      throw new Refusal(EXIT_REFUSED, "data dir " + dir + " is not a writable directory (check its owner and permissions)");
+    }
+    try {
+      lock = DataDirLock.acquire(dir);
+    } catch (DataDirLock.HeldException e) {
+      throw new Refusal(EXIT_REFUSED, e.getMessage());
+    } catch (IOException e) {
+      throw new Refusal(EXIT_REFUSED, "cannot lock data dir " + dir + ": " + e.getMessage());
+    }
+    boolean hasRaft = Files.exists(dir.resolve("metadata1")) || Files.exists(dir.resolve("metadata2"));
+    try {
+      identity = Identity.read(dir);
+    } catch (IOException e) {
+      throw new Refusal(EXIT_REFUSED, e.getMessage() + ": restore the file, or move the dir away to join as a new node");
+    }
+    boolean bootstrap = false;
+    if (identity == null) {
+      if (hasRaft) {
+        throw new Refusal(EXIT_REFUSED, "data dir " + dir + " holds raft data but no " + Identity.FILE
+            + ": it was not created by this agent; move it away to start a new node here");
+      }
+      bootstrap = cfg.bootstrap && !existingClusterAnswers();
+      long id = bootstrap ? Node.BOOTSTRAP_ID : Node.generateId(engine, cfg.address);
+      identity = new Identity(id, cfg.address, cfg.clusterId, bootstrap);
+    } else {
+      if (!identity.address().equals(cfg.address)) {
+        throw new Refusal(EXIT_REFUSED, "data dir " + dir + " belongs to node " + Long.toUnsignedString(identity.id()) + " with address "
+            + identity.address() + ", but --address is " + cfg.address
+            + ": start it with its old address, or move the dir away to join as a new node");
+      }
+      if (cfg.clusterId != null && identity.clusterId() != null && !cfg.clusterId.equals(identity.clusterId())) {
+        throw new Refusal(EXIT_REFUSED, "data dir " + dir + " belongs to cluster '" + identity.clusterId() + "', not to --cluster-id '"
+            + cfg.clusterId + "': point --dir at this cluster's volume, or move the dir away to join as a new node");
+      }
+      if (!hasRaft && identity.joined() && identity.id() != Node.BOOTSTRAP_ID) {
+        LOG.info("identity says joined but the dir holds no raft data: the node will wait to be re-added");
+      }
+    }
+    if (hasRaft) {
+      try {
+        lastEntryAtStart = DataDirReader.lastEntry(dir);
+      } catch (IOException e) {
+        LOG.info("could not read the last entry: " + e.getMessage());
+      }
+    }
+
+    // 3. Failure domain (may wait for a file), then the engine node.
+    if (cfg.failureDomainFile != null) {
+      try {
+        failureDomain = FailureDomain.await(cfg.failureDomainFile, cfg.failureDomainKey, cfg.failureDomainWait);
+      } catch (AgentConfig.BadConfig e) {
+        throw new Refusal(EXIT_CONFIG, e.getMessage());
+      }
+    } else if (cfg.failureDomain != null) {
+      failureDomain = cfg.failureDomain;
+    }
+    try {
+      identity.write(dir);
+    } catch (IOException e) {
+      throw new Refusal(EXIT_REFUSED, "cannot write " + dir.resolve(Identity.FILE) + ": " + e.getMessage());
+    }
+    NodeOptions opts = NodeOptions.defaults()
+        .withBindAddress(cfg.bind)
+        .withFailureDomain(failureDomain)
+        .withLock(lock)
+        .withDialFunc(new SocketDialer(a -> SocketDialer.parse(r.resolve(a)), Duration.ofSeconds(2)));
+    if (cfg.networkLatency != null) {
+      opts = opts.withNetworkLatency(cfg.networkLatency);
+    }
+    if (cfg.snapshotThreshold != null) {
+      opts = opts.withSnapshotParams(cfg.snapshotThreshold, cfg.snapshotTrailing);
+    }
+    if (cfg.autoRecovery != null) {
+      opts = opts.withAutoRecovery(cfg.autoRecovery);
+    }
+    if (cfg.blockSize != null) {
+      opts = opts.withBlockSize(cfg.blockSize);
+    }
+    try {
+      node = Node.create(engine, identity.id(), cfg.address, dir, opts);
+      node.start();
+    } catch (EngineException | IllegalArgumentException | IllegalStateException e) {
+      if (node != null) {
+        node.close();
+      }
+      throw new Refusal(e instanceof EngineException ? EXIT_ENGINE : EXIT_CONFIG, "cannot start the node: " + e.getMessage());
+    }
+    LOG.info("node " + Long.toUnsignedString(identity.id()) + " up: address " + cfg.address + " bind " + cfg.bind + " http " + cfg.http
+        + " failure domain " + failureDomain + (bootstrap ? " (bootstrapped a new cluster)" : "") + " engine " + engine.describe());
+
+    roles = new RoleManager(identity.id(), cfg.address, new RolePolicy(cfg.voters, cfg.standbys), clientOptions);
+    kv = new KeyValueStore(cfg.database, clientOptions, this::knownAddresses);
+    scheduler = Executors.newSingleThreadScheduledExecutor(run -> {
+      Thread t = new Thread(run, "agent");
+      t.setDaemon(true);
+      return t;
+    });
+    scheduler.execute(this::joinAndManage);
+  }
+
+  private void checkBindable(String address, String what) throws Refusal {
+    if (address.startsWith("@")) {
+      return;
+    }
+    InetSocketAddress a = SocketDialer.parse(address);
+    try (ServerSocket s = new ServerSocket()) {
+      s.setReuseAddress(true);
+      s.bind(new InetSocketAddress(a.getHostString(), a.getPort()));
+    } catch (IOException e) {
+      throw new Refusal(EXIT_PORT, "cannot listen on " + what + " " + address + ": " + e.getMessage() + " (port in use, or not an address of this host?)");
+    }
+  }
+
+  /** Before bootstrapping: does a cluster already answer at the join addresses? Then join it. */
+  private boolean existingClusterAnswers() {
+    for (String a : cfg.join) {
+      if (a.equals(cfg.address)) {
+        continue;
+      }
+      try (CowsqlClient c = CowsqlClient.connect(a, clientOptions.withConnectTimeout(Duration.ofMillis(500)).withRequestTimeout(Duration.ofSeconds(1)))) {
+        if (!c.cluster().isEmpty()) {
+          LOG.info("--bootstrap given, but a cluster answers at " + a + ": joining it instead");
+          return true;
+        }
+      } catch (CowsqlException | RuntimeException e) {
+        // nobody there
+      }
+    }
+    return false;
+  }
+
+  /** Addresses to find the leader through: the configuration as last seen, own, join. */
+  List<String> knownAddresses() {
+    LinkedHashSet<String> s = new LinkedHashSet<>();
+    ClusterView v = roles == null ? ClusterView.EMPTY : roles.view();
+    for (NodeInfo m : v.members()) {
+      if (m.role() == Role.VOTER) {
+        s.add(m.address());
+      }
+    }
+    s.add(cfg.address);
+    s.addAll(cfg.join);
+    for (NodeInfo m : v.members()) {
+      s.add(m.address());
+    }
+    return new ArrayList<>(s);
+  }
+
+  private void joinAndManage() {
+    long backoff = 100;
+    while (!stopping && !identity.joined()) {
+      try {
+        join();
+        identity = identity.withJoined(true);
+        identity.write(cfg.dir);
+      } catch (CowsqlException | IOException | RuntimeException e) {
+        LOG.info("join via " + cfg.join + " not done yet: " + e.getMessage() + " (retrying in " + backoff + " ms)");
+        sleep(backoff);
+        backoff = Math.min(backoff * 2, 5000);
+      }
+    }
+    if (stopping) {
+      return;
+    }
+    try (CowsqlClient c = CowsqlClient.connect(cfg.address, clientOptions)) {
+      c.weight(cfg.weight);
+    } catch (CowsqlException | RuntimeException e) {
+      LOG.info("setting weight " + cfg.weight + " failed: " + e.getMessage());
+    }
+    scheduler.scheduleWithFixedDelay(() -> {
+      if (!stopping) {
+        roles.runOnce();
+      }
+    }, 0, cfg.rolesInterval.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  private void join() throws CowsqlException {
+    if (cfg.join.isEmpty()) {
+      throw new CowsqlException("no --join addresses and not bootstrapped: nothing to join", CowsqlException.CLIENT_NO_LEADER);
+    }
+    try (CowsqlClient leader = CowsqlClient.findLeader(cfg.join, clientOptions)) {
+      for (NodeInfo m : leader.cluster()) {
+        if (m.id() == identity.id()) {
+          LOG.info("already a member (" + m.role().label() + ")");
+          return;
+        }
+        if (m.address().equals(cfg.address)) {
+          throw new CowsqlException("the cluster has another node (" + m.idString() + ") with address " + cfg.address
+              + ": remove it first (REMOVE " + m.idString() + ")", CowsqlException.CLIENT_REFUSED);
+        }
+      }
+      leader.add(identity.id(), cfg.address);
+      LOG.info("joined the cluster through leader " + leader.address() + " as spare");
+    }
+  }
+
+  private static void sleep(long ms) {
+    try {
+      Thread.sleep(ms);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** Block until {@link #shutdown} finished. */
+  public void awaitStop() throws InterruptedException {
+    stopped.await();
+  }
+
+  /** Handover (native or through the client), then stop the node; bounded by --shutdown-timeout. */
+  public synchronized void shutdown() {
+    if (stopping) {
+      return;
+    }
+    stopping = true;
+    LOG.info("shutting down: handover, then stop");
+    long t0 = System.nanoTime();
+    try {
+      if (scheduler != null) {
+        scheduler.shutdownNow();
+      }
+      Node n = node;
+      if (n != null && n.isStarted()) {
+        try {
+          if (n.hasNativeHandover()) {
+            n.handover();
+          } else if (identity.joined()) {
+            Handover.run(identity.id(), cfg.address, new RolePolicy(cfg.voters, cfg.standbys), clientOptions, cfg.shutdownTimeout.dividedBy(2));
+          }
+        } catch (CowsqlException | RuntimeException e) {
+          LOG.info("handover incomplete: " + e.getMessage());
+        }
+      }
+      if (http != null) {
+        http.stop();
+      }
+      if (kv != null) {
+        kv.close();
+      }
+      if (n != null) {
+        n.close();
+      }
+      if (lock != null) {
+        try {
+          lock.close();
+        } catch (IOException e) {
+          LOG.info("releasing the lock: " + e.getMessage());
+        }
+      }
+      LOG.info("stopped in " + (System.nanoTime() - t0) / 1_000_000 + " ms");
+    } finally {
+      stopped.countDown();
+    }
+  }
+
+  // ---- HttpApi.Backend
+
+  @Override
+  public boolean healthy() {
+    Node n = node;
+    return !stopping && n != null && n.isStarted();
+  }
+
+  @Override
+  public String notReadyReason() {
+    if (!healthy()) {
+      return "node not running";
+    }
+    if (!identity.joined()) {
+      return "not joined yet";
+    }
+    ClusterView v = roles.view();
+    if (v.member(identity.id()) == null) {
+      return "not a member of the configuration";
+    }
+    if (v.leader() == null) {
+      return "no leader known";
+    }
+    return null;
+  }
+
+  @Override
+  public KeyValueStore kv() {
+    return kv;
+  }
+
+  private String roleOf(long id, ClusterView v) {
+    NodeInfo m = v.member(id);
+    return m == null ? null : m.role().name().toLowerCase(Locale.ROOT);
+  }
+
+  @Override
+  public String statusJson() {
+    Map<String, Object> s = new LinkedHashMap<>();
+    Identity id = identity;
+    ClusterView v = roles == null ? ClusterView.EMPTY : roles.view();
+    s.put("id", id == null ? null : Long.toUnsignedString(id.id()));
+    s.put("address", cfg.address);
+    s.put("bind", cfg.bind);
+    s.put("clusterId", id == null ? null : id.clusterId());
+    s.put("joined", id != null && id.joined());
+    s.put("ready", notReadyReasonSafe() == null);
+    s.put("role", id == null ? null : roleOf(id.id(), v));
+    if (v.leader() != null) {
+      Map<String, Object> l = new LinkedHashMap<>();
+      l.put("id", v.leader().idString());
+      l.put("address", v.leader().address());
+      s.put("leader", l);
+    } else {
+      s.put("leader", null);
+    }
+    s.put("failureDomain", failureDomain);
+    s.put("weight", v.self() == null ? cfg.weight : v.self().weight());
+    List<Object> members = new ArrayList<>();
+    for (NodeInfo m : v.members()) {
+      Map<String, Object> mm = new LinkedHashMap<>();
+      mm.put("id", m.idString());
+      mm.put("address", m.address());
+      mm.put("role", m.role().name().toLowerCase(Locale.ROOT));
+      if (!v.online().isEmpty()) {
+        mm.put("online", v.online().containsKey(m.id()));
+        if (v.online().get(m.id()) != null) {
+          mm.put("failureDomain", v.online().get(m.id()).failureDomain());
+          mm.put("weight", v.online().get(m.id()).weight());
+        }
+      }
+      members.add(mm);
+    }
+    s.put("members", members);
+    if (lastEntryAtStart != null) {
+      Map<String, Object> le = new LinkedHashMap<>();
+      le.put("term", lastEntryAtStart.term());
+      le.put("index", lastEntryAtStart.index());
+      le.put("note", "read from the data dir before the engine opened it");
+      s.put("lastEntry", le);
+    } else {
+      s.put("lastEntry", null);
+    }
+    Map<String, Object> e = new LinkedHashMap<>();
+    if (engine != null) {
+      e.put("name", engine.name());
+      e.put("version", engine.version());
+      e.put("versionNumber", engine.versionNumber());
+      e.put("library", engine.library());
+      List<Object> caps = new ArrayList<>();
+      for (Capability c : engine.capabilities()) {
+        caps.add(c.name().toLowerCase(Locale.ROOT));
+      }
+      e.put("capabilities", caps);
+      e.put("handover", engine.has(Capability.HANDOVER) ? "native" : "client");
+    }
+    s.put("engine", e);
+    s.put("uptimeSeconds", (System.nanoTime() - startNanos) / 1_000_000_000L);
+    return Json.write(s);
+  }
+
+  private String notReadyReasonSafe() {
+    try {
+      return notReadyReason();
+    } catch (RuntimeException e) {
+      return "unknown";
+    }
+  }
+
+  @Override
+  public String metrics() {
+    ClusterView v = roles == null ? ClusterView.EMPTY : roles.view();
+    Identity id = identity;
+    StringBuilder sb = new StringBuilder();
+    sb.append("# TYPE cowsql_node_up gauge\ncowsql_node_up ").append(healthy() ? 1 : 0).append('\n');
+    sb.append("# TYPE cowsql_node_ready gauge\ncowsql_node_ready ").append(notReadyReasonSafe() == null ? 1 : 0).append('\n');
+    boolean leader = v.leader() != null && id != null && v.leader().id() == id.id();
+    sb.append("# TYPE cowsql_node_leader gauge\ncowsql_node_leader ").append(leader ? 1 : 0).append('\n');
+    String role = id == null ? null : roleOf(id.id(), v);
+    sb.append("# TYPE cowsql_node_role gauge\n");
+    for (String r : List.of("voter", "standby", "spare")) {
+      sb.append("cowsql_node_role{role=\"").append(r).append("\"} ").append(r.equals(role) ? 1 : 0).append('\n');
+    }
+    sb.append("# TYPE cowsql_cluster_members gauge\ncowsql_cluster_members ").append(v.members().size()).append('\n');
+    if (leader) {
+      sb.append("# TYPE cowsql_cluster_online_members gauge\ncowsql_cluster_online_members ").append(v.online().size()).append('\n');
+    }
+    sb.append("# TYPE cowsql_role_changes_total counter\ncowsql_role_changes_total ").append(roles == null ? 0 : roles.roleChanges.get()).append('\n');
+    sb.append("# TYPE cowsql_failure_domain gauge\ncowsql_failure_domain ").append(failureDomain).append('\n');
+    if (engine != null) {
+      sb.append("# TYPE cowsql_engine_info gauge\ncowsql_engine_info{name=\"").append(engine.name()).append("\",version=\"").append(engine.version()).append("\"} 1\n");
+    }
+    return sb.toString();
+  }
+}

@@ -1,0 +1,92 @@
+package io.cowsql.node.agent;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.logging.Logger;
+
+/**
+ * The failure domain as a number: given directly, or read from a file that may appear later (a
+ * downward-API annotation file: lines {@code key="value"}). A name such as a zone is turned into
+ * a stable number (64-bit FNV-1a of the name, top bit cleared).
+ */
+public final class FailureDomain {
+  private static final Logger LOG = Logger.getLogger(FailureDomain.class.getName());
+
+  private FailureDomain() {}
+
+  /** A decimal number as is; any other non-empty text hashed to a stable number. */
+  public static long code(String s) throws AgentConfig.BadConfig {
+    String t = s.trim();
+    if (t.isEmpty()) {
+      throw new AgentConfig.BadConfig("failure domain must not be empty");
+    }
+    try {
+      long n = Long.parseLong(t);
+      if (n < 0) {
+        throw new AgentConfig.BadConfig("failure domain must not be negative");
+      }
+      return n;
+    } catch (NumberFormatException e) {
+      long h = 0xcbf29ce484222325L;
+      for (byte b : t.getBytes(StandardCharsets.UTF_8)) {
+        h ^= b & 0xff;
+        h *= 0x100000001b3L;
+      }
+      return h & Long.MAX_VALUE;
+    }
+  }
+
+  /** The value in a file's content: the {@code key="value"} line, or the whole content. Null if absent. */
+  static String valueIn(String content, String key) {
+    String fallback = null;
+    for (String line : content.split("\n")) {
+      String l = line.trim();
+      if (l.isEmpty() || l.startsWith("#")) {
+        continue;
+      }
+      int eq = l.indexOf('=');
+      if (eq > 0) {
+        String k = l.substring(0, eq).trim();
+        String v = l.substring(eq + 1).trim();
+        if (v.length() >= 2 && v.startsWith("\"") && v.endsWith("\"")) {
+          v = v.substring(1, v.length() - 1);
+        }
+        if (k.equals(key)) {
+          return v;
+        }
+      } else if (fallback == null) {
+        fallback = l;
+      }
+    }
+    return fallback;
+  }
+
+  /** Wait up to {@code wait} for the file to exist and hold a value. */
+  public static long await(Path file, String key, Duration wait) throws AgentConfig.BadConfig, InterruptedException {
+    long deadline = System.nanoTime() + wait.toNanos();
+    boolean logged = false;
+    while (true) {
+      try {
+        if (Files.exists(file)) {
+          String v = valueIn(Files.readString(file, StandardCharsets.UTF_8), key);
+          if (v != null && !v.isBlank()) {
+            return code(v);
+          }
+        }
+      } catch (IOException e) {
+        // not readable yet
+      }
+      if (System.nanoTime() > deadline) {
+        throw new AgentConfig.BadConfig("failure-domain file " + file + " has no value for " + key + " after " + wait.toSeconds() + "s");
+      }
+      if (!logged) {
+        LOG.info("waiting for failure-domain file " + file);
+        logged = true;
+      }
+      Thread.sleep(200);
+    }
+  }
+}

@@ -1,0 +1,99 @@
+package io.cowsql.node.agent;
+
+import io.cowsql.client.ClientOptions;
+import io.cowsql.client.CowsqlDatabase;
+import io.cowsql.client.CowsqlException;
+import java.util.List;
+import java.util.function.Supplier;
+
+/**
+ * The dqlite-demo / cowsql-demo key/value model ({@code model(key, value)} in database {@code
+ * demo}) through the pooled, leader-following client. A PUT sets a key to a value, so it is
+ * idempotent: it is retried (until the client's retry timeout) also when the outcome of an attempt
+ * is unknown.
+ */
+public final class KeyValueStore implements AutoCloseable {
+  static final String SCHEMA = "CREATE TABLE IF NOT EXISTS model (key TEXT, value TEXT, UNIQUE(key))";
+  static final String QUERY = "SELECT value FROM model WHERE key = ?";
+  static final String UPDATE = "INSERT OR REPLACE INTO model(key, value) VALUES(?, ?)";
+
+  private final String database;
+  private final ClientOptions options;
+  private final Supplier<List<String>> addresses;
+  private List<String> current;
+  private CowsqlDatabase db;
+  private volatile boolean schemaReady;
+
+  public KeyValueStore(String database, ClientOptions options, Supplier<List<String>> addresses) {
+    this.database = database;
+    this.options = options;
+    this.addresses = addresses;
+  }
+
+  private synchronized CowsqlDatabase db() {
+    List<String> a = addresses.get();
+    if (db == null || !a.equals(current)) {
+      if (db != null) {
+        db.close();
+      }
+      db = CowsqlDatabase.open(a, database, options);
+      current = a;
+    }
+    return db;
+  }
+
+  private interface Call<T> {
+    T run(CowsqlDatabase d) throws CowsqlException;
+  }
+
+  private <T> T retrying(Call<T> call) throws CowsqlException {
+    long deadline = System.nanoTime() + options.retryTimeout().toNanos();
+    long backoff = options.backoffMin().toMillis();
+    while (true) {
+      try {
+        if (!schemaReady) {
+          db().exec(SCHEMA);
+          schemaReady = true;
+        }
+        return call.run(db());
+      } catch (CowsqlException e) {
+        boolean transientError = e.isLeaderChange() || e.isSafeToRetry() || e.isConnectionBroken()
+            || e.code() == CowsqlException.CLIENT_OUTCOME_UNKNOWN || e.code() == CowsqlException.CLIENT_NO_LEADER
+            || e.code() == CowsqlException.CLIENT_IO || e.code() == CowsqlException.CLIENT_TIMEOUT
+            || e.code() == CowsqlException.SQLITE_BUSY;
+        if (!transientError || System.nanoTime() + backoff * 1_000_000L > deadline) {
+          throw e;
+        }
+      }
+      try {
+        Thread.sleep(backoff);
+      } catch (InterruptedException ie) {
+        Thread.currentThread().interrupt();
+        throw new CowsqlException("interrupted", CowsqlException.CLIENT_IO);
+      }
+      backoff = Math.min(backoff * 2, options.backoffMax().toMillis());
+    }
+  }
+
+  /** The value, or null when the key is absent. */
+  public String get(String key) throws CowsqlException {
+    List<Object[]> rows = retrying(d -> d.queryAll(QUERY, key));
+    if (rows.isEmpty()) {
+      return null;
+    }
+    Object v = rows.get(0)[0];
+    return v == null ? "" : v.toString();
+  }
+
+  public void put(String key, String value) throws CowsqlException {
+    retrying(d -> d.exec(UPDATE, key, value));
+  }
+
+  @Override
+  public synchronized void close() {
+    if (db != null) {
+      db.close();
+      db = null;
+    }
+  }
+}
