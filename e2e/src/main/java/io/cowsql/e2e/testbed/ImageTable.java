@@ -97,6 +97,13 @@ public final class ImageTable {
         ImageTable t = new ImageTable();
         String cp = System.getProperty("cowsql.e2e.nodeClasspath", System.getProperty("java.class.path"));
         t.put(NODE_IMAGE, javaCommand(cp, NODE_AGENT_MAIN));
+        // -Dcowsql.e2e.image.<repo>=<command words, space separated> adds entries (sandbox, child JVMs).
+        for (String k : System.getProperties().stringPropertyNames()) {
+            if (k.startsWith("cowsql.e2e.image.")) {
+                t.put(k.substring("cowsql.e2e.image.".length()),
+                    ImageCommand.of(List.of(System.getProperty(k).trim().split("\\s+"))));
+            }
+        }
         return t;
     }
 

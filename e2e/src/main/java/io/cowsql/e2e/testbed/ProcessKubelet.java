@@ -62,6 +62,11 @@ public final class ProcessKubelet implements AutoCloseable {
     public static final String SELECTED_NODE = "volume.kubernetes.io/selected-node";
     /** Environment variable naming the hosts file, given to every pod process. */
     public static final String HOSTS_FILE_ENV = "COWSQL_HOSTS_FILE";
+    /**
+     * Environment variable naming the resolver file (NAME TARGET lines, the node agent's
+     * {@code --resolver-file} format), given to every pod process.
+     */
+    public static final String RESOLVER_FILE_ENV = "COWSQL_RESOLVER_FILE";
 
     /** A node to register. */
     public record NodeSpec(String name, String zone) {}
@@ -107,6 +112,7 @@ public final class ProcessKubelet implements AutoCloseable {
     private Thread heartbeatThread;
     private String lastHosts = "";
     private final Path hostsFile;
+    private final Path resolverFile;
 
     private ProcessKubelet(KubernetesClient client, ControlPlane controlPlane, Options options) {
         this.client = client;
@@ -114,6 +120,7 @@ public final class ProcessKubelet implements AutoCloseable {
         this.options = options;
         this.dataDir = options.dataDir().toAbsolutePath();
         this.hostsFile = dataDir.resolve("hosts");
+        this.resolverFile = dataDir.resolve("resolver");
         // One 127.B.0.0/16 per kubelet on this machine.
         FileChannel ch = null;
         FileLock lock = null;
@@ -152,6 +159,7 @@ public final class ProcessKubelet implements AutoCloseable {
             Files.createDirectories(k.dataDir.resolve("pods"));
             Files.createDirectories(k.dataDir.resolve("volumes"));
             Files.writeString(k.hostsFile, "# cowsql testbed hosts file (empty)\n");
+            Files.writeString(k.resolverFile, "# cowsql testbed resolver file (empty)\n");
             k.ensureStorageClass();
             for (NodeSpec n : options.nodes()) {
                 k.addNode(n);
@@ -199,6 +207,7 @@ public final class ProcessKubelet implements AutoCloseable {
     Map<String, String> testbedEnv(PodRuntime p, Path root) {
         Map<String, String> env = new LinkedHashMap<>();
         env.put(HOSTS_FILE_ENV, hostsFile.toString());
+        env.put(RESOLVER_FILE_ENV, resolverFile.toString());
         env.put("TESTBED_POD_ROOT", root.toString());
         env.put("TESTBED_POD_IP", p.podIp);
         env.put("TESTBED_NODE_NAME", p.nodeName);
@@ -624,15 +633,35 @@ public final class ProcessKubelet implements AutoCloseable {
         if (text.equals(lastHosts)) {
             return;
         }
+        // The same records as NAME TARGET (first address of a name wins): the node agent's format.
+        Map<String, String> first = new LinkedHashMap<>();
+        for (String line : text.split("\n")) {
+            if (line.isBlank() || line.startsWith("#")) {
+                continue;
+            }
+            String[] f = line.split(" ");
+            for (int i = 1; i < f.length; i++) {
+                first.putIfAbsent(f[i], f[0]);
+            }
+        }
+        StringBuilder rs = new StringBuilder("# cowsql testbed resolver file: NAME TARGET; format: e2e/README.md\n");
+        first.forEach((n, ip) -> rs.append(n).append(' ').append(ip).append('\n'));
         try {
-            Path tmp = hostsFile.resolveSibling(".hosts.tmp");
-            Files.writeString(tmp, text);
-            Files.move(tmp, hostsFile, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            replace(resolverFile, rs.toString());
+            replace(hostsFile, text);
             lastHosts = text;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
+
+    private static void replace(Path file, String text) throws IOException {
+        Path tmp = file.resolveSibling("." + file.getFileName() + ".tmp");
+        Files.writeString(tmp, text);
+        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    public Path resolverFile() { return resolverFile; }
 
     /** Looks a name up in the hosts file the way pod processes should (first match wins). */
     public Optional<String> resolve(String name) {

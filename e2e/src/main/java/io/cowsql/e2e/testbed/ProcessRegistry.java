@@ -66,7 +66,7 @@ public final class ProcessRegistry implements AutoCloseable {
             Path f = dir.resolve(me + "-" + name + ".pids");
             ProcessRegistry r = new ProcessRegistry(f);
             r.write(me, myStart);
-            r.watchdog = new ProcessBuilder("setsid", "sh", "-c", WATCHDOG, "watchdog",
+            r.watchdog = new ProcessBuilder("setsid", "bash", "-c", WATCHDOG, "watchdog",
                 Long.toString(me), Long.toString(myStart), f.toString())
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD)
                 .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))

@@ -92,6 +92,9 @@ class StatefulSetSystemTest {
             String fqdn = name + ".web." + NS + ".svc.cluster.local";
             assertThat(tb.kubelet().resolve(fqdn)).contains(ip);
             assertThat(TrivialImage.get(pods.get(0).getStatus().getPodIP(), "/resolve/" + fqdn)).isEqualTo(ip);
+            // and the node agent's NAME TARGET resolver file has the same record
+            assertThat(java.nio.file.Files.readAllLines(tb.kubelet().resolverFile())).contains(fqdn + " " + ip);
+            assertThat(TrivialImage.get(ip, "/env/COWSQL_RESOLVER_FILE")).isEqualTo(tb.kubelet().resolverFile().toString());
         }
         assertThat(HostsFile.lookupAll(tb.kubelet().hostsFile(), "web." + NS + ".svc.cluster.local")).hasSize(3);
         assertThat(c.persistentVolumeClaims().inNamespace(NS).list().getItems())
