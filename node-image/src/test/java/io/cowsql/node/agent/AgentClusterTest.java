@@ -1,0 +1,146 @@
+package io.cowsql.node.agent;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.cowsql.client.ClientOptions;
+import io.cowsql.client.CowsqlClient;
+import io.cowsql.client.NodeInfo;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Acceptance: three agents, each its own process, on real libdqlite nodes. */
+class AgentClusterTest {
+  @TempDir Path tmp;
+
+  @Test
+  void threeAgentsJoinAndAValuePutOnOneReadsBackOnEvery() throws Exception {
+    try (AgentCluster c = AgentCluster.start(tmp, 3)) {
+      AgentCluster.await(Duration.ofSeconds(30), () -> {
+        try {
+          return c.roles().values().stream().filter("voter"::equals).count() == 3;
+        } catch (Exception e) {
+          return false;
+        }
+      }, "three voters");
+      AgentProcess writer = c.nodes.get(1);
+      assertThat(writer.put("/greeting", "hello world").body()).isEqualTo("done\n");
+      for (AgentProcess p : c.nodes) {
+        var r = p.get("/greeting");
+        assertThat(r.statusCode()).as(p.name).isEqualTo(200);
+        assertThat(r.body()).isEqualTo("hello world\n");
+      }
+      assertThat(c.nodes.get(2).get("/missing").statusCode()).isEqualTo(404);
+      assertThat(c.nodes.get(0).get("/healthz").statusCode()).isEqualTo(200);
+
+      Map<String, Object> st = c.nodes.get(2).status();
+      assertThat(st.get("address")).isEqualTo(c.nodes.get(2).address);
+      assertThat(st.get("role")).isEqualTo("voter");
+      assertThat(st.get("joined")).isEqualTo(true);
+      assertThat(st.get("leader")).isNotNull();
+      @SuppressWarnings("unchecked")
+      Map<String, Object> engine = (Map<String, Object>) st.get("engine");
+      assertThat(engine.get("name")).isIn("dqlite", "cowsql");
+      assertThat(engine).containsKeys("version", "capabilities", "library");
+      String metrics = c.nodes.get(0).get("/metrics").body();
+      assertThat(metrics).contains("cowsql_node_up 1").contains("cowsql_cluster_members 3").contains("cowsql_engine_info{");
+
+      // The Go dqlite shell (go-dqlite, written by others) sees the same configuration as the Java client.
+      List<String> addrs = new ArrayList<>();
+      c.nodes.forEach(p -> addrs.add(p.address));
+      Process shell = new ProcessBuilder("dqlite", "-s", String.join(",", addrs), "demo", ".cluster").redirectErrorStream(true).start();
+      String goOut = new String(shell.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      assertThat(shell.waitFor(20, TimeUnit.SECONDS)).isTrue();
+      assertThat(shell.exitValue()).as(goOut).isZero();
+      TreeSet<String> go = new TreeSet<>();
+      for (String line : goOut.split("\n")) {
+        if (!line.isBlank()) {
+          go.add(line.trim());
+        }
+      }
+      TreeSet<String> java = new TreeSet<>();
+      try (CowsqlClient cl = CowsqlClient.findLeader(addrs, ClientOptions.defaults())) {
+        for (NodeInfo n : cl.cluster()) {
+          java.add(Long.toHexString(n.id()) + "|" + n.address() + "|" + n.role().label());
+        }
+      }
+      assertThat(go).as("dqlite shell .cluster").isEqualTo(java).hasSize(3);
+    }
+  }
+
+  @Test
+  void killNineOfTheLeaderLosesNoAcknowledgedWrite() throws Exception {
+    try (AgentCluster c = AgentCluster.start(tmp, 3)) {
+      awaitVoters(c, 3);
+      AgentProcess leader = c.awaitLeader(Duration.ofSeconds(20));
+      AgentProcess target = c.nodes.stream().filter(p -> p != leader).findFirst().orElseThrow();
+      long killedAt;
+      KvWriter w = new KvWriter(target, "k9", 100_000).start();
+      try {
+        Thread.sleep(1500);
+        leader.kill9();
+        killedAt = System.nanoTime();
+        AgentCluster.await(Duration.ofSeconds(20), () -> w.firstAckAfter(killedAt + 100_000_000L) > 0, "a write acknowledged after the kill");
+        Thread.sleep(1500);
+      } finally {
+        w.close();
+      }
+      long recoveredMs = (w.firstAckAfter(killedAt + 100_000_000L) - killedAt) / 1_000_000L;
+      System.out.println("kill -9 of the leader: key/value API answered again after " + recoveredMs + " ms; acked " + w.acked.size() + ", failed " + w.failures.size());
+      assertThat(recoveredMs).as("key/value API answers again within 5 s").isLessThan(5000);
+      AgentProcess newLeader = c.awaitLeader(Duration.ofSeconds(10));
+      assertThat(newLeader).isNotSameAs(leader);
+      assertThat(w.acked).isNotEmpty();
+      for (Map.Entry<String, String> e : w.acked.entrySet()) {
+        var r = target.get("/" + e.getKey());
+        assertThat(r.statusCode()).as("acknowledged " + e.getKey()).isEqualTo(200);
+        assertThat(r.body()).isEqualTo(e.getValue() + "\n");
+      }
+    }
+  }
+
+  @Test
+  void sigtermOfTheLeaderHandsOverAndExitsZeroWithoutAFailedRequest() throws Exception {
+    try (AgentCluster c = AgentCluster.start(tmp, 3)) {
+      awaitVoters(c, 3);
+      AgentProcess leader = c.awaitLeader(Duration.ofSeconds(20));
+      AgentProcess target = c.nodes.stream().filter(p -> p != leader).findFirst().orElseThrow();
+      int exit;
+      KvWriter w = new KvWriter(target, "term", 100_000).start();
+      try {
+        Thread.sleep(1500);
+        exit = leader.terminate(Duration.ofSeconds(30));
+        Thread.sleep(1500);
+      } finally {
+        w.close();
+      }
+      System.out.println("SIGTERM of the leader: exit " + exit + "; acked " + w.acked.size() + ", failed " + w.failures);
+      assertThat(exit).as(leader.logText()).isZero();
+      assertThat(leader.logText()).contains("handover: leadership transferred");
+      assertThat(w.failures).as("requests that failed").isEmpty();
+      AgentProcess newLeader = c.awaitLeader(Duration.ofSeconds(10));
+      assertThat(newLeader).isNotSameAs(leader);
+      for (Map.Entry<String, String> e : w.acked.entrySet()) {
+        assertThat(target.get("/" + e.getKey()).body()).isEqualTo(e.getValue() + "\n");
+      }
+    }
+  }
+
+  static void awaitVoters(AgentCluster c, int n) throws InterruptedException {
+    AgentCluster.await(Duration.ofSeconds(30), () -> {
+      try {
+        return c.roles().values().stream().filter("voter"::equals).count() == n;
+      } catch (IOException | InterruptedException e) {
+        return false;
+      }
+    }, n + " voters");
+  }
+}
