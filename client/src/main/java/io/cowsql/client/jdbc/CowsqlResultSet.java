@@ -960,10 +960,6 @@ public final class CowsqlResultSet implements ResultSet {
         throw Unsupported.readOnly();
     }
 
-    @Override
-    public void updateRow() throws SQLException {
-        throw Unsupported.readOnly();
-    }
 
     @Override
     public void updateRef(int a0, java.sql.Ref a1) throws SQLException {

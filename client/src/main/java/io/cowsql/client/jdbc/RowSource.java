@@ -33,6 +33,16 @@ interface RowSource {
             @Override
             public boolean next() throws SQLException {
                 synchronized (lock) {
+                    try {
+                        return advance();
+                    } catch (io.cowsql.client.CowsqlException e) {
+                        throw Jdbc.translate(e);
+                    }
+                }
+            }
+
+            private boolean advance() throws SQLException {
+                {
                     if (!rows.next()) {
                         row = null;
                         types = null;
@@ -62,7 +72,14 @@ interface RowSource {
             @Override
             public void close() throws SQLException {
                 synchronized (lock) {
-                    rows.close();
+                    try {
+                        rows.close();
+                    } catch (io.cowsql.client.CowsqlException e) {
+                        if (!e.isConnectionBroken()) {
+                            throw Jdbc.translate(e);
+                        }
+                        // the connection is gone, and the query with it
+                    }
                 }
             }
         };

@@ -92,6 +92,19 @@ public final class SqlText {
         return false;
     }
 
+    /** True for INSERT/UPDATE/DELETE/REPLACE (also behind WITH): statements whose change count is meaningful. */
+    public static boolean isDml(String sql) {
+        List<String> w = words(sql, 1);
+        if (w.isEmpty()) {
+            return false;
+        }
+        String first = w.get(0);
+        if (WRITES.contains(first)) {
+            return true;
+        }
+        return first.equals("WITH") && kind(sql) == Kind.UPDATE;
+    }
+
     private static boolean hasAssignment(String sql) {
         boolean[] found = {false};
         scan(sql, new Visitor() {
