@@ -17,6 +17,9 @@ public final class KeyValueStore implements AutoCloseable {
   static final String QUERY = "SELECT value FROM model WHERE key = ?";
   static final String UPDATE = "INSERT OR REPLACE INTO model(key, value) VALUES(?, ?)";
 
+  /** No new attempt starts after this; each attempt may take up to the client's retry timeout. */
+  static final java.time.Duration REQUEST_DEADLINE = java.time.Duration.ofSeconds(8);
+
   private final String database;
   private final ClientOptions options;
   private final Supplier<List<String>> addresses;
@@ -26,7 +29,7 @@ public final class KeyValueStore implements AutoCloseable {
 
   public KeyValueStore(String database, ClientOptions options, Supplier<List<String>> addresses) {
     this.database = database;
-    this.options = options;
+    this.options = options.withRetryTimeout(java.time.Duration.ofSeconds(4));
     this.addresses = addresses;
   }
 
@@ -47,7 +50,7 @@ public final class KeyValueStore implements AutoCloseable {
   }
 
   private <T> T retrying(Call<T> call) throws CowsqlException {
-    long deadline = System.nanoTime() + options.retryTimeout().toNanos();
+    long deadline = System.nanoTime() + REQUEST_DEADLINE.toNanos();
     long backoff = options.backoffMin().toMillis();
     while (true) {
       try {
