@@ -181,10 +181,11 @@ public final class RolePolicy {
     return d;
   }
 
-  /** Unused domains first, then lower weight, then id (deterministic). */
+  /** Unused domains first, then lower weight, then standbys (warm) before spares, then id. */
   private static void sortCandidates(List<NodeInfo> candidates, Set<Long> usedDomains, Map<Long, NodeMetadata> online) {
     candidates.sort(Comparator.<NodeInfo>comparingInt(m -> usedDomains.contains(online.get(m.id()).failureDomain()) ? 1 : 0)
         .thenComparingLong(m -> online.get(m.id()).weight())
+        .thenComparingInt(m -> m.role() == Role.STANDBY ? 0 : 1)
         .thenComparing(m -> Long.toUnsignedString(m.id())));
   }
 

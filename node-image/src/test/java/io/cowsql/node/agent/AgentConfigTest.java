@@ -1,0 +1,49 @@
+package io.cowsql.node.agent;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class AgentConfigTest {
+  @Test
+  void flagsWinOverEnvironment() throws Exception {
+    AgentConfig c = AgentConfig.fromRun(List.of("--address", "10.0.0.1:9001", "--voters=5", "--bootstrap"),
+        Map.of("COWSQL_DIR", "/data", "COWSQL_ADDRESS", "10.0.0.9:9001", "COWSQL_JOIN", "a:1, b:2", "COWSQL_NETWORK_LATENCY", "20ms"));
+    assertThat(c.dir.toString()).isEqualTo("/data");
+    assertThat(c.address).isEqualTo("10.0.0.1:9001");
+    assertThat(c.bind).isEqualTo("10.0.0.1:9001");
+    assertThat(c.voters).isEqualTo(5);
+    assertThat(c.bootstrap).isTrue();
+    assertThat(c.join).containsExactly("a:1", "b:2");
+    assertThat(c.networkLatency).isEqualTo(Duration.ofMillis(20));
+  }
+
+  @Test
+  void badValuesAreOneClearMessage() {
+    assertThatThrownBy(() -> AgentConfig.fromRun(List.of("--dir", "d", "--address", "x:1", "--snapshot-threshold", "10"), Map.of()))
+        .hasMessageContaining("go together");
+    assertThatThrownBy(() -> AgentConfig.fromRun(List.of("--dir", "d", "--address", "x:1", "--bootstrap=maybe"), Map.of()))
+        .hasMessageContaining("true or false");
+    assertThatThrownBy(() -> AgentConfig.fromRun(List.of("--dir", "d", "--address", "x:1", "--join"), Map.of()))
+        .hasMessageContaining("needs a value");
+  }
+
+  @Test
+  void failureDomainFromNumbersNamesAndAnnotationFiles() throws Exception {
+    assertThat(FailureDomain.code("7")).isEqualTo(7);
+    assertThat(FailureDomain.code("zone-a")).isEqualTo(FailureDomain.code("zone-a")).isNotEqualTo(FailureDomain.code("zone-b")).isPositive();
+    assertThat(FailureDomain.valueIn("a=\"1\"\ncowsql.io/failure-domain=\"3\"\n", "cowsql.io/failure-domain")).isEqualTo("3");
+    assertThat(FailureDomain.valueIn("42\n", "cowsql.io/failure-domain")).isEqualTo("42");
+    assertThat(FailureDomain.valueIn("other=\"x\"\n", "cowsql.io/failure-domain")).isNull();
+  }
+
+  @Test
+  void jsonRoundTrip() {
+    Map<String, Object> m = Json.parseObject("{\"a\":[1,2.5,\"x\\ny\",true,null],\"b\":{}}");
+    assertThat(Json.write(m)).isEqualTo("{\"a\":[1,2.5,\"x\\ny\",true,null],\"b\":{}}");
+  }
+}

@@ -1,0 +1,113 @@
+package io.cowsql.node.agent;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.cowsql.client.NodeInfo;
+import io.cowsql.client.NodeMetadata;
+import io.cowsql.client.Role;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The role policy's decisions on hand-made cluster states. */
+class RolePolicyTest {
+  final RolePolicy policy = new RolePolicy(3, 3);
+  final List<NodeInfo> members = new ArrayList<>();
+  final Map<Long, NodeMetadata> online = new HashMap<>();
+
+  void node(long id, Role role, Long domain, long weight) {
+    members.add(new NodeInfo(id, "n" + id + ":9001", role));
+    if (domain != null) {
+      online.put(id, new NodeMetadata(domain, weight));
+    }
+  }
+
+  @Test
+  void smallClusterKeepsOnlyTheLeaderVoting() {
+    node(1, Role.VOTER, 1L, 0);
+    node(2, Role.VOTER, 1L, 0);
+    RolePolicy.Decision d = policy.adjust(members, online, 1);
+    assertThat(d.role()).isEqualTo(Role.SPARE);
+    assertThat(d.candidates()).extracting(NodeInfo::id).containsExactly(2L);
+  }
+
+  @Test
+  void promotesFromAnUnusedDomainFirstThenLowerWeight() {
+    node(1, Role.VOTER, 1L, 0);
+    node(2, Role.SPARE, 1L, 0);
+    node(3, Role.SPARE, 2L, 5);
+    node(4, Role.SPARE, 2L, 1);
+    RolePolicy.Decision d = policy.adjust(members, online, 1);
+    assertThat(d.role()).isEqualTo(Role.VOTER);
+    assertThat(d.candidates()).extracting(NodeInfo::id).containsExactly(4L, 3L, 2L);
+  }
+
+  @Test
+  void standbysArePreferredOverSparesForVoting() {
+    node(1, Role.VOTER, 1L, 0);
+    node(2, Role.VOTER, 2L, 0);
+    node(3, Role.VOTER, 3L, 0);
+    node(4, Role.SPARE, 3L, 0);
+    node(5, Role.STANDBY, 3L, 0);
+    online.remove(3L); // voter 3 died
+    RolePolicy.Decision d = policy.adjust(members, online, 1);
+    assertThat(d.role()).isEqualTo(Role.VOTER);
+    assertThat(d.candidates().get(0).id()).isEqualTo(5L);
+  }
+
+  @Test
+  void offlineVoterIsDemotedOnceVotersAreBackAtTarget() {
+    node(1, Role.VOTER, 1L, 0);
+    node(2, Role.VOTER, 2L, 0);
+    node(3, Role.VOTER, 3L, 0);
+    node(4, Role.VOTER, null, 0);
+    RolePolicy.Decision d = policy.adjust(members, online, 1);
+    assertThat(d.role()).isEqualTo(Role.SPARE);
+    assertThat(d.candidates()).extracting(NodeInfo::id).containsExactly(4L);
+  }
+
+  @Test
+  void votersSharingADomainAreSpreadAndTheCrowdedDomainLosesOneButNeverTheLeader() {
+    node(1, Role.VOTER, 1L, 0);
+    node(2, Role.VOTER, 1L, 0);
+    node(3, Role.VOTER, 2L, 0);
+    node(4, Role.STANDBY, 3L, 0);
+    RolePolicy.Decision d = policy.adjust(members, online, 1);
+    assertThat(d.role()).isEqualTo(Role.VOTER);
+    assertThat(d.candidates()).extracting(NodeInfo::id).containsExactly(4L);
+    // Next round: four voters; demote from domain 1, not the leader (1).
+    members.set(3, new NodeInfo(4, "n4:9001", Role.VOTER));
+    RolePolicy.Decision e = policy.adjust(members, online, 1);
+    assertThat(e.candidates().get(0).id()).isEqualTo(2L);
+    assertThat(e.candidates()).extracting(NodeInfo::id).doesNotContain(1L);
+    assertThat(e.role()).isEqualTo(Role.STANDBY);
+  }
+
+  @Test
+  void balancedClusterNeedsNothing() {
+    node(1, Role.VOTER, 1L, 0);
+    node(2, Role.VOTER, 2L, 0);
+    node(3, Role.VOTER, 3L, 0);
+    node(4, Role.STANDBY, 1L, 0);
+    node(5, Role.STANDBY, 2L, 0);
+    node(6, Role.STANDBY, 3L, 0);
+    assertThat(policy.adjust(members, online, 2)).isNull();
+  }
+
+  @Test
+  void handoverOfAVoterPrefersStandbysInOtherDomains() {
+    node(1, Role.VOTER, 1L, 0);
+    node(2, Role.VOTER, 2L, 0);
+    node(3, Role.VOTER, 3L, 0);
+    node(4, Role.STANDBY, 2L, 0);
+    node(5, Role.STANDBY, 1L, 0);
+    node(6, Role.SPARE, 4L, 0);
+    RolePolicy.Decision d = policy.handover(members, online, 1);
+    assertThat(d.role()).isEqualTo(Role.VOTER);
+    // Peers use domains 2 and 3: candidates in 1 or 4 first.
+    assertThat(d.candidates().get(0).id()).isIn(5L, 6L);
+    assertThat(policy.handover(members, online, 6)).isNull();
+  }
+}
