@@ -287,7 +287,7 @@ public final class Agent implements HttpApi.Backend {
     try (CowsqlClient leader = CowsqlClient.findLeader(cfg.join, clientOptions)) {
       for (NodeInfo m : leader.cluster()) {
         if (m.id() == identity.id()) {
-          LOG.info("already a member (" + m.role().label() + ")");
+          LOG.info("already a member (" + RolePolicy.name(m.role()) + ")");
           return;
         }
         if (m.address().equals(cfg.address)) {

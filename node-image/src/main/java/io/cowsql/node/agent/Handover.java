@@ -57,7 +57,7 @@ public final class Handover {
           try {
             leader.assign(cand.id(), d.role());
             promoted = cand.id();
-            LOG.info("handover: " + cand.idString() + " " + cand.role().label() + " -> " + d.role().label());
+            LOG.info("handover: " + cand.idString() + " " + RolePolicy.name(cand.role()) + " -> " + RolePolicy.name(d.role()));
             break;
           } catch (CowsqlException e) {
             LOG.info("handover: promoting " + cand.idString() + " failed: " + e.getMessage());

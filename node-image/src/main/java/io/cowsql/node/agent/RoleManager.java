@@ -69,11 +69,11 @@ public final class RoleManager {
         try {
           c.assign(cand.id(), d.role());
           roleChanges.incrementAndGet();
-          LOG.info("role change: " + cand.idString() + " (" + cand.address() + ") " + cand.role().label() + " -> " + d.role().label() + ": " + d.reason());
+          LOG.info("role change: " + cand.idString() + " (" + cand.address() + ") " + RolePolicy.name(cand.role()) + " -> " + RolePolicy.name(d.role()) + ": " + d.reason());
           lastDecision = null;
           return;
         } catch (CowsqlException e) {
-          String msg = "role change " + cand.idString() + " -> " + d.role().label() + " failed: " + e.getMessage();
+          String msg = "role change " + cand.idString() + " -> " + RolePolicy.name(d.role()) + " failed: " + e.getMessage();
           if (!msg.equals(lastDecision)) {
             LOG.info(msg);
             lastDecision = msg;

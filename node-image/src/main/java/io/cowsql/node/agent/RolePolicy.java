@@ -33,6 +33,11 @@ public final class RolePolicy {
   private final int targetVoters;
   private final int targetStandbys;
 
+  /** voter, standby or spare (as /status and the logs print roles). */
+  public static String name(Role r) {
+    return r.name().toLowerCase(java.util.Locale.ROOT);
+  }
+
   public RolePolicy(int targetVoters, int targetStandbys) {
     this.targetVoters = targetVoters;
     this.targetStandbys = targetStandbys;

@@ -134,6 +134,34 @@ class AgentClusterTest {
     }
   }
 
+  @Test
+  void sigtermOfAVoterPromotesAStandbyAndDemotesItself() throws Exception {
+    try (AgentCluster c = AgentCluster.start(tmp, 4)) {
+      AgentCluster.await(Duration.ofSeconds(30), () -> {
+        try {
+          Map<String, String> r = c.roles();
+          return r.values().stream().filter("voter"::equals).count() == 3 && r.values().stream().filter("standby"::equals).count() == 1;
+        } catch (IOException | InterruptedException e) {
+          return false;
+        }
+      }, "3 voters and 1 standby");
+      Map<String, String> before = c.roles();
+      AgentProcess leader = c.awaitLeader(Duration.ofSeconds(20));
+      String standby = before.entrySet().stream().filter(e -> e.getValue().equals("standby")).map(Map.Entry::getKey).findFirst().orElseThrow();
+      assertThat(leader.terminate(Duration.ofSeconds(30))).as(leader.logText()).isZero();
+      String log = leader.logText();
+      assertThat(log).contains("standby -> voter").contains("leadership transferred").contains("demoted to spare");
+      AgentCluster.await(Duration.ofSeconds(20), () -> {
+        try {
+          Map<String, String> r = c.roles();
+          return "voter".equals(r.get(standby)) && "spare".equals(r.get(leader.name));
+        } catch (IOException | InterruptedException e) {
+          return false;
+        }
+      }, "the standby voting and the stopped leader a spare");
+    }
+  }
+
   static void awaitVoters(AgentCluster c, int n) throws InterruptedException {
     AgentCluster.await(Duration.ofSeconds(30), () -> {
       try {
