@@ -1,0 +1,346 @@
+package io.cowsql.client.shell;
+
+import io.cowsql.client.ClientOptions;
+import io.cowsql.client.CowsqlClient;
+import io.cowsql.client.CowsqlDatabase;
+import io.cowsql.client.NodeInfo;
+import io.cowsql.client.testing.DqliteDemoCluster;
+import io.cowsql.client.testing.SystemTests;
+import org.assertj.core.api.SoftAssertions;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The Java shell against a real 3-node dqlite-demo cluster, side by side with Debian's Go {@code dqlite} shell. */
+class ShellTest {
+    static DqliteDemoCluster cluster;
+    static String servers;
+    static final Path ROOT = Path.of(System.getProperty("user.dir")).getParent();
+    static final ClientOptions OPTS = ClientOptions.defaults().withRetryTimeout(Duration.ofSeconds(20));
+
+    record Run(int code, String out, String err) {
+    }
+
+    @BeforeAll
+    static void start() throws Exception {
+        SystemTests.assumeEnabled();
+        cluster = DqliteDemoCluster.start(3);
+        servers = String.join(",", cluster.addresses());
+        try (CowsqlDatabase db = CowsqlDatabase.open(cluster.addresses(), DqliteDemoCluster.DATABASE, OPTS)) {
+            db.exec("CREATE TABLE shell_types (id INTEGER PRIMARY KEY, i INTEGER, r REAL, t TEXT, b BLOB, n, "
+                    + "ts DATETIME, d DATE, bo BOOLEAN)");
+            db.exec("INSERT INTO shell_types VALUES (1, 42, 1.5, 'hello', x'0102ff', NULL, '2024-01-02 03:04:05', "
+                    + "1700000000, 1)");
+            db.exec("INSERT INTO shell_types VALUES (2, -9223372036854775808, 1e21, '', x'', 3, NULL, NULL, 0)");
+            db.exec("INSERT INTO shell_types VALUES (3, 0, 0.1, 'a|b', NULL, 2.0, '2024-05-06T07:08:09.123456789+02:00', "
+                    + "'2024-01-02', NULL)");
+            db.exec("INSERT INTO shell_types VALUES (4, 7, -2.5e-7, 'héllo ☃', x'00', 'x', 5, "
+                    + "'2021-03-04T05:06:07Z', 1)");
+        }
+    }
+
+    @AfterAll
+    static void stop() {
+        if (cluster != null) {
+            cluster.close();
+        }
+    }
+
+    /** The Java shell, in this JVM. */
+    static Run java(Path dir, String stdin, String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int code = CowsqlShell.run(args, new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)),
+                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8),
+                dir, false);
+        return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    static Run java(String... args) {
+        return java(ROOT, "", args);
+    }
+
+    static Run process(List<String> cmd, Path dir, String stdin) throws Exception {
+        Process p = new ProcessBuilder(cmd).directory(dir.toFile()).start();
+        try (OutputStream in = p.getOutputStream()) {
+            in.write(stdin.getBytes(StandardCharsets.UTF_8));
+        }
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        Thread drain = new Thread(() -> {
+            try {
+                p.getErrorStream().transferTo(err);
+            } catch (IOException ignored) {
+                // process gone
+            }
+        });
+        drain.start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("%s finished", cmd).isTrue();
+        drain.join();
+        return new Run(p.exitValue(), out, err.toString(StandardCharsets.UTF_8));
+    }
+
+    /** Debian's Go shell. */
+    static Run go(Path dir, String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of("dqlite"));
+        cmd.addAll(List.of(args));
+        return process(cmd, dir, "");
+    }
+
+    /** The launcher script, as a user runs it. */
+    static Run launcher(String stdin, String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(ROOT.resolve("bin/cowsql").toString()));
+        cmd.addAll(List.of(args));
+        return process(cmd, ROOT, stdin);
+    }
+
+    static String[] shellArgs(String format, String command) {
+        return new String[] {"-s", servers, "-f", format, DqliteDemoCluster.DATABASE, command};
+    }
+
+    @Test
+    void outputEqualsTheGoShellForTheSameCommandsInBothFormats() throws Exception {
+        String node = cluster.addresses().get(1);
+        List<String> commands = List.of(
+                ".cluster",
+                ".leader",
+                ".describe " + node,
+                "SELECT 1, -2, 9223372036854775807",
+                "SELECT 'text', '', 'a b', 'héllo'",
+                "SELECT NULL, 1, NULL",
+                "SELECT 1.5, 0.1, 1e21, 1e-7, 123456789.123, 2.0, -0.0, 1e6, 100000.0, 3.0e20, 1e308 * 10, 0.000123",
+                "SELECT x'00ff10', x''",
+                "SELECT * FROM shell_types ORDER BY id",
+                "SELECT id FROM shell_types WHERE id > 100",
+                "SELECT 1; SELECT 2;SELECT 'three'",
+                "CREATE TABLE IF NOT EXISTS shell_exec (x)",
+                "INSERT INTO shell_exec VALUES (1)",
+                "SELECT count(*) FROM shell_exec",
+                "SELECT * FROM no_such_table",
+                "INSERT INTO no_such_table VALUES (1)");
+        SoftAssertions soft = new SoftAssertions();
+        for (String format : List.of("tabular", "json")) {
+            for (String command : commands) {
+                Run g = go(ROOT, shellArgs(format, command));
+                Run j = java(shellArgs(format, command));
+                soft.assertThat(j.out()).as("-f %s %s (go stderr: %s, java stderr: %s)", format, command, g.err(), j.err())
+                        .isEqualTo(g.out());
+                soft.assertThat(j.code() == 0).as("-f %s %s succeeds like the Go shell", format, command)
+                        .isEqualTo(g.code() == 0);
+            }
+        }
+        soft.assertAll();
+        // Sanity: the comparisons above saw real output.
+        assertThat(java(shellArgs("tabular", ".cluster")).out()).contains("|voter").contains(node);
+        assertThat(java(shellArgs("json", ".cluster")).out()).startsWith("[\n\t{\n\t\t\"ID\": ");
+        assertThat(java(shellArgs("tabular", "SELECT * FROM shell_types WHERE id = 3")).out())
+                .isEqualTo("3|0|0.1|a|b|<nil>|2|2024-05-06 07:08:09.123456789 +0200 +0200|2024-01-02 00:00:00 +0000 UTC|false\n");
+        Run err = java(shellArgs("tabular", "SELECT * FROM no_such_table"));
+        assertThat(err.code()).isEqualTo(1);
+        assertThat(err.err()).contains("Error: query: no such table: no_such_table");
+    }
+
+    @Test
+    void weightAndRemoveChangeTheClusterAsTheGoShellSees() throws Exception {
+        String node = cluster.addresses().get(2);
+        Run w = java(shellArgs("tabular", ".weight " + node + " 5"));
+        assertThat(w.code()).as(w.err()).isZero();
+        assertThat(w.out()).isEmpty();
+        assertThat(go(ROOT, shellArgs("tabular", ".describe " + node)).out()).isEqualTo(node + "|0|5\n");
+        assertThat(java(shellArgs("tabular", ".weight " + node + " heavy")).err()).contains("bad weight \"heavy\"");
+
+        long id = 0x5e11_0001L;
+        String spare = "127.0.0.1:" + DqliteDemoCluster.freePort();
+        try (CowsqlClient c = CowsqlClient.findLeader(cluster.addresses(), OPTS)) {
+            c.add(id, spare);
+        }
+        assertThat(java(shellArgs("tabular", ".cluster")).out()).contains(Long.toHexString(id) + "|" + spare + "|spare");
+        Run r = java(shellArgs("tabular", ".remove " + spare));
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).isEmpty();
+        try (CowsqlClient c = CowsqlClient.findLeader(cluster.addresses(), OPTS)) {
+            assertThat(c.cluster()).extracting(NodeInfo::address).doesNotContain(spare).hasSize(3);
+        }
+        Run missing = java(shellArgs("tabular", ".remove " + spare));
+        assertThat(missing.code()).isEqualTo(1);
+        assertThat(missing.err()).contains("no node has address \"" + spare + "\"");
+        assertThat(java(shellArgs("tabular", ".describe")).err()).contains("bad command format, should be: .describe <address>");
+    }
+
+    @Test
+    void dumpWritesTheTwoFilesAndSqliteOpensThem(@TempDir Path javaDir, @TempDir Path goDir) throws Exception {
+        String leader = java(shellArgs("tabular", ".leader")).out().strip();
+        Run j = java(javaDir, "", shellArgs("tabular", ".dump " + leader + " demo"));
+        assertThat(j.code()).as(j.err()).isZero();
+        assertThat(j.out()).isEqualTo("OK\n");
+        Run g = go(goDir, shellArgs("tabular", ".dump " + leader + " demo"));
+        assertThat(g.out()).isEqualTo(j.out());
+        try (var files = Files.list(javaDir); var goFiles = Files.list(goDir)) {
+            assertThat(files.map(p -> p.getFileName().toString()).sorted().toList())
+                    .containsExactly("demo", "demo-wal")
+                    .isEqualTo(goFiles.map(p -> p.getFileName().toString()).sorted().toList());
+        }
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(javaDir.resolve("demo")))).isEqualTo("rw-------");
+        // Without a database argument the shell dumps its own database.
+        Path own = Files.createDirectory(javaDir.resolve("own"));
+        assertThat(java(own, "", shellArgs("tabular", ".dump " + leader)).out()).isEqualTo("OK\n");
+        assertThat(own.resolve("demo")).exists();
+
+        Process p = new ProcessBuilder("sqlite3", javaDir.resolve("demo").toString(),
+                "SELECT count(*), sum(i = 42) FROM shell_types;").redirectErrorStream(true).start();
+        String result = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+        assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(result).isEqualTo("4|1");
+    }
+
+    @Test
+    void badArgumentsExitWithCode2AndNameTheProblem() throws Exception {
+        assertBad(new String[] {}, "required flag(s) \"servers\" not set");
+        assertBad(new String[] {"demo"}, "required flag(s) \"servers\" not set");
+        assertBad(new String[] {"-s", servers}, "missing the database name");
+        assertBad(new String[] {"-s"}, "flag needs an argument: 's' in -s");
+        assertBad(new String[] {"demo", "--servers"}, "flag needs an argument: --servers");
+        assertBad(new String[] {"--bogus", "-s", servers, "demo"}, "unknown flag: --bogus");
+        assertBad(new String[] {"-x", "-s", servers, "demo"}, "unknown shorthand flag: 'x' in -x");
+        assertBad(new String[] {"-s", "localhost", "demo"}, "bad address 'localhost': expected host:port");
+        assertBad(new String[] {"-s", "127.0.0.1:99999", "demo"}, "out of range 1-65535");
+        assertBad(new String[] {"-s", "127.0.0.1:http", "demo"}, "bad port 'http'");
+        assertBad(new String[] {"-s", servers + ",", "demo"}, "empty address");
+        assertBad(new String[] {"-s", "file:///tmp/store.yaml", "demo"}, "file:// node stores are not supported");
+        assertBad(new String[] {"-s", servers, "-f", "xml", "demo"}, "unknown format xml");
+        assertBad(new String[] {"-s", servers, "--format=csv", "demo"}, "unknown format csv");
+        assertBad(new String[] {"-s", servers, "demo", "SELECT", "1"}, "received 3");
+        assertBad(new String[] {"-s", servers, "--cert", "c.pem", "--key", "k.pem", "demo"}, "TLS is not supported");
+        // All flag spellings pflag accepts work.
+        for (String[] ok : List.of(new String[] {"--servers=" + servers, "demo", ".leader"},
+                new String[] {"-s=" + servers, "demo", ".leader"},
+                new String[] {"-s" + servers, "demo", ".leader"},
+                new String[] {"demo", ".leader", "-s", cluster.addresses().get(0), "-s", cluster.addresses().get(1)},
+                new String[] {"-s", servers, "--", "demo", ".leader"})) {
+            Run r = java(ok);
+            assertThat(r.code()).as("%s: %s", List.of(ok), r.err()).isZero();
+            assertThat(r.out()).matches("127\\.0\\.0\\.1:\\d+\n");
+        }
+        // The real process, through the launcher script.
+        Run bad = launcher("", "--servers", "nowhere", "demo");
+        assertThat(bad.code()).isEqualTo(2);
+        assertThat(bad.err()).contains("bad address 'nowhere'").contains("Usage: cowsql");
+        Run help = launcher("", "--help");
+        assertThat(help.code()).isZero();
+        assertThat(help.out()).contains("Usage: cowsql").contains(".dump ADDR [DB]");
+    }
+
+    private static void assertBad(String[] args, String message) {
+        Run r = java(args);
+        assertThat(r.code()).as("exit code for %s (stderr %s)", List.of(args), r.err()).isEqualTo(2);
+        assertThat(r.err()).as("stderr for %s", List.of(args)).contains("Error: ").contains(message);
+        assertThat(r.out()).isEmpty();
+    }
+
+    @Test
+    void interactiveInputFromStdinRunsMultiLineStatements() throws Exception {
+        String leader = java(shellArgs("tabular", ".leader")).out().strip();
+        String script = String.join("\n",
+                "CREATE TABLE IF NOT EXISTS shell_lines (",
+                "  n INTEGER,",
+                "  s TEXT",
+                ");",
+                "INSERT INTO shell_lines VALUES (1, 'one;still one'); INSERT INTO shell_lines",
+                "  VALUES (2, 'two');",
+                "",
+                ".leader",
+                "SELECT n, s",
+                "  FROM shell_lines",
+                "  ORDER BY n;",
+                "SELECT * FROM nope;",
+                "SELECT count(*) FROM shell_lines",
+                "");
+        Run r = java(ROOT, script, "-s", servers, DqliteDemoCluster.DATABASE);
+        assertThat(r.out()).isEqualTo(leader + "\n1|one;still one\n2|two\n2\n");
+        assertThat(r.err()).contains("Error: query: no such table: nope");
+        assertThat(r.code()).as("a failed statement makes a scripted run exit 1").isEqualTo(1);
+
+        // The same through the launcher, as `cowsql -s ... demo < script.sql`.
+        Run l = launcher("SELECT 'from',\n 'stdin';\n.describe " + leader + "\n.exit\nSELECT 'not reached';\n",
+                "-s", servers, DqliteDemoCluster.DATABASE);
+        assertThat(l.code()).as(l.err()).isZero();
+        assertThat(l.out()).isEqualTo("from|stdin\n" + leader + "|0|0\n");
+    }
+
+    /** A terminal session (a pseudo-terminal through script(1)): JLine prompts, continuation lines, history. */
+    @Test
+    void terminalSessionUsesTheLineEditorWithPromptsAndHistory(@TempDir Path home) throws Exception {
+        String cmd = "stty cols 120 rows 40; " + ROOT.resolve("bin/cowsql") + " -s " + servers + " demo";
+        ProcessBuilder pb = new ProcessBuilder("script", "-qec", cmd, "/dev/null").redirectErrorStream(true);
+        pb.environment().put("COWSQL_JAVA_OPTS", "-Duser.home=" + home);
+        Process p = pb.start();
+        StringBuffer screen = new StringBuffer();
+        Thread reader = new Thread(() -> {
+            try (InputStream in = p.getInputStream()) {
+                byte[] buf = new byte[4096];
+                int n;
+                while ((n = in.read(buf)) > 0) {
+                    screen.append(new String(buf, 0, n, StandardCharsets.UTF_8));
+                }
+            } catch (IOException ignored) {
+                // closed
+            }
+        });
+        reader.start();
+        OutputStream keys = p.getOutputStream();
+        await(screen, "cowsql> ", 1);
+        type(keys, "SELECT 40 +\r");
+        await(screen, "   ...> ", 1);
+        type(keys, "2 AS answer;\r");
+        await(screen, "cowsql> ", 2);
+        type(keys, ".leader\r");
+        await(screen, "cowsql> ", 3);
+        type(keys, "\u0004"); // Ctrl-D
+        assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        reader.join(5000);
+        String text = screen.toString();
+        assertThat(text).contains("42\r\n").containsPattern("127\\.0\\.0\\.1:\\d+\r\n");
+        assertThat(p.exitValue()).isZero();
+        assertThat(Files.readString(home.resolve(".cowsql_history"))).contains("SELECT 40 +").contains("2 AS answer;")
+                .contains(".leader");
+    }
+
+    private static void type(OutputStream keys, String s) throws IOException {
+        keys.write(s.getBytes(StandardCharsets.UTF_8));
+        keys.flush();
+    }
+
+    private static void await(StringBuffer screen, String text, int times) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (System.nanoTime() < deadline) {
+            String s = screen.toString();
+            int count = 0;
+            for (int i = s.indexOf(text); i >= 0; i = s.indexOf(text, i + 1)) {
+                count++;
+            }
+            if (count >= times) {
+                return;
+            }
+            Thread.sleep(20);
+        }
+        throw new AssertionError("the terminal did not show '" + text + "' " + times + " times: " + screen);
+    }
+}
