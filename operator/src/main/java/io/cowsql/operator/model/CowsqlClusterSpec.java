@@ -1,0 +1,57 @@
+package io.cowsql.operator.model;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Default;
+import io.fabric8.generator.annotation.Max;
+import io.fabric8.generator.annotation.Min;
+import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.kubernetes.api.model.ResourceRequirements;
+import io.fabric8.kubernetes.model.annotation.SpecReplicas;
+
+/** What the user asks for. Every field has a default, so {@code spec: {}} is a valid 3-node cluster. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class CowsqlClusterSpec {
+
+  @SpecReplicas
+  @Min(1)
+  @Max(99)
+  @Default("3")
+  @JsonPropertyDescription("Number of cowsql nodes (pods). Scale up with `kubectl scale`; scale-down is refused until safe scale-down is implemented.")
+  public Integer replicas = 3;
+
+  @Pattern("^\\S+$")
+  @JsonPropertyDescription("Node agent image. Defaults to the operator's configured node image.")
+  public String image;
+
+  @JsonPropertyDescription("Pull policy of the node image.")
+  public PullPolicy imagePullPolicy;
+
+  @JsonPropertyDescription("CPU and memory requests and limits of the node container.")
+  public ResourceRequirements resources;
+
+  @JsonPropertyDescription("Persistent volume of each node.")
+  public StorageSpec storage = new StorageSpec();
+
+  @JsonPropertyDescription("Target numbers of voters and standbys; the leader's role policy promotes and demotes members to reach them.")
+  public RolesSpec roles = new RolesSpec();
+
+  @JsonPropertyDescription("How nodes are spread over failure domains (zones).")
+  public FailureDomainsSpec failureDomains = new FailureDomainsSpec();
+
+  @JsonPropertyDescription("Engine tuning passed to every node.")
+  public EngineSpec engine = new EngineSpec();
+
+  @JsonPropertyDescription("What the operator does when quorum is lost. NOTE: the recovery behaviour arrives in a later release; this version records the setting and does not act on it.")
+  public RecoverySpec recovery = new RecoverySpec();
+
+  @JsonPropertyDescription("Overrides merged into the node pod template.")
+  public PodTemplateOverrides podTemplate = new PodTemplateOverrides();
+
+  @JsonPropertyDescription("The client Service through which applications reach the cluster.")
+  public ClientServiceSpec service = new ClientServiceSpec();
+
+  public enum PullPolicy {
+    Always, IfNotPresent, Never
+  }
+}

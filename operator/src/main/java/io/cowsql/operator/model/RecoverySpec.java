@@ -1,0 +1,24 @@
+package io.cowsql.operator.model;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Default;
+import io.fabric8.generator.annotation.Pattern;
+
+/** Quorum-loss recovery. Recorded now; the operator acts on it in a later release. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class RecoverySpec {
+
+  @Default("Manual")
+  @JsonPropertyDescription("Automatic: after quorumLossTimeout the operator recovers from the most up-to-date survivors. Manual: it reports and waits for an explicit trigger. Disabled: it only reports. (Behaviour arrives in a later release.)")
+  public Mode mode = Mode.Manual;
+
+  @Default("5m")
+  @Pattern("^[0-9]+(s|m|h)$")
+  @JsonPropertyDescription("How long quorum must stay lost before Automatic recovery starts, e.g. 5m (behaviour arrives in a later release).")
+  public String quorumLossTimeout = "5m";
+
+  public enum Mode {
+    Automatic, Manual, Disabled
+  }
+}

@@ -1,0 +1,45 @@
+package io.cowsql.operator.model;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The CRD generated from the Java model in this build (Fabric8 crd-generator, process-classes) must equal,
+ * byte for byte, the copies checked in under crds/ and the Helm chart's crds/.
+ */
+class CrdUpToDateTest {
+  static final String FILE = "cowsqlclusters.cowsql.io-v1.yml";
+  static final Path GENERATED = Path.of("target/classes/META-INF/fabric8", FILE);
+  static final Path REPO = Path.of("..").toAbsolutePath().normalize();
+
+  @Test
+  void checkedInCrdMatchesTheModel() throws IOException {
+    assertSame(REPO.resolve("crds").resolve(FILE));
+  }
+
+  @Test
+  void chartCrdMatchesTheModel() throws IOException {
+    assertSame(REPO.resolve("helm/cowsql-operator/crds").resolve(FILE));
+  }
+
+  @Test
+  void crdHasScaleSubresourceAndPrinterColumns() throws IOException {
+    String crd = Files.readString(GENERATED);
+    assertThat(crd).contains("specReplicasPath: \".spec.replicas\"", "statusReplicasPath: \".status.replicas\"",
+        "labelSelectorPath: \".status.selector\"", "status: {}");
+    assertThat(crd).contains("name: \"Replicas\"", "name: \"Ready\"", "name: \"Leader\"", "name: \"Phase\"",
+        "name: \"Age\"", "- \"csql\"", "scope: \"Namespaced\"");
+  }
+
+  private static void assertSame(Path checkedIn) throws IOException {
+    assertThat(GENERATED).as("generated CRD (run mvn -pl operator process-classes)").exists();
+    assertThat(checkedIn).exists();
+    assertThat(Files.readString(checkedIn))
+        .as(checkedIn + " is stale: copy " + GENERATED.toAbsolutePath() + " over it")
+        .isEqualTo(Files.readString(GENERATED));
+  }
+}
