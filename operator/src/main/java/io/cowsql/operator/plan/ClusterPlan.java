@@ -1,0 +1,32 @@
+package io.cowsql.operator.plan;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * What one reconcile pass will do: a value computed from the observation before anything is written,
+ * so tests can assert on it and logs can print it.
+ *
+ * @param specErrors          validation failures; when not empty nothing is changed at all
+ * @param statefulSetReplicas replicas the StatefulSet gets (the spec, or the current count while a shrink is refused)
+ * @param scaleDownRefused    why a shrink request is not carried out, empty when there is none
+ * @param failureDomains      zone -> code, old codes unchanged
+ * @param podAnnotations      pod -> annotations to set (a null value removes the key); only pods that need a change
+ * @param bootstrapped        whether the cluster has ever formed (then no pod may bootstrap again)
+ * @param claimsToOwn         claims that get the cluster as owner (storage.retention.whenDeleted=Delete)
+ * @param claimsToRelease     claims that lose that owner (whenDeleted=Retain)
+ */
+public record ClusterPlan(List<String> specErrors, int statefulSetReplicas, Optional<String> scaleDownRefused,
+    Map<String, Long> failureDomains, Map<String, Map<String, String>> podAnnotations, boolean bootstrapped,
+    List<String> claimsToOwn, List<String> claimsToRelease) {
+
+  public boolean valid() {
+    return specErrors.isEmpty();
+  }
+
+  /** True when carrying the plan out writes nothing besides the dependents' own comparisons. */
+  public boolean writesNothingExtra() {
+    return podAnnotations.isEmpty() && claimsToOwn.isEmpty() && claimsToRelease.isEmpty();
+  }
+}

@@ -1,0 +1,125 @@
+package io.cowsql.operator.plan;
+
+import io.cowsql.operator.ClusterNames;
+import io.cowsql.operator.model.CowsqlCluster;
+import io.cowsql.operator.model.CowsqlClusterStatus;
+import io.cowsql.operator.model.StorageSpec;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+
+/** decide: (the resource, what was observed) -> {@link ClusterPlan}. Pure: no I/O. */
+public final class ClusterPlanner {
+
+  private ClusterPlanner() {}
+
+  public static ClusterPlan decide(CowsqlCluster cluster, ObservedCluster observed) {
+    CowsqlClusterStatus status = cluster.getStatus();
+    Map<String, Long> knownCodes = status == null || status.failureDomains == null ? Map.of() : status.failureDomains;
+    boolean bootstrapped = (status != null && Boolean.TRUE.equals(status.bootstrapped))
+        || observed.cowsql().leader().isPresent()
+        || observed.pods().stream().anyMatch(ObservedPod::ready);
+    List<String> errors = SpecValidator.validate(cluster.getSpec());
+    if (!errors.isEmpty()) {
+      return new ClusterPlan(errors, observed.statefulSetReplicas().orElse(0), Optional.empty(),
+          new TreeMap<>(knownCodes), Map.of(), bootstrapped, List.of(), List.of());
+    }
+
+    int wanted = cluster.getSpec().replicas == null ? 3 : cluster.getSpec().replicas;
+    int replicas = wanted;
+    Optional<String> refused = Optional.empty();
+    if (observed.statefulSetReplicas().isPresent() && observed.statefulSetReplicas().get() > wanted) {
+      int current = observed.statefulSetReplicas().get();
+      replicas = current;
+      refused = Optional.of("spec.replicas is " + wanted + " but " + current + " nodes run: scale-down is not supported"
+          + " yet (removing nodes must not lose quorum; it arrives with safe scale-down). Nothing was removed;"
+          + " set spec.replicas back to " + current + " to clear this condition.");
+    }
+
+    Map<String, Long> codes = FailureDomainCodes.assign(recoverCodes(knownCodes, observed.pods()),
+        observed.pods().stream().filter(ObservedPod::scheduled).map(p -> p.zone().orElse("")).toList());
+
+    Map<String, Map<String, String>> annotations = new LinkedHashMap<>();
+    for (ObservedPod pod : observed.pods()) {
+      Map<String, String> change = annotationChange(pod, codes, bootstrapped);
+      if (!change.isEmpty()) {
+        annotations.put(pod.name(), Collections.unmodifiableMap(change));
+      }
+    }
+
+    StorageSpec.RetentionPolicy whenDeleted = cluster.getSpec().storage == null
+        || cluster.getSpec().storage.retention == null || cluster.getSpec().storage.retention.whenDeleted == null
+        ? StorageSpec.RetentionPolicy.Retain : cluster.getSpec().storage.retention.whenDeleted;
+    List<String> own = new ArrayList<>();
+    List<String> release = new ArrayList<>();
+    for (ObservedCluster.ObservedClaim claim : observed.claims()) {
+      if (whenDeleted == StorageSpec.RetentionPolicy.Delete && !claim.ownedByCluster()) {
+        own.add(claim.name());
+      } else if (whenDeleted == StorageSpec.RetentionPolicy.Retain && claim.ownedByCluster()) {
+        release.add(claim.name());
+      }
+    }
+    return new ClusterPlan(List.of(), replicas, refused, codes, Collections.unmodifiableMap(annotations),
+        bootstrapped, own, release);
+  }
+
+  /**
+   * The annotations a pod must gain or lose: its failure domain (once scheduled) and, on ordinal 0 of a
+   * cluster that never formed, the bootstrap permission; the permission is withdrawn once the cluster formed
+   * so a wiped volume can never bootstrap a second cluster.
+   */
+  static Map<String, String> annotationChange(ObservedPod pod, Map<String, Long> codes, boolean bootstrapped) {
+    Map<String, String> desired = new LinkedHashMap<>();
+    if (pod.scheduled()) {
+      String zone = pod.zone().orElse("");
+      desired.put(ClusterNames.ANNOTATION_ZONE, zone);
+      desired.put(ClusterNames.ANNOTATION_FAILURE_DOMAIN, Long.toString(FailureDomainCodes.codeOf(codes, zone)));
+      if (pod.ordinal() == 0 && !bootstrapped) {
+        desired.put(ClusterNames.ANNOTATION_BOOTSTRAP, "true");
+      }
+    }
+    if (bootstrapped || pod.ordinal() != 0) {
+      desired.put(ClusterNames.ANNOTATION_BOOTSTRAP, null);
+    }
+    Map<String, String> change = new LinkedHashMap<>();
+    desired.forEach((key, value) -> {
+      String current = pod.annotations().get(key);
+      if (!Objects.equals(current, value)) {
+        change.put(key, value);
+      }
+    });
+    return change;
+  }
+
+  /**
+   * Codes already on pods but missing from status (a status write lost after the pods were annotated) are
+   * taken back, unless the code is already used by another zone.
+   */
+  static Map<String, Long> recoverCodes(Map<String, Long> known, List<ObservedPod> pods) {
+    Map<String, Long> codes = new TreeMap<>(known);
+    Set<Long> used = new HashSet<>(codes.values());
+    for (ObservedPod pod : pods) {
+      String zone = pod.annotations().get(ClusterNames.ANNOTATION_ZONE);
+      String code = pod.annotations().get(ClusterNames.ANNOTATION_FAILURE_DOMAIN);
+      if (zone == null || zone.isEmpty() || code == null || codes.containsKey(zone)) {
+        continue;
+      }
+      try {
+        long c = Long.parseLong(code);
+        if (c > 0 && used.add(c)) {
+          codes.put(zone, c);
+        }
+      } catch (NumberFormatException e) {
+        // not ours to keep
+      }
+    }
+    return codes;
+  }
+}

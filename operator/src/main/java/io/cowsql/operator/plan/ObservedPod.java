@@ -1,0 +1,27 @@
+package io.cowsql.operator.plan;
+
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * A pod of the cluster as the API shows it.
+ *
+ * @param name        pod name
+ * @param ordinal     StatefulSet ordinal
+ * @param nodeName    node it is scheduled on, empty while Pending
+ * @param zone        the node's topology value; empty when unscheduled or the node has no such label
+ * @param podIp       its IP, empty until it runs
+ * @param ready       the Ready condition
+ * @param annotations its annotations (the operator's failure-domain, zone and bootstrap keys among them)
+ */
+public record ObservedPod(String name, int ordinal, Optional<String> nodeName, Optional<String> zone,
+    Optional<String> podIp, boolean ready, Map<String, String> annotations) {
+
+  public ObservedPod {
+    annotations = Map.copyOf(annotations);
+  }
+
+  public boolean scheduled() {
+    return nodeName.isPresent();
+  }
+}

@@ -1,0 +1,175 @@
+package io.cowsql.operator.plan;
+
+import io.cowsql.operator.model.CowsqlClusterSpec;
+import io.cowsql.operator.model.EngineSpec;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.ResourceRequirements;
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The rules a Kubernetes 1.20 OpenAPI schema cannot express (no CEL there), checked before anything
+ * changes. Each message names the field, what is wrong and the fix. An empty list means valid.
+ */
+public final class SpecValidator {
+  public static final int MAX_REPLICAS = 99;
+  private static final Duration MAX_LATENCY = Duration.ofHours(1);
+
+  private SpecValidator() {}
+
+  public static List<String> validate(CowsqlClusterSpec spec) {
+    List<String> errors = new ArrayList<>();
+    if (spec == null) {
+      errors.add("spec: missing; give at least `spec: {}` (a 3-node cluster)");
+      return errors;
+    }
+    int replicas = spec.replicas == null ? 3 : spec.replicas;
+    if (replicas < 1 || replicas > MAX_REPLICAS) {
+      errors.add("spec.replicas: " + replicas + " is out of range; use 1 to " + MAX_REPLICAS);
+    }
+    if (spec.image != null && spec.image.isBlank()) {
+      errors.add("spec.image: empty; remove the field to use the operator's default node image");
+    }
+    validateRoles(spec, replicas, errors);
+    validateStorage(spec, errors);
+    validateEngine(spec.engine, errors);
+    if (spec.recovery != null && spec.recovery.quorumLossTimeout != null
+        && Durations.parse(spec.recovery.quorumLossTimeout).isEmpty()) {
+      errors.add("spec.recovery.quorumLossTimeout: '" + spec.recovery.quorumLossTimeout
+          + "' is not a duration; write a whole number with s, m or h, e.g. 5m");
+    }
+    if (spec.failureDomains != null && (spec.failureDomains.topologyKey == null
+        || spec.failureDomains.topologyKey.isBlank())) {
+      errors.add("spec.failureDomains.topologyKey: empty; use a node label such as topology.kubernetes.io/zone");
+    }
+    validateResources(spec.resources, errors);
+    return errors;
+  }
+
+  private static void validateRoles(CowsqlClusterSpec spec, int replicas, List<String> errors) {
+    if (spec.roles == null) {
+      return;
+    }
+    Integer voters = spec.roles.voters;
+    if (voters != null) {
+      if (voters < 1) {
+        errors.add("spec.roles.voters: " + voters + " is below 1; a cluster needs at least one voter");
+      } else if (voters % 2 == 0) {
+        errors.add("spec.roles.voters: " + voters + " is even; an even number of voters tolerates no more failures"
+            + " than one fewer; set it to " + (voters - 1) + " or " + (voters + 1));
+      }
+      if (voters > replicas) {
+        int fix = replicas % 2 == 1 ? replicas : replicas - 1;
+        errors.add("spec.roles.voters: " + voters + " is more than spec.replicas (" + replicas + "); set voters to "
+            + Math.max(1, fix) + " or raise spec.replicas to " + voters);
+      }
+    }
+    if (spec.roles.standbys != null && spec.roles.standbys < 0) {
+      errors.add("spec.roles.standbys: " + spec.roles.standbys + " is negative; use 0 or more");
+    }
+  }
+
+  private static void validateStorage(CowsqlClusterSpec spec, List<String> errors) {
+    if (spec.storage == null || spec.storage.size == null) {
+      return;
+    }
+    Optional<BigDecimal> bytes = quantity(spec.storage.size);
+    if (bytes.isEmpty()) {
+      errors.add("spec.storage.size: '" + spec.storage.size + "' is not a quantity; write e.g. 1Gi or 500Mi");
+    } else if (bytes.get().signum() <= 0) {
+      errors.add("spec.storage.size: " + spec.storage.size + " must be more than zero, e.g. 1Gi");
+    }
+  }
+
+  private static void validateEngine(EngineSpec engine, List<String> errors) {
+    if (engine == null) {
+      return;
+    }
+    if (engine.networkLatency != null) {
+      Optional<Duration> d = Durations.parse(engine.networkLatency);
+      if (d.isEmpty()) {
+        errors.add("spec.engine.networkLatency: '" + engine.networkLatency
+            + "' is not a duration; write a whole number with ms, s or m, e.g. 20ms");
+      } else if (d.get().toMillis() < 1 || d.get().compareTo(MAX_LATENCY) > 0) {
+        errors.add("spec.engine.networkLatency: " + engine.networkLatency + " is out of range; use 1ms to 60m");
+      }
+    }
+    if ((engine.snapshotThreshold == null) != (engine.snapshotTrailing == null)) {
+      errors.add("spec.engine.snapshotThreshold and spec.engine.snapshotTrailing go together; set both or neither");
+    } else if (engine.snapshotThreshold != null) {
+      if (engine.snapshotThreshold < 1) {
+        errors.add("spec.engine.snapshotThreshold: " + engine.snapshotThreshold + " is below 1");
+      }
+      if (engine.snapshotTrailing < 4) {
+        errors.add("spec.engine.snapshotTrailing: " + engine.snapshotTrailing + " is below 4, the engine's minimum");
+      }
+      if (engine.snapshotTrailing < engine.snapshotThreshold) {
+        errors.add("spec.engine.snapshotTrailing: " + engine.snapshotTrailing + " is below snapshotThreshold ("
+            + engine.snapshotThreshold + "); raise it to at least " + engine.snapshotThreshold);
+      }
+    }
+    if (engine.blockSize != null) {
+      int b = engine.blockSize;
+      if (b < 512 || b > 262144 || Integer.bitCount(b) != 1) {
+        errors.add("spec.engine.blockSize: " + b + " must be a power of two from 512 to 262144, e.g. 4096");
+      }
+    }
+  }
+
+  private static void validateResources(ResourceRequirements resources, List<String> errors) {
+    if (resources == null) {
+      return;
+    }
+    checkQuantities("spec.resources.limits", resources.getLimits(), errors);
+    checkQuantities("spec.resources.requests", resources.getRequests(), errors);
+    if (resources.getLimits() != null && resources.getRequests() != null) {
+      resources.getRequests().forEach((name, request) -> {
+        Quantity limit = resources.getLimits().get(name);
+        Optional<BigDecimal> r = quantity(request);
+        Optional<BigDecimal> l = limit == null ? Optional.empty() : quantity(limit);
+        if (r.isPresent() && l.isPresent() && r.get().compareTo(l.get()) > 0) {
+          errors.add("spec.resources.requests." + name + ": " + request + " is more than the limit " + limit
+              + "; lower the request or raise the limit");
+        }
+      });
+    }
+  }
+
+  private static void checkQuantities(String field, Map<String, Quantity> quantities, List<String> errors) {
+    if (quantities == null) {
+      return;
+    }
+    quantities.forEach((name, q) -> {
+      if (quantity(q).isEmpty()) {
+        errors.add(field + "." + name + ": '" + q + "' is not a quantity; write e.g. 500m for CPU or 256Mi for memory");
+      }
+    });
+  }
+
+  /** The numeric value of a Kubernetes quantity, or empty when it does not parse. */
+  public static Optional<BigDecimal> quantity(String text) {
+    if (text == null || text.isBlank()) {
+      return Optional.empty();
+    }
+    return quantity(new Quantity(text.trim()));
+  }
+
+  static Optional<BigDecimal> quantity(Quantity q) {
+    if (q == null) {
+      return Optional.empty();
+    }
+    try {
+      String s = q.toString();
+      if (!s.matches("^[+-]?[0-9]+(\\.[0-9]+)?([KMGTPE]i|[mkMGTPE]|[eE][+-]?[0-9]+)?$")) {
+        return Optional.empty();
+      }
+      return Optional.of(Quantity.getAmountInBytes(Quantity.parse(s)));
+    } catch (RuntimeException e) {
+      return Optional.empty();
+    }
+  }
+}

@@ -1,0 +1,124 @@
+package io.cowsql.operator.plan;
+
+import static io.cowsql.operator.Fixtures.cluster;
+import static io.cowsql.operator.Fixtures.led;
+import static io.cowsql.operator.Fixtures.noAnswer;
+import static io.cowsql.operator.Fixtures.observed;
+import static io.cowsql.operator.Fixtures.pendingPod;
+import static io.cowsql.operator.Fixtures.pod;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.cowsql.operator.ClusterNames;
+import io.cowsql.operator.model.CowsqlCluster;
+import io.cowsql.operator.model.CowsqlClusterStatus;
+import io.cowsql.operator.model.StorageSpec;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class ClusterPlannerTest {
+
+  @Test
+  void newClusterBootstrapsOnlyOrdinalZeroOnceScheduled() {
+    CowsqlCluster c = cluster("a");
+    ClusterPlan plan = ClusterPlanner.decide(c, observed(3,
+        List.of(pod("a", 0, "zone-a", false, Map.of()), pod("a", 1, "zone-b", false, Map.of()), pendingPod("a", 2)),
+        noAnswer()));
+    assertThat(plan.valid()).isTrue();
+    assertThat(plan.statefulSetReplicas()).isEqualTo(3);
+    assertThat(plan.bootstrapped()).isFalse();
+    assertThat(plan.failureDomains()).containsExactlyInAnyOrderEntriesOf(Map.of("zone-a", 1L, "zone-b", 2L));
+    assertThat(plan.podAnnotations()).containsOnlyKeys("a-0", "a-1");
+    assertThat(plan.podAnnotations().get("a-0")).containsExactlyInAnyOrderEntriesOf(Map.of(
+        ClusterNames.ANNOTATION_ZONE, "zone-a", ClusterNames.ANNOTATION_FAILURE_DOMAIN, "1",
+        ClusterNames.ANNOTATION_BOOTSTRAP, "true"));
+    assertThat(plan.podAnnotations().get("a-1")).containsExactlyInAnyOrderEntriesOf(Map.of(
+        ClusterNames.ANNOTATION_ZONE, "zone-b", ClusterNames.ANNOTATION_FAILURE_DOMAIN, "2"));
+  }
+
+  @Test
+  void aFormedClusterNeverBootstrapsAgainAndTheBootstrapAnnotationIsWithdrawn() {
+    CowsqlCluster c = cluster("a");
+    Map<String, String> annotated = Map.of(ClusterNames.ANNOTATION_ZONE, "zone-a",
+        ClusterNames.ANNOTATION_FAILURE_DOMAIN, "1", ClusterNames.ANNOTATION_BOOTSTRAP, "true");
+    ClusterPlan plan = ClusterPlanner.decide(c, observed(1, List.of(pod("a", 0, "zone-a", true, annotated)),
+        led(c, 0, "voter")));
+    assertThat(plan.bootstrapped()).isTrue();
+    Map<String, String> expected = new HashMap<>();
+    expected.put(ClusterNames.ANNOTATION_BOOTSTRAP, null);
+    assertThat(plan.podAnnotations()).containsOnlyKeys("a-0");
+    assertThat(plan.podAnnotations().get("a-0")).isEqualTo(expected);
+
+    // pod 0 replaced with an empty volume later: status remembers, no bootstrap permission
+    c.setStatus(new CowsqlClusterStatus());
+    c.getStatus().bootstrapped = true;
+    c.getStatus().failureDomains.put("zone-a", 1L);
+    ClusterPlan later = ClusterPlanner.decide(c, observed(1, List.of(pod("a", 0, "zone-a", false, Map.of())),
+        noAnswer()));
+    assertThat(later.podAnnotations().get("a-0")).doesNotContainKey(ClusterNames.ANNOTATION_BOOTSTRAP)
+        .containsEntry(ClusterNames.ANNOTATION_FAILURE_DOMAIN, "1");
+  }
+
+  @Test
+  void settledPodsNeedNoWrites() {
+    CowsqlCluster c = cluster("a");
+    c.setStatus(new CowsqlClusterStatus());
+    c.getStatus().bootstrapped = true;
+    c.getStatus().failureDomains.put("zone-a", 1L);
+    Map<String, String> annotated = Map.of(ClusterNames.ANNOTATION_ZONE, "zone-a",
+        ClusterNames.ANNOTATION_FAILURE_DOMAIN, "1");
+    ClusterPlan plan = ClusterPlanner.decide(c, observed(1, List.of(pod("a", 0, "zone-a", true, annotated)),
+        led(c, 0, "voter")));
+    assertThat(plan.writesNothingExtra()).isTrue();
+  }
+
+  @Test
+  void shrinkIsRefusedAndNothingIsRemoved() {
+    CowsqlCluster c = cluster("a");
+    c.getSpec().replicas = 3;
+    ClusterPlan plan = ClusterPlanner.decide(c, observed(5, List.of(), noAnswer()));
+    assertThat(plan.statefulSetReplicas()).isEqualTo(5);
+    assertThat(plan.scaleDownRefused()).get().asString().contains("spec.replicas is 3 but 5 nodes run")
+        .contains("set spec.replicas back to 5");
+    c.getSpec().replicas = 7;
+    ClusterPlan grow = ClusterPlanner.decide(c, observed(5, List.of(), noAnswer()));
+    assertThat(grow.statefulSetReplicas()).isEqualTo(7);
+    assertThat(grow.scaleDownRefused()).isEmpty();
+  }
+
+  @Test
+  void invalidSpecPlansNoChange() {
+    CowsqlCluster c = cluster("a");
+    c.getSpec().roles.voters = 2;
+    ClusterPlan plan = ClusterPlanner.decide(c, observed(3, List.of(pod("a", 0, "zone-a", false, Map.of())),
+        noAnswer()));
+    assertThat(plan.valid()).isFalse();
+    assertThat(plan.statefulSetReplicas()).isEqualTo(3);
+    assertThat(plan.podAnnotations()).isEmpty();
+    assertThat(plan.claimsToOwn()).isEmpty();
+  }
+
+  @Test
+  void codesLostFromStatusAreRecoveredFromPodAnnotations() {
+    CowsqlCluster c = cluster("a");
+    Map<String, String> annotated = Map.of(ClusterNames.ANNOTATION_ZONE, "zone-b",
+        ClusterNames.ANNOTATION_FAILURE_DOMAIN, "4");
+    ClusterPlan plan = ClusterPlanner.decide(c, observed(2, List.of(pod("a", 0, "zone-b", true, annotated),
+        pod("a", 1, "zone-c", false, Map.of())), noAnswer()));
+    assertThat(plan.failureDomains()).containsExactlyInAnyOrderEntriesOf(Map.of("zone-b", 4L, "zone-c", 5L));
+    assertThat(plan.podAnnotations()).containsOnlyKeys("a-1");
+  }
+
+  @Test
+  void claimRetentionFollowsTheSpec() {
+    CowsqlCluster c = cluster("a");
+    c.getSpec().storage.retention.whenDeleted = StorageSpec.RetentionPolicy.Delete;
+    ObservedCluster o = new ObservedCluster(java.util.Optional.of(2), java.util.Optional.of(0), List.of(),
+        List.of(new ObservedCluster.ObservedClaim("data-a-0", false), new ObservedCluster.ObservedClaim("data-a-1", true)),
+        noAnswer());
+    assertThat(ClusterPlanner.decide(c, o).claimsToOwn()).containsExactly("data-a-0");
+    c.getSpec().storage.retention.whenDeleted = StorageSpec.RetentionPolicy.Retain;
+    assertThat(ClusterPlanner.decide(c, o).claimsToRelease()).containsExactly("data-a-1");
+  }
+}

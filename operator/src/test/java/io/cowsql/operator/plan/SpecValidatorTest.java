@@ -1,0 +1,88 @@
+package io.cowsql.operator.plan;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.cowsql.operator.model.CowsqlClusterSpec;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
+import org.junit.jupiter.api.Test;
+
+class SpecValidatorTest {
+
+  @Test
+  void defaultSpecIsValid() {
+    assertThat(SpecValidator.validate(new CowsqlClusterSpec())).isEmpty();
+  }
+
+  @Test
+  void evenVotersNameTheFieldAndTheFix() {
+    CowsqlClusterSpec spec = new CowsqlClusterSpec();
+    spec.replicas = 5;
+    spec.roles.voters = 4;
+    assertThat(SpecValidator.validate(spec)).singleElement().asString()
+        .startsWith("spec.roles.voters: 4 is even").contains("set it to 3 or 5");
+  }
+
+  @Test
+  void moreVotersThanReplicasIsRefused() {
+    CowsqlClusterSpec spec = new CowsqlClusterSpec();
+    spec.replicas = 1;
+    assertThat(SpecValidator.validate(spec)).singleElement().asString()
+        .startsWith("spec.roles.voters: 3 is more than spec.replicas (1)").contains("set voters to 1");
+    spec.roles.voters = 1;
+    assertThat(SpecValidator.validate(spec)).isEmpty();
+  }
+
+  @Test
+  void negativeStandbysAndBadReplicas() {
+    CowsqlClusterSpec spec = new CowsqlClusterSpec();
+    spec.roles.standbys = -1;
+    spec.replicas = 0;
+    assertThat(SpecValidator.validate(spec)).anyMatch(m -> m.startsWith("spec.roles.standbys: -1 is negative"))
+        .anyMatch(m -> m.startsWith("spec.replicas: 0 is out of range"));
+  }
+
+  @Test
+  void quantitiesMustParse() {
+    CowsqlClusterSpec spec = new CowsqlClusterSpec();
+    spec.storage.size = "lots";
+    assertThat(SpecValidator.validate(spec)).singleElement().asString().startsWith("spec.storage.size: 'lots'");
+    spec.storage.size = "0";
+    assertThat(SpecValidator.validate(spec)).singleElement().asString().contains("more than zero");
+    spec.storage.size = "500Mi";
+    assertThat(SpecValidator.validate(spec)).isEmpty();
+
+    spec.resources = new ResourceRequirementsBuilder().addToRequests("memory", new Quantity("1Gi"))
+        .addToLimits("memory", new Quantity("512Mi")).addToLimits("cpu", new Quantity("two")).build();
+    assertThat(SpecValidator.validate(spec))
+        .anyMatch(m -> m.startsWith("spec.resources.limits.cpu: 'two' is not a quantity"))
+        .anyMatch(m -> m.startsWith("spec.resources.requests.memory: 1Gi is more than the limit 512Mi"));
+  }
+
+  @Test
+  void engineTuningRules() {
+    CowsqlClusterSpec spec = new CowsqlClusterSpec();
+    spec.engine.networkLatency = "fast";
+    spec.engine.snapshotThreshold = 100;
+    assertThat(SpecValidator.validate(spec))
+        .anyMatch(m -> m.startsWith("spec.engine.networkLatency: 'fast' is not a duration"))
+        .anyMatch(m -> m.startsWith("spec.engine.snapshotThreshold and spec.engine.snapshotTrailing go together"));
+    spec.engine.networkLatency = "20ms";
+    spec.engine.snapshotTrailing = 50;
+    assertThat(SpecValidator.validate(spec)).singleElement().asString()
+        .startsWith("spec.engine.snapshotTrailing: 50 is below snapshotThreshold (100)");
+    spec.engine.snapshotTrailing = 100;
+    spec.engine.blockSize = 1000;
+    assertThat(SpecValidator.validate(spec)).singleElement().asString().startsWith("spec.engine.blockSize: 1000");
+    spec.engine.blockSize = 4096;
+    assertThat(SpecValidator.validate(spec)).isEmpty();
+  }
+
+  @Test
+  void recoveryTimeoutMustBeADuration() {
+    CowsqlClusterSpec spec = new CowsqlClusterSpec();
+    spec.recovery.quorumLossTimeout = "soon";
+    assertThat(SpecValidator.validate(spec)).singleElement().asString()
+        .startsWith("spec.recovery.quorumLossTimeout: 'soon'");
+  }
+}
