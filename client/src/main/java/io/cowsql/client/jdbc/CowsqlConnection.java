@@ -38,8 +38,9 @@ import java.util.concurrent.Executor;
  *
  * <p>Auto-commit (the default): each statement runs on its own; the session
  * re-sends it to the new leader only when the old one certainly did not run
- * it, and a write whose connection broke after it was sent fails with
- * SQLState 08007 (outcome unknown).
+ * it, and a write whose connection broke after it was sent, or whose
+ * leader lost leadership while committing it, fails with SQLState 08007
+ * (outcome unknown: it may or may not have been applied).
  *
  * <p>Auto-commit off: {@code BEGIN} is sent before the first statement, and
  * every statement up to {@code commit()}/{@code rollback()} runs on that same
@@ -142,7 +143,7 @@ public final class CowsqlConnection implements Connection {
                     }
                 });
             } catch (CowsqlException e) {
-                throw Jdbc.translate(e);
+                throw Jdbc.translateWrite(e);
             }
         }
     }

@@ -54,6 +54,20 @@ final class Jdbc {
         return isTimeout(e) && !(e instanceof StatementTimeout) ? new StatementTimeout(e, timeout) : e;
     }
 
+    /**
+     * At the JDBC boundary, for statements that may write: LEADERSHIP_LOST
+     * means the write may or may not have been committed, reported with the
+     * same SQLState (08007) as a connection that broke after sending.
+     */
+    static SQLException translateWrite(CowsqlException e) {
+        int c = e.code();
+        if (c == CowsqlException.LEADERSHIP_LOST || c == CowsqlException.LEADERSHIP_LOST_LEGACY) {
+            return new CowsqlException("the leader lost leadership while running the statement, so it may or may not "
+                    + "have been applied: " + e.getMessage(), "08007", c, e);
+        }
+        return translate(e);
+    }
+
     /** At the JDBC boundary: timeouts become SQLTimeoutException, the rest pass through (code() stays readable). */
     static SQLException translate(CowsqlException e) {
         if (e instanceof StatementTimeout || isTimeout(e)) {
