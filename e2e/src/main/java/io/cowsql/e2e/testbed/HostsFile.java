@@ -48,6 +48,15 @@ public final class HostsFile {
         return out;
     }
 
+    /** A client {@link io.cowsql.client.AddressResolver}: {@code host:port} -> {@code ip:port} via the file. */
+    public static io.cowsql.client.AddressResolver addressResolver(Path file) {
+        return address -> {
+            int colon = address.lastIndexOf(':');
+            String host = colon < 0 ? address : address.substring(0, colon);
+            return lookup(file, host).map(ip -> colon < 0 ? ip : ip + address.substring(colon)).orElse(address);
+        };
+    }
+
     public static Optional<String> lookup(Path file, String name) {
         List<String> all = lookupAll(file, name);
         return all.isEmpty() ? Optional.empty() : Optional.of(all.get(0));

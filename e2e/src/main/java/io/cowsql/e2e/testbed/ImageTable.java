@@ -79,6 +79,8 @@ public final class ImageTable {
     public static final String NODE_IMAGE = "cowsql/node";
     /** Repository of the operator image. */
     public static final String OPERATOR_IMAGE = "cowsql/operator";
+    /** The node agent's executable name inside the node image (also on a container's PATH here). */
+    public static final String NODE_AGENT_COMMAND = "cowsql-node";
     /** Main class of the node agent (module node-image). */
     public static final String NODE_AGENT_MAIN = "io.cowsql.node.NodeAgent";
 
@@ -96,7 +98,8 @@ public final class ImageTable {
     public static ImageTable defaults() {
         ImageTable t = new ImageTable();
         String cp = System.getProperty("cowsql.e2e.nodeClasspath", System.getProperty("java.class.path"));
-        t.put(NODE_IMAGE, javaCommand(cp, NODE_AGENT_MAIN));
+        ImageCommand node = javaCommand(cp, NODE_AGENT_MAIN);
+        t.put(NODE_IMAGE, node.withCommandAlias(NODE_AGENT_COMMAND, node.entrypoint()));
         // -Dcowsql.e2e.image.<repo>=<command words, space separated> adds entries (sandbox, child JVMs).
         for (String k : System.getProperties().stringPropertyNames()) {
             if (k.startsWith("cowsql.e2e.image.")) {

@@ -378,6 +378,10 @@ final class PodRuntime implements Runnable {
         env.putAll(kubelet.testbedEnv(this, c.root));
         env.putAll(image.get().env());
         resolved.forEach((k, v) -> env.put(k, c.translate(v)));
+        Path bin = writeAliasWrappers(spec.getName(), image.get());
+        if (bin != null) {
+            env.put("PATH", bin + ":" + env.getOrDefault("PATH", "/usr/bin:/bin"));
+        }
         c.env = env;
         List<String> argv = image.get().argv(PodEnvironment.expandAll(spec.getCommand(), env),
             PodEnvironment.expandAll(spec.getArgs(), env));
@@ -405,6 +409,36 @@ final class PodRuntime implements Runnable {
         c.readiness = spec.getReadinessProbe() == null ? null : new Probes.State(spec.getReadinessProbe(), now, false);
         c.liveness = spec.getLivenessProbe() == null ? null : new Probes.State(spec.getLivenessProbe(), now, true);
         c.startup = spec.getStartupProbe() == null ? null : new Probes.State(spec.getStartupProbe(), now, false);
+    }
+
+    /**
+     * The image's command aliases with plain names ({@code cowsql-node}) become scripts on the container's
+     * PATH, so that shell commands in a pod spec can run them as they would inside the image.
+     */
+    private Path writeAliasWrappers(String container, ImageTable.ImageCommand image) {
+        if (image.commandAliases().keySet().stream().noneMatch(k -> !k.contains("/"))) {
+            return null;
+        }
+        Path bin = podDir.resolve("bin").resolve(container);
+        try {
+            Files.createDirectories(bin);
+            for (Map.Entry<String, List<String>> e : image.commandAliases().entrySet()) {
+                if (e.getKey().contains("/")) {
+                    continue;
+                }
+                StringBuilder sb = new StringBuilder("#!/bin/sh\nexec");
+                for (String w : e.getValue()) {
+                    sb.append(" '").append(w.replace("'", "'\\''")).append('\'');
+                }
+                sb.append(" \"$@\"\n");
+                Path f = bin.resolve(e.getKey());
+                Files.writeString(f, sb);
+                f.toFile().setExecutable(true);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return bin;
     }
 
     String hostname() {

@@ -582,10 +582,11 @@ public final class ProcessKubelet implements AutoCloseable {
         List<PodRuntime> running = new ArrayList<>(pods.values());
         running.sort(Comparator.comparing(PodRuntime::key));
         for (PodRuntime p : running) {
-            if (p.finished() || p.pod().getMetadata().getDeletionTimestamp() != null) {
+            if (p.finished()) {
                 continue;
             }
             Pod pod = p.pod();
+            boolean terminating = pod.getMetadata().getDeletionTimestamp() != null;
             Map<String, String> labels = pod.getMetadata().getLabels() == null ? Map.of() : pod.getMetadata().getLabels();
             String ns = p.namespace;
             List<String> names = byIp.computeIfAbsent(p.podIp, k -> new ArrayList<>());
@@ -597,7 +598,9 @@ public final class ProcessKubelet implements AutoCloseable {
                 }
                 boolean selected = s.getSpec().getSelector().entrySet().stream()
                     .allMatch(e -> Objects.equals(labels.get(e.getKey()), e.getValue()));
-                if (!selected || !(ready || Boolean.TRUE.equals(s.getSpec().getPublishNotReadyAddresses()))) {
+                // As the 1.20 endpoints controller: unready or terminating pods only with publishNotReadyAddresses.
+                boolean tolerate = Boolean.TRUE.equals(s.getSpec().getPublishNotReadyAddresses());
+                if (!selected || !(tolerate || (ready && !terminating))) {
                     continue;
                 }
                 String svc = s.getMetadata().getName();
@@ -616,13 +619,15 @@ public final class ProcessKubelet implements AutoCloseable {
         for (Service s : services) {
             String ns = s.getMetadata().getNamespace();
             for (PodRuntime p : running) {
-                if (!p.namespace.equals(ns) || p.finished() || p.pod().getMetadata().getDeletionTimestamp() != null) {
+                if (!p.namespace.equals(ns) || p.finished()) {
                     continue;
                 }
+                boolean terminating = p.pod().getMetadata().getDeletionTimestamp() != null;
+                boolean tolerate = Boolean.TRUE.equals(s.getSpec().getPublishNotReadyAddresses());
                 Map<String, String> labels = p.pod().getMetadata().getLabels() == null ? Map.of() : p.pod().getMetadata().getLabels();
                 boolean selected = s.getSpec().getSelector().entrySet().stream()
                     .allMatch(e -> Objects.equals(labels.get(e.getKey()), e.getValue()));
-                if (selected && (p.ready() || Boolean.TRUE.equals(s.getSpec().getPublishNotReadyAddresses()))) {
+                if (selected && (tolerate || (p.ready() && !terminating))) {
                     String n = s.getMetadata().getName() + "." + ns;
                     sb.append(p.podIp).append(' ').append(n).append(".svc.").append(domain).append(' ')
                         .append(n).append(".svc ").append(n).append('\n');
