@@ -144,39 +144,99 @@ public final class SqlText {
         return max[0];
     }
 
-    /** Splits a script on ';' outside literals and comments; blank pieces are dropped. */
+    /**
+     * Splits a script on ';' outside literals and comments; blank pieces are
+     * dropped. The ';' inside a CREATE TRIGGER ... BEGIN ... END body do not
+     * end the statement.
+     */
     public static List<String> split(String sql) {
         List<String> out = new ArrayList<>();
-        int[] start = {0};
-        scan(sql, new Visitor() {
-            @Override
-            public boolean semicolon(int at) {
-                String piece = sql.substring(start[0], at);
-                if (!piece.isBlank()) {
-                    out.add(piece.strip());
-                }
-                start[0] = at + 1;
-                return true;
+        int start = 0;
+        for (int end : statementEnds(sql)) {
+            String piece = sql.substring(start, end);
+            if (!isEmpty(piece)) {
+                out.add(piece.strip());
             }
-        });
-        String tail = sql.substring(start[0]);
-        if (!tail.isBlank()) {
+            start = end + 1;
+        }
+        String tail = sql.substring(start);
+        if (!isEmpty(tail)) {
             out.add(tail.strip());
         }
         return out;
     }
 
-    /** True when the text ends with ';' outside literals and comments (only trailing whitespace after it). */
+    /** True when the text ends with a statement-ending ';' (only whitespace and comments after it). */
     public static boolean isComplete(String sql) {
-        int[] last = {-1};
+        List<Integer> ends = statementEnds(sql);
+        return !ends.isEmpty() && isEmpty(sql.substring(ends.get(ends.size() - 1) + 1));
+    }
+
+    /** True when the text holds nothing but whitespace and comments. */
+    public static boolean isEmpty(String sql) {
+        boolean[] any = {false};
         scan(sql, new Visitor() {
             @Override
+            public boolean word(String w) {
+                any[0] = true;
+                return false;
+            }
+
+            @Override
+            public boolean symbol(char c) {
+                any[0] = true;
+                return false;
+            }
+
+            @Override
+            public boolean parameter(String p) {
+                any[0] = true;
+                return false;
+            }
+        });
+        return !any[0];
+    }
+
+    /** Offsets of the semicolons that end statements. */
+    private static List<Integer> statementEnds(String sql) {
+        List<Integer> ends = new ArrayList<>();
+        List<String> first = new ArrayList<>();
+        String[] last = {null};
+        scan(sql, new Visitor() {
+            @Override
+            public boolean word(String w) {
+                String u = w.toUpperCase(Locale.ROOT);
+                if (first.size() < 4) {
+                    first.add(u);
+                }
+                last[0] = u;
+                return true;
+            }
+
+            @Override
             public boolean semicolon(int at) {
-                last[0] = at;
+                if (isTrigger(first) && !"END".equals(last[0])) {
+                    last[0] = null;
+                    return true; // a statement inside the trigger body
+                }
+                ends.add(at);
+                first.clear();
+                last[0] = null;
                 return true;
             }
         });
-        return last[0] >= 0 && sql.substring(last[0] + 1).isBlank();
+        return ends;
+    }
+
+    private static boolean isTrigger(List<String> first) {
+        if (first.size() < 2 || !first.get(0).equals("CREATE")) {
+            return false;
+        }
+        String second = first.get(1);
+        if (second.equals("TRIGGER")) {
+            return true;
+        }
+        return (second.equals("TEMP") || second.equals("TEMPORARY")) && first.size() > 2 && first.get(2).equals("TRIGGER");
     }
 
     interface Visitor {
@@ -236,7 +296,8 @@ public final class SqlText {
                 while (i < n && isWordChar(sql.charAt(i))) {
                     i++;
                 }
-                if (!Character.isDigit(c) && !v.word(sql.substring(start, i))) {
+                boolean go = Character.isDigit(c) ? v.symbol('0') : v.word(sql.substring(start, i));
+                if (!go) {
                     return;
                 }
             } else if (c == ';') {

@@ -263,6 +263,10 @@ class ShellTest {
                 "  n INTEGER,",
                 "  s TEXT",
                 ");",
+                "CREATE TABLE shell_counter (n INTEGER); INSERT INTO shell_counter VALUES (0);",
+                "CREATE TRIGGER shell_lines_count AFTER INSERT ON shell_lines BEGIN",
+                "  UPDATE shell_counter SET n = n + 1;",
+                "END;",
                 "INSERT INTO shell_lines VALUES (1, 'one;still one'); INSERT INTO shell_lines",
                 "  VALUES (2, 'two');",
                 "",
@@ -270,11 +274,12 @@ class ShellTest {
                 "SELECT n, s",
                 "  FROM shell_lines",
                 "  ORDER BY n;",
+                "SELECT n FROM shell_counter; -- the trigger ran twice",
                 "SELECT * FROM nope;",
                 "SELECT count(*) FROM shell_lines",
                 "");
         Run r = java(ROOT, script, "-s", servers, DqliteDemoCluster.DATABASE);
-        assertThat(r.out()).isEqualTo(leader + "\n1|one;still one\n2|two\n2\n");
+        assertThat(r.out()).isEqualTo(leader + "\n1|one;still one\n2|two\n2\n2\n");
         assertThat(r.err()).contains("Error: query: no such table: nope");
         assertThat(r.code()).as("a failed statement makes a scripted run exit 1").isEqualTo(1);
 
