@@ -15,8 +15,8 @@ import java.util.regex.Pattern;
 
 /**
  * The basics: product and driver names and versions, capabilities, and
- * tables, columns and primary keys read from {@code sqlite_master} and
- * {@code pragma_table_info}. Catalogs and schemas do not exist (null).
+ * tables, columns, primary keys, indexes, imported foreign keys and type
+ * info, read from {@code sqlite_master} and the table-valued pragmas. Catalogs and schemas do not exist (null).
  * Other catalogue queries throw SQLFeatureNotSupportedException.
  */
 final class CowsqlDatabaseMetaData implements DatabaseMetaData {
@@ -180,6 +180,90 @@ final class CowsqlDatabaseMetaData implements DatabaseMetaData {
         }
         return list(List.of("TABLE_CAT", "TABLE_SCHEM", "TABLE_NAME", "COLUMN_NAME", "KEY_SEQ", "PK_NAME"),
                 new int[] {TEXT, TEXT, TEXT, TEXT, INT, TEXT}, rows);
+    }
+
+
+    private static final int BOOL = Protocol.T_BOOLEAN;
+
+    private ResultSet typeInfo() {
+        Object[][] types = {
+            {"INTEGER", Types.BIGINT, 19L, null, null, Boolean.FALSE, Boolean.TRUE},
+            {"BLOB", Types.VARBINARY, 1_000_000_000L, "X'", "'", Boolean.FALSE, Boolean.FALSE},
+            {"NUMERIC", Types.NUMERIC, 19L, null, null, Boolean.FALSE, Boolean.FALSE},
+            {"REAL", Types.DOUBLE, 17L, null, null, Boolean.FALSE, Boolean.FALSE},
+            {"TEXT", Types.VARCHAR, 1_000_000_000L, "'", "'", Boolean.TRUE, Boolean.FALSE},
+            {"BOOLEAN", Types.BOOLEAN, 1L, null, null, Boolean.FALSE, Boolean.FALSE},
+            {"DATE", Types.DATE, 10L, "'", "'", Boolean.FALSE, Boolean.FALSE},
+            {"DATETIME", Types.TIMESTAMP, 35L, "'", "'", Boolean.FALSE, Boolean.FALSE},
+        };
+        List<Object[]> rows = new ArrayList<>();
+        for (Object[] t : types) {
+            rows.add(new Object[] {t[0], (long) (Integer) t[1], t[2], t[3], t[4], null, (long) typeNullable, t[5],
+                    (long) typeSearchable, Boolean.FALSE, Boolean.FALSE, t[6], t[0], 0L, 0L, null, null, 10L});
+        }
+        return list(List.of("TYPE_NAME", "DATA_TYPE", "PRECISION", "LITERAL_PREFIX", "LITERAL_SUFFIX", "CREATE_PARAMS",
+                "NULLABLE", "CASE_SENSITIVE", "SEARCHABLE", "UNSIGNED_ATTRIBUTE", "FIXED_PREC_SCALE", "AUTO_INCREMENT",
+                "LOCAL_TYPE_NAME", "MINIMUM_SCALE", "MAXIMUM_SCALE", "SQL_DATA_TYPE", "SQL_DATETIME_SUB", "NUM_PREC_RADIX"),
+                new int[] {TEXT, INT, INT, TEXT, TEXT, TEXT, INT, BOOL, INT, BOOL, BOOL, BOOL, TEXT, INT, INT, INT, INT, INT},
+                rows);
+    }
+
+    private ResultSet indexInfo(String table, boolean unique) throws SQLException {
+        if (table == null) {
+            throw new SQLException("getIndexInfo needs a table name", "HY009");
+        }
+        List<Object[]> rows = new ArrayList<>();
+        for (Object[] ix : select("SELECT name, \"unique\" FROM pragma_index_list(?) ORDER BY \"unique\" DESC, name", table)) {
+            boolean isUnique = ((Long) ix[1]) != 0;
+            if (unique && !isUnique) {
+                continue;
+            }
+            for (Object[] col : select("SELECT seqno, name FROM pragma_index_info(?) ORDER BY seqno", ix[0])) {
+                rows.add(new Object[] {null, null, table, !isUnique, null, ix[0], (long) tableIndexOther,
+                        (Long) col[0] + 1, col[1], "A", null, null, null});
+            }
+        }
+        return list(List.of("TABLE_CAT", "TABLE_SCHEM", "TABLE_NAME", "NON_UNIQUE", "INDEX_QUALIFIER", "INDEX_NAME",
+                "TYPE", "ORDINAL_POSITION", "COLUMN_NAME", "ASC_OR_DESC", "CARDINALITY", "PAGES", "FILTER_CONDITION"),
+                new int[] {TEXT, TEXT, TEXT, BOOL, TEXT, TEXT, INT, INT, TEXT, TEXT, INT, INT, TEXT}, rows);
+    }
+
+    private static long rule(Object action) {
+        switch (String.valueOf(action).toUpperCase(Locale.ROOT)) {
+            case "CASCADE":
+                return importedKeyCascade;
+            case "RESTRICT":
+                return importedKeyRestrict;
+            case "SET NULL":
+                return importedKeySetNull;
+            case "SET DEFAULT":
+                return importedKeySetDefault;
+            default:
+                return importedKeyNoAction;
+        }
+    }
+
+    private ResultSet importedKeys(String table) throws SQLException {
+        if (table == null) {
+            throw new SQLException("getImportedKeys needs a table name", "HY009");
+        }
+        List<Object[]> rows = new ArrayList<>();
+        for (Object[] fk : select("SELECT id, seq, \"table\", \"from\", \"to\", on_update, on_delete "
+                + "FROM pragma_foreign_key_list(?) ORDER BY \"table\", id, seq", table)) {
+            Object to = fk[4];
+            if (to == null) {
+                // REFERENCES parent without columns: the parent's primary key, in order.
+                List<Object[]> pk = select("SELECT name FROM pragma_table_info(?) WHERE pk > 0 ORDER BY pk", fk[2]);
+                int seq = (int) (long) (Long) fk[1];
+                to = seq < pk.size() ? pk.get(seq)[0] : null;
+            }
+            rows.add(new Object[] {null, null, fk[2], to, null, null, table, fk[3], (Long) fk[1] + 1, rule(fk[5]),
+                    rule(fk[6]), null, null, (long) importedKeyNotDeferrable});
+        }
+        return list(List.of("PKTABLE_CAT", "PKTABLE_SCHEM", "PKTABLE_NAME", "PKCOLUMN_NAME", "FKTABLE_CAT",
+                "FKTABLE_SCHEM", "FKTABLE_NAME", "FKCOLUMN_NAME", "KEY_SEQ", "UPDATE_RULE", "DELETE_RULE", "FK_NAME",
+                "PK_NAME", "DEFERRABILITY"),
+                new int[] {TEXT, TEXT, TEXT, TEXT, TEXT, TEXT, TEXT, TEXT, INT, INT, INT, TEXT, TEXT, INT}, rows);
     }
 
     @Override
@@ -847,7 +931,7 @@ final class CowsqlDatabaseMetaData implements DatabaseMetaData {
 
     @Override
     public ResultSet getImportedKeys(String a0, String a1, String a2) throws SQLException {
-        throw Unsupported.of("DatabaseMetaData.getImportedKeys");
+        return importedKeys(a2);
     }
 
     @Override
@@ -862,12 +946,12 @@ final class CowsqlDatabaseMetaData implements DatabaseMetaData {
 
     @Override
     public ResultSet getTypeInfo() throws SQLException {
-        throw Unsupported.of("DatabaseMetaData.getTypeInfo");
+        return typeInfo();
     }
 
     @Override
     public ResultSet getIndexInfo(String a0, String a1, String a2, boolean a3, boolean a4) throws SQLException {
-        throw Unsupported.of("DatabaseMetaData.getIndexInfo");
+        return indexInfo(a2, a3);
     }
 
     @Override

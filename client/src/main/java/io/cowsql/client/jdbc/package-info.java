@@ -34,6 +34,9 @@
  * statement or batch entry), in a column named {@code GENERATED_KEY}.</li>
  * <li>SQL containing {@code RETURNING} is refused before anything is sent (it
  * aborts the node).</li>
+ * <li>DatabaseMetaData: product (cowsql, SQLite's version) and driver
+ * versions, capabilities, getTables, getColumns, getPrimaryKeys,
+ * getIndexInfo, getImportedKeys, getTypeInfo; no catalogs or schemas.</li>
  * <li>What is not supported throws {@link java.sql.SQLFeatureNotSupportedException}.</li>
  * </ul>
  */

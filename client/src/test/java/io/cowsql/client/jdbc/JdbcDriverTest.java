@@ -433,6 +433,31 @@ class JdbcDriverTest {
                 assertThat(pk.getString("COLUMN_NAME")).isEqualTo("n");
                 assertThat(pk.getShort("KEY_SEQ")).isEqualTo((short) 1);
             }
+            try (ResultSet ix = md.getIndexInfo(null, null, "big", false, true)) {
+                assertThat(ix.next()).isTrue();
+                assertThat(ix.getString("INDEX_NAME")).isEqualTo("big_pad");
+                assertThat(ix.getBoolean("NON_UNIQUE")).isTrue();
+                assertThat(ix.getString("COLUMN_NAME")).isEqualTo("pad");
+                assertThat(ix.getInt("ORDINAL_POSITION")).isEqualTo(1);
+                assertThat(ix.next()).isFalse();
+            }
+            s.executeUpdate("CREATE TABLE IF NOT EXISTS big_child (id INTEGER PRIMARY KEY, "
+                    + "big_n INTEGER REFERENCES big ON DELETE CASCADE)");
+            try (ResultSet fk = md.getImportedKeys(null, null, "big_child")) {
+                assertThat(fk.next()).isTrue();
+                assertThat(fk.getString("PKTABLE_NAME")).isEqualTo("big");
+                assertThat(fk.getString("PKCOLUMN_NAME")).isEqualTo("n");
+                assertThat(fk.getString("FKCOLUMN_NAME")).isEqualTo("big_n");
+                assertThat(fk.getShort("DELETE_RULE")).isEqualTo((short) DatabaseMetaData.importedKeyCascade);
+                assertThat(fk.next()).isFalse();
+            }
+            try (ResultSet ti = md.getTypeInfo()) {
+                List<String> names = new ArrayList<>();
+                while (ti.next()) {
+                    names.add(ti.getString("TYPE_NAME") + ":" + ti.getInt("DATA_TYPE"));
+                }
+                assertThat(names).contains("INTEGER:" + Types.BIGINT, "TEXT:" + Types.VARCHAR, "BOOLEAN:" + Types.BOOLEAN);
+            }
         }
     }
 
