@@ -18,7 +18,13 @@ public record ObservedPod(String name, int ordinal, Optional<String> nodeName, O
     Optional<String> podIp, boolean ready, Map<String, String> annotations) {
 
   public ObservedPod {
-    annotations = Map.copyOf(annotations);
+    Map<String, String> copy = new java.util.LinkedHashMap<>();
+    annotations.forEach((k, v) -> {
+      if (k != null && v != null) {
+        copy.put(k, v);
+      }
+    });
+    annotations = java.util.Collections.unmodifiableMap(copy);
   }
 
   public boolean scheduled() {

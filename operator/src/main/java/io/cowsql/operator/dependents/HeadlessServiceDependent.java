@@ -1,0 +1,45 @@
+package io.cowsql.operator.dependents;
+
+import io.cowsql.operator.ClusterNames;
+import io.cowsql.operator.model.CowsqlCluster;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.ServiceBuilder;
+import io.javaoperatorsdk.operator.api.config.informer.Informer;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
+
+/**
+ * The peers' Service: gives every pod its stable DNS name ({@code pod.<name>-peers.<ns>.svc}) and publishes
+ * not-ready addresses, since nodes must find each other before they are ready.
+ */
+@KubernetesDependent(informer = @Informer(labelSelector = ClusterNames.MANAGED_SELECTOR))
+public class HeadlessServiceDependent extends ClusterOwnedDependent<Service> {
+
+  public HeadlessServiceDependent() {
+    super(Service.class);
+  }
+
+  @Override
+  protected Service desired(CowsqlCluster cluster, Context<CowsqlCluster> context) {
+    return build(cluster);
+  }
+
+  public static Service build(CowsqlCluster cluster) {
+    return new ServiceBuilder()
+        .withNewMetadata()
+          .withName(ClusterNames.headlessService(cluster))
+          .withNamespace(cluster.getMetadata().getNamespace())
+          .withLabels(ClusterNames.labels(cluster))
+        .endMetadata()
+        .withNewSpec()
+          .withClusterIP("None")
+          .withPublishNotReadyAddresses(true)
+          .withSelector(ClusterNames.selectorLabels(cluster))
+          .addNewPort().withName("cowsql").withPort(ClusterNames.COWSQL_PORT).withNewTargetPort("cowsql")
+            .withProtocol("TCP").endPort()
+          .addNewPort().withName("http").withPort(ClusterNames.HTTP_PORT).withNewTargetPort("http")
+            .withProtocol("TCP").endPort()
+        .endSpec()
+        .build();
+  }
+}

@@ -1,0 +1,259 @@
+package io.cowsql.operator.dependents;
+
+import io.cowsql.operator.ClusterNames;
+import io.cowsql.operator.model.CowsqlCluster;
+import io.cowsql.operator.model.CowsqlClusterSpec;
+import io.cowsql.operator.model.FailureDomainsSpec;
+import io.cowsql.operator.model.PodTemplateOverrides;
+import io.fabric8.kubernetes.api.model.Affinity;
+import io.fabric8.kubernetes.api.model.AffinityBuilder;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.ContainerBuilder;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.EnvVarBuilder;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder;
+import io.fabric8.kubernetes.api.model.PodAntiAffinity;
+import io.fabric8.kubernetes.api.model.PodAntiAffinityBuilder;
+import io.fabric8.kubernetes.api.model.Probe;
+import io.fabric8.kubernetes.api.model.ProbeBuilder;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.ResourceRequirements;
+import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
+import io.fabric8.kubernetes.api.model.TopologySpreadConstraint;
+import io.fabric8.kubernetes.api.model.TopologySpreadConstraintBuilder;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.api.model.apps.StatefulSetBuilder;
+import io.javaoperatorsdk.operator.api.config.informer.Informer;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The nodes: a StatefulSet for stable names and volumes. Each pod advertises
+ * {@code $(POD_NAME).<name>-peers.<ns>.svc.cluster.local:9000}, binds its pod IP, reads its failure domain
+ * (and, on ordinal 0 of a new cluster, the bootstrap permission) from a downward-API annotations file the
+ * operator fills once the pod is scheduled, and hands leadership over at SIGTERM within the grace period.
+ */
+@KubernetesDependent(informer = @Informer(labelSelector = ClusterNames.MANAGED_SELECTOR))
+public class StatefulSetDependent extends ClusterOwnedDependent<StatefulSet> {
+
+  public static final String CONTAINER = "cowsql";
+  public static final String ANNOTATION_CONFIG_HASH = "cowsql.io/config-hash";
+  /** Non-root identity of the node process (distroless "nonroot"). */
+  public static final long RUN_AS = 65532L;
+
+  public StatefulSetDependent() {
+    super(StatefulSet.class);
+  }
+
+  @Override
+  protected StatefulSet desired(CowsqlCluster cluster, Context<CowsqlCluster> context) {
+    DesiredState state = DesiredState.of(context);
+    Optional<StatefulSet> existing = context.getSecondaryResource(StatefulSet.class);
+    return build(cluster, state.plan().statefulSetReplicas(), state.defaults(), existing);
+  }
+
+  /**
+   * @param existing the current StatefulSet: its volume claim templates are kept, since Kubernetes forbids
+   *                 changing them (a new storage size applies to new clusters only)
+   */
+  public static StatefulSet build(CowsqlCluster cluster, int replicas, NodeDefaults defaults,
+      Optional<StatefulSet> existing) {
+    CowsqlClusterSpec spec = cluster.getSpec();
+    PodTemplateOverrides overrides = spec.podTemplate == null ? new PodTemplateOverrides() : spec.podTemplate;
+
+    Map<String, String> podLabels = new LinkedHashMap<>();
+    if (overrides.labels != null) {
+      podLabels.putAll(overrides.labels);
+    }
+    podLabels.putAll(ClusterNames.labels(cluster));
+    Map<String, String> podAnnotations = new LinkedHashMap<>();
+    if (overrides.annotations != null) {
+      podAnnotations.putAll(overrides.annotations);
+    }
+    podAnnotations.put(ANNOTATION_CONFIG_HASH,
+        NodeConfigMapDependent.settingsHash(NodeConfigMapDependent.engineSettings(cluster, defaults)));
+
+    List<PersistentVolumeClaim> claims = existing.map(s -> s.getSpec().getVolumeClaimTemplates())
+        .filter(l -> l != null && !l.isEmpty())
+        .orElseGet(() -> List.of(dataClaim(cluster)));
+
+    long grace = defaults.shutdownTimeout().toSeconds() + 10;
+    return new StatefulSetBuilder()
+        .withNewMetadata()
+          .withName(ClusterNames.statefulSet(cluster))
+          .withNamespace(cluster.getMetadata().getNamespace())
+          .withLabels(ClusterNames.labels(cluster))
+        .endMetadata()
+        .withNewSpec()
+          .withReplicas(replicas)
+          .withServiceName(ClusterNames.headlessService(cluster))
+          .withPodManagementPolicy("Parallel")
+          .withNewUpdateStrategy().withType("RollingUpdate").endUpdateStrategy()
+          .withNewSelector().withMatchLabels(ClusterNames.selectorLabels(cluster)).endSelector()
+          .withNewTemplate()
+            .withNewMetadata().withLabels(podLabels).withAnnotations(podAnnotations).endMetadata()
+            .withNewSpec()
+              .withServiceAccountName(overrides.serviceAccountName != null ? overrides.serviceAccountName
+                  : ClusterNames.serviceAccount(cluster))
+              .withAutomountServiceAccountToken(false)
+              .withEnableServiceLinks(false)
+              .withTerminationGracePeriodSeconds(grace)
+              .withPriorityClassName(overrides.priorityClassName)
+              .withNodeSelector(overrides.nodeSelector)
+              .withTolerations(overrides.tolerations)
+              .withAffinity(affinity(cluster, overrides.affinity))
+              .withTopologySpreadConstraints(spreading(cluster))
+              .withNewSecurityContext()
+                .withRunAsNonRoot(true)
+                .withRunAsUser(RUN_AS)
+                .withRunAsGroup(RUN_AS)
+                .withFsGroup(RUN_AS)
+                .withNewSeccompProfile().withType("RuntimeDefault").endSeccompProfile()
+              .endSecurityContext()
+              .withContainers(container(cluster, defaults))
+              .addNewVolume()
+                .withName("podinfo")
+                .withNewDownwardAPI()
+                  .addNewItem().withPath("annotations").withNewFieldRef().withFieldPath("metadata.annotations")
+                    .endFieldRef().endItem()
+                  .addNewItem().withPath("labels").withNewFieldRef().withFieldPath("metadata.labels")
+                    .endFieldRef().endItem()
+                .endDownwardAPI()
+              .endVolume()
+              .addNewVolume().withName("tmp").withNewEmptyDir().endEmptyDir().endVolume()
+            .endSpec()
+          .endTemplate()
+          .withVolumeClaimTemplates(claims)
+        .endSpec()
+        .build();
+  }
+
+  static Container container(CowsqlCluster cluster, NodeDefaults defaults) {
+    CowsqlClusterSpec spec = cluster.getSpec();
+    String image = spec.image != null ? spec.image : defaults.image();
+    String pullPolicy = spec.imagePullPolicy != null ? spec.imagePullPolicy.name() : "IfNotPresent";
+    return new ContainerBuilder()
+        .withName(CONTAINER)
+        .withImage(image)
+        .withImagePullPolicy(pullPolicy)
+        .withArgs("run")
+        .withEnv(env(cluster))
+        .addNewEnvFrom().withNewConfigMapRef().withName(ClusterNames.configMap(cluster)).endConfigMapRef().endEnvFrom()
+        .addNewPort().withName("cowsql").withContainerPort(ClusterNames.COWSQL_PORT).withProtocol("TCP").endPort()
+        .addNewPort().withName("http").withContainerPort(ClusterNames.HTTP_PORT).withProtocol("TCP").endPort()
+        .withResources(resources(spec.resources))
+        .withStartupProbe(probe("/healthz", 5, 60))
+        .withLivenessProbe(probe("/healthz", 10, 6))
+        .withReadinessProbe(probe("/readyz", 5, 3))
+        .addNewVolumeMount().withName(ClusterNames.DATA_VOLUME).withMountPath(ClusterNames.DATA_DIR).endVolumeMount()
+        .addNewVolumeMount().withName("podinfo").withMountPath(ClusterNames.PODINFO_DIR).withReadOnly(true)
+          .endVolumeMount()
+        .addNewVolumeMount().withName("tmp").withMountPath("/tmp").endVolumeMount()
+        .withNewSecurityContext()
+          .withAllowPrivilegeEscalation(false)
+          .withReadOnlyRootFilesystem(true)
+          .withRunAsNonRoot(true)
+          .withNewCapabilities().withDrop("ALL").endCapabilities()
+        .endSecurityContext()
+        .build();
+  }
+
+  /** Per-pod values; the rest comes from the ConfigMap. Order matters: $(VAR) sees only earlier variables. */
+  static List<EnvVar> env(CowsqlCluster cluster) {
+    String suffix = "." + ClusterNames.headlessService(cluster) + ".$(POD_NAMESPACE).svc." + ClusterNames.CLUSTER_DOMAIN;
+    return List.of(
+        fieldRef("POD_NAME", "metadata.name"),
+        fieldRef("POD_NAMESPACE", "metadata.namespace"),
+        fieldRef("POD_IP", "status.podIP"),
+        new EnvVarBuilder().withName("COWSQL_ADDRESS").withValue("$(POD_NAME)" + suffix + ":" + ClusterNames.COWSQL_PORT)
+            .build(),
+        new EnvVarBuilder().withName("COWSQL_BIND").withValue("$(POD_IP):" + ClusterNames.COWSQL_PORT).build(),
+        new EnvVarBuilder().withName("COWSQL_HTTP").withValue("$(POD_IP):" + ClusterNames.HTTP_PORT).build(),
+        // Set on ordinal 0 of a never-formed cluster only, and withdrawn once it formed. Read at container start;
+        // the agent also reads it from the annotations file (COWSQL_BOOTSTRAP_KEY) after the failure domain.
+        fieldRef("COWSQL_BOOTSTRAP", "metadata.annotations['" + ClusterNames.ANNOTATION_BOOTSTRAP + "']"));
+  }
+
+  private static EnvVar fieldRef(String name, String path) {
+    return new EnvVarBuilder().withName(name).withNewValueFrom().withNewFieldRef().withFieldPath(path).endFieldRef()
+        .endValueFrom().build();
+  }
+
+  private static Probe probe(String path, int period, int failures) {
+    return new ProbeBuilder()
+        .withNewHttpGet().withPath(path).withNewPort("http").endHttpGet()
+        .withPeriodSeconds(period)
+        .withTimeoutSeconds(2)
+        .withFailureThreshold(failures)
+        .build();
+  }
+
+  static ResourceRequirements resources(ResourceRequirements requested) {
+    if (requested != null && ((requested.getLimits() != null && !requested.getLimits().isEmpty())
+        || (requested.getRequests() != null && !requested.getRequests().isEmpty()))) {
+      return new ResourceRequirementsBuilder().withLimits(requested.getLimits()).withRequests(requested.getRequests())
+          .build();
+    }
+    return new ResourceRequirementsBuilder()
+        .addToRequests("cpu", new Quantity("100m"))
+        .addToRequests("memory", new Quantity("256Mi"))
+        .addToLimits("memory", new Quantity("512Mi"))
+        .build();
+  }
+
+  static PersistentVolumeClaim dataClaim(CowsqlCluster cluster) {
+    CowsqlClusterSpec spec = cluster.getSpec();
+    String size = spec.storage == null || spec.storage.size == null ? "1Gi" : spec.storage.size;
+    String storageClass = spec.storage == null ? null : spec.storage.storageClassName;
+    return new PersistentVolumeClaimBuilder()
+        .withNewMetadata().withName(ClusterNames.DATA_VOLUME).withLabels(ClusterNames.labels(cluster)).endMetadata()
+        .withNewSpec()
+          .withAccessModes("ReadWriteOnce")
+          .withStorageClassName(storageClass)
+          .withNewResources().addToRequests("storage", new Quantity(size)).endResources()
+        .endSpec()
+        .build();
+  }
+
+  /** Zones: at most one more pod in any zone than in another (hard or soft). */
+  static List<TopologySpreadConstraint> spreading(CowsqlCluster cluster) {
+    FailureDomainsSpec fd = cluster.getSpec().failureDomains == null ? new FailureDomainsSpec()
+        : cluster.getSpec().failureDomains;
+    String key = fd.topologyKey == null ? FailureDomainsSpec.DEFAULT_TOPOLOGY_KEY : fd.topologyKey;
+    String when = fd.spreading == FailureDomainsSpec.Spreading.Required ? "DoNotSchedule" : "ScheduleAnyway";
+    return List.of(new TopologySpreadConstraintBuilder()
+        .withMaxSkew(1)
+        .withTopologyKey(key)
+        .withWhenUnsatisfiable(when)
+        .withNewLabelSelector().withMatchLabels(ClusterNames.selectorLabels(cluster)).endLabelSelector()
+        .build());
+  }
+
+  /**
+   * The user's affinity plus a preferred anti-affinity between this cluster's pods per host: preferred, so
+   * more nodes than hosts still schedule (the zone spreading above is the rule that matters for quorum).
+   */
+  static Affinity affinity(CowsqlCluster cluster, Affinity user) {
+    AffinityBuilder b = user == null ? new AffinityBuilder() : new AffinityBuilder(user);
+    PodAntiAffinity anti = user == null || user.getPodAntiAffinity() == null ? new PodAntiAffinity()
+        : user.getPodAntiAffinity();
+    List<io.fabric8.kubernetes.api.model.WeightedPodAffinityTerm> preferred = new ArrayList<>(
+        anti.getPreferredDuringSchedulingIgnoredDuringExecution() == null ? List.of()
+            : anti.getPreferredDuringSchedulingIgnoredDuringExecution());
+    preferred.add(new io.fabric8.kubernetes.api.model.WeightedPodAffinityTermBuilder()
+        .withWeight(100)
+        .withNewPodAffinityTerm()
+          .withTopologyKey("kubernetes.io/hostname")
+          .withNewLabelSelector().withMatchLabels(ClusterNames.selectorLabels(cluster)).endLabelSelector()
+        .endPodAffinityTerm()
+        .build());
+    return b.withPodAntiAffinity(new PodAntiAffinityBuilder(anti)
+        .withPreferredDuringSchedulingIgnoredDuringExecution(preferred).build()).build();
+  }
+}

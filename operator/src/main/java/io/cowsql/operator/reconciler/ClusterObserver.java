@@ -1,0 +1,109 @@
+package io.cowsql.operator.reconciler;
+
+import io.cowsql.operator.ClusterNames;
+import io.cowsql.operator.cluster.CowsqlStateProbe;
+import io.cowsql.operator.cluster.CowsqlView;
+import io.cowsql.operator.model.CowsqlCluster;
+import io.cowsql.operator.model.FailureDomainsSpec;
+import io.cowsql.operator.plan.ObservedCluster;
+import io.cowsql.operator.plan.ObservedPod;
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.jboss.logging.Logger;
+
+/** observe: the StatefulSet and pods (from the informers), the pods' zones (their Nodes), claims, and cowsql. */
+@ApplicationScoped
+public class ClusterObserver {
+  private static final Logger LOG = Logger.getLogger(ClusterObserver.class);
+
+  private final CowsqlStateProbe probe;
+
+  public ClusterObserver(CowsqlStateProbe probe) {
+    this.probe = probe;
+  }
+
+  public ObservedCluster observe(CowsqlCluster cluster, Context<CowsqlCluster> context) {
+    KubernetesClient client = context.getClient();
+    Optional<StatefulSet> sts = context.getSecondaryResource(StatefulSet.class);
+    String topologyKey = cluster.getSpec().failureDomains == null || cluster.getSpec().failureDomains.topologyKey == null
+        ? FailureDomainsSpec.DEFAULT_TOPOLOGY_KEY : cluster.getSpec().failureDomains.topologyKey;
+
+    List<ObservedPod> pods = new ArrayList<>();
+    for (Pod pod : context.getSecondaryResources(Pod.class)) {
+      int ordinal = ClusterNames.ordinal(cluster, pod.getMetadata().getName());
+      if (ordinal < 0 || pod.getMetadata().getDeletionTimestamp() != null && pod.getSpec().getNodeName() == null) {
+        continue;
+      }
+      Optional<String> nodeName = Optional.ofNullable(pod.getSpec().getNodeName()).filter(n -> !n.isEmpty());
+      Optional<String> zone = Optional.empty();
+      String annotatedZone = pod.getMetadata().getAnnotations() == null ? null
+          : pod.getMetadata().getAnnotations().get(ClusterNames.ANNOTATION_ZONE);
+      if (nodeName.isPresent() && annotatedZone != null) {
+        zone = Optional.of(annotatedZone); // read from its Node once, when it was scheduled
+      } else if (nodeName.isPresent()) {
+        Optional<Map<String, String>> labels = nodeLabels(client, nodeName.get());
+        if (labels.isEmpty()) {
+          nodeName = Optional.empty(); // cannot place it yet: treat as unscheduled, retry next pass
+        } else {
+          zone = Optional.of(labels.get().getOrDefault(topologyKey, ""));
+        }
+      }
+      boolean ready = pod.getStatus() != null && pod.getStatus().getConditions() != null
+          && pod.getStatus().getConditions().stream()
+              .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
+      Optional<String> ip = Optional.ofNullable(pod.getStatus() == null ? null : pod.getStatus().getPodIP())
+          .filter(s -> !s.isEmpty());
+      Map<String, String> annotations = pod.getMetadata().getAnnotations() == null ? Map.of()
+          : pod.getMetadata().getAnnotations();
+      pods.add(new ObservedPod(pod.getMetadata().getName(), ordinal, nodeName, zone, ip, ready, annotations));
+    }
+    pods.sort(Comparator.comparingInt(ObservedPod::ordinal));
+
+    List<ObservedCluster.ObservedClaim> claims = new ArrayList<>();
+    for (PersistentVolumeClaim pvc : client.persistentVolumeClaims().inNamespace(cluster.getMetadata().getNamespace())
+        .withLabels(ClusterNames.selectorLabels(cluster)).list().getItems()) {
+      boolean owned = pvc.getMetadata().getOwnerReferences() != null && pvc.getMetadata().getOwnerReferences().stream()
+          .anyMatch(o -> o.getUid() != null && o.getUid().equals(cluster.getMetadata().getUid()));
+      claims.add(new ObservedCluster.ObservedClaim(pvc.getMetadata().getName(), owned));
+    }
+
+    // Ready pods first: they answer fastest.
+    Map<String, String> dialable = new LinkedHashMap<>();
+    pods.stream().filter(ObservedPod::ready).forEach(p -> p.podIp().ifPresent(ip ->
+        dialable.put(ClusterNames.podAddress(cluster, p.name()), ip + ":" + ClusterNames.COWSQL_PORT)));
+    pods.stream().filter(p -> !p.ready()).forEach(p -> p.podIp().ifPresent(ip ->
+        dialable.put(ClusterNames.podAddress(cluster, p.name()), ip + ":" + ClusterNames.COWSQL_PORT)));
+    CowsqlView view = probe.probe(dialable);
+
+    return new ObservedCluster(
+        sts.map(s -> s.getSpec().getReplicas()),
+        sts.map(s -> s.getStatus() == null || s.getStatus().getReadyReplicas() == null ? 0
+            : s.getStatus().getReadyReplicas()),
+        pods, claims, view);
+  }
+
+  private Optional<Map<String, String>> nodeLabels(KubernetesClient client, String nodeName) {
+    try {
+      Node node = client.nodes().withName(nodeName).get();
+      if (node == null) {
+        return Optional.empty();
+      }
+      return Optional.of(node.getMetadata().getLabels() == null ? Map.of() : node.getMetadata().getLabels());
+    } catch (KubernetesClientException e) {
+      LOG.warnf("cannot read node %s: %s", nodeName, e.getMessage());
+      return Optional.empty();
+    }
+  }
+}

@@ -1,0 +1,158 @@
+package io.cowsql.operator.reconciler;
+
+import io.cowsql.operator.ClusterNames;
+import io.cowsql.operator.dependents.ClientServiceDependent;
+import io.cowsql.operator.dependents.DesiredState;
+import io.cowsql.operator.dependents.HeadlessServiceDependent;
+import io.cowsql.operator.dependents.NodeConfigMapDependent;
+import io.cowsql.operator.dependents.NodeDefaults;
+import io.cowsql.operator.dependents.PodDisruptionBudgetDependent;
+import io.cowsql.operator.dependents.ServiceAccountDependent;
+import io.cowsql.operator.dependents.StatefulSetDependent;
+import io.cowsql.operator.model.CowsqlCluster;
+import io.cowsql.operator.model.CowsqlClusterStatus;
+import io.cowsql.operator.plan.ClusterPlan;
+import io.cowsql.operator.plan.ClusterPlanner;
+import io.cowsql.operator.plan.ObservedCluster;
+import io.cowsql.operator.plan.StatusAggregator;
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.ConditionBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.api.reconciler.Workflow;
+import io.javaoperatorsdk.operator.api.reconciler.dependent.Dependent;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.Mappers;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+
+/**
+ * One pass: observe (Kubernetes objects and the cowsql nodes) -> decide (a {@link ClusterPlan}) -> act (the
+ * dependents, then pod annotations and claim retention) -> status (one {@link StatusAggregator}). An invalid
+ * spec stops after decide: nothing is changed, only status says why.
+ */
+@Workflow(explicitInvocation = true, dependents = {
+    @Dependent(name = CowsqlClusterReconciler.SERVICE_ACCOUNT, type = ServiceAccountDependent.class),
+    @Dependent(name = CowsqlClusterReconciler.NODE_CONFIG, type = NodeConfigMapDependent.class),
+    @Dependent(name = CowsqlClusterReconciler.PEERS_SERVICE, type = HeadlessServiceDependent.class),
+    @Dependent(name = CowsqlClusterReconciler.CLIENT_SERVICE, type = ClientServiceDependent.class),
+    @Dependent(name = CowsqlClusterReconciler.STATEFUL_SET, type = StatefulSetDependent.class,
+        dependsOn = {CowsqlClusterReconciler.SERVICE_ACCOUNT, CowsqlClusterReconciler.NODE_CONFIG,
+            CowsqlClusterReconciler.PEERS_SERVICE}),
+    @Dependent(name = CowsqlClusterReconciler.DISRUPTION_BUDGET, type = PodDisruptionBudgetDependent.class)})
+@ControllerConfiguration(name = CowsqlClusterReconciler.NAME)
+public class CowsqlClusterReconciler implements Reconciler<CowsqlCluster> {
+  private static final Logger LOG = Logger.getLogger(CowsqlClusterReconciler.class);
+
+  public static final String NAME = "cowsqlcluster";
+  static final String SERVICE_ACCOUNT = "service-account";
+  static final String NODE_CONFIG = "node-config";
+  static final String PEERS_SERVICE = "peers-service";
+  static final String CLIENT_SERVICE = "client-service";
+  static final String STATEFUL_SET = "statefulset";
+  static final String DISRUPTION_BUDGET = "disruption-budget";
+  static final String PODS = "pods";
+
+  private final ClusterObserver observer;
+  private final PlanExecutor executor;
+  private final NodeDefaults defaults;
+  private final Duration resyncReady;
+  private final Duration resyncBusy;
+
+  public CowsqlClusterReconciler(ClusterObserver observer, PlanExecutor executor,
+      @ConfigProperty(name = "cowsql.operator.node-image", defaultValue = NodeDefaults.DEFAULT_IMAGE) String nodeImage,
+      @ConfigProperty(name = "cowsql.operator.node-shutdown-timeout", defaultValue = "20s") Duration shutdownTimeout,
+      @ConfigProperty(name = "cowsql.operator.resync-ready", defaultValue = "15s") Duration resyncReady,
+      @ConfigProperty(name = "cowsql.operator.resync-busy", defaultValue = "3s") Duration resyncBusy) {
+    this.observer = observer;
+    this.executor = executor;
+    this.defaults = new NodeDefaults(nodeImage, shutdownTimeout);
+    this.resyncReady = resyncReady;
+    this.resyncBusy = resyncBusy;
+  }
+
+  @Override
+  public List<EventSource<?, CowsqlCluster>> prepareEventSources(EventSourceContext<CowsqlCluster> context) {
+    // Pods belong to the StatefulSet, not to us: map them back by their instance label.
+    InformerEventSourceConfiguration<Pod> pods = InformerEventSourceConfiguration.from(Pod.class, CowsqlCluster.class)
+        .withName(PODS)
+        .withLabelSelector(ClusterNames.MANAGED_SELECTOR)
+        .withSecondaryToPrimaryMapper(Mappers.fromLabel(ClusterNames.LABEL_INSTANCE, null, CowsqlCluster.class))
+        .withNamespacesInheritedFromController()
+        .build();
+    List<EventSource<?, CowsqlCluster>> sources = new ArrayList<>();
+    sources.add(new InformerEventSource<>(pods, context));
+    return sources;
+  }
+
+  @Override
+  public UpdateControl<CowsqlCluster> reconcile(CowsqlCluster cluster, Context<CowsqlCluster> context) {
+    ObservedCluster observed = observer.observe(cluster, context);
+    ClusterPlan plan = ClusterPlanner.decide(cluster, observed);
+    if (plan.valid()) {
+      DesiredState.put(context, new DesiredState(plan, defaults));
+      context.managedWorkflowAndDependentResourceContext().reconcileManagedWorkflow()
+          .throwAggregateExceptionIfErrorsPresent();
+      executor.annotatePods(context.getClient(), cluster, plan);
+      executor.applyClaimRetention(context.getClient(), cluster, plan);
+    } else {
+      LOG.infof("%s/%s: invalid spec, nothing changed: %s", cluster.getMetadata().getNamespace(),
+          cluster.getMetadata().getName(), plan.specErrors());
+    }
+    CowsqlClusterStatus status = StatusAggregator.aggregate(cluster, observed, plan, now());
+    Duration next = "True".equals(StatusAggregator.find(status, StatusAggregator.READY).map(Condition::getStatus)
+        .orElse("False")) ? resyncReady : resyncBusy;
+    if (sameStatus(cluster.getStatus(), status)) {
+      return UpdateControl.<CowsqlCluster>noUpdate().rescheduleAfter(next);
+    }
+    CowsqlCluster patch = statusPatch(cluster, status);
+    return UpdateControl.patchStatus(patch).rescheduleAfter(next);
+  }
+
+  @Override
+  public ErrorStatusUpdateControl<CowsqlCluster> updateErrorStatus(CowsqlCluster cluster, Context<CowsqlCluster> context,
+      Exception e) {
+    CowsqlClusterStatus status = cluster.getStatus() == null ? new CowsqlClusterStatus()
+        : Serialization.clone(cluster.getStatus());
+    String message = "Reconcile failed (retrying): " + e.getMessage();
+    List<Condition> conditions = new ArrayList<>(status.conditions == null ? List.of() : status.conditions);
+    conditions.removeIf(c -> StatusAggregator.READY.equals(c.getType()));
+    conditions.add(0, new ConditionBuilder().withType(StatusAggregator.READY).withStatus("False")
+        .withReason("ReconcileError").withMessage(message.length() > 1000 ? message.substring(0, 1000) : message)
+        .withObservedGeneration(cluster.getMetadata().getGeneration()).withLastTransitionTime(now()).build());
+    status.conditions = conditions;
+    LOG.warnf(e, "%s/%s: reconcile failed", cluster.getMetadata().getNamespace(), cluster.getMetadata().getName());
+    return ErrorStatusUpdateControl.patchStatus(statusPatch(cluster, status));
+  }
+
+  private static CowsqlCluster statusPatch(CowsqlCluster cluster, CowsqlClusterStatus status) {
+    CowsqlCluster patch = Serialization.clone(cluster);
+    patch.getMetadata().setManagedFields(null);
+    patch.setStatus(status);
+    return patch;
+  }
+
+  static boolean sameStatus(CowsqlClusterStatus a, CowsqlClusterStatus b) {
+    if (a == null || b == null) {
+      return a == b;
+    }
+    return Serialization.asJson(a).equals(Serialization.asJson(b));
+  }
+
+  private static String now() {
+    return Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
+  }
+}

@@ -1,0 +1,371 @@
+package io.cowsql.operator.reconciler;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.cowsql.operator.ClusterNames;
+import io.cowsql.operator.cluster.CowsqlStateProbe;
+import io.cowsql.operator.cluster.CowsqlView;
+import io.cowsql.operator.model.CowsqlCluster;
+import io.cowsql.operator.model.CowsqlClusterSpec;
+import io.cowsql.operator.model.CowsqlClusterStatus;
+import io.cowsql.operator.plan.StatusAggregator;
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.NodeBuilder;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.ServiceAccount;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.api.model.policy.v1beta1.PodDisruptionBudget;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.quarkus.test.junit.QuarkusMock;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Mock-API tier: the operator running in Quarkus against the Fabric8 mock API server (CRUD mode, no SSA, no
+ * controllers). Pods and Nodes are created by the test where a StatefulSet controller and a scheduler would;
+ * cowsql's answers come from a stand-in probe.
+ */
+@QuarkusTest
+@WithKubernetesTestServer(crud = true)
+class CowsqlClusterReconcilerTest {
+  static final String NS = "db";
+  static final Duration WAIT = Duration.ofSeconds(30);
+
+  @Inject
+  KubernetesClient client;
+
+  /** What the stand-in cowsql nodes answer, per cluster name (unreachable when absent). */
+  static final Map<String, Function<CowsqlCluster, CowsqlView>> COWSQL = new java.util.concurrent.ConcurrentHashMap<>();
+
+  @BeforeEach
+  void standInForCowsql() {
+    QuarkusMock.installMockForType(new CowsqlStateProbe(Duration.ofMillis(100)) {
+      @Override
+      public CowsqlView probe(Map<String, String> dialable) {
+        // The addresses name the cluster: <pod>.<cluster>-peers.<ns>.svc...
+        for (String address : dialable.keySet()) {
+          String peers = address.split("\\.")[1];
+          String cluster = peers.substring(0, peers.length() - "-peers".length());
+          Function<CowsqlCluster, CowsqlView> answer = COWSQL.get(cluster);
+          if (answer != null) {
+            return answer.apply(client.resources(CowsqlCluster.class).inNamespace(NS).withName(cluster).get());
+          }
+        }
+        return CowsqlView.unreachable("no answer (test)");
+      }
+    }, CowsqlStateProbe.class);
+  }
+
+  @Test
+  void createsEveryDependentWithItsSpec() {
+    CowsqlCluster c = create("alpha", spec -> { });
+    StatefulSet sts = await().atMost(WAIT).until(() -> client.apps().statefulSets().inNamespace(NS).withName("alpha").get(),
+        s -> s != null);
+    await().atMost(WAIT).until(() -> client.services().inNamespace(NS).withName("alpha").get() != null
+        && client.resources(PodDisruptionBudget.class).inNamespace(NS).withName("alpha").get() != null);
+    String uid = c.getMetadata().getUid();
+
+    Service peers = client.services().inNamespace(NS).withName("alpha-peers").get();
+    assertThat(peers.getSpec().getClusterIP()).isEqualTo("None");
+    assertThat(peers.getSpec().getPublishNotReadyAddresses()).isTrue();
+    assertThat(peers.getSpec().getPorts()).extracting(p -> p.getName() + ":" + p.getPort())
+        .containsExactly("cowsql:9000", "http:8080");
+    assertOwned(peers, uid);
+
+    Service clientSvc = client.services().inNamespace(NS).withName("alpha").get();
+    assertThat(clientSvc.getSpec().getType()).isEqualTo("ClusterIP");
+    assertThat(clientSvc.getSpec().getSelector()).containsEntry(ClusterNames.LABEL_INSTANCE, "alpha");
+    assertOwned(clientSvc, uid);
+
+    ConfigMap config = client.configMaps().inNamespace(NS).withName("alpha-config").get();
+    assertThat(config.getData()).containsEntry("COWSQL_JOIN", "alpha-0.alpha-peers.db.svc.cluster.local:9000,"
+        + "alpha-1.alpha-peers.db.svc.cluster.local:9000,alpha-2.alpha-peers.db.svc.cluster.local:9000")
+        .containsEntry("COWSQL_VOTERS", "3").containsEntry("COWSQL_STANDBYS", "3")
+        .containsEntry("COWSQL_CLUSTER_ID", uid)
+        .containsEntry("COWSQL_FAILURE_DOMAIN_FILE", "/etc/cowsql/podinfo/annotations")
+        .containsEntry("COWSQL_DIR", "/var/lib/cowsql");
+    assertOwned(config, uid);
+
+    ServiceAccount sa = client.serviceAccounts().inNamespace(NS).withName("alpha").get();
+    assertThat(sa.getAutomountServiceAccountToken()).isFalse();
+    assertOwned(sa, uid);
+
+    PodDisruptionBudget pdb = client.resources(PodDisruptionBudget.class).inNamespace(NS).withName("alpha").get();
+    assertThat(pdb.getSpec().getMaxUnavailable().getIntVal()).isEqualTo(1);
+    assertThat(pdb.getSpec().getSelector().getMatchLabels()).isEqualTo(ClusterNames.selectorLabels(c));
+    assertOwned(pdb, uid);
+
+    assertOwned(sts, uid);
+    assertThat(sts.getSpec().getReplicas()).isEqualTo(3);
+    assertThat(sts.getSpec().getServiceName()).isEqualTo("alpha-peers");
+    assertThat(sts.getSpec().getPodManagementPolicy()).isEqualTo("Parallel");
+    assertThat(sts.getSpec().getVolumeClaimTemplates()).singleElement().satisfies(pvc -> {
+      assertThat(pvc.getMetadata().getName()).isEqualTo("data");
+      assertThat(pvc.getSpec().getResources().getRequests().get("storage").toString()).isEqualTo("1Gi");
+    });
+    PodSpec pod = sts.getSpec().getTemplate().getSpec();
+    assertThat(pod.getServiceAccountName()).isEqualTo("alpha");
+    assertThat(pod.getTerminationGracePeriodSeconds()).isEqualTo(30L);
+    assertThat(pod.getSecurityContext().getRunAsNonRoot()).isTrue();
+    assertThat(pod.getSecurityContext().getRunAsUser()).isEqualTo(65532L);
+    assertThat(pod.getTopologySpreadConstraints()).singleElement().satisfies(t -> {
+      assertThat(t.getTopologyKey()).isEqualTo("topology.kubernetes.io/zone");
+      assertThat(t.getMaxSkew()).isEqualTo(1);
+      assertThat(t.getWhenUnsatisfiable()).isEqualTo("ScheduleAnyway");
+    });
+    assertThat(pod.getAffinity().getPodAntiAffinity().getPreferredDuringSchedulingIgnoredDuringExecution())
+        .singleElement().satisfies(w -> assertThat(w.getPodAffinityTerm().getTopologyKey())
+            .isEqualTo("kubernetes.io/hostname"));
+    assertThat(pod.getVolumes()).anySatisfy(v -> {
+      assertThat(v.getName()).isEqualTo("podinfo");
+      assertThat(v.getDownwardAPI().getItems()).anySatisfy(i -> {
+        assertThat(i.getPath()).isEqualTo("annotations");
+        assertThat(i.getFieldRef().getFieldPath()).isEqualTo("metadata.annotations");
+      });
+    });
+    Container node = pod.getContainers().get(0);
+    assertThat(node.getImage()).isEqualTo("ghcr.io/cowsql/cowsql-node:0.1.0");
+    assertThat(node.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/readyz");
+    assertThat(node.getLivenessProbe().getHttpGet().getPath()).isEqualTo("/healthz");
+    assertThat(node.getStartupProbe().getHttpGet().getPath()).isEqualTo("/healthz");
+    assertThat(node.getSecurityContext().getReadOnlyRootFilesystem()).isTrue();
+    assertThat(node.getSecurityContext().getAllowPrivilegeEscalation()).isFalse();
+    assertThat(node.getEnvFrom()).singleElement()
+        .satisfies(e -> assertThat(e.getConfigMapRef().getName()).isEqualTo("alpha-config"));
+    Map<String, EnvVar> env = new LinkedHashMap<>();
+    node.getEnv().forEach(e -> env.put(e.getName(), e));
+    assertThat(env.get("COWSQL_ADDRESS").getValue()).isEqualTo("$(POD_NAME).alpha-peers.$(POD_NAMESPACE).svc.cluster.local:9000");
+    assertThat(env.get("COWSQL_BIND").getValue()).isEqualTo("$(POD_IP):9000");
+    assertThat(env.get("COWSQL_BOOTSTRAP").getValueFrom().getFieldRef().getFieldPath())
+        .isEqualTo("metadata.annotations['cowsql.io/bootstrap']");
+    assertThat(new ArrayList<>(env.keySet())).startsWith("POD_NAME", "POD_NAMESPACE", "POD_IP");
+
+    CowsqlClusterStatus status = awaitStatus("alpha", s -> s.selector != null && s.phase != null);
+    assertThat(status.selector).isEqualTo("app.kubernetes.io/name=cowsql,app.kubernetes.io/instance=alpha");
+    assertThat(status.phase).isEqualTo("Pending");
+    assertThat(status.conditions).extracting(Condition::getType)
+        .containsExactly("Ready", "Available", "Progressing", "Degraded");
+  }
+
+  @Test
+  void scheduledPodsGetZoneCodesOrdinalZeroBootstrapsAndStatusShowsTheLeader() {
+    for (String zone : List.of("zone-a", "zone-b", "zone-c")) {
+      client.nodes().resource(new NodeBuilder().withNewMetadata().withName("node-" + zone)
+          .addToLabels("topology.kubernetes.io/zone", zone).endMetadata().build()).createOr(r -> r.update());
+    }
+    CowsqlCluster c = create("bravo", spec -> { });
+    await().atMost(WAIT).until(() -> client.apps().statefulSets().inNamespace(NS).withName("bravo").get() != null);
+    // the StatefulSet controller and the scheduler, by hand: ordinal 0 and 1 scheduled, 2 still Pending
+    createPod(c, 0, "node-zone-b", false);
+    createPod(c, 1, "node-zone-a", false);
+    createPod(c, 2, null, false);
+
+    Pod p0 = awaitPod("bravo-0", p -> p.getMetadata().getAnnotations() != null
+        && p.getMetadata().getAnnotations().containsKey(ClusterNames.ANNOTATION_FAILURE_DOMAIN));
+    assertThat(p0.getMetadata().getAnnotations()).containsEntry("cowsql.io/failure-domain", "1")
+        .containsEntry("cowsql.io/zone", "zone-b").containsEntry("cowsql.io/bootstrap", "true");
+    Pod p1 = awaitPod("bravo-1", p -> p.getMetadata().getAnnotations() != null
+        && p.getMetadata().getAnnotations().containsKey(ClusterNames.ANNOTATION_FAILURE_DOMAIN));
+    assertThat(p1.getMetadata().getAnnotations()).containsEntry("cowsql.io/failure-domain", "2")
+        .doesNotContainKey("cowsql.io/bootstrap");
+    assertThat(client.pods().inNamespace(NS).withName("bravo-2").get().getMetadata().getAnnotations())
+        .doesNotContainKey("cowsql.io/failure-domain");
+    CowsqlClusterStatus creating = awaitStatus("bravo", s -> s.failureDomains != null && s.failureDomains.size() == 2);
+    assertThat(creating.failureDomains).containsExactlyInAnyOrderEntriesOf(Map.of("zone-b", 1L, "zone-a", 2L));
+    assertThat(creating.phase).isEqualTo("Creating");
+
+    // pod 2 lands in zone-c, all three become Ready, and the nodes elect bravo-1
+    client.pods().inNamespace(NS).withName("bravo-2").edit(p -> new PodBuilder(p).editSpec()
+        .withNodeName("node-zone-c").endSpec().build());
+    for (int i = 0; i < 3; i++) {
+      markReady("bravo-" + i);
+    }
+    COWSQL.put("bravo", cluster -> {
+      List<CowsqlView.Member> members = new ArrayList<>();
+      for (int i = 0; i < 3; i++) {
+        members.add(new CowsqlView.Member(Long.toString(100 + i),
+            ClusterNames.podAddress(cluster, "bravo-" + i), "voter"));
+      }
+      return new CowsqlView(true, Optional.of(ClusterNames.podAddress(cluster, "bravo-1")), members, Optional.empty());
+    });
+    CowsqlClusterStatus ready = awaitStatus("bravo", s -> "Running".equals(s.phase));
+    assertThat(ready.leader).isEqualTo("bravo-1");
+    assertThat(ready.readyReplicas).isEqualTo(3);
+    assertThat(ready.bootstrapped).isTrue();
+    assertThat(ready.failureDomains).containsExactlyInAnyOrderEntriesOf(Map.of("zone-b", 1L, "zone-a", 2L, "zone-c", 3L));
+    assertThat(ready.members).extracting(m -> m.pod + "/" + m.nodeId + "/" + m.role + "/" + m.zone + "/" + m.failureDomain)
+        .containsExactly("bravo-0/100/voter/zone-b/1", "bravo-1/101/voter/zone-a/2", "bravo-2/102/voter/zone-c/3");
+    assertThat(condition(ready, "Ready").getStatus()).isEqualTo("True");
+    // once formed, the bootstrap permission is withdrawn
+    awaitPod("bravo-0", p -> p.getMetadata().getAnnotations().get("cowsql.io/bootstrap") == null);
+    assertThat(client.pods().inNamespace(NS).withName("bravo-2").get().getMetadata().getAnnotations())
+        .containsEntry("cowsql.io/failure-domain", "3");
+  }
+
+  @Test
+  void invalidSpecIsReportedAndNothingIsCreated() {
+    create("charlie", spec -> spec.roles.voters = 2);
+    CowsqlClusterStatus status = awaitStatus("charlie", s -> s.phase != null);
+    Condition ready = condition(status, "Ready");
+    assertThat(ready.getStatus()).isEqualTo("False");
+    assertThat(ready.getReason()).isEqualTo("InvalidSpec");
+    assertThat(ready.getMessage()).contains("spec.roles.voters: 2 is even");
+    assertThat(status.phase).isEqualTo("Invalid");
+    assertThat(client.apps().statefulSets().inNamespace(NS).withName("charlie").get()).isNull();
+    assertThat(client.services().inNamespace(NS).withName("charlie-peers").get()).isNull();
+    assertThat(client.configMaps().inNamespace(NS).withName("charlie-config").get()).isNull();
+  }
+
+  @Test
+  void invalidChangeToARunningClusterChangesNothing() {
+    create("delta", spec -> { });
+    StatefulSet before = await().atMost(WAIT)
+        .until(() -> client.apps().statefulSets().inNamespace(NS).withName("delta").get(), s -> s != null);
+    ConfigMap configBefore = client.configMaps().inNamespace(NS).withName("delta-config").get();
+    client.resources(CowsqlCluster.class).inNamespace(NS).withName("delta").edit(r -> {
+      r.getSpec().replicas = 5;
+      r.getSpec().storage.size = "a lot";
+      return r;
+    });
+    CowsqlClusterStatus status = awaitStatus("delta", s -> "Invalid".equals(s.phase));
+    assertThat(condition(status, "Ready").getMessage()).contains("spec.storage.size: 'a lot' is not a quantity");
+    StatefulSet after = client.apps().statefulSets().inNamespace(NS).withName("delta").get();
+    assertThat(after.getMetadata().getResourceVersion()).isEqualTo(before.getMetadata().getResourceVersion());
+    assertThat(after.getSpec().getReplicas()).isEqualTo(3);
+    assertThat(client.configMaps().inNamespace(NS).withName("delta-config").get().getMetadata().getResourceVersion())
+        .isEqualTo(configBefore.getMetadata().getResourceVersion());
+  }
+
+  @Test
+  void shrinkIsRefusedWithAConditionAndNothingIsRemoved() {
+    create("echo", spec -> spec.replicas = 5);
+    await().atMost(WAIT).until(() -> {
+      StatefulSet s = client.apps().statefulSets().inNamespace(NS).withName("echo").get();
+      return s != null && s.getSpec().getReplicas() == 5;
+    });
+    client.resources(CowsqlCluster.class).inNamespace(NS).withName("echo").edit(r -> {
+      r.getSpec().replicas = 3;
+      return r;
+    });
+    CowsqlClusterStatus status = awaitStatus("echo", s -> StatusAggregator.find(s, "Progressing")
+        .map(c -> "ScaleDownRefused".equals(c.getReason())).orElse(false));
+    assertThat(condition(status, "Progressing").getMessage()).contains("spec.replicas is 3 but 5 nodes run");
+    assertThat(client.apps().statefulSets().inNamespace(NS).withName("echo").get().getSpec().getReplicas()).isEqualTo(5);
+    assertThat(client.configMaps().inNamespace(NS).withName("echo-config").get().getData().get("COWSQL_JOIN"))
+        .contains("echo-4.echo-peers");
+
+    // scaling up works through the spec (kubectl scale writes the same field through the scale subresource)
+    client.resources(CowsqlCluster.class).inNamespace(NS).withName("echo").edit(r -> {
+      r.getSpec().replicas = 7;
+      return r;
+    });
+    await().atMost(WAIT).until(() -> client.apps().statefulSets().inNamespace(NS).withName("echo").get().getSpec()
+        .getReplicas() == 7);
+  }
+
+  @Test
+  void reconcilingAgainWritesNothing() throws InterruptedException {
+    create("foxtrot", spec -> { });
+    awaitStatus("foxtrot", s -> s.phase != null);
+    // let the first passes settle, then take a snapshot of every resourceVersion
+    Thread.sleep(1500);
+    Map<String, String> before = versions("foxtrot");
+    // resync-busy is 1s in tests: several full passes happen while we wait
+    Thread.sleep(3500);
+    assertThat(versions("foxtrot")).isEqualTo(before);
+  }
+
+  private Map<String, String> versions(String name) {
+    Map<String, String> v = new LinkedHashMap<>();
+    v.put("cluster", client.resources(CowsqlCluster.class).inNamespace(NS).withName(name).get().getMetadata()
+        .getResourceVersion());
+    v.put("sts", client.apps().statefulSets().inNamespace(NS).withName(name).get().getMetadata().getResourceVersion());
+    v.put("peers", client.services().inNamespace(NS).withName(name + "-peers").get().getMetadata().getResourceVersion());
+    v.put("client", client.services().inNamespace(NS).withName(name).get().getMetadata().getResourceVersion());
+    v.put("config", client.configMaps().inNamespace(NS).withName(name + "-config").get().getMetadata()
+        .getResourceVersion());
+    v.put("sa", client.serviceAccounts().inNamespace(NS).withName(name).get().getMetadata().getResourceVersion());
+    v.put("pdb", client.resources(PodDisruptionBudget.class).inNamespace(NS).withName(name).get().getMetadata()
+        .getResourceVersion());
+    return v;
+  }
+
+  private CowsqlCluster create(String name, java.util.function.Consumer<CowsqlClusterSpec> customize) {
+    CowsqlCluster c = new CowsqlCluster();
+    c.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(NS).build());
+    c.setSpec(new CowsqlClusterSpec());
+    customize.accept(c.getSpec());
+    return client.resources(CowsqlCluster.class).inNamespace(NS).resource(c).create();
+  }
+
+  private void createPod(CowsqlCluster c, int ordinal, String node, boolean ready) {
+    Pod pod = new PodBuilder()
+        .withNewMetadata().withName(ClusterNames.pod(c, ordinal)).withNamespace(NS).withLabels(ClusterNames.labels(c))
+        .endMetadata()
+        .withNewSpec().withNodeName(node).addNewContainer().withName("cowsql").withImage("x").endContainer().endSpec()
+        .withNewStatus().withPodIP(node == null ? null : "10.1.0." + (ordinal + 1)).endStatus()
+        .build();
+    client.pods().inNamespace(NS).resource(pod).create();
+    if (ready) {
+      markReady(pod.getMetadata().getName());
+    }
+  }
+
+  private void markReady(String pod) {
+    client.pods().inNamespace(NS).withName(pod).editStatus(p -> new PodBuilder(p).editStatus()
+        .withPodIP(p.getStatus().getPodIP() == null ? "10.1.1.1" : p.getStatus().getPodIP())
+        .addNewCondition().withType("Ready").withStatus("True").endCondition().endStatus().build());
+  }
+
+  private Pod awaitPod(String name, java.util.function.Predicate<Pod> test) {
+    AtomicReference<Pod> last = new AtomicReference<>();
+    await().atMost(WAIT).until(() -> {
+      last.set(client.pods().inNamespace(NS).withName(name).get());
+      return last.get() != null && test.test(last.get());
+    });
+    return last.get();
+  }
+
+  private CowsqlClusterStatus awaitStatus(String name, java.util.function.Predicate<CowsqlClusterStatus> test) {
+    AtomicReference<CowsqlClusterStatus> last = new AtomicReference<>();
+    await().atMost(WAIT).until(() -> {
+      CowsqlCluster c = client.resources(CowsqlCluster.class).inNamespace(NS).withName(name).get();
+      last.set(c == null ? null : c.getStatus());
+      return last.get() != null && test.test(last.get());
+    });
+    return last.get();
+  }
+
+  private static Condition condition(CowsqlClusterStatus s, String type) {
+    return StatusAggregator.find(s, type).orElseThrow(() -> new AssertionError("no condition " + type));
+  }
+
+  private static void assertOwned(HasMetadata resource, String uid) {
+    assertThat(resource.getMetadata().getOwnerReferences()).singleElement().satisfies(o -> {
+      assertThat(o.getUid()).isEqualTo(uid);
+      assertThat(o.getKind()).isEqualTo("CowsqlCluster");
+      assertThat(o.getController()).isTrue();
+    });
+    assertThat(resource.getMetadata().getLabels()).containsEntry(ClusterNames.LABEL_MANAGED_BY, "cowsql-operator");
+  }
+}
