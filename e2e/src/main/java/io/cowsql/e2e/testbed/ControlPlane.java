@@ -348,6 +348,9 @@ public final class ControlPlane implements AutoCloseable {
             processes.get(i).stop(Duration.ofSeconds(5));
         }
         registry.close();
+        if (!Boolean.getBoolean("cowsql.e2e.keepData")) {
+            ProcessKubelet.deleteTree(dir.resolve("etcd"), true); // the bulk; logs stay for post-mortems
+        }
         if (shutdownHook != null && Thread.currentThread() != shutdownHook) {
             try {
                 Runtime.getRuntime().removeShutdownHook(shutdownHook);

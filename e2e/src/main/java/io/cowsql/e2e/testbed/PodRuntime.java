@@ -518,6 +518,10 @@ final class PodRuntime implements Runnable {
     // ---- status --------------------------------------------------------------------------------
 
     private void writeStatus() {
+        if (kubelet.partitioned(nodeName)) {
+            lastStatusJson = ""; // write the full status again once reconnected
+            return;
+        }
         PodStatus st = status();
         String json = Serialization.asJson(st);
         if (json.equals(lastStatusJson)) {

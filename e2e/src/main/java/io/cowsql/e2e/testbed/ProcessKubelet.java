@@ -245,7 +245,16 @@ public final class ProcessKubelet implements AutoCloseable {
         heartbeat(n.name());
     }
 
-    /** Fault: the node stops heart-beating and reports Ready=False; its pods keep running. */
+    /** Whether a node is cut off by {@link #setNodeReady}(node, false). */
+    boolean partitioned(String node) {
+        return notReady.contains(node);
+    }
+
+    /**
+     * Fault: the node is cut off from the API server: it reports Ready=False once, then stops
+     * heart-beating, stops writing pod status and does not see pod changes or deletions (as a
+     * partitioned kubelet). Its pods' processes keep running. {@code true} reconnects it.
+     */
     public void setNodeReady(String node, boolean ready) {
         requireNode(node);
         if (ready) {
@@ -371,6 +380,9 @@ public final class ProcessKubelet implements AutoCloseable {
             String uid = p.getMetadata().getUid();
             seen.add(uid);
             PodRuntime rt = pods.get(uid);
+            if (notReady.contains(node)) {
+                continue; // a node cut off: its kubelet sees no updates (and writes no status)
+            }
             if (rt != null) {
                 rt.update(p);
                 continue;
@@ -393,7 +405,7 @@ public final class ProcessKubelet implements AutoCloseable {
         }
         for (Map.Entry<String, PodRuntime> e : pods.entrySet()) {
             PodRuntime rt = e.getValue();
-            if (!seen.contains(e.getKey())) {
+            if (!seen.contains(e.getKey()) && !notReady.contains(rt.nodeName)) {
                 rt.killNow();
             }
             if (rt.finished()) {
@@ -700,6 +712,21 @@ public final class ProcessKubelet implements AutoCloseable {
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 }
+            }
+        }
+        if (!Boolean.getBoolean("cowsql.e2e.keepData")) {
+            // PV directories and pod volumes go; pod logs stay for post-mortems.
+            try {
+                deleteTree(dataDir.resolve("volumes"), true);
+                try (var dirs = Files.list(podsDir())) {
+                    for (Path d : dirs.toList()) {
+                        for (String sub : List.of("volumes", "rootfs", "bin")) {
+                            deleteTree(d.resolve(sub), true);
+                        }
+                    }
+                }
+            } catch (IOException | UncheckedIOException e) {
+                log("cleanup: " + e);
             }
         }
         try {

@@ -2,6 +2,7 @@ package io.cowsql.e2e.testbed;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 
 /**
@@ -12,17 +13,26 @@ import java.util.concurrent.CountDownLatch;
  */
 public final class Testbed implements AutoCloseable {
     /** Testbed options. */
-    public record Options(Path workDir, ControlPlaneBinaries binaries, int zones, ImageTable images) {
+    public record Options(Path workDir, ControlPlaneBinaries binaries, int zones, ImageTable images,
+                          List<String> extraControllerManagerArgs) {
         public static Options defaults(Path workDir, Path scriptsDir) {
-            return new Options(workDir, ControlPlaneBinaries.locate(scriptsDir), 3, ImageTable.defaults());
+            return new Options(workDir, ControlPlaneBinaries.locate(scriptsDir), 3, ImageTable.defaults(), List.of());
         }
 
         public Options withImages(ImageTable t) {
-            return new Options(workDir, binaries, zones, t);
+            return new Options(workDir, binaries, zones, t, extraControllerManagerArgs);
         }
 
         public Options withZones(int z) {
-            return new Options(workDir, binaries, z, images);
+            return new Options(workDir, binaries, z, images, extraControllerManagerArgs);
+        }
+
+        /**
+         * Extra kube-controller-manager flags, e.g. {@code --node-monitor-grace-period=10s
+         * --pod-eviction-timeout=20s} for faster reactions to NotReady nodes.
+         */
+        public Options withExtraControllerManagerArgs(List<String> args) {
+            return new Options(workDir, binaries, zones, images, List.copyOf(args));
         }
     }
 
@@ -37,7 +47,8 @@ public final class Testbed implements AutoCloseable {
     }
 
     public static Testbed start(Options options) {
-        ControlPlane cp = ControlPlane.start(ControlPlane.Options.defaults(options.workDir(), options.binaries()));
+        ControlPlane cp = ControlPlane.start(ControlPlane.Options.defaults(options.workDir(), options.binaries())
+            .withExtraControllerManagerArgs(options.extraControllerManagerArgs()));
         KubernetesClient client = null;
         try {
             client = cp.newClient();

@@ -210,20 +210,31 @@ class PodFeaturesSystemTest {
     }
 
     @Test
-    void nodeNotReadyAndNodeRemoval() {
+    void nodeCutOffAndNodeRemoval() {
         c.pods().inNamespace(NS).resource(trivialPod("onnode").editSpec().withNodeName("node-c").endSpec().build()).create();
         awaitReady("onnode");
         long pid = tb.kubelet().pids(NS, "onnode").get("server");
 
+        // Cut off: NotReady, and the node's kubelet does not see the deletion until it is back.
         tb.kubelet().setNodeReady("node-c", false);
         TrivialImage.await(Duration.ofSeconds(10), "node-c NotReady", () -> !nodeReady("node-c"));
+        c.pods().inNamespace(NS).withName("onnode").delete();
+        ControlPlane.sleep(3000);
+        assertThat(pod("onnode")).isNotNull();
+        assertThat(pod("onnode").getMetadata().getDeletionTimestamp()).isNotNull();
         assertThat(Procfs.alive(pid, -1)).isTrue();
         tb.kubelet().setNodeReady("node-c", true);
         TrivialImage.await(Duration.ofSeconds(10), "node-c Ready", () -> nodeReady("node-c"));
+        TrivialImage.await(Duration.ofSeconds(30), "onnode deleted after reconnect", () -> pod("onnode") == null);
+        assertThat(Procfs.alive(pid, -1)).isFalse();
 
+        // Removal: the machine is gone with its processes.
+        c.pods().inNamespace(NS).resource(trivialPod("onnode2").editSpec().withNodeName("node-c").endSpec().build()).create();
+        awaitReady("onnode2");
+        long pid2 = tb.kubelet().pids(NS, "onnode2").get("server");
         tb.kubelet().removeNode("node-c");
         assertThat(c.nodes().withName("node-c").get()).isNull();
-        assertThat(Procfs.alive(pid, -1)).isFalse();
+        assertThat(Procfs.alive(pid2, -1)).isFalse();
         tb.kubelet().addNode(new ProcessKubelet.NodeSpec("node-c", "zone-c"));
         TrivialImage.await(Duration.ofSeconds(10), "node-c back", () -> nodeReady("node-c"));
     }
