@@ -80,9 +80,23 @@ public final class CowsqlShell implements AutoCloseable {
     }
 
     public static void main(String[] args) {
-        int code = run(args, System.in, System.out, System.err, Path.of("").toAbsolutePath(), System.console() != null);
+        int code = run(args, System.in, System.out, System.err, Path.of("").toAbsolutePath(), interactive());
         System.out.flush();
         System.exit(code);
+    }
+
+    /** True when standard input and output are a terminal. */
+    static boolean interactive() {
+        java.io.Console console = System.console();
+        if (console == null) {
+            return false;
+        }
+        try {
+            // JDK 22+ returns a console even when redirected; isTerminal() tells.
+            return (Boolean) java.io.Console.class.getMethod("isTerminal").invoke(console);
+        } catch (ReflectiveOperationException e) {
+            return true; // JDK 17-21: a console means a terminal
+        }
     }
 
     /**
