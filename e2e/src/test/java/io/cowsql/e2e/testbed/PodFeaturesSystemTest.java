@@ -239,6 +239,68 @@ class PodFeaturesSystemTest {
         TrivialImage.await(Duration.ofSeconds(10), "node-c back", () -> nodeReady("node-c"));
     }
 
+    @Test
+    void initContainersProbeKindsProjectedTokenAndRestartPolicies() throws Exception {
+        Pod p = new PodBuilder().withNewMetadata().withName("kinds").withNamespace(NS).endMetadata()
+            .withNewSpec().withTerminationGracePeriodSeconds(5L).withServiceAccountName("default")
+            .addNewInitContainer().withName("init").withImage(TrivialImage.IMAGE)
+            .withCommand("sh", "-c", "echo initialised > /data/init.txt")
+            .addNewVolumeMount().withName("data").withMountPath("/data").endVolumeMount().endInitContainer()
+            .addNewContainer().withName("server").withImage(TrivialImage.IMAGE)
+            .withArgs("--ip=$(POD_IP)", "--port=8080", "--data=/data", "--mount-data=/data", "--mount-tok=/var/run/tok")
+            .addNewEnv().withName("POD_IP").withNewValueFrom().withNewFieldRef().withFieldPath("status.podIP")
+            .endFieldRef().endValueFrom().endEnv()
+            .withNewStartupProbe().withNewTcpSocket().withPort(new IntOrString(8080)).endTcpSocket()
+            .withPeriodSeconds(1).withFailureThreshold(30).endStartupProbe()
+            .withNewReadinessProbe().withNewExec().withCommand("sh", "-c", "test -f /data/boot.log").endExec()
+            .withPeriodSeconds(1).endReadinessProbe()
+            .withNewLivenessProbe().withNewTcpSocket().withPort(new IntOrString(8080)).endTcpSocket()
+            .withPeriodSeconds(1).endLivenessProbe()
+            .addNewVolumeMount().withName("data").withMountPath("/data").endVolumeMount()
+            .addNewVolumeMount().withName("tok").withMountPath("/var/run/tok").endVolumeMount()
+            .endContainer()
+            .addNewVolume().withName("data").withNewEmptyDir().endEmptyDir().endVolume()
+            .addNewVolume().withName("tok").withNewProjected().addNewSource().withNewServiceAccountToken()
+            .withAudience("cowsql").withExpirationSeconds(3600L).withPath("token").endServiceAccountToken().endSource()
+            .addNewSource().withNewDownwardAPI().addNewItem().withPath("ns").withNewFieldRef()
+            .withFieldPath("metadata.namespace").endFieldRef().endItem().endDownwardAPI().endSource()
+            .endProjected().endVolume()
+            .endSpec().build();
+        c.pods().inNamespace(NS).resource(p).create();
+        String ip = awaitReady("kinds").getStatus().getPodIP();
+        assertThat(TrivialImage.get(ip, "/mount/data/init.txt")).isEqualTo("initialised\n");
+        assertThat(TrivialImage.get(ip, "/mount/tok/ns")).isEqualTo(NS);
+        assertThat(TrivialImage.get(ip, "/mount/tok/token")).startsWith("ey");
+        Pod got = pod("kinds");
+        assertThat(got.getStatus().getInitContainerStatuses().get(0).getState().getTerminated().getExitCode()).isZero();
+        assertThat(got.getStatus().getContainerStatuses().get(0).getStarted()).isTrue();
+
+        // restartPolicy Never: a failing container leaves the pod Failed; OnFailure + exit 0: Succeeded.
+        c.pods().inNamespace(NS).resource(new PodBuilder().withNewMetadata().withName("never").endMetadata()
+            .withNewSpec().withRestartPolicy("Never").addNewContainer().withName("c").withImage(TrivialImage.IMAGE)
+            .withCommand("sh", "-c", "exit 3").endContainer().endSpec().build()).create();
+        c.pods().inNamespace(NS).resource(new PodBuilder().withNewMetadata().withName("onfailure").endMetadata()
+            .withNewSpec().withRestartPolicy("OnFailure").addNewContainer().withName("c").withImage(TrivialImage.IMAGE)
+            .withCommand("sh", "-c", "exit 0").endContainer().endSpec().build()).create();
+        TrivialImage.await(Duration.ofSeconds(30), "never Failed", () -> "Failed".equals(pod("never").getStatus().getPhase()));
+        TrivialImage.await(Duration.ofSeconds(30), "onfailure Succeeded",
+            () -> "Succeeded".equals(pod("onfailure").getStatus().getPhase()));
+        assertThat(status("never").getState().getTerminated().getExitCode()).isEqualTo(3);
+        assertThat(status("never").getRestartCount()).isZero();
+    }
+
+    @Test
+    void unknownImageIsReportedLikeAPullError() {
+        c.pods().inNamespace(NS).resource(new PodBuilder().withNewMetadata().withName("noimage").endMetadata()
+            .withNewSpec().addNewContainer().withName("c").withImage("nowhere/nothing:1").endContainer().endSpec()
+            .build()).create();
+        TrivialImage.await(Duration.ofSeconds(20), "ErrImagePull", () -> {
+            var st = pod("noimage").getStatus().getContainerStatuses();
+            return st != null && !st.isEmpty() && st.get(0).getState().getWaiting() != null
+                && "ErrImagePull".equals(st.get(0).getState().getWaiting().getReason());
+        });
+    }
+
     static boolean nodeReady(String name) {
         Node n = c.nodes().withName(name).get();
         return n != null && n.getStatus().getConditions().stream()
