@@ -1,5 +1,6 @@
 package io.cowsql.e2e.testbed;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -93,13 +94,20 @@ public final class ImageTable {
 
     /**
      * The default table: {@value #NODE_IMAGE} runs the node agent from this build with this JVM's java
-     * and the classpath in {@code -Dcowsql.e2e.nodeClasspath} (default: this JVM's classpath).
+     * and the classpath in {@code -Dcowsql.e2e.nodeClasspath} (default: this JVM's classpath), also as
+     * the command {@value #NODE_AGENT_COMMAND}; {@value #OPERATOR_IMAGE} runs {@code java -jar} on
+     * {@code -Dcowsql.e2e.operatorJar} (default ../operator/target/quarkus-app/quarkus-run.jar from the
+     * working directory, i.e. the e2e module in Maven).
      */
     public static ImageTable defaults() {
         ImageTable t = new ImageTable();
         String cp = System.getProperty("cowsql.e2e.nodeClasspath", System.getProperty("java.class.path"));
         ImageCommand node = javaCommand(cp, NODE_AGENT_MAIN);
         t.put(NODE_IMAGE, node.withCommandAlias(NODE_AGENT_COMMAND, node.entrypoint()));
+        // The operator: the Quarkus fast-jar of module operator (-Dcowsql.e2e.operatorJar overrides).
+        Path operatorJar = Path.of(System.getProperty("cowsql.e2e.operatorJar",
+            "../operator/target/quarkus-app/quarkus-run.jar")).toAbsolutePath().normalize();
+        t.put(OPERATOR_IMAGE, ImageCommand.of(javaExecutable(), "-XX:+UseSerialGC", "-jar", operatorJar.toString()));
         // -Dcowsql.e2e.image.<repo>=<command words, space separated> adds entries (sandbox, child JVMs).
         for (String k : System.getProperties().stringPropertyNames()) {
             if (k.startsWith("cowsql.e2e.image.")) {

@@ -185,7 +185,8 @@ public final class ProcessKubelet implements AutoCloseable {
     KubernetesClient client() { return client; }
     Path podsDir() { return dataDir.resolve("pods"); }
     Path caFile() { return controlPlane.caFile(); }
-    ImageTable images() { return options.images(); }
+    /** The image table (mutable: tests and the sandbox may add entries while running). */
+    public ImageTable images() { return options.images(); }
     ProcessRegistry registry() { return controlPlane.registry(); }
     Options options() { return options; }
     boolean closing() { return closing; }

@@ -290,6 +290,32 @@ class PodFeaturesSystemTest {
     }
 
     @Test
+    void aPodTalksToTheApiServerWithItsServiceAccountAsAnOperatorWould() throws Exception {
+        c.serviceAccounts().inNamespace(NS).resource(new io.fabric8.kubernetes.api.model.ServiceAccountBuilder()
+            .withNewMetadata().withName("reader").endMetadata().build()).create();
+        c.rbac().roles().inNamespace(NS).resource(new io.fabric8.kubernetes.api.model.rbac.RoleBuilder()
+            .withNewMetadata().withName("pod-reader").endMetadata()
+            .addNewRule().withApiGroups("").withResources("pods").withVerbs("get", "list").endRule().build()).create();
+        c.rbac().roleBindings().inNamespace(NS).resource(new io.fabric8.kubernetes.api.model.rbac.RoleBindingBuilder()
+            .withNewMetadata().withName("reader").endMetadata()
+            .withNewRoleRef().withApiGroup("rbac.authorization.k8s.io").withKind("Role").withName("pod-reader").endRoleRef()
+            .addNewSubject().withKind("ServiceAccount").withName("reader").withNamespace(NS).endSubject().build()).create();
+        tb.kubelet().images().put("testbed/incluster", ImageTable.javaCommand(System.getProperty("java.class.path"),
+            InClusterClient.class.getName()));
+        c.pods().inNamespace(NS).resource(new PodBuilder().withNewMetadata().withName("incluster").endMetadata()
+            .withNewSpec().withServiceAccountName("reader").withRestartPolicy("Never")
+            .addNewContainer().withName("c").withImage("testbed/incluster:1").endContainer().endSpec().build()).create();
+        TrivialImage.await(Duration.ofSeconds(60), "incluster finished", () -> {
+            String phase = pod("incluster").getStatus().getPhase();
+            return "Succeeded".equals(phase) || "Failed".equals(phase);
+        });
+        String log = Files.readString(tb.kubelet().dataDir().resolve("pods").resolve(
+            NS + "_incluster_" + pod("incluster").getMetadata().getUid()).resolve("logs/c.log"));
+        assertThat(pod("incluster").getStatus().getPhase()).as(log).isEqualTo("Succeeded");
+        assertThat(log).contains("namespace " + NS + " pods ");
+    }
+
+    @Test
     void unknownImageIsReportedLikeAPullError() {
         c.pods().inNamespace(NS).resource(new PodBuilder().withNewMetadata().withName("noimage").endMetadata()
             .withNewSpec().addNewContainer().withName("c").withImage("nowhere/nothing:1").endContainer().endSpec()
