@@ -24,7 +24,10 @@ public final class ClusterNames {
   public static final int COWSQL_PORT = 9000;
   public static final int HTTP_PORT = 8080;
   public static final String DATA_VOLUME = "data";
-  public static final String DATA_DIR = "/var/lib/cowsql";
+  /** Where the volume is mounted. */
+  public static final String DATA_MOUNT = "/var/lib/cowsql";
+  /** The agent's data dir: a subdirectory, so a filesystem's lost+found never makes it look non-empty. */
+  public static final String DATA_DIR = DATA_MOUNT + "/data";
   public static final String PODINFO_DIR = "/etc/cowsql/podinfo";
   public static final String ANNOTATIONS_FILE = PODINFO_DIR + "/annotations";
   public static final String CLUSTER_DOMAIN = "cluster.local";

@@ -44,8 +44,8 @@ public class StatefulSetDependent extends ClusterOwnedDependent<StatefulSet> {
 
   public static final String CONTAINER = "cowsql";
   public static final String ANNOTATION_CONFIG_HASH = "cowsql.io/config-hash";
-  /** Non-root identity of the node process (distroless "nonroot"). */
-  public static final long RUN_AS = 65532L;
+  /** Non-root identity of the node process: the image's user {@code cowsql} (node-image/Dockerfile). */
+  public static final long RUN_AS = 10001L;
 
   public StatefulSetDependent() {
     super(StatefulSet.class);
@@ -151,7 +151,7 @@ public class StatefulSetDependent extends ClusterOwnedDependent<StatefulSet> {
         .withStartupProbe(probe("/healthz", 5, 60))
         .withLivenessProbe(probe("/healthz", 10, 6))
         .withReadinessProbe(probe("/readyz", 5, 3))
-        .addNewVolumeMount().withName(ClusterNames.DATA_VOLUME).withMountPath(ClusterNames.DATA_DIR).endVolumeMount()
+        .addNewVolumeMount().withName(ClusterNames.DATA_VOLUME).withMountPath(ClusterNames.DATA_MOUNT).endVolumeMount()
         .addNewVolumeMount().withName("podinfo").withMountPath(ClusterNames.PODINFO_DIR).withReadOnly(true)
           .endVolumeMount()
         .addNewVolumeMount().withName("tmp").withMountPath("/tmp").endVolumeMount()

@@ -103,7 +103,7 @@ class CowsqlClusterReconcilerTest {
         .containsEntry("COWSQL_VOTERS", "3").containsEntry("COWSQL_STANDBYS", "3")
         .containsEntry("COWSQL_CLUSTER_ID", uid)
         .containsEntry("COWSQL_FAILURE_DOMAIN_FILE", "/etc/cowsql/podinfo/annotations")
-        .containsEntry("COWSQL_DIR", "/var/lib/cowsql");
+        .containsEntry("COWSQL_DIR", "/var/lib/cowsql/data");
     assertOwned(config, uid);
 
     ServiceAccount sa = client.serviceAccounts().inNamespace(NS).withName("alpha").get();
@@ -127,7 +127,7 @@ class CowsqlClusterReconcilerTest {
     assertThat(pod.getServiceAccountName()).isEqualTo("alpha");
     assertThat(pod.getTerminationGracePeriodSeconds()).isEqualTo(30L);
     assertThat(pod.getSecurityContext().getRunAsNonRoot()).isTrue();
-    assertThat(pod.getSecurityContext().getRunAsUser()).isEqualTo(65532L);
+    assertThat(pod.getSecurityContext().getRunAsUser()).isEqualTo(10001L);
     assertThat(pod.getTopologySpreadConstraints()).singleElement().satisfies(t -> {
       assertThat(t.getTopologyKey()).isEqualTo("topology.kubernetes.io/zone");
       assertThat(t.getMaxSkew()).isEqualTo(1);
@@ -281,6 +281,20 @@ class CowsqlClusterReconcilerTest {
     });
     await().atMost(WAIT).until(() -> client.apps().statefulSets().inNamespace(NS).withName("echo").get().getSpec()
         .getReplicas() == 7);
+  }
+
+  @Test
+  void examplesApplyAndGetTheirStatefulSets() throws java.io.IOException {
+    for (String file : List.of("cluster.yaml", "cluster-5-zones.yaml")) {
+      CowsqlCluster c = client.getKubernetesSerialization().unmarshal(
+          java.nio.file.Files.readString(java.nio.file.Path.of("../examples", file)), CowsqlCluster.class);
+      client.resources(CowsqlCluster.class).inNamespace("examples").resource(c).create();
+      StatefulSet sts = await().atMost(WAIT).until(() -> client.apps().statefulSets().inNamespace("examples")
+          .withName(c.getMetadata().getName()).get(), s -> s != null);
+      assertThat(sts.getSpec().getReplicas()).as(file).isEqualTo(c.getSpec().replicas);
+      assertThat(sts.getSpec().getTemplate().getSpec().getTopologySpreadConstraints()).singleElement()
+          .satisfies(t -> assertThat(t.getWhenUnsatisfiable()).isEqualTo("DoNotSchedule"));
+    }
   }
 
   @Test
