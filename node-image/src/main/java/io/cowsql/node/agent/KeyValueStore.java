@@ -23,8 +23,9 @@ public final class KeyValueStore implements AutoCloseable {
   private final String database;
   private final ClientOptions options;
   private final Supplier<List<String>> addresses;
-  private List<String> current;
-  private CowsqlDatabase db;
+  private volatile List<String> current;
+  private volatile CowsqlDatabase db;
+  private volatile long checkedAt;
   private volatile boolean schemaReady;
 
   public KeyValueStore(String database, ClientOptions options, Supplier<List<String>> addresses) {
@@ -33,16 +34,26 @@ public final class KeyValueStore implements AutoCloseable {
     this.addresses = addresses;
   }
 
-  private synchronized CowsqlDatabase db() {
-    List<String> a = addresses.get();
-    if (db == null || !a.equals(current)) {
-      if (db != null) {
-        db.close();
-      }
-      db = CowsqlDatabase.open(a, database, options);
-      current = a;
+  /** The pool, re-opened when the known addresses change (checked at most every 500 ms). */
+  private CowsqlDatabase db() {
+    CowsqlDatabase d = db;
+    long now = System.nanoTime();
+    if (d != null && now - checkedAt < 500_000_000L) {
+      return d;
     }
-    return db;
+    synchronized (this) {
+      checkedAt = now;
+      List<String> a = addresses.get();
+      if (db == null || !a.equals(current)) {
+        CowsqlDatabase old = db;
+        db = CowsqlDatabase.open(a, database, options);
+        current = a;
+        if (old != null) {
+          old.close();
+        }
+      }
+      return db;
+    }
   }
 
   private interface Call<T> {

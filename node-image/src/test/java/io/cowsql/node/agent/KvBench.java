@@ -1,0 +1,330 @@
+package io.cowsql.node.agent;
+
+import io.cowsql.client.ClientOptions;
+import io.cowsql.client.CowsqlClient;
+import io.cowsql.client.NodeInfo;
+import io.cowsql.client.Role;
+import io.cowsql.node.TestPorts;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Benchmark (not a test): the cowsql-demo key/value workload (PUT, then GET, of small values with
+ * 1 and 16 concurrent HTTP clients) against 3 node agents and, in the same run, 3 Debian
+ * dqlite-demo processes (the Go twin on the same engine); throughput, p50/p99 latency, and the
+ * resident memory of one agent vs one dqlite-demo afterwards. Medians over rounds.
+ *
+ * <p>Run: {@code mvn -q -pl node-image -am install -DskipTests && mvn -pl node-image -Pbench test}.
+ * System properties: bench.seconds (per cell, default 5), bench.rounds (default 3),
+ * bench.valueBytes (default 16).
+ */
+public final class KvBench {
+  static final List<String> AGENT_JVM = List.of(System.getProperty("bench.agentJvm",
+      "-Xms8m -Xmx48m -XX:+UseSerialGC -XX:MaxMetaspaceSize=48m -Xss256k -XX:TieredStopAtLevel=1 -XX:ReservedCodeCacheSize=16m -XX:-UsePerfData").trim().split("\\s+"));
+  static final String MALLOC_ARENA_MAX = System.getProperty("bench.mallocArenaMax", "2");
+  static final Map<String, Integer> WRITTEN = new java.util.concurrent.ConcurrentHashMap<>();
+
+  interface Cluster extends AutoCloseable {
+    String name();
+
+    List<String> apis();
+
+    List<Long> pids();
+
+    @Override
+    void close();
+  }
+
+  public static void main(String[] args) throws Exception {
+    int seconds = Integer.getInteger("bench.seconds", 5);
+    int rounds = Integer.getInteger("bench.rounds", 3);
+    int valueBytes = Integer.getInteger("bench.valueBytes", 16);
+    Path root = Files.createTempDirectory("cowsql-kvbench");
+    List<Process> all = new ArrayList<>();
+    try {
+      Cluster agents = startAgents(root.resolve("agents"), all);
+      Cluster demo = startDemo(root.resolve("demo"), all);
+      Map<String, List<double[]>> results = new LinkedHashMap<>();
+      String value = "x".repeat(valueBytes);
+      long idleAgent = medianRss(agents.pids());
+      long idleDemo = medianRss(demo.pids());
+      // The engine keeps its raft log in memory (up to the snapshot trailing), so memory is
+      // compared after the same number of acknowledged writes on both clusters.
+      int fixed = Integer.getInteger("bench.fixedWrites", 2000);
+      long[] fixedRss = new long[2];
+      int ci = 0;
+      for (Cluster c : List.of(agents, demo)) {
+        HttpClient http = HttpClient.newHttpClient();
+        int ok = 0;
+        for (int i = 0; ok < fixed && i < fixed * 3; i++) {
+          HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://" + c.apis().get(0) + "/fixed-" + i)).PUT(HttpRequest.BodyPublishers.ofString(value)).build(), HttpResponse.BodyHandlers.ofString());
+          if (r.statusCode() == 200 && !r.body().startsWith("Error")) {
+            ok++;
+          }
+        }
+        fixedRss[ci++] = medianRss(c.pids());
+      }
+      for (int r = 0; r < rounds; r++) {
+        List<Cluster> order = r % 2 == 0 ? List.of(agents, demo) : List.of(demo, agents);
+        for (Cluster c : order) {
+          for (int conc : new int[] {1, 16}) {
+            String prefix = "r" + r + "c" + conc;
+            double[] put = run(c, "PUT", conc, seconds, prefix, value);
+            double[] get = run(c, "GET", conc, seconds, prefix, value);
+            results.computeIfAbsent(c.name() + " PUT " + conc, k -> new ArrayList<>()).add(put);
+            results.computeIfAbsent(c.name() + " GET " + conc, k -> new ArrayList<>()).add(get);
+            System.out.printf("round %d %s c=%d: PUT %.0f/s p50 %.2f ms p99 %.2f ms (%.0f errors); GET %.0f/s p50 %.2f ms p99 %.2f ms (%.0f errors)%n",
+                r + 1, c.name(), conc, put[0], put[1], put[2], put[3], get[0], get[1], get[2], get[3]);
+          }
+        }
+      }
+      long agentRss = medianRss(agents.pids());
+      long demoRss = medianRss(demo.pids());
+      StringBuilder md = new StringBuilder();
+      md.append("| workload | agents ops/s | dqlite-demo ops/s | ratio | agents p50 / p99 ms | dqlite-demo p50 / p99 ms |\n|---|---|---|---|---|---|\n");
+      for (String op : List.of("PUT 1", "GET 1", "PUT 16", "GET 16")) {
+        double[] a = median(results.get(agents.name() + " " + op));
+        double[] d = median(results.get(demo.name() + " " + op));
+        md.append(String.format("| %s | %.0f | %.0f | %.2f | %.2f / %.2f | %.2f / %.2f |%n", op, a[0], d[0], a[0] / d[0], a[1], a[2], d[1], d[2]));
+      }
+      md.append(String.format("%nRSS, median of 3 nodes: idle agent %d MiB vs dqlite-demo %d MiB (%.2fx); after %d acknowledged writes agent %d MiB vs dqlite-demo %d MiB (%.2fx);"
+          + " after the whole run agent %d MiB vs dqlite-demo %d MiB (%.2fx; the clusters acknowledged different numbers of writes, and the engine keeps its log in memory)%n",
+          idleAgent / 1024, idleDemo / 1024, (double) idleAgent / idleDemo, fixed, fixedRss[0] / 1024, fixedRss[1] / 1024, (double) fixedRss[0] / fixedRss[1],
+          agentRss / 1024, demoRss / 1024, (double) agentRss / demoRss));
+      md.append(String.format("Agent JVM flags: %s, MALLOC_ARENA_MAX=%s; %d rounds x %d s per cell, %d-byte values, clients spread over the 3 nodes.%n", String.join(" ", AGENT_JVM), MALLOC_ARENA_MAX, rounds, seconds, valueBytes));
+      System.out.println();
+      System.out.println(md);
+      Path out = Path.of("target", "kvbench.md");
+      Files.createDirectories(out.getParent());
+      Files.writeString(out, md.toString());
+      agents.close();
+      demo.close();
+    } finally {
+      for (Process p : all) {
+        p.destroyForcibly();
+        p.waitFor(10, TimeUnit.SECONDS);
+      }
+    }
+  }
+
+  /** [throughput ops/s, p50 ms, p99 ms, errors] */
+  static double[] run(Cluster c, String method, int conc, int seconds, String prefix, String value) throws Exception {
+    long end = System.nanoTime() + seconds * 1_000_000_000L;
+    List<long[]> lat = new ArrayList<>();
+    AtomicLong errors = new AtomicLong();
+    List<Thread> threads = new ArrayList<>();
+    for (int t = 0; t < conc; t++) {
+      final int id = t;
+      long[] samples = new long[400_000];
+      lat.add(samples);
+      Thread th = new Thread(() -> {
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
+        String base = "http://" + c.apis().get(id % c.apis().size()) + "/" + prefix + "-" + id + "-";
+        int n = 0;
+        int i = 0;
+        String wkey = c.name() + prefix + id;
+        int keys = method.equals("PUT") ? 1000 : Math.max(1, Math.min(1000, WRITTEN.getOrDefault(wkey, 1)));
+        while (System.nanoTime() < end && n < samples.length - 1) {
+          try {
+            HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + (i++ % keys))).timeout(Duration.ofSeconds(15));
+            b = method.equals("PUT") ? b.PUT(HttpRequest.BodyPublishers.ofString(value)) : b.GET();
+            long t0 = System.nanoTime();
+            HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+            long t1 = System.nanoTime();
+            if (r.statusCode() != 200 || r.body().startsWith("Error")) {
+              errors.incrementAndGet();
+            } else {
+              samples[n++] = t1 - t0;
+            }
+          } catch (IOException e) {
+            errors.incrementAndGet();
+          } catch (InterruptedException e) {
+            return;
+          }
+        }
+        samples[samples.length - 1] = n;
+        if (method.equals("PUT")) {
+          WRITTEN.put(wkey, i);
+        }
+      });
+      threads.add(th);
+    }
+    long t0 = System.nanoTime();
+    threads.forEach(Thread::start);
+    for (Thread th : threads) {
+      th.join();
+    }
+    double elapsed = (System.nanoTime() - t0) / 1e9;
+    int total = 0;
+    for (long[] s : lat) {
+      total += (int) s[s.length - 1];
+    }
+    long[] merged = new long[total];
+    int k = 0;
+    for (long[] s : lat) {
+      int n = (int) s[s.length - 1];
+      System.arraycopy(s, 0, merged, k, n);
+      k += n;
+    }
+    Arrays.sort(merged);
+    double p50 = merged.length == 0 ? Double.NaN : merged[(int) (merged.length * 0.50)] / 1e6;
+    double p99 = merged.length == 0 ? Double.NaN : merged[Math.min(merged.length - 1, (int) (merged.length * 0.99))] / 1e6;
+    return new double[] {total / elapsed, p50, p99, errors.get()};
+  }
+
+  static double[] median(List<double[]> rs) {
+    double[] out = new double[3];
+    for (int i = 0; i < 3; i++) {
+      double[] v = new double[rs.size()];
+      for (int j = 0; j < rs.size(); j++) {
+        v[j] = rs.get(j)[i];
+      }
+      Arrays.sort(v);
+      out[i] = v[v.length / 2];
+    }
+    return out;
+  }
+
+  static long rssKb(long pid) {
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
+        if (line.startsWith("VmRSS:")) {
+          return Long.parseLong(line.replaceAll("[^0-9]", ""));
+        }
+      }
+    } catch (IOException e) {
+      // gone
+    }
+    return -1;
+  }
+
+  static long medianRss(List<Long> pids) {
+    long[] v = pids.stream().mapToLong(KvBench::rssKb).sorted().toArray();
+    return v[v.length / 2];
+  }
+
+  static void awaitHttp(String api) throws Exception {
+    HttpClient http = HttpClient.newHttpClient();
+    long deadline = System.nanoTime() + 60_000_000_000L;
+    while (true) {
+      try {
+        http.send(HttpRequest.newBuilder(URI.create("http://" + api + "/probe")).timeout(Duration.ofSeconds(5)).GET().build(), HttpResponse.BodyHandlers.ofString());
+        return;
+      } catch (IOException e) {
+        if (System.nanoTime() > deadline) {
+          throw new IllegalStateException("no HTTP at " + api);
+        }
+        Thread.sleep(200);
+      }
+    }
+  }
+
+  static void awaitVoters(List<String> dbs, int n) throws Exception {
+    long deadline = System.nanoTime() + 60_000_000_000L;
+    while (true) {
+      try (CowsqlClient c = CowsqlClient.findLeader(dbs, ClientOptions.defaults())) {
+        if (c.cluster().stream().filter(m -> m.role() == Role.VOTER).count() >= n) {
+          return;
+        }
+      } catch (Exception e) {
+        // not yet
+      }
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("cluster " + dbs + " has no " + n + " voters");
+      }
+      Thread.sleep(300);
+    }
+  }
+
+  static Cluster startAgents(Path dir, List<Process> all) throws Exception {
+    Files.createDirectories(dir);
+    List<String> apis = new ArrayList<>();
+    List<String> dbs = new ArrayList<>();
+    List<Long> pids = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      String db = "127.0.0.1:" + TestPorts.free();
+      String api = "127.0.0.1:" + TestPorts.free();
+      List<String> cmd = new ArrayList<>(List.of(AgentProcess.java()));
+      cmd.addAll(AGENT_JVM);
+      cmd.addAll(List.of("-cp", AgentProcess.classpath(), "io.cowsql.node.NodeAgent", "--dir", dir.resolve("n" + i).toString(), "--address", db, "--http", api));
+      cmd.addAll(i == 0 ? List.of("--bootstrap") : List.of("--join", dbs.get(0)));
+      ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(dir.resolve("n" + i + ".log").toFile());
+      if (!MALLOC_ARENA_MAX.isEmpty()) {
+        pb.environment().put("MALLOC_ARENA_MAX", MALLOC_ARENA_MAX);
+      }
+      Process p = pb.start();
+      all.add(p);
+      pids.add(p.pid());
+      apis.add(api);
+      dbs.add(db);
+    }
+    for (String a : apis) {
+      awaitHttp(a);
+    }
+    awaitVoters(dbs, 3);
+    return cluster("agents", apis, pids);
+  }
+
+  static Cluster startDemo(Path dir, List<Process> all) throws Exception {
+    Files.createDirectories(dir);
+    List<String> apis = new ArrayList<>();
+    List<String> dbs = new ArrayList<>();
+    List<Long> pids = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      String db = "127.0.0.1:" + TestPorts.free();
+      String api = "127.0.0.1:" + TestPorts.free();
+      List<String> cmd = new ArrayList<>(List.of("dqlite-demo", "--api", api, "--db", db, "--dir", dir.toString()));
+      if (i > 0) {
+        cmd.addAll(List.of("--join", dbs.get(0)));
+      }
+      Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(dir.resolve("n" + i + ".log").toFile()).start();
+      all.add(p);
+      pids.add(p.pid());
+      apis.add(api);
+      dbs.add(db);
+      awaitHttp(api);
+    }
+    awaitVoters(dbs, 3);
+    return cluster("dqlite-demo", apis, pids);
+  }
+
+  static Cluster cluster(String name, List<String> apis, List<Long> pids) {
+    return new Cluster() {
+      public String name() {
+        return name;
+      }
+
+      public List<String> apis() {
+        return apis;
+      }
+
+      public List<Long> pids() {
+        return pids;
+      }
+
+      public void close() {
+        for (long pid : pids) {
+          ProcessHandle.of(pid).ifPresent(ProcessHandle::destroy);
+        }
+      }
+    };
+  }
+
+  static String unused(NodeInfo n) {
+    return n.address() + StandardCharsets.UTF_8;
+  }
+}
