@@ -232,6 +232,7 @@ final class PodRuntime implements Runnable {
                     }
                 }
                 kubelet.debug("pod " + key() + ": " + msg);
+                event("Warning", volumesReady ? "Failed" : "FailedMount", msg);
                 sleepQuietly(500);
             }
             writeStatus();
@@ -292,6 +293,7 @@ final class PodRuntime implements Runnable {
                 c.startup.record(o.ok(), o.message());
                 if (!o.ok() && c.startup.failures >= c.startup.failureThreshold()) {
                     kubelet.log("pod " + key() + " container " + c.spec.getName() + " failed startup probe: " + o.message());
+                    event("Warning", "Unhealthy", "Startup probe failed: " + o.message());
                     killForRestart(c, "startup probe failed");
                 }
             }
@@ -302,13 +304,17 @@ final class PodRuntime implements Runnable {
             c.liveness.record(o.ok(), o.message());
             if (!c.liveness.result) {
                 kubelet.log("pod " + key() + " container " + c.spec.getName() + " failed liveness probe: " + o.message());
+                event("Warning", "Unhealthy", "Liveness probe failed: " + o.message());
+                event("Normal", "Killing", "Container " + c.spec.getName() + " failed liveness probe, will be restarted");
                 killForRestart(c, "liveness probe failed");
                 return;
             }
         }
         if (c.readiness != null && now >= c.readiness.nextAtNanos) {
             Probes.Outcome o = probe(c, c.readiness);
-            c.readiness.record(o.ok(), o.message());
+            if (c.readiness.record(o.ok(), o.message()) && !c.readiness.result) {
+                event("Warning", "Unhealthy", "Readiness probe failed: " + o.message());
+            }
         }
     }
 
@@ -353,6 +359,7 @@ final class PodRuntime implements Runnable {
             c.backoffStep++;
             c.backoffUntil = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(delayMs);
             c.waitingReason = "CrashLoopBackOff";
+            event("Warning", "BackOff", "Back-off restarting failed container " + c.spec.getName());
             c.waitingMessage = "back-off " + delayMs + "ms restarting failed container";
         } else {
             c.done = true;
@@ -365,6 +372,7 @@ final class PodRuntime implements Runnable {
         if (image.isEmpty()) {
             c.waitingReason = "ErrImagePull";
             c.waitingMessage = "image " + spec.getImage() + " is not in the process kubelet's image table";
+            event("Warning", "Failed", "Failed to pull image \"" + spec.getImage() + "\": " + c.waitingMessage);
             c.backoffUntil = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
             return;
         }
@@ -401,6 +409,7 @@ final class PodRuntime implements Runnable {
             return;
         }
         kubelet.debug("pod " + key() + " container " + spec.getName() + " started pid " + c.proc.pid() + ": " + argv);
+        event("Normal", "Started", "Started container " + spec.getName() + " (pid " + c.proc.pid() + ")");
         c.startedAt = Instant.now().truncatedTo(ChronoUnit.SECONDS);
         c.waitingReason = null;
         c.waitingMessage = null;
@@ -466,6 +475,7 @@ final class PodRuntime implements Runnable {
         long grace = p.getMetadata().getDeletionGracePeriodSeconds() != null
             ? p.getMetadata().getDeletionGracePeriodSeconds() : graceSeconds();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(grace);
+        event("Normal", "Killing", "Stopping containers (grace period " + grace + "s)");
         List<Thread> stoppers = new ArrayList<>();
         for (ContainerRt c : containers) {
             if (!c.running()) {
@@ -644,6 +654,16 @@ final class PodRuntime implements Runnable {
             .withState(state)
             .withLastState(c.lastState == null ? new ContainerState() : c.lastState)
             .build();
+    }
+
+    private final Map<String, String> lastEvents = new LinkedHashMap<>();
+
+    /** Records a Kubernetes Event for this pod (each reason/message pair once in a row). */
+    private void event(String type, String reason, String message) {
+        if (message.equals(lastEvents.put(reason, message))) {
+            return;
+        }
+        kubelet.event(pod, type, reason, message);
     }
 
     private static void sleepQuietly(long ms) {

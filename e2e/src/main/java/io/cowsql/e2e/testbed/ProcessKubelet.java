@@ -225,6 +225,29 @@ public final class ProcessKubelet implements AutoCloseable {
         return env;
     }
 
+    /** Creates a core/v1 Event about a pod, from source "kubelet" on its node (best effort). */
+    void event(Pod pod, String type, String reason, String message) {
+        if (closing) {
+            return;
+        }
+        String now = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
+        try {
+            client.v1().events().inNamespace(pod.getMetadata().getNamespace()).resource(
+                new io.fabric8.kubernetes.api.model.EventBuilder().withNewMetadata()
+                    .withGenerateName(pod.getMetadata().getName() + ".").endMetadata()
+                    .withNewInvolvedObject().withApiVersion("v1").withKind("Pod")
+                    .withNamespace(pod.getMetadata().getNamespace()).withName(pod.getMetadata().getName())
+                    .withUid(pod.getMetadata().getUid()).endInvolvedObject()
+                    .withType(type).withReason(reason)
+                    .withMessage(message.length() > 1000 ? message.substring(0, 1000) : message)
+                    .withNewSource().withComponent("kubelet").withHost(pod.getSpec().getNodeName()).endSource()
+                    .withFirstTimestamp(now).withLastTimestamp(now).withCount(1)
+                    .build()).create();
+        } catch (KubernetesClientException e) {
+            debug("event " + reason + ": " + e.getMessage());
+        }
+    }
+
     // ---- nodes ---------------------------------------------------------------------------------
 
     /** Registers (or re-registers) a node and starts heart-beating it. */

@@ -167,6 +167,10 @@ class NodeAgentSystemTest {
         });
         assertThat(members().stream().map(NodeInfo::address).collect(Collectors.toSet()))
             .containsExactlyInAnyOrderElementsOf(clusterAddresses());
+        String table = SystemTests.run(60, "kubectl", "--kubeconfig", tb.kubeconfig().toString(), "-n", NS,
+            "get", "pods,statefulsets,nodes", "-o", "wide");
+        System.out.println(table);
+        assertThat(table).contains(NAME + "-0", NAME + "-1", NAME + "-2", "statefulset.apps/" + NAME, "3/3");
         kv(NAME + "-0", "PUT", "greeting", "hello");
         for (int i = 0; i < 3; i++) {
             assertThat(kv(NAME + "-" + i, "GET", "greeting", null)).isEqualTo("hello");

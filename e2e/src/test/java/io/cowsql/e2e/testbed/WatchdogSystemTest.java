@@ -72,7 +72,7 @@ class WatchdogSystemTest {
 
             SystemTests.run(10, "kill", "-KILL", Long.toString(jvm.pid()));
             jvm.waitFor(10, TimeUnit.SECONDS);
-            TrivialImage.await(Duration.ofSeconds(20), "no process of the dead testbed left",
+            TrivialImage.await(Duration.ofSeconds(40), "no process of the dead testbed left",
                 () -> SystemTests.processesMentioning(marker).isEmpty());
         } finally {
             jvm.destroyForcibly();
