@@ -92,6 +92,8 @@ public final class NodeAgent {
       watchdog.start();
       agent.shutdown();
       watchdog.interrupt();
+      // Also ends a start that is still waiting (for the failure-domain file, say).
+      System.exit(0);
     };
     installSignals(stop);
     try {

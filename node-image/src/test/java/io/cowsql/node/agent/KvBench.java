@@ -34,7 +34,7 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class KvBench {
   static final List<String> AGENT_JVM = List.of(System.getProperty("bench.agentJvm",
-      "-Xms8m -Xmx48m -XX:+UseSerialGC -XX:MaxMetaspaceSize=48m -Xss256k -XX:TieredStopAtLevel=1 -XX:ReservedCodeCacheSize=16m -XX:-UsePerfData").trim().split("\\s+"));
+      "-Xms8m -Xmx48m -XX:+UseSerialGC -XX:MaxMetaspaceSize=48m -Xss256k -XX:CICompilerCount=2 -XX:ReservedCodeCacheSize=24m -XX:-UsePerfData").trim().split("\\s+"));
   static final String MALLOC_ARENA_MAX = System.getProperty("bench.mallocArenaMax", "2");
   static final Map<String, Integer> WRITTEN = new java.util.concurrent.ConcurrentHashMap<>();
 
