@@ -20,7 +20,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
@@ -284,7 +283,7 @@ public final class Node implements AutoCloseable {
         try {
           ownLock.close();
         } catch (IOException e) {
-          LOG.log(Level.WARNING, "release lock of " + dataDir, e);
+          LOG.warning("release lock of " + dataDir + ": " + e.getMessage());
         }
       }
       LOG.info(() -> "node closed: id " + Long.toUnsignedString(id));

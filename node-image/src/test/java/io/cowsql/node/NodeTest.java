@@ -199,6 +199,12 @@ class NodeTest {
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("voter");
     // On the stopped dir it works, and the node starts again with the new configuration.
     Node.reconfigureMembershipExt(d, members);
+    // reconfigureMembership forces every role to voter.
+    String other = TestPorts.address();
+    Node.reconfigureMembership(d, List.of(new Member(Node.BOOTSTRAP_ID, addr, MemberRole.VOTER), new Member(99, other, MemberRole.SPARE)));
+    assertThat(io.cowsql.node.data.DataDirReader.inspect(d).configuration())
+        .containsExactlyInAnyOrder(new Member(Node.BOOTSTRAP_ID, addr, MemberRole.VOTER), new Member(99, other, MemberRole.VOTER));
+    Node.reconfigureMembershipExt(d, members);
     try (Node n = Node.create(Node.BOOTSTRAP_ID, addr, d, NodeOptions.defaults().withBindAddress(addr))) {
       n.start();
     }

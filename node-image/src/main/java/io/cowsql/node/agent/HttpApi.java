@@ -90,7 +90,7 @@ public final class HttpApi {
         case "/metrics" -> send(ex, 200, metricsText(b), "text/plain; version=0.0.4");
         default -> keyValue(ex, b, method, path);
       }
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | LinkageError e) {
       LOG.warning("http " + ex.getRequestMethod() + " " + ex.getRequestURI() + ": " + e);
       send(ex, 500, "Error: " + e.getMessage() + "\n", "text/plain");
     } finally {

@@ -90,6 +90,27 @@ class MajorityLossTest {
       long idx2 = (Long) ((Map<String, Object>) second.get("lastEntry")).get("index");
       assertThat(idx1).isGreaterThanOrEqualTo(idx2 + 20);
 
+      // The killed node's log ends in an open segment; the engine itself, loading a copy of the dir,
+      // closes that segment under a name that states the last index: the same one the reader found.
+      Map<String, Object> behindEntry = (Map<String, Object>) second.get("lastEntry");
+      assertThat((String) behindEntry.get("source")).startsWith("open-");
+      Path copy = Files.createDirectories(tmp.resolve("behind-copy"));
+      try (Stream<Path> s = Files.list(behind.dir)) {
+        for (Path p : (Iterable<Path>) s::iterator) {
+          if (!p.getFileName().toString().equals(DataDirLock.FILE)) {
+            Files.copy(p, copy.resolve(p.getFileName().toString()));
+          }
+        }
+      }
+      Identity bidCopy = Identity.read(copy);
+      String spare = "127.0.0.1:" + io.cowsql.node.TestPorts.free();
+      try (io.cowsql.node.Node n = io.cowsql.node.Node.create(bidCopy.id(), bidCopy.address(), copy, io.cowsql.node.NodeOptions.defaults().withBindAddress(spare))) {
+        n.start();
+      }
+      var closed = io.cowsql.node.data.DataDirReader.inspect(copy);
+      assertThat(closed.segments()).noneMatch(io.cowsql.node.data.DataDirReader.Segment::open);
+      assertThat(closed.segments().get(closed.segments().size() - 1).name()).endsWith(String.format("-%016d", idx2));
+
       // reconfigure on it alone, with both survivors as voters.
       Identity sid = Identity.read(survivor.dir);
       Identity bid = Identity.read(behind.dir);
