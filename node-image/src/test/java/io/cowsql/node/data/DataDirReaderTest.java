@@ -170,6 +170,35 @@ class DataDirReaderTest {
   }
 
   @Test
+  void truncatedAndForeignFilesAreReported() throws Exception {
+    Path dir = Files.createDirectories(tmp.resolve("t"));
+    String addr = TestPorts.address();
+    runAndWrite(dir, addr, 20, NodeOptions.defaults());
+    DataDirReader.Inspection good = DataDirReader.inspect(dir);
+    String seg = good.segments().get(good.segments().size() - 1).name();
+    long size = Files.size(dir.resolve(seg));
+    // A torn write: the last batch is cut short.
+    try (FileChannel ch = FileChannel.open(dir.resolve(seg), StandardOpenOption.WRITE)) {
+      ch.truncate(size - 8);
+    }
+    LastEntry cut = DataDirReader.lastEntry(dir);
+    assertThat(cut.problems()).anySatisfy(p -> assertThat(p).contains(seg));
+    assertThat(cut.index()).isLessThan(good.lastEntry().index());
+    // An unknown segment format is named, not guessed at.
+    Path other = Files.createDirectories(tmp.resolve("fmt"));
+    Files.write(other.resolve("open-1"), new byte[] {9, 0, 0, 0, 0, 0, 0, 0, 1, 2, 3, 4});
+    LastEntry fmt = DataDirReader.lastEntry(other);
+    assertThat(fmt.problems()).anySatisfy(p -> assertThat(p).contains("unknown segment format 9"));
+    assertThat(fmt.position()).isEqualTo(LogPosition.EMPTY);
+    // A preallocated, never written open segment is the normal empty case.
+    Path zero = Files.createDirectories(tmp.resolve("zero"));
+    Files.write(zero.resolve("open-1"), new byte[4096]);
+    LastEntry z = DataDirReader.lastEntry(zero);
+    assertThat(z.isClean()).isTrue();
+    assertThat(z.position()).isEqualTo(LogPosition.EMPTY);
+  }
+
+  @Test
   void positionsCompareLikeRaft() {
     assertThat(new LogPosition(3, 10).isNewerThan(new LogPosition(2, 50))).isTrue();
     assertThat(new LogPosition(3, 10).isNewerThan(new LogPosition(3, 9))).isTrue();
