@@ -78,6 +78,8 @@ public final class ImageTable {
 
     /** Repository of the node image the operator deploys. */
     public static final String NODE_IMAGE = "cowsql/node";
+    /** Repository of the node image as the operator names it by default (NodeDefaults.DEFAULT_IMAGE). */
+    public static final String NODE_IMAGE_PUBLISHED = "ghcr.io/cowsql/cowsql-node";
     /** Repository of the operator image. */
     public static final String OPERATOR_IMAGE = "cowsql/operator";
     /** The node agent's executable name inside the node image (also on a container's PATH here). */
@@ -95,7 +97,8 @@ public final class ImageTable {
     /**
      * The default table: {@value #NODE_IMAGE} runs the node agent from this build with this JVM's java
      * and the classpath in {@code -Dcowsql.e2e.nodeClasspath} (default: this JVM's classpath), also as
-     * the command {@value #NODE_AGENT_COMMAND}; {@value #OPERATOR_IMAGE} runs {@code java -jar} on
+     * the command {@value #NODE_AGENT_COMMAND} and under {@value #NODE_IMAGE_PUBLISHED} (the operator's
+     * default image); {@value #OPERATOR_IMAGE} runs {@code java -jar} on
      * {@code -Dcowsql.e2e.operatorJar} (default ../operator/target/quarkus-app/quarkus-run.jar from the
      * working directory, i.e. the e2e module in Maven).
      */
@@ -103,11 +106,15 @@ public final class ImageTable {
         ImageTable t = new ImageTable();
         String cp = System.getProperty("cowsql.e2e.nodeClasspath", System.getProperty("java.class.path"));
         ImageCommand node = javaCommand(cp, NODE_AGENT_MAIN);
-        t.put(NODE_IMAGE, node.withCommandAlias(NODE_AGENT_COMMAND, node.entrypoint()));
+        node = node.withCommandAlias(NODE_AGENT_COMMAND, node.entrypoint());
+        t.put(NODE_IMAGE, node);
+        t.put(NODE_IMAGE_PUBLISHED, node);
         // The operator: the Quarkus fast-jar of module operator (-Dcowsql.e2e.operatorJar overrides).
         Path operatorJar = Path.of(System.getProperty("cowsql.e2e.operatorJar",
             "../operator/target/quarkus-app/quarkus-run.jar")).toAbsolutePath().normalize();
-        t.put(OPERATOR_IMAGE, ImageCommand.of(javaExecutable(), "-XX:+UseSerialGC", "-jar", operatorJar.toString()));
+        // Pods share the host network: the operator binds its pod IP, not 0.0.0.0.
+        t.put(OPERATOR_IMAGE, ImageCommand.of(javaExecutable(), "-XX:+UseSerialGC", "-jar", operatorJar.toString())
+            .withEnv(Map.of("QUARKUS_HTTP_HOST", "$(TESTBED_POD_IP)", "QUARKUS_MANAGEMENT_HOST", "$(TESTBED_POD_IP)")));
         // -Dcowsql.e2e.image.<repo>=<command words, space separated> adds entries (sandbox, child JVMs).
         for (String k : System.getProperties().stringPropertyNames()) {
             if (k.startsWith("cowsql.e2e.image.")) {

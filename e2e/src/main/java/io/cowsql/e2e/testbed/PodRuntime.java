@@ -384,16 +384,19 @@ final class PodRuntime implements Runnable {
         env.put("HOME", c.root.toString());
         env.put("HOSTNAME", hostname());
         env.putAll(kubelet.testbedEnv(this, c.root));
-        env.putAll(image.get().env());
+        // Image env may refer to the testbed's variables, e.g. QUARKUS_HTTP_HOST=$(TESTBED_POD_IP).
+        image.get().env().forEach((k, v) -> env.put(k, PodEnvironment.expand(v, env::get)));
         resolved.forEach((k, v) -> env.put(k, c.translate(v)));
         Path bin = writeAliasWrappers(spec.getName(), image.get());
         if (bin != null) {
             env.put("PATH", bin + ":" + env.getOrDefault("PATH", "/usr/bin:/bin"));
         }
         c.env = env;
-        List<String> argv = image.get().argv(PodEnvironment.expandAll(spec.getCommand(), env),
-            PodEnvironment.expandAll(spec.getArgs(), env));
-        argv = argv.stream().map(c::translate).toList();
+        // Container paths in the pod's command and args are translated; the image's own words are host
+        // paths already (a classpath under /tmp must not be mapped into a pod's /tmp volume).
+        List<String> argv = image.get().argv(
+            PodEnvironment.expandAll(spec.getCommand(), env).stream().map(c::translate).toList(),
+            PodEnvironment.expandAll(spec.getArgs(), env).stream().map(c::translate).toList());
         Path dir = c.root;
         if (spec.getWorkingDir() != null && !spec.getWorkingDir().isEmpty()) {
             dir = Path.of(c.translate(spec.getWorkingDir()));
