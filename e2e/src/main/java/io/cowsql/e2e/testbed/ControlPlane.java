@@ -71,8 +71,25 @@ public final class ControlPlane implements AutoCloseable {
         this.adminToken = HexFormat.of().formatHex(t);
     }
 
-    /** Starts everything and waits until the API server is ready and the controllers work. */
+    /**
+     * Starts everything and waits until the API server is ready and the controllers work. A start that
+     * lost a race for a free port (another process took it first) is retried with new ports.
+     */
     public static ControlPlane start(Options options) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return startOnce(options);
+            } catch (IllegalStateException e) {
+                String m = String.valueOf(e.getMessage());
+                if (attempt >= 3 || !(m.contains("address already in use") || m.contains("bind: address"))) {
+                    throw e;
+                }
+                System.err.println("[testbed] port taken during start, retrying: " + m.lines().findFirst().orElse(""));
+            }
+        }
+    }
+
+    private static ControlPlane startOnce(Options options) {
         Path dir;
         try {
             Files.createDirectories(options.workDir());
