@@ -15,6 +15,16 @@ class ControlPlaneSystemTest {
     }
 
     @Test
+    void buildScriptIsIdempotentAndPrintsTheCachedBinDir() throws Exception {
+        ControlPlaneBinaries b = ControlPlaneBinaries.locate(SystemTests.scriptsDir());
+        long t0 = System.nanoTime();
+        String out = SystemTests.run(60, "bash", SystemTests.scriptsDir().resolve("build-control-plane.sh").toString());
+        assertThat(out.strip().lines().reduce((a, x) -> x).orElseThrow()).isEqualTo(b.binDir().toString());
+        assertThat((System.nanoTime() - t0) / 1_000_000_000.0).isLessThan(10.0);
+        assertThat(SystemTests.run(60, b.apiServer().toString(), "--version")).contains("v1.20.2");
+    }
+
+    @Test
     void startsServesKubectlAndFabric8AndStopsWithoutLeftovers() throws Exception {
         String marker;
         try (ControlPlane cp = ControlPlane.start(SystemTests.options())) {
