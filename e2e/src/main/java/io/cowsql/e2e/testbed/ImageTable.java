@@ -84,6 +84,8 @@ public final class ImageTable {
     public static final String OPERATOR_IMAGE = "cowsql/operator";
     /** The node agent's executable name inside the node image (also on a container's PATH here). */
     public static final String NODE_AGENT_COMMAND = "cowsql-node";
+    /** Repository of the operator image as the Helm chart names it. */
+    public static final String OPERATOR_IMAGE_PUBLISHED = "ghcr.io/cowsql/cowsql-operator";
     /** Main class of the node agent (module node-image). */
     public static final String NODE_AGENT_MAIN = "io.cowsql.node.NodeAgent";
 
@@ -113,8 +115,10 @@ public final class ImageTable {
         Path operatorJar = Path.of(System.getProperty("cowsql.e2e.operatorJar",
             "../operator/target/quarkus-app/quarkus-run.jar")).toAbsolutePath().normalize();
         // Pods share the host network: the operator binds its pod IP, not 0.0.0.0.
-        t.put(OPERATOR_IMAGE, ImageCommand.of(javaExecutable(), "-XX:+UseSerialGC", "-jar", operatorJar.toString())
-            .withEnv(Map.of("QUARKUS_HTTP_HOST", "$(TESTBED_POD_IP)", "QUARKUS_MANAGEMENT_HOST", "$(TESTBED_POD_IP)")));
+        ImageCommand operator = ImageCommand.of(javaExecutable(), "-XX:+UseSerialGC", "-jar", operatorJar.toString())
+            .withEnv(Map.of("QUARKUS_HTTP_HOST", "$(TESTBED_POD_IP)", "QUARKUS_MANAGEMENT_HOST", "$(TESTBED_POD_IP)"));
+        t.put(OPERATOR_IMAGE, operator);
+        t.put(OPERATOR_IMAGE_PUBLISHED, operator);
         // -Dcowsql.e2e.image.<repo>=<command words, space separated> adds entries (sandbox, child JVMs).
         for (String k : System.getProperties().stringPropertyNames()) {
             if (k.startsWith("cowsql.e2e.image.")) {
