@@ -15,7 +15,6 @@ public final class CowsqlDatabase implements AutoCloseable {
     private final List<String> addresses;
     private final String database;
     private final ClientOptions options;
-    private final LeaderSession.LeaderHint hint = new LeaderSession.LeaderHint();
     private final ConcurrentLinkedDeque<LeaderSession> idle = new ConcurrentLinkedDeque<>();
     private final int maxIdle;
     private volatile boolean closed;
@@ -53,7 +52,7 @@ public final class CowsqlDatabase implements AutoCloseable {
 
     /** The current leader as the pool last saw it, or null before the first request. */
     public String lastLeader() {
-        return hint.get();
+        return SessionGroup.shared(addresses, database).leader();
     }
 
     @FunctionalInterface
@@ -67,7 +66,7 @@ public final class CowsqlDatabase implements AutoCloseable {
         }
         LeaderSession s = idle.pollFirst();
         if (s == null) {
-            s = new LeaderSession(addresses, database, options, hint);
+            s = new LeaderSession(addresses, database, options);
         }
         try {
             return call.run(s);

@@ -20,7 +20,7 @@ public final class LeaderSession implements AutoCloseable {
     private final List<String> addresses;
     private final String database;
     private final ClientOptions options;
-    private final LeaderHint hint;
+    private final SessionGroup group;
     private CowsqlClient client;
     /** Statements prepared on {@link #statementsOwner}, in insertion order (the oldest is evicted first). */
     private final java.util.LinkedHashMap<String, CowsqlClient.PreparedStatementHandle> statements = new java.util.LinkedHashMap<>();
@@ -28,31 +28,23 @@ public final class LeaderSession implements AutoCloseable {
     private boolean inTransaction;
     private boolean closed;
 
-    /** Remembers the last leader seen, so sessions that share it try that node first. */
-    public static final class LeaderHint {
-        private volatile String leader;
-
-        public String get() {
-            return leader;
-        }
-
-        public void set(String address) {
-            leader = address;
-        }
-    }
-
+    /** A session in the {@link SessionGroup#shared shared group} of this cluster's {@code database}. */
     public LeaderSession(List<String> addresses, String database, ClientOptions options) {
-        this(addresses, database, options, new LeaderHint());
+        this(addresses, database, options, SessionGroup.shared(checked(addresses), database));
     }
 
-    public LeaderSession(List<String> addresses, String database, ClientOptions options, LeaderHint hint) {
+    public LeaderSession(List<String> addresses, String database, ClientOptions options, SessionGroup group) {
+        this.addresses = List.copyOf(checked(addresses));
+        this.database = Objects.requireNonNull(database, "database");
+        this.options = Objects.requireNonNull(options, "options");
+        this.group = Objects.requireNonNull(group, "group");
+    }
+
+    private static List<String> checked(List<String> addresses) {
         if (addresses == null || addresses.isEmpty()) {
             throw new IllegalArgumentException("no node addresses given: pass at least one host:port");
         }
-        this.addresses = List.copyOf(addresses);
-        this.database = Objects.requireNonNull(database, "database");
-        this.options = Objects.requireNonNull(options, "options");
-        this.hint = hint;
+        return addresses;
     }
 
     public String database() {
@@ -77,14 +69,14 @@ public final class LeaderSession implements AutoCloseable {
                 c.close();
                 throw e;
             }
-            hint.set(c.address());
+            group.leader(c.address());
             client = c;
         }
         return client;
     }
 
     private List<String> ordered() {
-        String h = hint.get();
+        String h = group.leader();
         if (h == null || !addresses.contains(h)) {
             return addresses;
         }
@@ -144,7 +136,16 @@ public final class LeaderSession implements AutoCloseable {
 
     public Result exec(String sql, List<?> params, Duration timeout) throws CowsqlException {
         SqlSafety.check(sql);
-        return run(c -> c.exec(sql, params, timeout));
+        return runWrite(timeout, c -> c.exec(sql, params, timeout));
+    }
+
+    /**
+     * {@link #run} for a write: outside a transaction it first queues behind
+     * this process's other writes to the database (see {@link SessionGroup}),
+     * waiting at most {@code timeout}.
+     */
+    public <T> T runWrite(Duration timeout, Call<T> call) throws CowsqlException {
+        return inTransaction ? run(call) : group.write(timeout, database, () -> run(call));
     }
 
     public Result exec(String sql, Object... params) throws CowsqlException {
@@ -162,7 +163,7 @@ public final class LeaderSession implements AutoCloseable {
         if (SqlSafety.hasSeveralStatements(sql)) {
             return exec(sql, params, timeout);
         }
-        return run(c -> c.exec(statement(c, sql), params, timeout));
+        return runWrite(timeout, c -> c.exec(statement(c, sql), params, timeout));
     }
 
     /** Like {@link #query(String, List, Duration)} with a statement prepared once per connection. */

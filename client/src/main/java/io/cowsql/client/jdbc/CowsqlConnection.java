@@ -135,7 +135,7 @@ public final class CowsqlConnection implements Connection {
                         throw e;
                     }
                 }
-                return session.run(c -> {
+                return session.runWrite(timeout, c -> {
                     try {
                         return c.exec(sql, params, timeout);
                     } catch (CowsqlException e) {

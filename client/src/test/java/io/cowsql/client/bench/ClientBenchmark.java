@@ -4,6 +4,7 @@ import io.cowsql.client.ClientOptions;
 import io.cowsql.client.CowsqlException;
 import io.cowsql.client.LeaderSession;
 import io.cowsql.client.Rows;
+import io.cowsql.client.SessionGroup;
 import io.cowsql.client.testing.DqliteDemoCluster;
 
 import java.io.IOException;
@@ -103,10 +104,10 @@ public final class ClientBenchmark {
     }
 
     static Run runJava(List<String> addrs, String op, int n, double duration, double warmup) throws Exception {
-        LeaderSession.LeaderHint hint = new LeaderSession.LeaderHint();
+        SessionGroup group = SessionGroup.shared(addrs, DB);
         List<LeaderSession> sessions = new ArrayList<>();
         for (int i = 0; i < n; i++) {
-            LeaderSession s = new LeaderSession(addrs, DB, options(), hint);
+            LeaderSession s = new LeaderSession(addrs, DB, options(), group);
             s.client(); // every connection open before warm-up, as the Go side does
             sessions.add(s);
         }
