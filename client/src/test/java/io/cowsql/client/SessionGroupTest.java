@@ -51,7 +51,11 @@ class SessionGroupTest {
             try {
                 group.write(Duration.ofSeconds(10), "db", () -> {
                     holding.countDown();
-                    release.await();
+                    try {
+                        release.await();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
                     return null;
                 });
             } catch (Exception e) {
