@@ -21,6 +21,11 @@ import org.junit.jupiter.api.io.TempDir;
 class AgentClusterTest {
   @TempDir Path tmp;
 
+  @org.junit.jupiter.api.BeforeEach
+  void systemTier() {
+    SystemTier.assumeEnabled();
+  }
+
   @Test
   void threeAgentsJoinAndAValuePutOnOneReadsBackOnEvery() throws Exception {
     try (AgentCluster c = AgentCluster.start(tmp, 3)) {

@@ -18,6 +18,11 @@ import org.junit.jupiter.api.io.TempDir;
 class FailureDomainTest {
   @TempDir Path tmp;
 
+  @org.junit.jupiter.api.BeforeEach
+  void systemTier() {
+    SystemTier.assumeEnabled();
+  }
+
   /** name -> [role, online, failureDomain] as the leader sees them. */
   @SuppressWarnings("unchecked")
   static Map<String, Object[]> view(AgentCluster c) {

@@ -78,6 +78,11 @@ public final class KvBench {
         }
         fixedRss[ci++] = medianRss(c.pids());
       }
+      // Warm-up (not measured): both sides serve a few seconds of the workload first.
+      for (Cluster c : List.of(agents, demo)) {
+        run(c, "PUT", 4, 2, "warm", value);
+        run(c, "GET", 4, 2, "warm", value);
+      }
       for (int r = 0; r < rounds; r++) {
         List<Cluster> order = r % 2 == 0 ? List.of(agents, demo) : List.of(demo, agents);
         for (Cluster c : order) {

@@ -22,6 +22,11 @@ import org.junit.jupiter.api.io.TempDir;
 class MajorityLossTest {
   @TempDir Path tmp;
 
+  @org.junit.jupiter.api.BeforeEach
+  void systemTier() {
+    SystemTier.assumeEnabled();
+  }
+
   record Outcome(int exit, String output) {}
 
   Outcome cli(List<String> args) throws Exception {

@@ -23,6 +23,11 @@ import org.junit.jupiter.api.io.TempDir;
 class ResolverFileTest {
   @TempDir Path tmp;
 
+  @org.junit.jupiter.api.BeforeEach
+  void systemTier() {
+    SystemTier.assumeEnabled();
+  }
+
   @Test
   void aClusterOfNamedNodesFormsThroughTheResolverFile() throws Exception {
     Path map = tmp.resolve("hosts");
