@@ -96,6 +96,10 @@ public final class Node implements AutoCloseable {
       throw new EngineException(
           "engine " + engine.name() + " " + engine.version() + " cannot turn auto-recovery off (no node_set_auto_recovery)");
     }
+    if (options.targetVoters != null && !(engine.has(Capability.ROLE_MANAGEMENT) && engine.has(Capability.TARGET_VOTERS) && engine.has(Capability.TARGET_STANDBYS))) {
+      throw new EngineException(
+          "engine " + engine.name() + " " + engine.version() + " cannot manage roles itself (no node_enable_role_management): run the role policy in Java");
+    }
     if (options.blockSize != null && !engine.has(Capability.BLOCK_SIZE)) {
       throw new EngineException(
           "engine " + engine.name() + " " + engine.version() + " cannot set the block size (no node_set_block_size)");
@@ -140,6 +144,11 @@ public final class Node implements AutoCloseable {
       if (options.blockSize != null) {
         Function f = engine.optional(Capability.BLOCK_SIZE);
         check(lib, handle, f.invokeInt(new Object[] {handle, (long) options.blockSize}), "set block size");
+      }
+      if (options.targetVoters != null) {
+        check(lib, handle, engine.optional(Capability.TARGET_VOTERS).invokeInt(new Object[] {handle, options.targetVoters}), "set target voters");
+        check(lib, handle, engine.optional(Capability.TARGET_STANDBYS).invokeInt(new Object[] {handle, options.targetStandbys}), "set target standbys");
+        check(lib, handle, engine.optional(Capability.ROLE_MANAGEMENT).invokeInt(new Object[] {handle}), "enable role management");
       }
       if (options.dialer != null) {
         cf = connectFunc(options.dialer);

@@ -17,6 +17,8 @@ public final class NodeOptions {
   Integer blockSize;
   NodeDialer dialer;
   DataDirLock lock;
+  Integer targetVoters;
+  Integer targetStandbys;
 
   private NodeOptions() {}
 
@@ -31,6 +33,8 @@ public final class NodeOptions {
     o.blockSize = blockSize;
     o.dialer = dialer;
     o.lock = lock;
+    o.targetVoters = targetVoters;
+    o.targetStandbys = targetStandbys;
     return o;
   }
 
@@ -104,6 +108,21 @@ public final class NodeOptions {
   public NodeOptions withDialFunc(NodeDialer dialer) {
     NodeOptions o = copy();
     o.dialer = dialer;
+    return o;
+  }
+
+  /**
+   * libcowsql only: let the engine run the role policy itself ({@code node_set_target_voters},
+   * {@code node_set_target_standbys}, {@code node_enable_role_management}). The agent does not use
+   * it (it runs the same policy in Java on both engines).
+   */
+  public NodeOptions withEngineRoleManagement(int voters, int standbys) {
+    if (voters < 1 || standbys < 0) {
+      throw new IllegalArgumentException("target voters must be >= 1 and standbys >= 0");
+    }
+    NodeOptions o = copy();
+    o.targetVoters = voters;
+    o.targetStandbys = standbys;
     return o;
   }
 

@@ -158,6 +158,10 @@ class NodeTest {
       assertThatThrownBy(() -> Node.create(7, "127.0.0.1:1", d, NodeOptions.defaults().withBlockSize(4096)))
           .isInstanceOf(EngineException.class).hasMessageContaining("block size");
     }
+    if (!e.has(Capability.ROLE_MANAGEMENT)) {
+      assertThatThrownBy(() -> Node.create(7, "127.0.0.1:1", d, NodeOptions.defaults().withEngineRoleManagement(3, 3)))
+          .isInstanceOf(EngineException.class).hasMessageContaining("role");
+    }
     if (!e.has(Capability.AUTO_RECOVERY)) {
       assertThatThrownBy(() -> Node.create(7, "127.0.0.1:1", d, NodeOptions.defaults().withAutoRecovery(false)))
           .isInstanceOf(EngineException.class).hasMessageContaining("auto-recovery");
