@@ -394,9 +394,10 @@ final class PodRuntime implements Runnable {
         c.env = env;
         // Container paths in the pod's command and args are translated; the image's own words are host
         // paths already (a classpath under /tmp must not be mapped into a pod's /tmp volume).
+        // Literal container paths are translated first, then $(VAR) expands to (already translated) values.
         List<String> argv = image.get().argv(
-            PodEnvironment.expandAll(spec.getCommand(), env).stream().map(c::translate).toList(),
-            PodEnvironment.expandAll(spec.getArgs(), env).stream().map(c::translate).toList());
+            PodEnvironment.expandAll(translateAll(spec.getCommand(), c), env),
+            PodEnvironment.expandAll(translateAll(spec.getArgs(), c), env));
         Path dir = c.root;
         if (spec.getWorkingDir() != null && !spec.getWorkingDir().isEmpty()) {
             dir = Path.of(c.translate(spec.getWorkingDir()));
@@ -451,6 +452,10 @@ final class PodRuntime implements Runnable {
             throw new UncheckedIOException(e);
         }
         return bin;
+    }
+
+    private static List<String> translateAll(List<String> words, ContainerRt c) {
+        return words == null ? List.of() : words.stream().map(c::translate).toList();
     }
 
     String hostname() {

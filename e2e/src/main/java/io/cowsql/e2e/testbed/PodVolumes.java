@@ -338,27 +338,35 @@ final class PodVolumes {
         return s;
     }
 
-    /** Rewrites container paths under mount points into host paths. */
+    /**
+     * Rewrites container paths under mount points into host paths, in one pass (a host path that itself
+     * starts with another mount path, e.g. a testbed under /tmp and a pod mounting /tmp, is never
+     * translated again); the longest mount path wins.
+     */
     static String translate(String word, Map<String, Path> mounts) {
         if (word == null || mounts.isEmpty()) {
             return word;
         }
         List<String> keys = new ArrayList<>(mounts.keySet());
-        keys.sort(Comparator.comparingInt(String::length).reversed());
-        String out = word;
-        for (String k : keys) {
-            if (k.equals("/")) {
-                continue;
-            }
-            Pattern p = Pattern.compile("(^|[=:,\\s])" + Pattern.quote(k) + "(?=$|[/:,\\s])");
-            Matcher m = p.matcher(out);
-            StringBuilder sb = new StringBuilder();
-            while (m.find()) {
-                m.appendReplacement(sb, Matcher.quoteReplacement(m.group(1) + mounts.get(k).toString()));
-            }
-            m.appendTail(sb);
-            out = sb.toString();
+        keys.removeIf(k -> k.equals("/") || k.isEmpty());
+        if (keys.isEmpty()) {
+            return word;
         }
-        return out;
+        keys.sort(Comparator.comparingInt(String::length).reversed());
+        StringBuilder alt = new StringBuilder();
+        for (String k : keys) {
+            if (alt.length() > 0) {
+                alt.append('|');
+            }
+            alt.append(Pattern.quote(k));
+        }
+        Pattern p = Pattern.compile("(^|[=:,\\s])(" + alt + ")(?=$|[/:,\\s])");
+        Matcher m = p.matcher(word);
+        StringBuilder sb = new StringBuilder();
+        while (m.find()) {
+            m.appendReplacement(sb, Matcher.quoteReplacement(m.group(1) + mounts.get(m.group(2)).toString()));
+        }
+        m.appendTail(sb);
+        return sb.toString();
     }
 }

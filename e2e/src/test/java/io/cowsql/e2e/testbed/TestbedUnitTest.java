@@ -36,6 +36,12 @@ class TestbedUnitTest {
         assertThat(PodVolumes.translate("echo hi > /data/f", m)).isEqualTo("echo hi > /h/pv1/f");
         assertThat(PodVolumes.translate("/database", m)).isEqualTo("/database");
         assertThat(PodVolumes.translate("x/data", m)).isEqualTo("x/data");
+        // one pass: a translated host path under /tmp is not translated again by a /tmp mount
+        Map<String, Path> t = Map.of("/etc/podinfo", Path.of("/tmp/tb/pods/p/volumes/podinfo"),
+            "/tmp", Path.of("/tmp/tb/pods/p/volumes/tmp"));
+        assertThat(PodVolumes.translate("/etc/podinfo/annotations", t)).isEqualTo("/tmp/tb/pods/p/volumes/podinfo/annotations");
+        assertThat(PodVolumes.translate("/tmp/x:/etc/podinfo", t))
+            .isEqualTo("/tmp/tb/pods/p/volumes/tmp/x:/tmp/tb/pods/p/volumes/podinfo");
     }
 
     @Test
