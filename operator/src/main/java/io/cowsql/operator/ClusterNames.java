@@ -20,6 +20,8 @@ public final class ClusterNames {
   public static final String ANNOTATION_ZONE = "cowsql.io/zone";
   /** Pod annotation on ordinal 0 of a cluster never bootstrapped: "true" lets the agent bootstrap an empty dir. */
   public static final String ANNOTATION_BOOTSTRAP = "cowsql.io/bootstrap";
+  /** Pod annotation: when the operator granted the bootstrap permission (RFC 3339). */
+  public static final String ANNOTATION_BOOTSTRAP_GRANTED = "cowsql.io/bootstrap-granted-at";
 
   public static final int COWSQL_PORT = 9000;
   public static final int HTTP_PORT = 8080;

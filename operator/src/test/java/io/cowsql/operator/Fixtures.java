@@ -24,12 +24,12 @@ public final class Fixtures {
 
   public static ObservedPod pod(String cluster, int ordinal, String zone, boolean ready, Map<String, String> annotations) {
     return new ObservedPod(cluster + "-" + ordinal, ordinal, Optional.ofNullable(zone == null ? null : "node-" + zone),
-        Optional.ofNullable(zone), Optional.of("10.0.0." + (ordinal + 1)), ready, annotations);
+        Optional.ofNullable(zone), Optional.of("10.0.0." + (ordinal + 1)), ready, annotations, Optional.empty());
   }
 
   public static ObservedPod pendingPod(String cluster, int ordinal) {
     return new ObservedPod(cluster + "-" + ordinal, ordinal, Optional.empty(), Optional.empty(), Optional.empty(), false,
-        Map.of());
+        Map.of(), Optional.empty());
   }
 
   public static ObservedCluster observed(Integer stsReplicas, List<ObservedPod> pods, CowsqlView view) {

@@ -11,7 +11,10 @@ import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDep
 import java.util.Map;
 
 /** The client Service: ready nodes only, the cowsql port and the agent's HTTP (key/value) API. */
-@KubernetesDependent(informer = @Informer(labelSelector = ClusterNames.MANAGED_SELECTOR))
+@KubernetesDependent(informer = @Informer(labelSelector = ClusterNames.MANAGED_SELECTOR),
+    // Kubernetes 1.20 answers an apply that carries resourceVersion "create only" with a bare 500, which the
+    // client retries for minutes: create by plain apply instead.
+    createResourceOnlyIfNotExistingWithSSA = false)
 public class ClientServiceDependent extends ClusterOwnedDependent<Service> {
 
   public ClientServiceDependent() {

@@ -12,7 +12,10 @@ import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDep
  * The peers' Service: gives every pod its stable DNS name ({@code pod.<name>-peers.<ns>.svc}) and publishes
  * not-ready addresses, since nodes must find each other before they are ready.
  */
-@KubernetesDependent(informer = @Informer(labelSelector = ClusterNames.MANAGED_SELECTOR))
+@KubernetesDependent(informer = @Informer(labelSelector = ClusterNames.MANAGED_SELECTOR),
+    // Kubernetes 1.20 answers an apply that carries resourceVersion "create only" with a bare 500, which the
+    // client retries for minutes: create by plain apply instead.
+    createResourceOnlyIfNotExistingWithSSA = false)
 public class HeadlessServiceDependent extends ClusterOwnedDependent<Service> {
 
   public HeadlessServiceDependent() {

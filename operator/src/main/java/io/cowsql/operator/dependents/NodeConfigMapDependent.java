@@ -22,7 +22,10 @@ import java.util.TreeMap;
  * The node configuration, as the agent's environment variables ({@code COWSQL_*}, read through envFrom):
  * everything that is the same on every node. Per-pod values (address, bind) are in the pod's own env.
  */
-@KubernetesDependent(informer = @Informer(labelSelector = ClusterNames.MANAGED_SELECTOR))
+@KubernetesDependent(informer = @Informer(labelSelector = ClusterNames.MANAGED_SELECTOR),
+    // Kubernetes 1.20 answers an apply that carries resourceVersion "create only" with a bare 500, which the
+    // client retries for minutes: create by plain apply instead.
+    createResourceOnlyIfNotExistingWithSSA = false)
 public class NodeConfigMapDependent extends ClusterOwnedDependent<ConfigMap> {
 
   public NodeConfigMapDependent() {

@@ -13,7 +13,10 @@ import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDep
  * Voluntary disruptions (drains, evictions) take at most one node at a time, so never more than one voter.
  * policy/v1beta1: the only version Kubernetes 1.20 serves (policy/v1 arrives in 1.21).
  */
-@KubernetesDependent(informer = @Informer(labelSelector = ClusterNames.MANAGED_SELECTOR))
+@KubernetesDependent(informer = @Informer(labelSelector = ClusterNames.MANAGED_SELECTOR),
+    // Kubernetes 1.20 answers an apply that carries resourceVersion "create only" with a bare 500, which the
+    // client retries for minutes: create by plain apply instead.
+    createResourceOnlyIfNotExistingWithSSA = false)
 public class PodDisruptionBudgetDependent extends ClusterOwnedDependent<PodDisruptionBudget> {
 
   public PodDisruptionBudgetDependent() {

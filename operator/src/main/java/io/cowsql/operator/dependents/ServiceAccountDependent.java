@@ -9,7 +9,10 @@ import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
 
 /** The nodes' ServiceAccount. The agent never calls the API, so no token is mounted and no role is bound. */
-@KubernetesDependent(informer = @Informer(labelSelector = ClusterNames.MANAGED_SELECTOR))
+@KubernetesDependent(informer = @Informer(labelSelector = ClusterNames.MANAGED_SELECTOR),
+    // Kubernetes 1.20 answers an apply that carries resourceVersion "create only" with a bare 500, which the
+    // client retries for minutes: create by plain apply instead.
+    createResourceOnlyIfNotExistingWithSSA = false)
 public class ServiceAccountDependent extends ClusterOwnedDependent<ServiceAccount> {
 
   public ServiceAccountDependent() {

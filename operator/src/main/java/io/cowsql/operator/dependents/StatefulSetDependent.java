@@ -39,7 +39,10 @@ import java.util.Optional;
  * (and, on ordinal 0 of a new cluster, the bootstrap permission) from a downward-API annotations file the
  * operator fills once the pod is scheduled, and hands leadership over at SIGTERM within the grace period.
  */
-@KubernetesDependent(informer = @Informer(labelSelector = ClusterNames.MANAGED_SELECTOR))
+@KubernetesDependent(informer = @Informer(labelSelector = ClusterNames.MANAGED_SELECTOR),
+    // Kubernetes 1.20 answers an apply that carries resourceVersion "create only" with a bare 500, which the
+    // client retries for minutes: create by plain apply instead.
+    createResourceOnlyIfNotExistingWithSSA = false)
 public class StatefulSetDependent extends ClusterOwnedDependent<StatefulSet> {
 
   public static final String CONTAINER = "cowsql";
@@ -120,13 +123,15 @@ public class StatefulSetDependent extends ClusterOwnedDependent<StatefulSet> {
               .addNewVolume()
                 .withName("podinfo")
                 .withNewDownwardAPI()
-                  .addNewItem().withPath("annotations").withNewFieldRef().withFieldPath("metadata.annotations")
+                  .addNewItem().withPath("annotations").withNewFieldRef().withApiVersion("v1").withFieldPath("metadata.annotations")
                     .endFieldRef().endItem()
-                  .addNewItem().withPath("labels").withNewFieldRef().withFieldPath("metadata.labels")
+                  .addNewItem().withPath("labels").withNewFieldRef().withApiVersion("v1").withFieldPath("metadata.labels")
                     .endFieldRef().endItem()
                 .endDownwardAPI()
               .endVolume()
-              .addNewVolume().withName("tmp").withNewEmptyDir().endEmptyDir().endVolume()
+              // A size limit also keeps the apply stable: an empty emptyDir {} does not round-trip through SSA.
+              .addNewVolume().withName("tmp").withNewEmptyDir().withSizeLimit(new Quantity("64Mi")).endEmptyDir()
+                .endVolume()
             .endSpec()
           .endTemplate()
           .withVolumeClaimTemplates(claims)
@@ -181,8 +186,9 @@ public class StatefulSetDependent extends ClusterOwnedDependent<StatefulSet> {
   }
 
   private static EnvVar fieldRef(String name, String path) {
-    return new EnvVarBuilder().withName(name).withNewValueFrom().withNewFieldRef().withFieldPath(path).endFieldRef()
-        .endValueFrom().build();
+    // apiVersion as the API server defaults it, so the applied and the stored objects compare equal
+    return new EnvVarBuilder().withName(name).withNewValueFrom().withNewFieldRef().withApiVersion("v1")
+        .withFieldPath(path).endFieldRef().endValueFrom().build();
   }
 
   private static Probe probe(String path, int period, int failures) {

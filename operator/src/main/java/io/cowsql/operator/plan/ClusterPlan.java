@@ -16,10 +16,11 @@ import java.util.Optional;
  * @param bootstrapped        whether the cluster has ever formed (then no pod may bootstrap again)
  * @param claimsToOwn         claims that get the cluster as owner (storage.retention.whenDeleted=Delete)
  * @param claimsToRelease     claims that lose that owner (whenDeleted=Retain)
+ * @param podsToRestart       pod -> why it is deleted (the StatefulSet recreates it)
  */
 public record ClusterPlan(List<String> specErrors, int statefulSetReplicas, Optional<String> scaleDownRefused,
     Map<String, Long> failureDomains, Map<String, Map<String, String>> podAnnotations, boolean bootstrapped,
-    List<String> claimsToOwn, List<String> claimsToRelease) {
+    List<String> claimsToOwn, List<String> claimsToRelease, Map<String, String> podsToRestart) {
 
   public boolean valid() {
     return specErrors.isEmpty();
@@ -27,6 +28,6 @@ public record ClusterPlan(List<String> specErrors, int statefulSetReplicas, Opti
 
   /** True when carrying the plan out writes nothing besides the dependents' own comparisons. */
   public boolean writesNothingExtra() {
-    return podAnnotations.isEmpty() && claimsToOwn.isEmpty() && claimsToRelease.isEmpty();
+    return podAnnotations.isEmpty() && claimsToOwn.isEmpty() && claimsToRelease.isEmpty() && podsToRestart.isEmpty();
   }
 }

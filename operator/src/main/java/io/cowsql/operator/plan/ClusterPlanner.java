@@ -4,6 +4,9 @@ import io.cowsql.operator.ClusterNames;
 import io.cowsql.operator.model.CowsqlCluster;
 import io.cowsql.operator.model.CowsqlClusterStatus;
 import io.cowsql.operator.model.StorageSpec;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
@@ -15,12 +18,21 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 
-/** decide: (the resource, what was observed) -> {@link ClusterPlan}. Pure: no I/O. */
+/** decide: (the resource, what was observed, the time) -> {@link ClusterPlan}. Pure: no I/O. */
 public final class ClusterPlanner {
+  /**
+   * How long ordinal 0 may run without having seen its bootstrap permission before it is restarted. The node
+   * agent reads COWSQL_BOOTSTRAP when its container starts, which can be before the operator granted it.
+   */
+  public static final Duration BOOTSTRAP_RESTART_AFTER = Duration.ofSeconds(20);
 
   private ClusterPlanner() {}
 
   public static ClusterPlan decide(CowsqlCluster cluster, ObservedCluster observed) {
+    return decide(cluster, observed, Instant.now());
+  }
+
+  public static ClusterPlan decide(CowsqlCluster cluster, ObservedCluster observed, Instant now) {
     CowsqlClusterStatus status = cluster.getStatus();
     Map<String, Long> knownCodes = status == null || status.failureDomains == null ? Map.of() : status.failureDomains;
     boolean bootstrapped = (status != null && Boolean.TRUE.equals(status.bootstrapped))
@@ -29,7 +41,7 @@ public final class ClusterPlanner {
     List<String> errors = SpecValidator.validate(cluster.getSpec());
     if (!errors.isEmpty()) {
       return new ClusterPlan(errors, observed.statefulSetReplicas().orElse(0), Optional.empty(),
-          new TreeMap<>(knownCodes), Map.of(), bootstrapped, List.of(), List.of());
+          new TreeMap<>(knownCodes), Map.of(), bootstrapped, List.of(), List.of(), Map.of());
     }
 
     int wanted = cluster.getSpec().replicas == null ? 3 : cluster.getSpec().replicas;
@@ -48,7 +60,7 @@ public final class ClusterPlanner {
 
     Map<String, Map<String, String>> annotations = new LinkedHashMap<>();
     for (ObservedPod pod : observed.pods()) {
-      Map<String, String> change = annotationChange(pod, codes, bootstrapped);
+      Map<String, String> change = annotationChange(pod, codes, bootstrapped, now);
       if (!change.isEmpty()) {
         annotations.put(pod.name(), Collections.unmodifiableMap(change));
       }
@@ -66,8 +78,35 @@ public final class ClusterPlanner {
         release.add(claim.name());
       }
     }
+    Map<String, String> restart = new LinkedHashMap<>();
+    for (ObservedPod pod : observed.pods()) {
+      bootstrapRestart(pod, bootstrapped, now).ifPresent(why -> restart.put(pod.name(), why));
+    }
     return new ClusterPlan(List.of(), replicas, refused, codes, Collections.unmodifiableMap(annotations),
-        bootstrapped, own, release);
+        bootstrapped, own, release, Collections.unmodifiableMap(restart));
+  }
+
+  /**
+   * Ordinal 0 of a cluster that never formed, whose node started before it was granted the bootstrap permission
+   * and is still not ready a while after: its agent read no permission and waits to join a cluster that does
+   * not exist. Deleting it (no data yet) lets it start again with the permission.
+   */
+  static Optional<String> bootstrapRestart(ObservedPod pod, boolean bootstrapped, Instant now) {
+    if (bootstrapped || pod.ordinal() != 0 || pod.ready() || pod.startedAt().isEmpty()
+        || !"true".equals(pod.annotations().get(ClusterNames.ANNOTATION_BOOTSTRAP))) {
+      return Optional.empty();
+    }
+    Instant granted;
+    try {
+      granted = Instant.parse(pod.annotations().getOrDefault(ClusterNames.ANNOTATION_BOOTSTRAP_GRANTED, ""));
+    } catch (DateTimeParseException e) {
+      return Optional.empty();
+    }
+    if (pod.startedAt().get().isBefore(granted) && now.isAfter(granted.plus(BOOTSTRAP_RESTART_AFTER))) {
+      return Optional.of("its node started at " + pod.startedAt().get() + ", before the bootstrap permission ("
+          + granted + "), and the cluster has not formed");
+    }
+    return Optional.empty();
   }
 
   /**
@@ -75,18 +114,22 @@ public final class ClusterPlanner {
    * cluster that never formed, the bootstrap permission; the permission is withdrawn once the cluster formed
    * so a wiped volume can never bootstrap a second cluster.
    */
-  static Map<String, String> annotationChange(ObservedPod pod, Map<String, Long> codes, boolean bootstrapped) {
+  static Map<String, String> annotationChange(ObservedPod pod, Map<String, Long> codes, boolean bootstrapped,
+      Instant now) {
     Map<String, String> desired = new LinkedHashMap<>();
     if (pod.scheduled()) {
       String zone = pod.zone().orElse("");
       desired.put(ClusterNames.ANNOTATION_ZONE, zone);
       desired.put(ClusterNames.ANNOTATION_FAILURE_DOMAIN, Long.toString(FailureDomainCodes.codeOf(codes, zone)));
-      if (pod.ordinal() == 0 && !bootstrapped) {
-        desired.put(ClusterNames.ANNOTATION_BOOTSTRAP, "true");
-      }
     }
-    if (bootstrapped || pod.ordinal() != 0) {
+    if (pod.ordinal() == 0 && !bootstrapped) {
+      // granted as soon as the pod exists, so that it is usually there before the node starts
+      desired.put(ClusterNames.ANNOTATION_BOOTSTRAP, "true");
+      desired.put(ClusterNames.ANNOTATION_BOOTSTRAP_GRANTED,
+          pod.annotations().getOrDefault(ClusterNames.ANNOTATION_BOOTSTRAP_GRANTED, now.toString()));
+    } else {
       desired.put(ClusterNames.ANNOTATION_BOOTSTRAP, null);
+      desired.put(ClusterNames.ANNOTATION_BOOTSTRAP_GRANTED, null);
     }
     Map<String, String> change = new LinkedHashMap<>();
     desired.forEach((key, value) -> {

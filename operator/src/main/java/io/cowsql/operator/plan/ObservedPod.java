@@ -13,9 +13,10 @@ import java.util.Optional;
  * @param podIp       its IP, empty until it runs
  * @param ready       the Ready condition
  * @param annotations its annotations (the operator's failure-domain, zone and bootstrap keys among them)
+ * @param startedAt   when its node container last started, empty when it is not running
  */
 public record ObservedPod(String name, int ordinal, Optional<String> nodeName, Optional<String> zone,
-    Optional<String> podIp, boolean ready, Map<String, String> annotations) {
+    Optional<String> podIp, boolean ready, Map<String, String> annotations, Optional<java.time.Instant> startedAt) {
 
   public ObservedPod {
     Map<String, String> copy = new java.util.LinkedHashMap<>();

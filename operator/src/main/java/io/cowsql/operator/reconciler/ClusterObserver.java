@@ -67,7 +67,16 @@ public class ClusterObserver {
           .filter(s -> !s.isEmpty());
       Map<String, String> annotations = pod.getMetadata().getAnnotations() == null ? Map.of()
           : pod.getMetadata().getAnnotations();
-      pods.add(new ObservedPod(pod.getMetadata().getName(), ordinal, nodeName, zone, ip, ready, annotations));
+      Optional<java.time.Instant> startedAt = pod.getStatus() == null || pod.getStatus().getContainerStatuses() == null
+          ? Optional.empty()
+          : pod.getStatus().getContainerStatuses().stream()
+              .filter(cs -> io.cowsql.operator.dependents.StatefulSetDependent.CONTAINER.equals(cs.getName()))
+              .filter(cs -> cs.getState() != null && cs.getState().getRunning() != null
+                  && cs.getState().getRunning().getStartedAt() != null)
+              .map(cs -> java.time.Instant.parse(cs.getState().getRunning().getStartedAt()))
+              .findFirst();
+      pods.add(new ObservedPod(pod.getMetadata().getName(), ordinal, nodeName, zone, ip, ready, annotations,
+          startedAt));
     }
     pods.sort(Comparator.comparingInt(ObservedPod::ordinal));
 

@@ -107,6 +107,7 @@ public class CowsqlClusterReconciler implements Reconciler<CowsqlCluster> {
       context.managedWorkflowAndDependentResourceContext().reconcileManagedWorkflow()
           .throwAggregateExceptionIfErrorsPresent();
       executor.annotatePods(context.getClient(), cluster, plan);
+      executor.restartPods(context.getClient(), cluster, plan);
       executor.applyClaimRetention(context.getClient(), cluster, plan);
     } else {
       LOG.infof("%s/%s: invalid spec, nothing changed: %s", cluster.getMetadata().getNamespace(),
@@ -141,6 +142,8 @@ public class CowsqlClusterReconciler implements Reconciler<CowsqlCluster> {
   private static CowsqlCluster statusPatch(CowsqlCluster cluster, CowsqlClusterStatus status) {
     CowsqlCluster patch = Serialization.clone(cluster);
     patch.getMetadata().setManagedFields(null);
+    // The status is computed whole from a fresh observation by the only writer: no optimistic lock.
+    patch.getMetadata().setResourceVersion(null);
     patch.setStatus(status);
     return patch;
   }

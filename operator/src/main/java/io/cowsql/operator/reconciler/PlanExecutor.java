@@ -33,6 +33,14 @@ public class PlanExecutor {
     });
   }
 
+  public void restartPods(KubernetesClient client, CowsqlCluster cluster, ClusterPlan plan) {
+    String ns = cluster.getMetadata().getNamespace();
+    plan.podsToRestart().forEach((pod, why) -> {
+      LOG.infof("%s/%s: deleting pod %s: %s", ns, cluster.getMetadata().getName(), pod, why);
+      client.pods().inNamespace(ns).withName(pod).delete();
+    });
+  }
+
   public void applyClaimRetention(KubernetesClient client, CowsqlCluster cluster, ClusterPlan plan) {
     String ns = cluster.getMetadata().getNamespace();
     String uid = cluster.getMetadata().getUid();

@@ -81,6 +81,20 @@ class StatefulSetDependentTest {
         .containsEntry("COWSQL_NETWORK_LATENCY", "50ms");
   }
 
+  /** Checked on Kubernetes 1.20: defaulted or pruned fields make every server-side apply look like a change. */
+  @Test
+  void desiredStatefulSetRoundTripsThroughServerSideApply() {
+    PodSpec pod = StatefulSetDependent.build(cluster("a"), 3, NodeDefaults.standard(), Optional.empty()).getSpec()
+        .getTemplate().getSpec();
+    assertThat(pod.getContainers().get(0).getEnv()).filteredOn(e -> e.getValueFrom() != null)
+        .allSatisfy(e -> assertThat(e.getValueFrom().getFieldRef().getApiVersion()).isEqualTo("v1"));
+    assertThat(pod.getVolumes()).filteredOn(v -> v.getDownwardAPI() != null).singleElement()
+        .satisfies(v -> assertThat(v.getDownwardAPI().getItems())
+            .allSatisfy(i -> assertThat(i.getFieldRef().getApiVersion()).isEqualTo("v1")));
+    assertThat(pod.getVolumes()).filteredOn(v -> v.getEmptyDir() != null)
+        .allSatisfy(v -> assertThat(v.getEmptyDir().getSizeLimit()).isNotNull());
+  }
+
   private static String hash(StatefulSet sts) {
     return sts.getSpec().getTemplate().getMetadata().getAnnotations().get(StatefulSetDependent.ANNOTATION_CONFIG_HASH);
   }

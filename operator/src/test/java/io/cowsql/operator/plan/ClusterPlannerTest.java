@@ -12,19 +12,23 @@ import io.cowsql.operator.ClusterNames;
 import io.cowsql.operator.model.CowsqlCluster;
 import io.cowsql.operator.model.CowsqlClusterStatus;
 import io.cowsql.operator.model.StorageSpec;
+import java.time.Instant;
 import java.util.HashMap;
+import java.util.Optional;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class ClusterPlannerTest {
 
+  static final Instant NOW = Instant.parse("2026-01-01T00:00:00Z");
+
   @Test
-  void newClusterBootstrapsOnlyOrdinalZeroOnceScheduled() {
+  void newClusterBootstrapsOnlyOrdinalZero() {
     CowsqlCluster c = cluster("a");
     ClusterPlan plan = ClusterPlanner.decide(c, observed(3,
         List.of(pod("a", 0, "zone-a", false, Map.of()), pod("a", 1, "zone-b", false, Map.of()), pendingPod("a", 2)),
-        noAnswer()));
+        noAnswer()), NOW);
     assertThat(plan.valid()).isTrue();
     assertThat(plan.statefulSetReplicas()).isEqualTo(3);
     assertThat(plan.bootstrapped()).isFalse();
@@ -32,7 +36,13 @@ class ClusterPlannerTest {
     assertThat(plan.podAnnotations()).containsOnlyKeys("a-0", "a-1");
     assertThat(plan.podAnnotations().get("a-0")).containsExactlyInAnyOrderEntriesOf(Map.of(
         ClusterNames.ANNOTATION_ZONE, "zone-a", ClusterNames.ANNOTATION_FAILURE_DOMAIN, "1",
-        ClusterNames.ANNOTATION_BOOTSTRAP, "true"));
+        ClusterNames.ANNOTATION_BOOTSTRAP, "true", ClusterNames.ANNOTATION_BOOTSTRAP_GRANTED, NOW.toString()));
+    assertThat(plan.podsToRestart()).isEmpty();
+
+    // the permission goes on ordinal 0 as soon as it exists, before it is scheduled
+    ClusterPlan early = ClusterPlanner.decide(c, observed(3, List.of(pendingPod("a", 0)), noAnswer()), NOW);
+    assertThat(early.podAnnotations().get("a-0")).containsExactlyInAnyOrderEntriesOf(Map.of(
+        ClusterNames.ANNOTATION_BOOTSTRAP, "true", ClusterNames.ANNOTATION_BOOTSTRAP_GRANTED, NOW.toString()));
     assertThat(plan.podAnnotations().get("a-1")).containsExactlyInAnyOrderEntriesOf(Map.of(
         ClusterNames.ANNOTATION_ZONE, "zone-b", ClusterNames.ANNOTATION_FAILURE_DOMAIN, "2"));
   }
@@ -58,6 +68,31 @@ class ClusterPlannerTest {
         noAnswer()));
     assertThat(later.podAnnotations().get("a-0")).doesNotContainKey(ClusterNames.ANNOTATION_BOOTSTRAP)
         .containsEntry(ClusterNames.ANNOTATION_FAILURE_DOMAIN, "1");
+  }
+
+  @Test
+  void ordinalZeroStartedBeforeItsPermissionIsRestartedOnce() {
+    CowsqlCluster c = cluster("a");
+    Map<String, String> granted = Map.of(ClusterNames.ANNOTATION_ZONE, "zone-a",
+        ClusterNames.ANNOTATION_FAILURE_DOMAIN, "1", ClusterNames.ANNOTATION_BOOTSTRAP, "true",
+        ClusterNames.ANNOTATION_BOOTSTRAP_GRANTED, NOW.toString());
+    ObservedPod startedEarly = new ObservedPod("a-0", 0, Optional.of("n"), Optional.of("zone-a"), Optional.of("10.0.0.1"),
+        false, granted, Optional.of(NOW.minusSeconds(1)));
+    // not before the grace period
+    assertThat(ClusterPlanner.decide(c, observed(3, List.of(startedEarly), noAnswer()), NOW.plusSeconds(5))
+        .podsToRestart()).isEmpty();
+    assertThat(ClusterPlanner.decide(c, observed(3, List.of(startedEarly), noAnswer()), NOW.plusSeconds(30))
+        .podsToRestart()).containsOnlyKeys("a-0");
+    // started after the grant: it saw the permission, leave it alone
+    ObservedPod startedLate = new ObservedPod("a-0", 0, Optional.of("n"), Optional.of("zone-a"), Optional.of("10.0.0.1"),
+        false, granted, Optional.of(NOW.plusSeconds(1)));
+    assertThat(ClusterPlanner.decide(c, observed(3, List.of(startedLate), noAnswer()), NOW.plusSeconds(30))
+        .podsToRestart()).isEmpty();
+    // a formed cluster never restarts anything for this
+    c.setStatus(new CowsqlClusterStatus());
+    c.getStatus().bootstrapped = true;
+    assertThat(ClusterPlanner.decide(c, observed(3, List.of(startedEarly), noAnswer()), NOW.plusSeconds(30))
+        .podsToRestart()).isEmpty();
   }
 
   @Test

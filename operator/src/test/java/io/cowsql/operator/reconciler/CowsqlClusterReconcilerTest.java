@@ -195,8 +195,11 @@ class CowsqlClusterReconcilerTest {
     assertThat(creating.phase).isEqualTo("Creating");
 
     // pod 2 lands in zone-c, all three become Ready, and the nodes elect bravo-1
-    client.pods().inNamespace(NS).withName("bravo-2").edit(p -> new PodBuilder(p).editSpec()
-        .withNodeName("node-zone-c").endSpec().build());
+    await().atMost(WAIT).ignoreExceptions().until(() -> {
+      client.pods().inNamespace(NS).withName("bravo-2").edit(p -> new PodBuilder(p).editSpec()
+          .withNodeName("node-zone-c").endSpec().build());
+      return true;
+    });
     for (int i = 0; i < 3; i++) {
       markReady("bravo-" + i);
     }
@@ -345,10 +348,14 @@ class CowsqlClusterReconcilerTest {
     }
   }
 
+  /** Like the kubelet: the operator may be annotating the pod at the same moment, so retry on conflicts. */
   private void markReady(String pod) {
-    client.pods().inNamespace(NS).withName(pod).editStatus(p -> new PodBuilder(p).editStatus()
-        .withPodIP(p.getStatus().getPodIP() == null ? "10.1.1.1" : p.getStatus().getPodIP())
-        .addNewCondition().withType("Ready").withStatus("True").endCondition().endStatus().build());
+    await().atMost(WAIT).ignoreExceptions().until(() -> {
+      client.pods().inNamespace(NS).withName(pod).editStatus(p -> new PodBuilder(p).editStatus()
+          .withPodIP(p.getStatus().getPodIP() == null ? "10.1.1.1" : p.getStatus().getPodIP())
+          .addNewCondition().withType("Ready").withStatus("True").endCondition().endStatus().build());
+      return true;
+    });
   }
 
   private Pod awaitPod(String name, java.util.function.Predicate<Pod> test) {
