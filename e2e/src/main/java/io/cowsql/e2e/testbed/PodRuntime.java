@@ -394,10 +394,7 @@ final class PodRuntime implements Runnable {
         c.env = env;
         // Container paths in the pod's command and args are translated; the image's own words are host
         // paths already (a classpath under /tmp must not be mapped into a pod's /tmp volume).
-        // Literal container paths are translated first, then $(VAR) expands to (already translated) values.
-        List<String> argv = image.get().argv(
-            PodEnvironment.expandAll(translateAll(spec.getCommand(), c), env),
-            PodEnvironment.expandAll(translateAll(spec.getArgs(), c), env));
+        List<String> argv = argv(image.get(), spec.getCommand(), spec.getArgs(), env, c.mounts);
         Path dir = c.root;
         if (spec.getWorkingDir() != null && !spec.getWorkingDir().isEmpty()) {
             dir = Path.of(c.translate(spec.getWorkingDir()));
@@ -454,8 +451,19 @@ final class PodRuntime implements Runnable {
         return bin;
     }
 
-    private static List<String> translateAll(List<String> words, ContainerRt c) {
-        return words == null ? List.of() : words.stream().map(c::translate).toList();
+    /**
+     * The process argv: literal container paths in the pod's command and args are translated first,
+     * then {@code $(VAR)} expands to the (already translated) env values; the image's words stay as they
+     * are (host paths).
+     */
+    static List<String> argv(ImageTable.ImageCommand image, List<String> command, List<String> args,
+                             Map<String, String> env, Map<String, Path> mounts) {
+        return image.argv(PodEnvironment.expandAll(translateAll(command, mounts), env),
+            PodEnvironment.expandAll(translateAll(args, mounts), env));
+    }
+
+    private static List<String> translateAll(List<String> words, Map<String, Path> mounts) {
+        return words == null ? List.of() : words.stream().map(w -> PodVolumes.translate(w, mounts)).toList();
     }
 
     String hostname() {

@@ -45,6 +45,18 @@ class TestbedUnitTest {
     }
 
     @Test
+    void argvTranslatesOnceAndLeavesImageWordsAlone() {
+        Map<String, Path> mounts = Map.of("/tmp", Path.of("/tmp/tb/p/volumes/tmp"),
+            "/var/lib/cowsql", Path.of("/tmp/tb/pv1"));
+        var image = ImageTable.ImageCommand.of("java", "-cp", "/tmp/surefire/booter.jar", "Main");
+        // env values are translated when the environment is built
+        Map<String, String> env = Map.of("DIR", "/tmp/tb/pv1/data");
+        assertThat(PodRuntime.argv(image, List.of(), List.of("--dir=$(DIR)", "--log=/tmp/x", "--data=/var/lib/cowsql"),
+            env, mounts)).containsExactly("java", "-cp", "/tmp/surefire/booter.jar", "Main",
+                "--dir=/tmp/tb/pv1/data", "--log=/tmp/tb/p/volumes/tmp/x", "--data=/tmp/tb/pv1");
+    }
+
+    @Test
     void downwardApiMapFormat() {
         assertThat(PodEnvironment.formatMap(Map.of("b", "2", "a", "say \"hi\"")))
             .isEqualTo("a=\"say \\\"hi\\\"\"\nb=\"2\"");
