@@ -8,7 +8,6 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import java.util.logging.Logger;
 
 /**
@@ -142,9 +141,5 @@ public final class NodeAgent {
     sb.append("\nengine library: system property cowsql.library or COWSQL_LIBRARY (path or name), else libcowsql.so.0, else libdqlite.so.0\n");
     sb.append("exit codes: 0 ok, 1 error, 2 bad flags/config, 3 refused (identity, lock, dir), 4 engine, 5 port in use\n");
     return sb.toString();
-  }
-
-  static Map<String, String> env() {
-    return System.getenv();
   }
 }

@@ -207,9 +207,6 @@ public final class AgentConfig {
         throw new BadConfig("--sqlite-threading must be single, multi or default");
       }
     }
-    if (c.bootstrap && c.clusterId == null) {
-      c.clusterId = null; // allowed: no cluster check
-    }
     return c;
   }
 

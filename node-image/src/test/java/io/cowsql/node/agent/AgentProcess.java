@@ -1,6 +1,5 @@
 package io.cowsql.node.agent;
 
-import java.io.File;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -144,9 +143,5 @@ public final class AgentProcess implements AutoCloseable {
   @Override
   public String toString() {
     return name + "(" + address + ", pid " + (process == null ? "-" : process.pid()) + ")";
-  }
-
-  static File devNull() {
-    return new File("/dev/null");
   }
 }

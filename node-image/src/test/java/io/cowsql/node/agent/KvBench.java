@@ -2,7 +2,6 @@ package io.cowsql.node.agent;
 
 import io.cowsql.client.ClientOptions;
 import io.cowsql.client.CowsqlClient;
-import io.cowsql.client.NodeInfo;
 import io.cowsql.client.Role;
 import io.cowsql.node.TestPorts;
 import java.io.IOException;
@@ -10,7 +9,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -327,9 +325,5 @@ public final class KvBench {
         }
       }
     };
-  }
-
-  static String unused(NodeInfo n) {
-    return n.address() + StandardCharsets.UTF_8;
   }
 }

@@ -9,7 +9,6 @@ import io.cowsql.node.MemberRole;
 import io.cowsql.node.Node;
 import io.cowsql.node.NodeOptions;
 import io.cowsql.node.TestPorts;
-import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -204,6 +203,4 @@ class DataDirReaderTest {
     assertThat(new LogPosition(3, 10).isNewerThan(new LogPosition(3, 9))).isTrue();
     assertThat(new LogPosition(3, 10).compareTo(new LogPosition(3, 10))).isZero();
   }
-
-  static void unused() throws IOException {}
 }
