@@ -41,7 +41,7 @@ class HelmChartTest {
       "/configmaps", List.of("get", "list", "watch", "create", "update", "patch", "delete"),
       "/serviceaccounts", List.of("get", "list", "watch", "create", "update", "patch", "delete"),
       "policy/poddisruptionbudgets", List.of("get", "list", "watch", "create", "update", "patch", "delete"),
-      "/pods", List.of("get", "list", "watch", "patch"),
+      "/pods", List.of("get", "list", "watch", "patch", "delete"),
       "/persistentvolumeclaims", List.of("get", "list", "patch"));
 
   @Test
