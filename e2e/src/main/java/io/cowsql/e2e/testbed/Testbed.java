@@ -71,6 +71,67 @@ public final class Testbed implements AutoCloseable {
     /** Directory whose path appears in every testbed process's command line or environment. */
     public Path dir() { return controlPlane.dir(); }
 
+    /**
+     * Applies every object of the given YAML/JSON manifests with server-side apply (field manager
+     * "testbed"), as {@code kubectl apply --server-side --force-conflicts} would.
+     */
+    public void apply(Path... manifests) {
+        for (Path m : manifests) {
+            try (java.io.InputStream in = java.nio.file.Files.newInputStream(m)) {
+                client.load(in).fieldManager("testbed").forceConflicts().serverSideApply();
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
+    }
+
+    /**
+     * A post-mortem view for failed tests: nodes, every pod (phase, Ready, IP, node, restarts) and the
+     * last lines of each pod's container logs.
+     */
+    public String describe(int logLines) {
+        StringBuilder sb = new StringBuilder("---- testbed " + dir() + "\n");
+        try {
+            for (var n : client.nodes().list().getItems()) {
+                sb.append("node ").append(n.getMetadata().getName()).append(' ')
+                    .append(n.getMetadata().getLabels().get(ProcessKubelet.ZONE_LABEL)).append(' ')
+                    .append(n.getStatus().getConditions().stream().filter(c -> "Ready".equals(c.getType()))
+                        .map(c -> "Ready=" + c.getStatus()).findFirst().orElse("")).append('\n');
+            }
+            for (var p : client.pods().inAnyNamespace().list().getItems()) {
+                var st = p.getStatus();
+                sb.append("pod ").append(p.getMetadata().getNamespace()).append('/').append(p.getMetadata().getName())
+                    .append(" phase=").append(st == null ? null : st.getPhase())
+                    .append(" ip=").append(st == null ? null : st.getPodIP())
+                    .append(" node=").append(p.getSpec().getNodeName());
+                if (st != null && st.getContainerStatuses() != null) {
+                    st.getContainerStatuses().forEach(c -> sb.append(' ').append(c.getName()).append(":ready=")
+                        .append(c.getReady()).append(",restarts=").append(c.getRestartCount()));
+                }
+                sb.append('\n');
+            }
+        } catch (RuntimeException e) {
+            sb.append("(API not reachable: ").append(e.getMessage()).append(")\n");
+        }
+        try (var dirs = java.nio.file.Files.list(kubelet.dataDir().resolve("pods"))) {
+            for (Path d : dirs.sorted().toList()) {
+                Path logs = d.resolve("logs");
+                if (!java.nio.file.Files.isDirectory(logs)) {
+                    continue;
+                }
+                try (var files = java.nio.file.Files.list(logs)) {
+                    for (Path f : files.sorted().toList()) {
+                        sb.append("== ").append(d.getFileName()).append('/').append(f.getFileName()).append('\n')
+                            .append(ControlPlane.tail(f, logLines)).append('\n');
+                    }
+                }
+            }
+        } catch (java.io.IOException e) {
+            sb.append("(no pod logs: ").append(e).append(")\n");
+        }
+        return sb.toString();
+    }
+
     @Override
     public void close() {
         try {

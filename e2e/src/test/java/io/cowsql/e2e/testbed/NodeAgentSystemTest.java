@@ -30,6 +30,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.TestMethodOrder;
 
 /**
@@ -37,6 +38,7 @@ import org.junit.jupiter.api.TestMethodOrder;
  * run as {@code io.cowsql.node.NodeAgent} from this build) with a headless Service, no operator.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@ExtendWith(DumpTestbedOnFailure.class)
 class NodeAgentSystemTest {
     static final String NS = "agents";
     static final String NAME = "cowsql";

@@ -27,8 +27,10 @@ import javax.net.ssl.X509TrustManager;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /** What the process kubelet does for one pod: env, volumes, token, probes, restarts, hooks, faults. */
+@ExtendWith(DumpTestbedOnFailure.class)
 class PodFeaturesSystemTest {
     static final String NS = "feat";
     static Testbed tb;
@@ -318,6 +320,22 @@ class PodFeaturesSystemTest {
             NS + "_incluster_" + pod("incluster").getMetadata().getUid()).resolve("logs/c.log"));
         assertThat(pod("incluster").getStatus().getPhase()).as(log).isEqualTo("Succeeded");
         assertThat(log).contains("namespace " + NS + " pods ");
+    }
+
+    @Test
+    void manifestsApplyServerSide() throws Exception {
+        Path yaml = tb.dir().resolve("cm.yaml");
+        Files.writeString(yaml, "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: applied\n  namespace: " + NS
+            + "\ndata:\n  k: v1\n---\napiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: applied\n  namespace: "
+            + NS + "\n");
+        tb.apply(yaml);
+        assertThat(c.configMaps().inNamespace(NS).withName("applied").get().getData()).containsEntry("k", "v1");
+        assertThat(c.serviceAccounts().inNamespace(NS).withName("applied").get()).isNotNull();
+        Files.writeString(yaml, Files.readString(yaml).replace("k: v1", "k: v2"));
+        tb.apply(yaml);
+        assertThat(c.configMaps().inNamespace(NS).withName("applied").get().getData()).containsEntry("k", "v2");
+        assertThat(c.configMaps().inNamespace(NS).withName("applied").get().getMetadata().getManagedFields())
+            .anyMatch(m -> "testbed".equals(m.getManager()) && "Apply".equals(m.getOperation()));
     }
 
     @Test

@@ -17,6 +17,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.TestMethodOrder;
 
 /**
@@ -24,6 +25,7 @@ import org.junit.jupiter.api.TestMethodOrder;
  * scheduler and PV binder, run by the process kubelet.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@ExtendWith(DumpTestbedOnFailure.class)
 class StatefulSetSystemTest {
     static final String NS = "sts";
     static Testbed tb;
