@@ -132,7 +132,12 @@ public final class ProcessKubelet implements AutoCloseable {
                 int cand = 100 + (start + i) % 100;
                 FileChannel c = FileChannel.open(locks.resolve("net-127." + cand + ".lock"),
                     StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-                FileLock l = c.tryLock();
+                FileLock l;
+                try {
+                    l = c.tryLock();
+                } catch (java.nio.channels.OverlappingFileLockException e) {
+                    l = null; // held by another testbed in this JVM
+                }
                 if (l != null) {
                     ch = c;
                     lock = l;
