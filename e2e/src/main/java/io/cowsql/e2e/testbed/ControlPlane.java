@@ -165,6 +165,8 @@ public final class ControlPlane implements AutoCloseable {
                 "--authorization-mode=RBAC",
                 "--disable-admission-plugins=ServiceAccount",
                 "--allow-privileged=true",
+                // kubectl logs: the API server dials the process kubelet at the node's InternalIP
+                "--kubelet-preferred-address-types=InternalIP",
                 "--v=1"),
                 env, dir, dir.resolve("logs/kube-apiserver.log"), registry));
             waitFor("kube-apiserver /readyz", () -> httpOk(apiServerUrl() + "/readyz", adminToken));

@@ -109,6 +109,7 @@ public final class ProcessKubelet implements AutoCloseable {
     private final boolean verbose = Boolean.getBoolean("cowsql.e2e.verbose");
     private volatile boolean closing;
     private Thread syncThread;
+    private KubeletServer server;
     private Thread heartbeatThread;
     private String lastHosts = "";
     private final Path hostsFile;
@@ -166,6 +167,21 @@ public final class ProcessKubelet implements AutoCloseable {
             Files.writeString(k.hostsFile, "# cowsql testbed hosts file (empty)\n");
             Files.writeString(k.resolverFile, "# cowsql testbed resolver file (empty)\n");
             k.ensureStorageClass();
+            List<String> ips = new ArrayList<>();
+            for (NodeSpec n : options.nodes()) {
+                ips.add(k.nodeIp(n.name()));
+            }
+            k.server = KubeletServer.start(k.dataDir, ips, new KubeletServer.Logs() {
+                @Override
+                public Path file(String namespace, String pod, String container) {
+                    return k.runtime(namespace, pod).map(r -> r.logFile(container)).orElse(null);
+                }
+
+                @Override
+                public boolean running(String namespace, String pod) {
+                    return k.runtime(namespace, pod).isPresent();
+                }
+            });
             for (NodeSpec n : options.nodes()) {
                 k.addNode(n);
             }
@@ -256,8 +272,19 @@ public final class ProcessKubelet implements AutoCloseable {
     // ---- nodes ---------------------------------------------------------------------------------
 
     /** Registers (or re-registers) a node and starts heart-beating it. */
+    private synchronized String nodeIp(String node) {
+        return nodeIps.computeIfAbsent(node, k -> "127." + octet + ".0." + (nextNodeIp++));
+    }
+
     public synchronized void addNode(NodeSpec n) {
-        String ip = nodeIps.computeIfAbsent(n.name(), k -> "127." + octet + ".0." + (nextNodeIp++));
+        String ip = nodeIp(n.name());
+        if (server != null) {
+            try {
+                server.listen(ip);
+            } catch (IOException e) {
+                log("kubelet API for " + n.name() + " not available (kubectl logs): " + e);
+            }
+        }
         Node node = new NodeBuilder().withNewMetadata().withName(n.name())
             .addToLabels("kubernetes.io/hostname", n.name())
             .addToLabels("kubernetes.io/os", "linux")
@@ -371,7 +398,8 @@ public final class ProcessKubelet implements AutoCloseable {
             .withConditions(conds)
             .addNewAddress().withType("InternalIP").withAddress(nodeIps.get(node)).endAddress()
             .addNewAddress().withType("Hostname").withAddress(node).endAddress()
-            .withNewDaemonEndpoints().withNewKubeletEndpoint().withPort(0).endKubeletEndpoint().endDaemonEndpoints()
+            .withNewDaemonEndpoints().withNewKubeletEndpoint().withPort(server == null ? 0 : server.port())
+            .endKubeletEndpoint().endDaemonEndpoints()
             .withNewNodeInfo().withMachineID(node).withSystemUUID(node).withBootID(node)
             .withKernelVersion(System.getProperty("os.version")).withOsImage("cowsql testbed")
             .withContainerRuntimeVersion("process://1").withKubeletVersion("v1.20.2").withKubeProxyVersion("v1.20.2")
@@ -733,6 +761,9 @@ public final class ProcessKubelet implements AutoCloseable {
         }
         for (PodRuntime p : pods.values()) {
             p.join(Duration.ofSeconds(15));
+        }
+        if (server != null) {
+            server.close();
         }
         for (Thread t : new Thread[] {syncThread, heartbeatThread}) {
             if (t != null) {

@@ -110,6 +110,13 @@ class StatefulSetSystemTest {
             "get", "pods,statefulsets,nodes", "-o", "wide");
         System.out.println(out);
         assertThat(out).contains("web-0", "web-1", "web-2", "statefulset.apps/web", "node/node-a", "Running");
+        // kubectl logs goes through the API server to the process kubelet's log endpoint
+        String logs = SystemTests.run(60, "kubectl", "--kubeconfig", tb.kubeconfig().toString(), "-n", NS,
+            "logs", "web-0");
+        assertThat(logs).contains("trivial server on " + pod("web-0").getStatus().getPodIP() + ":8080");
+        String tail = SystemTests.run(60, "kubectl", "--kubeconfig", tb.kubeconfig().toString(), "-n", NS,
+            "logs", "web-0", "--tail=1");
+        assertThat(tail.strip().lines().filter(l -> !l.startsWith("W")).count()).isEqualTo(1);
     }
 
     @Test

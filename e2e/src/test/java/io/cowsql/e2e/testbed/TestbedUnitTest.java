@@ -57,6 +57,19 @@ class TestbedUnitTest {
     }
 
     @Test
+    void logTailOffsets(@TempDir Path dir) throws Exception {
+        Path f = dir.resolve("log");
+        Files.writeString(f, "a\nbb\nccc\n");
+        assertThat(KubeletServer.tailOffset(f, 1)).isEqualTo(5);
+        assertThat(KubeletServer.tailOffset(f, 2)).isEqualTo(2);
+        assertThat(KubeletServer.tailOffset(f, 3)).isZero();
+        assertThat(KubeletServer.tailOffset(f, 10)).isZero();
+        assertThat(KubeletServer.tailOffset(f, 0)).isEqualTo(9);
+        Files.writeString(f, "a\nbb");
+        assertThat(KubeletServer.tailOffset(f, 1)).isEqualTo(2);
+    }
+
+    @Test
     void downwardApiMapFormat() {
         assertThat(PodEnvironment.formatMap(Map.of("b", "2", "a", "say \"hi\"")))
             .isEqualTo("a=\"say \\\"hi\\\"\"\nb=\"2\"");
