@@ -24,6 +24,9 @@ import java.util.List;
  * connection; the caller (or {@link LeaderSession}) reconnects.
  */
 public final class CowsqlClient implements AutoCloseable {
+    /** After this long without traffic, check that the server has not closed the connection before sending. */
+    private static final long IDLE_CHECK_NANOS = 500_000_000L;
+
     private final WireConnection wire;
     private final String address;
     private final ClientOptions options;
@@ -324,6 +327,18 @@ public final class CowsqlClient implements AutoCloseable {
             Rows r = openRows;
             openRows = null;
             r.detach();
+        } else if (wire.idleNanos() > IDLE_CHECK_NANOS) {
+            boolean gone;
+            try {
+                gone = wire.closedByPeer();
+            } catch (ProtocolException e) {
+                throw protocolError(e);
+            }
+            if (gone) {
+                close();
+                throw new CowsqlException("connection to " + address + " was closed by the server while idle; "
+                        + Protocol.requestName(type) + " was not sent", "08S01", CowsqlException.CLIENT_IO, null);
+            }
         }
         try {
             wire.send(type, schema, body);

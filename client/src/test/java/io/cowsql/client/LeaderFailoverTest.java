@@ -64,4 +64,22 @@ class LeaderFailoverTest {
             assertThat(acknowledged.size()).isGreaterThanOrEqualTo(399);
         }
     }
+
+    @Test
+    void aWriteAfterTheLeaderDiedWhileTheConnectionWasIdleIsNotAnUnknownOutcome() throws Exception {
+        ClientOptions opts = ClientOptions.defaults().withRetryTimeout(Duration.ofSeconds(30));
+        try (LeaderSession s = new LeaderSession(cluster.addresses(), DqliteDemoCluster.DATABASE, opts,
+                SessionGroup.isolated())) {
+            s.exec("CREATE TABLE idle (id INTEGER PRIMARY KEY)");
+            s.exec("INSERT INTO idle(id) VALUES(1)");
+            cluster.kill(cluster.byAddress(s.client().address()));
+            Thread.sleep(1000);
+            // The connection is idle and its server gone: the client notices before sending, reconnects and writes once.
+            assertThat(s.exec("INSERT INTO idle(id) VALUES(2)").rowsAffected()).isEqualTo(1);
+            try (Rows rows = s.query("SELECT count(*) FROM idle", List.of(), opts.requestTimeout())) {
+                rows.next();
+                assertThat(rows.getLong(0)).isEqualTo(2L);
+            }
+        }
+    }
 }

@@ -27,6 +27,7 @@ public final class WireConnection implements Closeable {
     private final String address;
     private byte[] sendBuf = new byte[256];
     private volatile boolean closed;
+    private long lastActivity = System.nanoTime();
 
     private WireConnection(Socket socket, String address, long maxBodyBytes) throws IOException {
         this.socket = socket;
@@ -79,6 +80,44 @@ public final class WireConnection implements Closeable {
         System.arraycopy(body.array(), 0, sendBuf, 8, len);
         out.write(sendBuf, 0, total);
         out.flush();
+        lastActivity = System.nanoTime();
+    }
+
+    /** Nanoseconds since the last request was sent or response byte read. */
+    public long idleNanos() {
+        return System.nanoTime() - lastActivity;
+    }
+
+    /**
+     * Whether the server closed this idle connection (a node that died or
+     * restarted meanwhile): waits at most 1 ms for an end of stream. Lets a
+     * caller reconnect before sending instead of losing a write to an unknown
+     * outcome. Bytes the server sent unasked are a protocol error.
+     */
+    public boolean closedByPeer() throws ProtocolException {
+        if (in instanceof BufferedInputStream) {
+            try {
+                if (in.available() > 0) {
+                    throw new ProtocolException("the server at " + address + " sent " + in.available()
+                            + " bytes nobody asked for");
+                }
+                socket.setSoTimeout(1);
+                in.mark(1);
+                int b = in.read();
+                if (b < 0) {
+                    return true;
+                }
+                in.reset();
+                throw new ProtocolException("the server at " + address + " sent bytes nobody asked for");
+            } catch (SocketTimeoutException e) {
+                return false;
+            } catch (ProtocolException e) {
+                throw e;
+            } catch (IOException e) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
@@ -138,6 +177,7 @@ public final class WireConnection implements Closeable {
         if (n < 0) {
             throw new EOFException("connection to " + address + " closed by the server while reading " + what);
         }
+        lastActivity = System.nanoTime();
         return n;
     }
 
