@@ -53,7 +53,7 @@ public final class Procfs {
         return startTime < 0 || st.get() == startTime;
     }
 
-    /** PIDs of every process whose process group is {@code pgid}. */
+    /** PIDs of every live (not zombie) process whose process group is {@code pgid}. */
     public static List<Long> groupMembers(long pgid) {
         List<Long> out = new ArrayList<>();
         try (var dirs = Files.list(Path.of("/proc"))) {
@@ -63,7 +63,7 @@ public final class Procfs {
                     continue;
                 }
                 long pid = Long.parseLong(n);
-                if (processGroup(pid).orElse(-1L) == pgid) {
+                if (processGroup(pid).orElse(-1L) == pgid && alive(pid, -1)) {
                     out.add(pid);
                 }
             }

@@ -323,6 +323,24 @@ class PodFeaturesSystemTest {
     }
 
     @Test
+    void aProcessIgnoringSigtermIsKilledAfterTheGracePeriod() {
+        c.pods().inNamespace(NS).resource(new PodBuilder().withNewMetadata().withName("stubborn").endMetadata()
+            .withNewSpec().withTerminationGracePeriodSeconds(3L).addNewContainer().withName("c")
+            .withImage(TrivialImage.IMAGE).withCommand("sh", "-c", "trap '' TERM; sleep 300 & wait; sleep 300")
+            .endContainer().endSpec().build()).create();
+        TrivialImage.await(Duration.ofSeconds(40), "stubborn running",
+            () -> !tb.kubelet().pids(NS, "stubborn").isEmpty() && "Running".equals(pod("stubborn").getStatus().getPhase()));
+        long pgid = tb.kubelet().pids(NS, "stubborn").get("c");
+        TrivialImage.await(Duration.ofSeconds(10), "sleep child", () -> Procfs.groupMembers(pgid).size() >= 2);
+        long t0 = System.nanoTime();
+        tb.kubelet().deletePod(NS, "stubborn");
+        TrivialImage.await(Duration.ofSeconds(40), "stubborn gone", () -> pod("stubborn") == null);
+        double took = (System.nanoTime() - t0) / 1e9;
+        assertThat(took).as("waited the grace period").isGreaterThanOrEqualTo(2.5);
+        TrivialImage.await(Duration.ofSeconds(5), "whole group killed", () -> Procfs.groupMembers(pgid).isEmpty());
+    }
+
+    @Test
     void manifestsApplyServerSide() throws Exception {
         Path yaml = tb.dir().resolve("cm.yaml");
         Files.writeString(yaml, "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: applied\n  namespace: " + NS
