@@ -41,13 +41,18 @@ import javax.net.ssl.X509TrustManager;
 public final class ControlPlane implements AutoCloseable {
     /** Launcher options. */
     public record Options(Path workDir, ControlPlaneBinaries binaries, Duration startTimeout,
-                          List<String> extraControllerManagerArgs) {
+                          List<String> extraControllerManagerArgs, List<String> extraApiServerArgs) {
         public static Options defaults(Path workDir, ControlPlaneBinaries binaries) {
-            return new Options(workDir, binaries, Duration.ofSeconds(120), List.of());
+            return new Options(workDir, binaries, Duration.ofSeconds(120), List.of(), List.of());
         }
 
         public Options withExtraControllerManagerArgs(List<String> args) {
-            return new Options(workDir, binaries, startTimeout, List.copyOf(args));
+            return new Options(workDir, binaries, startTimeout, List.copyOf(args), extraApiServerArgs);
+        }
+
+        /** E.g. {@code --default-not-ready-toleration-seconds=10} for faster evictions from NotReady nodes. */
+        public Options withExtraApiServerArgs(List<String> args) {
+            return new Options(workDir, binaries, startTimeout, extraControllerManagerArgs, List.copyOf(args));
         }
     }
 
@@ -152,7 +157,7 @@ public final class ControlPlane implements AutoCloseable {
             waitFor("etcd /health", () -> httpOk(etcdUrl + "/health", null));
 
             apiPort = freePort();
-            processes.add(ManagedProcess.start("kube-apiserver", List.of(options.binaries().apiServer().toString(),
+            processes.add(ManagedProcess.start("kube-apiserver", concat(List.of(options.binaries().apiServer().toString(),
                 "--etcd-servers=" + etcdUrl,
                 "--bind-address=127.0.0.1", "--advertise-address=127.0.0.1",
                 "--secure-port=" + apiPort, "--insecure-port=0",
@@ -167,7 +172,7 @@ public final class ControlPlane implements AutoCloseable {
                 "--allow-privileged=true",
                 // kubectl logs: the API server dials the process kubelet at the node's InternalIP
                 "--kubelet-preferred-address-types=InternalIP",
-                "--v=1"),
+                "--v=1"), options.extraApiServerArgs()),
                 env, dir, dir.resolve("logs/kube-apiserver.log"), registry));
             waitFor("kube-apiserver /readyz", () -> httpOk(apiServerUrl() + "/readyz", adminToken));
             kubeconfig = writeKubeconfig();

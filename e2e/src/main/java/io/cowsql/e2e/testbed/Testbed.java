@@ -14,17 +14,17 @@ import java.util.concurrent.CountDownLatch;
 public final class Testbed implements AutoCloseable {
     /** Testbed options. */
     public record Options(Path workDir, ControlPlaneBinaries binaries, int zones, ImageTable images,
-                          List<String> extraControllerManagerArgs) {
+                          List<String> extraControllerManagerArgs, List<String> extraApiServerArgs) {
         public static Options defaults(Path workDir, Path scriptsDir) {
-            return new Options(workDir, ControlPlaneBinaries.locate(scriptsDir), 3, ImageTable.defaults(), List.of());
+            return new Options(workDir, ControlPlaneBinaries.locate(scriptsDir), 3, ImageTable.defaults(), List.of(), List.of());
         }
 
         public Options withImages(ImageTable t) {
-            return new Options(workDir, binaries, zones, t, extraControllerManagerArgs);
+            return new Options(workDir, binaries, zones, t, extraControllerManagerArgs, extraApiServerArgs);
         }
 
         public Options withZones(int z) {
-            return new Options(workDir, binaries, z, images, extraControllerManagerArgs);
+            return new Options(workDir, binaries, z, images, extraControllerManagerArgs, extraApiServerArgs);
         }
 
         /**
@@ -32,7 +32,16 @@ public final class Testbed implements AutoCloseable {
          * --pod-eviction-timeout=20s} for faster reactions to NotReady nodes.
          */
         public Options withExtraControllerManagerArgs(List<String> args) {
-            return new Options(workDir, binaries, zones, images, List.copyOf(args));
+            return new Options(workDir, binaries, zones, images, List.copyOf(args), extraApiServerArgs);
+        }
+
+        /**
+         * Extra kube-apiserver flags, e.g. {@code --default-not-ready-toleration-seconds=10
+         * --default-unreachable-toleration-seconds=10} (the tolerations the DefaultTolerationSeconds
+         * admission plugin adds: how long pods stay on a NotReady node before eviction).
+         */
+        public Options withExtraApiServerArgs(List<String> args) {
+            return new Options(workDir, binaries, zones, images, extraControllerManagerArgs, List.copyOf(args));
         }
     }
 
@@ -48,7 +57,8 @@ public final class Testbed implements AutoCloseable {
 
     public static Testbed start(Options options) {
         ControlPlane cp = ControlPlane.start(ControlPlane.Options.defaults(options.workDir(), options.binaries())
-            .withExtraControllerManagerArgs(options.extraControllerManagerArgs()));
+            .withExtraControllerManagerArgs(options.extraControllerManagerArgs())
+            .withExtraApiServerArgs(options.extraApiServerArgs()));
         KubernetesClient client = null;
         try {
             client = cp.newClient();
