@@ -13,6 +13,7 @@ import io.cowsql.operator.model.CowsqlCluster;
 import io.cowsql.operator.model.CowsqlClusterStatus;
 import io.cowsql.operator.plan.ClusterPlan;
 import io.cowsql.operator.plan.ClusterPlanner;
+import io.cowsql.operator.plan.ConditionTransitions;
 import io.cowsql.operator.plan.ObservedCluster;
 import io.cowsql.operator.plan.StatusAggregator;
 import io.fabric8.kubernetes.api.model.Condition;
@@ -68,17 +69,19 @@ public class CowsqlClusterReconciler implements Reconciler<CowsqlCluster> {
 
   private final ClusterObserver observer;
   private final PlanExecutor executor;
+  private final ClusterEvents events;
   private final NodeDefaults defaults;
   private final Duration resyncReady;
   private final Duration resyncBusy;
 
-  public CowsqlClusterReconciler(ClusterObserver observer, PlanExecutor executor,
+  public CowsqlClusterReconciler(ClusterObserver observer, PlanExecutor executor, ClusterEvents events,
       @ConfigProperty(name = "cowsql.operator.node-image", defaultValue = NodeDefaults.DEFAULT_IMAGE) String nodeImage,
       @ConfigProperty(name = "cowsql.operator.node-shutdown-timeout", defaultValue = "20s") Duration shutdownTimeout,
       @ConfigProperty(name = "cowsql.operator.resync-ready", defaultValue = "15s") Duration resyncReady,
       @ConfigProperty(name = "cowsql.operator.resync-busy", defaultValue = "3s") Duration resyncBusy) {
     this.observer = observer;
     this.executor = executor;
+    this.events = events;
     this.defaults = new NodeDefaults(nodeImage, shutdownTimeout);
     this.resyncReady = resyncReady;
     this.resyncBusy = resyncBusy;
@@ -108,6 +111,8 @@ public class CowsqlClusterReconciler implements Reconciler<CowsqlCluster> {
           .throwAggregateExceptionIfErrorsPresent();
       executor.annotatePods(context.getClient(), cluster, plan);
       executor.restartPods(context.getClient(), cluster, plan);
+      plan.podsToRestart().forEach((pod, why) -> events.emit(context.getClient(), cluster, "Normal", "BootstrapRestart",
+          "Restarted " + pod + ": " + why));
       executor.applyClaimRetention(context.getClient(), cluster, plan);
     } else {
       LOG.infof("%s/%s: invalid spec, nothing changed: %s", cluster.getMetadata().getNamespace(),
@@ -116,6 +121,7 @@ public class CowsqlClusterReconciler implements Reconciler<CowsqlCluster> {
     CowsqlClusterStatus status = StatusAggregator.aggregate(cluster, observed, plan, now());
     Duration next = "True".equals(StatusAggregator.find(status, StatusAggregator.READY).map(Condition::getStatus)
         .orElse("False")) ? resyncReady : resyncBusy;
+    events.record(context.getClient(), cluster, ConditionTransitions.between(cluster.getStatus(), status));
     if (sameStatus(cluster.getStatus(), status)) {
       return UpdateControl.<CowsqlCluster>noUpdate().rescheduleAfter(next);
     }

@@ -42,7 +42,8 @@ class HelmChartTest {
       "/serviceaccounts", List.of("get", "list", "watch", "create", "update", "patch", "delete"),
       "policy/poddisruptionbudgets", List.of("get", "list", "watch", "create", "update", "patch", "delete"),
       "/pods", List.of("get", "list", "watch", "patch", "delete"),
-      "/persistentvolumeclaims", List.of("get", "list", "patch"));
+      "/persistentvolumeclaims", List.of("get", "list", "patch"),
+      "/events", List.of("create"));
 
   @Test
   void lintStrictPasses() {

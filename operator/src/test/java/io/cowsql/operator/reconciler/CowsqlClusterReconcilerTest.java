@@ -237,6 +237,10 @@ class CowsqlClusterReconcilerTest {
     assertThat(client.apps().statefulSets().inNamespace(NS).withName("charlie").get()).isNull();
     assertThat(client.services().inNamespace(NS).withName("charlie-peers").get()).isNull();
     assertThat(client.configMaps().inNamespace(NS).withName("charlie-config").get()).isNull();
+    // and `kubectl describe` shows it as a Warning event
+    await().atMost(WAIT).until(() -> client.v1().events().inNamespace(NS).list().getItems().stream()
+        .anyMatch(e -> "charlie".equals(e.getInvolvedObject().getName()) && "InvalidSpec".equals(e.getReason())
+            && "Warning".equals(e.getType()) && e.getMessage().contains("spec.roles.voters: 2 is even")));
   }
 
   @Test
