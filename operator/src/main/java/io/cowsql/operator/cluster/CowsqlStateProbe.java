@@ -22,6 +22,9 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 @ApplicationScoped
 public class CowsqlStateProbe {
 
+  /** At most this many nodes are asked per probe (the first that knows the leader ends it). */
+  static final int MAX_NODES_ASKED = 3;
+
   private final Duration timeout;
 
   public CowsqlStateProbe(@ConfigProperty(name = "cowsql.operator.probe-timeout", defaultValue = "2s") Duration timeout) {
@@ -41,7 +44,15 @@ public class CowsqlStateProbe {
         .withRetryTimeout(timeout)
         .withResolver(address -> dialable.getOrDefault(address, address));
     List<String> problems = new ArrayList<>();
+    // Bound the whole probe, not just each node: a partitioned cluster must not hold a reconcile thread for
+    // (nodes x timeout). The caller puts ready pods first.
+    long deadline = System.nanoTime() + timeout.multipliedBy(MAX_NODES_ASKED).toNanos();
+    int tried = 0;
     for (String address : dialable.keySet()) {
+      if (tried++ >= MAX_NODES_ASKED || System.nanoTime() > deadline) {
+        problems.add("gave up after " + (tried - 1) + " nodes");
+        break;
+      }
       try (CowsqlClient node = CowsqlClient.connect(address, options)) {
         NodeInfo leader = node.leader();
         if (!leader.isKnown()) {

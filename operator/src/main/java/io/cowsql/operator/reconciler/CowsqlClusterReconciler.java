@@ -77,7 +77,7 @@ public class CowsqlClusterReconciler implements Reconciler<CowsqlCluster> {
   public CowsqlClusterReconciler(ClusterObserver observer, PlanExecutor executor, ClusterEvents events,
       @ConfigProperty(name = "cowsql.operator.node-image", defaultValue = NodeDefaults.DEFAULT_IMAGE) String nodeImage,
       @ConfigProperty(name = "cowsql.operator.node-shutdown-timeout", defaultValue = "20s") Duration shutdownTimeout,
-      @ConfigProperty(name = "cowsql.operator.resync-ready", defaultValue = "15s") Duration resyncReady,
+      @ConfigProperty(name = "cowsql.operator.resync-ready", defaultValue = "10s") Duration resyncReady,
       @ConfigProperty(name = "cowsql.operator.resync-busy", defaultValue = "3s") Duration resyncBusy) {
     this.observer = observer;
     this.executor = executor;
