@@ -198,15 +198,32 @@ class OperatorSystemTest {
 
   @Test
   @Order(5)
-  void leaderLossShowsInStatusWithinTenSeconds() throws Exception {
+  void leaderLossShowsInStatusWithinTenSecondsAndTheKeyValueApiKeepsAnswering() throws Exception {
     String leader = (String) status("example").get("leader");
     assertThat(leader).isNotBlank();
+    String follower = list(status("example"), "members").stream().map(m -> (String) m.get("pod"))
+        .filter(p -> !p.equals(leader)).findFirst().orElseThrow();
+    String api = "http://" + c.pods().inNamespace(NS).withName(follower).get().getStatus().getPodIP() + ":8080/";
+    java.net.http.HttpClient http = java.net.http.HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    assertThat(http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(api + "before-failover"))
+        .timeout(Duration.ofSeconds(10)).PUT(java.net.http.HttpRequest.BodyPublishers.ofString("v1")).build(),
+        java.net.http.HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200);
+
     long t0 = System.nanoTime();
     c.pods().inNamespace(NS).withName(leader).delete();
     Map<String, Object> s = awaitStatus("example", Duration.ofSeconds(30),
         st -> st.get("leader") != null && !leader.equals(st.get("leader")));
     long ms = (System.nanoTime() - t0) / 1_000_000;
     assertThat(ms).as("new leader " + s.get("leader") + " after " + ms + " ms").isLessThan(10_000);
+
+    // the surviving nodes still read what was written and take new writes
+    var get = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(api + "before-failover"))
+        .timeout(Duration.ofSeconds(10)).GET().build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+    assertThat(get.statusCode()).isEqualTo(200);
+    assertThat(get.body().trim()).isEqualTo("v1");
+    assertThat(http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(api + "after-failover"))
+        .timeout(Duration.ofSeconds(10)).PUT(java.net.http.HttpRequest.BodyPublishers.ofString("v2")).build(),
+        java.net.http.HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200);
   }
 
   @Test
