@@ -110,6 +110,9 @@ public final class ProcessKubelet implements AutoCloseable {
     private volatile boolean closing;
     private Thread syncThread;
     private KubeletServer server;
+    private final ServiceProxies proxies = new ServiceProxies(this::log);
+    private final Map<String, String> serviceIps = new ConcurrentHashMap<>(); // by service uid
+    private int nextServiceIp = 1;
     private Thread heartbeatThread;
     private String lastHosts = "";
     private final Path hostsFile;
@@ -642,7 +645,8 @@ public final class ProcessKubelet implements AutoCloseable {
     // ---- DNS -----------------------------------------------------------------------------------
 
     private void writeHosts() {
-        List<Service> services = client.services().inAnyNamespace().list().getItems().stream()
+        List<Service> allServices = client.services().inAnyNamespace().list().getItems();
+        List<Service> services = allServices.stream()
             .filter(s -> "None".equals(s.getSpec().getClusterIP()) && s.getSpec().getSelector() != null
                 && !s.getSpec().getSelector().isEmpty())
             .toList();
@@ -703,6 +707,7 @@ public final class ProcessKubelet implements AutoCloseable {
                 }
             }
         }
+        syncServiceProxies(allServices, running, sb);
         String text = sb.toString();
         if (text.equals(lastHosts)) {
             return;
@@ -727,6 +732,87 @@ public final class ProcessKubelet implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * ClusterIP Services: a loopback address each (127.B.255.n), named in the files, with a forwarding
+     * listener per TCP port to the ready endpoints (see {@link ServiceProxies}).
+     */
+    private void syncServiceProxies(List<Service> all, List<PodRuntime> running, StringBuilder records) {
+        Map<String, Object[]> wanted = new LinkedHashMap<>();
+        String domain = options.clusterDomain();
+        for (Service s : all) {
+            var spec = s.getSpec();
+            if ("None".equals(spec.getClusterIP()) || spec.getSelector() == null || spec.getSelector().isEmpty()
+                || "ExternalName".equals(spec.getType()) || spec.getPorts() == null) {
+                continue;
+            }
+            String ns = s.getMetadata().getNamespace();
+            String name = s.getMetadata().getName();
+            String ip = serviceIps.computeIfAbsent(s.getMetadata().getUid(), k -> allocateServiceIp());
+            if (ip == null) {
+                continue;
+            }
+            boolean tolerate = Boolean.TRUE.equals(spec.getPublishNotReadyAddresses());
+            List<PodRuntime> selected = new ArrayList<>();
+            for (PodRuntime p : running) {
+                Map<String, String> labels = p.pod().getMetadata().getLabels() == null ? Map.of() : p.pod().getMetadata().getLabels();
+                boolean match = p.namespace.equals(ns) && !p.finished() && spec.getSelector().entrySet().stream()
+                    .allMatch(e -> Objects.equals(labels.get(e.getKey()), e.getValue()));
+                boolean terminating = p.pod().getMetadata().getDeletionTimestamp() != null;
+                if (match && (tolerate || (p.ready() && !terminating))) {
+                    selected.add(p);
+                }
+            }
+            for (var port : spec.getPorts()) {
+                if (port.getProtocol() != null && !"TCP".equals(port.getProtocol())) {
+                    continue;
+                }
+                List<ServiceProxies.Endpoint> eps = new ArrayList<>();
+                for (PodRuntime p : selected) {
+                    Integer target = targetPort(port.getTargetPort(), port.getPort(), p.pod());
+                    if (target != null) {
+                        eps.add(new ServiceProxies.Endpoint(p.podIp, target));
+                    }
+                }
+                wanted.put(ns + "/" + name + "/" + port.getPort(), new Object[] {ip, port.getPort(), eps});
+            }
+            String n = name + "." + ns;
+            records.append(ip).append(' ').append(n).append(".svc.").append(domain).append(' ')
+                .append(n).append(".svc ").append(n).append('\n');
+        }
+        proxies.sync(wanted);
+    }
+
+    private synchronized String allocateServiceIp() {
+        if (nextServiceIp > 254) {
+            log("no more service proxy addresses");
+            return null;
+        }
+        return "127." + octet + ".255." + (nextServiceIp++);
+    }
+
+    private static Integer targetPort(io.fabric8.kubernetes.api.model.IntOrString target, int port, Pod pod) {
+        if (target == null) {
+            return port;
+        }
+        if (target.getIntVal() != null) {
+            return target.getIntVal();
+        }
+        String name = target.getStrVal();
+        if (name.chars().allMatch(Character::isDigit)) {
+            return Integer.parseInt(name);
+        }
+        for (var c : pod.getSpec().getContainers()) {
+            if (c.getPorts() != null) {
+                for (var cp : c.getPorts()) {
+                    if (name.equals(cp.getName())) {
+                        return cp.getContainerPort();
+                    }
+                }
+            }
+        }
+        return null;
     }
 
     private static void replace(Path file, String text) throws IOException {
@@ -765,6 +851,7 @@ public final class ProcessKubelet implements AutoCloseable {
         if (server != null) {
             server.close();
         }
+        proxies.close();
         for (Thread t : new Thread[] {syncThread, heartbeatThread}) {
             if (t != null) {
                 try {

@@ -105,6 +105,32 @@ class StatefulSetSystemTest {
 
     @Test
     @Order(2)
+    void aClusterIpServiceForwardsToTheReadyPodsRoundRobin() throws Exception {
+        c.services().inNamespace(NS).resource(new io.fabric8.kubernetes.api.model.ServiceBuilder()
+            .withNewMetadata().withName("web-client").endMetadata()
+            .withNewSpec().addToSelector("app", "web")
+            .addNewPort().withName("http").withPort(80).withTargetPort(new io.fabric8.kubernetes.api.model.IntOrString("http"))
+            .endPort().endSpec().build()).create();
+        String name = "web-client." + NS + ".svc.cluster.local";
+        TrivialImage.await(Duration.ofSeconds(30), name + " resolvable", () -> tb.kubelet().resolve(name).isPresent());
+        String ip = tb.kubelet().resolve(name).orElseThrow();
+        assertThat(ip).startsWith("127.");
+        // inside a pod the name resolves the same way
+        assertThat(TrivialImage.get(pod("web-0").getStatus().getPodIP(), "/resolve/" + name)).isEqualTo(ip);
+        Set<String> hosts = new HashSet<>();
+        for (int i = 0; i < 6; i++) {
+            // a new client, so a new connection each time: the proxy balances connections, as kube-proxy does
+            var http = java.net.http.HttpClient.newBuilder().proxy(java.net.http.HttpClient.Builder.NO_PROXY).build();
+            var r = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://" + ip + ":80/env/HOSTNAME"))
+                .timeout(Duration.ofSeconds(5)).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertThat(r.statusCode()).isEqualTo(200);
+            hosts.add(r.body());
+        }
+        assertThat(hosts).containsExactlyInAnyOrder("web-0", "web-1", "web-2");
+    }
+
+    @Test
+    @Order(2)
     void kubectlShowsWhatTheTestsSee() throws Exception {
         String out = SystemTests.run(60, "kubectl", "--kubeconfig", tb.kubeconfig().toString(), "-n", NS,
             "get", "pods,statefulsets,nodes", "-o", "wide");
