@@ -45,8 +45,7 @@ import org.junit.jupiter.api.TestMethodOrder;
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class OperatorSystemTest {
-  static final Path REPO = Path.of(System.getProperty("cowsql.e2e.scriptsDir", "scripts")).toAbsolutePath()
-      .getParent().getParent();
+  static final Path REPO = repositoryRoot();
   static final Path OPERATOR_JAR = REPO.resolve("operator/target/quarkus-app/quarkus-run.jar");
   static final String NS = "demo";
   static final String OPERATOR_NS = "cowsql-system";
@@ -54,6 +53,22 @@ class OperatorSystemTest {
 
   static Testbed tb;
   static KubernetesClient c;
+
+  /** The checkout: the first directory up from e2e's scripts dir (or the working dir) holding crds/ and deploy/. */
+  static Path repositoryRoot() {
+    Path p = Path.of(System.getProperty("cowsql.e2e.scriptsDir", "scripts")).toAbsolutePath();
+    for (Path d = p; d != null; d = d.getParent()) {
+      if (Files.isDirectory(d.resolve("crds")) && Files.isDirectory(d.resolve("deploy"))) {
+        return d;
+      }
+    }
+    for (Path d = Path.of("").toAbsolutePath(); d != null; d = d.getParent()) {
+      if (Files.isDirectory(d.resolve("crds")) && Files.isDirectory(d.resolve("deploy"))) {
+        return d;
+      }
+    }
+    throw new IllegalStateException("cannot find the repository root (crds/ and deploy/) from " + p);
+  }
 
   @BeforeAll
   static void up() throws IOException {
