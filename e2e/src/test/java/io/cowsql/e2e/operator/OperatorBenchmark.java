@@ -21,8 +21,7 @@ import java.util.stream.Collectors;
  *
  * <pre>
  * mvn -pl operator -am package -DskipTests
- * mvn -pl e2e test-compile exec:java -Dexec.classpathScope=test \
- *   -Dexec.mainClass=io.cowsql.e2e.operator.OperatorBenchmark -Dexec.args="100 1"
+ * java -cp "<e2e test classpath>" io.cowsql.e2e.operator.OperatorBenchmark 100 1
  * </pre>
  * Arguments: number of clusters (default 100), replicas each (default 1).
  */
