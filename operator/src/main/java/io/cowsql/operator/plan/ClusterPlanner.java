@@ -38,7 +38,8 @@ public final class ClusterPlanner {
     boolean bootstrapped = (status != null && Boolean.TRUE.equals(status.bootstrapped))
         || observed.cowsql().leader().isPresent()
         || observed.pods().stream().anyMatch(ObservedPod::ready);
-    List<String> errors = SpecValidator.validate(cluster.getSpec());
+    List<String> errors = new ArrayList<>(SpecValidator.validateName(cluster.getMetadata().getName()));
+    errors.addAll(SpecValidator.validate(cluster.getSpec()));
     if (!errors.isEmpty()) {
       return new ClusterPlan(errors, observed.statefulSetReplicas().orElse(0), Optional.empty(),
           new TreeMap<>(knownCodes), Map.of(), bootstrapped, List.of(), List.of(), Map.of());

@@ -19,7 +19,19 @@ public final class SpecValidator {
   public static final int MAX_REPLICAS = 99;
   private static final Duration MAX_LATENCY = Duration.ofHours(1);
 
+  /** Longest name: the StatefulSet's controller-revision-hash label ({@code <name>-<10 chars>}) must fit 63. */
+  public static final int MAX_NAME = 52;
+
   private SpecValidator() {}
+
+  /** Rules on the resource's name (the API server accepts up to 253 characters; pods and labels need less). */
+  public static List<String> validateName(String name) {
+    if (name != null && name.length() > MAX_NAME) {
+      return List.of("metadata.name: '" + name + "' has " + name.length() + " characters; use at most " + MAX_NAME
+          + " (it names the StatefulSet, whose revision label must fit 63); create the cluster under a shorter name");
+    }
+    return List.of();
+  }
 
   public static List<String> validate(CowsqlClusterSpec spec) {
     List<String> errors = new ArrayList<>();

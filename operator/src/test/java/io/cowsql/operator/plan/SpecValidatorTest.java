@@ -79,6 +79,13 @@ class SpecValidatorTest {
   }
 
   @Test
+  void namesLongerThanAStatefulSetAllowsAreRefused() {
+    assertThat(SpecValidator.validateName("a".repeat(52))).isEmpty();
+    assertThat(SpecValidator.validateName("a".repeat(53))).singleElement().asString()
+        .startsWith("metadata.name: '" + "a".repeat(53) + "' has 53 characters; use at most 52");
+  }
+
+  @Test
   void recoveryTimeoutMustBeADuration() {
     CowsqlClusterSpec spec = new CowsqlClusterSpec();
     spec.recovery.quorumLossTimeout = "soon";
