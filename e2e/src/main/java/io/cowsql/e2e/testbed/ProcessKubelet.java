@@ -113,6 +113,7 @@ public final class ProcessKubelet implements AutoCloseable {
     private final ServiceProxies proxies = new ServiceProxies(this::log);
     private final Map<String, String> serviceIps = new ConcurrentHashMap<>(); // by service uid
     private int nextServiceIp = 1;
+    private volatile boolean serviceProxies;
     private Thread heartbeatThread;
     private String lastHosts = "";
     private final Path hostsFile;
@@ -735,11 +736,24 @@ public final class ProcessKubelet implements AutoCloseable {
     }
 
     /**
+     * Turns the ClusterIP-Service stand-in on or off (default off). Off by default because its listeners
+     * take the service ports on their loopback addresses, so a pod binding 0.0.0.0 on a port that a
+     * Service also exposes (e.g. a metrics Service on the pod's own port) could no longer bind it.
+     */
+    public void enableServiceProxies(boolean on) {
+        serviceProxies = on;
+    }
+
+    /**
      * ClusterIP Services: a loopback address each (127.B.255.n), named in the files, with a forwarding
      * listener per TCP port to the ready endpoints (see {@link ServiceProxies}).
      */
     private void syncServiceProxies(List<Service> all, List<PodRuntime> running, StringBuilder records) {
         Map<String, Object[]> wanted = new LinkedHashMap<>();
+        if (!serviceProxies) {
+            proxies.sync(wanted);
+            return;
+        }
         String domain = options.clusterDomain();
         for (Service s : all) {
             var spec = s.getSpec();

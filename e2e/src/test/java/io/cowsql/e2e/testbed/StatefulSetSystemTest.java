@@ -106,6 +106,7 @@ class StatefulSetSystemTest {
     @Test
     @Order(2)
     void aClusterIpServiceForwardsToTheReadyPodsRoundRobin() throws Exception {
+        tb.kubelet().enableServiceProxies(true);
         c.services().inNamespace(NS).resource(new io.fabric8.kubernetes.api.model.ServiceBuilder()
             .withNewMetadata().withName("web-client").endMetadata()
             .withNewSpec().addToSelector("app", "web")
