@@ -187,8 +187,33 @@ class OperatorSystemTest {
     assertThat(table).contains("Running");
   }
 
+  /** Server-side apply on 1.20 bumps resourceVersion for fields it defaults or prunes: the operator must not. */
   @Test
   @Order(3)
+  void reconcilingASteadyClusterWritesNothing() throws Exception {
+    Map<String, String> before = ownedVersions();
+    Thread.sleep(25_000); // more than two resyncs of a ready cluster (10 s)
+    assertThat(ownedVersions()).isEqualTo(before);
+  }
+
+  static Map<String, String> ownedVersions() {
+    Map<String, String> v = new java.util.TreeMap<>();
+    v.put("cluster", clusters().withName("example").get().getMetadata().getResourceVersion());
+    v.put("statefulset", c.apps().statefulSets().inNamespace(NS).withName("example").get().getMetadata()
+        .getResourceVersion());
+    v.put("service", c.services().inNamespace(NS).withName("example").get().getMetadata().getResourceVersion());
+    v.put("peers", c.services().inNamespace(NS).withName("example-peers").get().getMetadata().getResourceVersion());
+    v.put("configmap", c.configMaps().inNamespace(NS).withName("example-config").get().getMetadata()
+        .getResourceVersion());
+    v.put("serviceaccount", c.serviceAccounts().inNamespace(NS).withName("example").get().getMetadata()
+        .getResourceVersion());
+    v.put("pdb", c.policy().v1beta1().podDisruptionBudget().inNamespace(NS).withName("example").get().getMetadata()
+        .getResourceVersion());
+    return v;
+  }
+
+  @Test
+  @Order(4)
   void scaleToFiveKeepsVotersInThreeZones() throws Exception {
     kubectl("scale", "-n", NS, "cowsqlcluster/example", "--replicas=5");
     Map<String, Object> s = awaitStatus("example", Duration.ofMinutes(3), st -> Integer.valueOf(5)
@@ -199,7 +224,7 @@ class OperatorSystemTest {
   }
 
   @Test
-  @Order(4)
+  @Order(5)
   void shrinkIsRefusedAndNothingIsRemoved() throws Exception {
     kubectl("scale", "-n", NS, "cowsqlcluster/example", "--replicas=3");
     Map<String, Object> s = awaitStatus("example", Duration.ofSeconds(60), st -> list(st, "conditions").stream()
@@ -212,7 +237,7 @@ class OperatorSystemTest {
   }
 
   @Test
-  @Order(5)
+  @Order(6)
   void leaderLossShowsInStatusWithinTenSecondsAndTheKeyValueApiKeepsAnswering() throws Exception {
     String leader = (String) status("example").get("leader");
     assertThat(leader).isNotBlank();
@@ -242,7 +267,7 @@ class OperatorSystemTest {
   }
 
   @Test
-  @Order(6)
+  @Order(7)
   void operatorIsNeverRefusedAndCannotReadSecrets() throws Exception {
     SubjectAccessReview review = c.authorization().v1().subjectAccessReview().create(new SubjectAccessReviewBuilder()
         .withNewSpec().withUser(SA).withNewResourceAttributes().withNamespace(NS).withVerb("get")
@@ -255,7 +280,7 @@ class OperatorSystemTest {
   }
 
   @Test
-  @Order(7)
+  @Order(8)
   void deletingTheClusterRemovesWhatItOwned() throws Exception {
     clusters().withName("example").delete();
     long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();

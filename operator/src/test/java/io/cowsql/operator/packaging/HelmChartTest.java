@@ -69,7 +69,9 @@ class HelmChartTest {
     assertThat(operator.getSecurityContext().getReadOnlyRootFilesystem()).isTrue();
     assertThat(operator.getSecurityContext().getAllowPrivilegeEscalation()).isFalse();
     assertThat(env(operator)).containsEntry("QUARKUS_OPERATOR_SDK_NAMESPACES", "JOSDK_ALL_NAMESPACES")
-        .containsEntry("COWSQL_OPERATOR_NODE_IMAGE", "ghcr.io/cowsql/cowsql-node:0.1.0");
+        .containsEntry("COWSQL_OPERATOR_NODE_IMAGE", "ghcr.io/cowsql/cowsql-node:0.1.0")
+        .containsEntry("QUARKUS_HTTP_HOST", "$(POD_IP)");
+    assertThat(operator.getEnv().get(0).getName()).isEqualTo("POD_IP");
 
     assertThat(one(objects, ServiceAccount.class).getMetadata().getName()).isEqualTo("cowsql-cowsql-operator");
     Service metrics = one(objects, Service.class);
