@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.utils.Serialization;
@@ -28,8 +29,16 @@ public class PlanExecutor {
     plan.podAnnotations().forEach((pod, annotations) -> {
       Map<String, Object> patch = Map.of("metadata", Map.of("annotations", new LinkedHashMap<>(annotations)));
       LOG.infof("%s/%s: pod %s annotations %s", ns, cluster.getMetadata().getName(), pod, annotations);
-      client.pods().inNamespace(ns).withName(pod)
-          .patch(PatchContext.of(PatchType.JSON_MERGE), Serialization.asJson(patch));
+      try {
+        client.pods().inNamespace(ns).withName(pod)
+            .patch(PatchContext.of(PatchType.JSON_MERGE), Serialization.asJson(patch));
+      } catch (KubernetesClientException e) {
+        if (e.getCode() != 404) {
+          throw e;
+        }
+        LOG.debugf("%s/%s: pod %s is gone; its replacement is annotated in the next pass", ns,
+            cluster.getMetadata().getName(), pod);
+      }
     });
   }
 
