@@ -31,8 +31,10 @@ class CrdUpToDateTest {
     String crd = Files.readString(GENERATED);
     assertThat(crd).contains("specReplicasPath: \".spec.replicas\"", "statusReplicasPath: \".status.replicas\"",
         "labelSelectorPath: \".status.selector\"", "status: {}");
-    assertThat(crd).contains("name: \"Replicas\"", "name: \"Ready\"", "name: \"Leader\"", "name: \"Phase\"",
-        "name: \"Age\"", "- \"csql\"", "scope: \"Namespaced\"");
+    assertThat(crd).contains("- \"csql\"", "scope: \"Namespaced\"");
+    // kubectl shows the columns in file order (PrinterColumnOrder fixes the generator's path order)
+    assertThat(crd.lines().filter(l -> l.matches("^      name: \"[A-Za-z]+\"$")).map(l -> l.trim().substring(7, l.trim()
+        .length() - 1)).toList()).containsExactly("Replicas", "Ready", "Leader", "Phase", "Age");
   }
 
   private static void assertSame(Path checkedIn) throws IOException {
