@@ -1,6 +1,7 @@
 package io.cowsql.client.shell;
 
 import io.cowsql.client.ClientOptions;
+import io.cowsql.client.ResolverFile;
 import io.cowsql.client.CowsqlClient;
 import io.cowsql.client.CowsqlException;
 import io.cowsql.client.DumpFiles;
@@ -120,10 +121,23 @@ public final class CowsqlShell implements AutoCloseable {
             out.println("  -f, --format tabular|json     output format (default tabular)");
             out.println("  -h, --help                    this text");
             out.println();
+            out.println("Environment: COWSQL_RESOLVER_FILE=F dials cluster names through F (NAME TARGET lines).");
+            out.println();
             out.println(HELP);
             return 0;
         }
-        try (CowsqlShell shell = new CowsqlShell(a.servers, a.database, a.format, defaultOptions(), workDir)) {
+        ClientOptions options = defaultOptions();
+        String resolverFile = System.getenv("COWSQL_RESOLVER_FILE");
+        if (resolverFile != null && !resolverFile.isBlank()) {
+            // Cluster names without DNS (the Kubernetes testbed, the sandbox): dial through the file's mapping.
+            try {
+                options = options.withResolver(ResolverFile.load(Path.of(resolverFile)));
+            } catch (java.io.IOException e) {
+                err.println("Error: COWSQL_RESOLVER_FILE: " + e.getMessage());
+                return 2;
+            }
+        }
+        try (CowsqlShell shell = new CowsqlShell(a.servers, a.database, a.format, options, workDir)) {
             if (a.command != null) {
                 for (String input : SqlText.split(a.command)) {
                     String result;

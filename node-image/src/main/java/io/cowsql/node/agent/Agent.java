@@ -1,5 +1,7 @@
 package io.cowsql.node.agent;
 
+import io.cowsql.client.ResolverFile;
+
 import io.cowsql.client.AddressResolver;
 import io.cowsql.client.ClientOptions;
 import io.cowsql.client.CowsqlClient;
@@ -69,7 +71,7 @@ public final class Agent implements HttpApi.Backend {
     // 1. Everything that can fail without touching the data dir.
     if (cfg.resolverFile != null) {
       try {
-        resolver = AddressMap.load(cfg.resolverFile);
+        resolver = ResolverFile.load(cfg.resolverFile);
       } catch (IOException e) {
         throw new Refusal(EXIT_CONFIG, "cannot read --resolver-file: " + e.getMessage());
       }

@@ -1,5 +1,7 @@
 package io.cowsql.node.agent;
 
+import io.cowsql.client.ResolverFile;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cowsql.client.ClientOptions;
@@ -50,7 +52,7 @@ class ResolverFileTest {
       AgentClusterTest.awaitVoters(c, 3);
       assertThat(c.nodes.get(2).put("/named", "yes").statusCode()).isEqualTo(200);
       assertThat(c.nodes.get(0).get("/named").body()).isEqualTo("yes\n");
-      AddressMap resolver = AddressMap.load(map);
+      ResolverFile resolver = ResolverFile.load(map);
       assertThat(resolver.resolve(names.get(0))).isEqualTo("127.0.0.1:" + ports.get(0));
       try (CowsqlClient cl = CowsqlClient.findLeader(names, ClientOptions.defaults().withResolver(resolver))) {
         List<String> addrs = new ArrayList<>();
@@ -64,7 +66,7 @@ class ResolverFileTest {
 
   @Test
   void resolverFileFormats() {
-    assertThat(AddressMap.parse("a 1.2.3.4\nb:9 = 5.6.7.8:10 # c\n\n")).containsEntry("a", "1.2.3.4").containsEntry("b:9", "5.6.7.8:10");
-    assertThat(AddressMap.parse("{\"x.svc:1\": \"127.0.0.2:5\"}")).containsEntry("x.svc:1", "127.0.0.2:5");
+    assertThat(ResolverFile.parse("a 1.2.3.4\nb:9 = 5.6.7.8:10 # c\n\n")).containsEntry("a", "1.2.3.4").containsEntry("b:9", "5.6.7.8:10");
+    assertThat(org.assertj.core.api.Assertions.catchThrowable(() -> ResolverFile.parse("a\n"))).hasMessageContaining("line 1");
   }
 }
