@@ -293,8 +293,12 @@ public final class Agent implements HttpApi.Backend {
           return;
         }
         if (m.address().equals(cfg.address)) {
-          throw new CowsqlException("the cluster has another node (" + m.idString() + ") with address " + cfg.address
-              + ": remove it first (REMOVE " + m.idString() + ")", CowsqlException.CLIENT_REFUSED);
+          // join() runs only for an identity that never joined, so the member holding this stable
+          // address (a StatefulSet pod's DNS name) is this node's former self whose data dir was
+          // emptied: it can never come back and only blocks the address.
+          LOG.info("removing stale member " + m.idString() + " (" + RolePolicy.name(m.role()) + ") that held "
+              + cfg.address + " before this node's data dir was emptied");
+          leader.remove(m.id());
         }
       }
       leader.add(identity.id(), cfg.address);
