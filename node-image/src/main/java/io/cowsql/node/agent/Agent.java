@@ -21,6 +21,7 @@ import java.io.IOException;
 import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -115,6 +116,17 @@ public final class Agent implements HttpApi.Backend {
     } catch (IOException e) {
       throw new Refusal(EXIT_REFUSED, "cannot lock data dir " + dir + ": " + e.getMessage());
     }
+    // The failure domain (may wait for a file): first, since the operator's bootstrap grant
+    // arrives in the same file, no later than the domain.
+    if (cfg.failureDomainFile != null) {
+      try {
+        failureDomain = FailureDomain.await(cfg.failureDomainFile, cfg.failureDomainKey, cfg.failureDomainWait);
+      } catch (AgentConfig.BadConfig e) {
+        throw new Refusal(EXIT_CONFIG, e.getMessage());
+      }
+    } else if (cfg.failureDomain != null) {
+      failureDomain = cfg.failureDomain;
+    }
     boolean hasRaft = Files.exists(dir.resolve("metadata1")) || Files.exists(dir.resolve("metadata2"));
     try {
       identity = Identity.read(dir);
@@ -127,7 +139,7 @@ public final class Agent implements HttpApi.Backend {
         throw new Refusal(EXIT_REFUSED, "data dir " + dir + " holds raft data but no " + Identity.FILE
             + ": it was not created by this agent; move it away to start a new node here");
       }
-      bootstrap = cfg.bootstrap && !existingClusterAnswers();
+      bootstrap = (cfg.bootstrap || bootstrapGranted()) && !existingClusterAnswers();
       long id = bootstrap ? Node.BOOTSTRAP_ID : Node.generateId(engine, cfg.address);
       identity = new Identity(id, cfg.address, cfg.clusterId, bootstrap);
     } else {
@@ -152,16 +164,7 @@ public final class Agent implements HttpApi.Backend {
       }
     }
 
-    // 3. Failure domain (may wait for a file), then the engine node.
-    if (cfg.failureDomainFile != null) {
-      try {
-        failureDomain = FailureDomain.await(cfg.failureDomainFile, cfg.failureDomainKey, cfg.failureDomainWait);
-      } catch (AgentConfig.BadConfig e) {
-        throw new Refusal(EXIT_CONFIG, e.getMessage());
-      }
-    } else if (cfg.failureDomain != null) {
-      failureDomain = cfg.failureDomain;
-    }
+    // 3. The engine node.
     try {
       identity.write(dir);
     } catch (IOException e) {
@@ -220,6 +223,23 @@ public final class Agent implements HttpApi.Backend {
   }
 
   /** Before bootstrapping: does a cluster already answer at the join addresses? Then join it. */
+  /** Whether the failure-domain file carries {@code --bootstrap-key="true"} (the operator's grant). */
+  private boolean bootstrapGranted() {
+    if (cfg.bootstrapKey == null) {
+      return false;
+    }
+    try {
+      String v = FailureDomain.annotation(Files.readString(cfg.failureDomainFile, StandardCharsets.UTF_8), cfg.bootstrapKey);
+      if ("true".equalsIgnoreCase(v)) {
+        LOG.info("bootstrap granted by " + cfg.bootstrapKey + " in " + cfg.failureDomainFile);
+        return true;
+      }
+    } catch (IOException e) {
+      LOG.info("cannot read " + cfg.failureDomainFile + " for " + cfg.bootstrapKey + ": " + e.getMessage());
+    }
+    return false;
+  }
+
   private boolean existingClusterAnswers() {
     for (String a : cfg.join) {
       if (a.equals(cfg.address)) {

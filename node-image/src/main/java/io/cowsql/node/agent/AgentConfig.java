@@ -42,6 +42,7 @@ public final class AgentConfig {
       new Option("failure-domain-file", false, "file to wait for that holds the failure domain (a number, or key=\"value\" lines as the downward API writes them)"),
       new Option("failure-domain-key", false, "key to read from the failure-domain file (default cowsql.io/failure-domain)"),
       new Option("failure-domain-wait", false, "how long to wait for the failure-domain file, e.g. 60s (default 60s)"),
+      new Option("bootstrap-key", false, "key in the failure-domain file whose value \"true\" means --bootstrap (the operator's grant to ordinal 0 of a new cluster)"),
       new Option("weight", false, "node weight (lower is preferred for promotion), default 0"),
       new Option("network-latency", false, "typical one-way latency, e.g. 20ms (election timeout is 15x)"),
       new Option("snapshot-threshold", false, "entries between snapshots"),
@@ -67,6 +68,7 @@ public final class AgentConfig {
   public Path failureDomainFile;
   public String failureDomainKey = "cowsql.io/failure-domain";
   public Duration failureDomainWait = Duration.ofSeconds(60);
+  public String bootstrapKey;
   public long weight;
   public Duration networkLatency;
   public Integer snapshotThreshold;
@@ -154,6 +156,12 @@ public final class AgentConfig {
     }
     if (v.containsKey("failure-domain-wait")) {
       c.failureDomainWait = duration(v.get("failure-domain-wait"), "failure-domain-wait");
+    }
+    if (v.containsKey("bootstrap-key")) {
+      if (!v.containsKey("failure-domain-file")) {
+        throw new BadConfig("--bootstrap-key is read from the --failure-domain-file: set that too");
+      }
+      c.bootstrapKey = v.get("bootstrap-key");
     }
     if (v.containsKey("weight")) {
       c.weight = longValue(v.get("weight"), "weight", 0, Long.MAX_VALUE);

@@ -39,6 +39,22 @@ public final class FailureDomain {
     }
   }
 
+  /** The value of the {@code key="value"} line only (no whole-content fallback); null if absent. */
+  static String annotation(String content, String key) {
+    for (String line : content.split("\n")) {
+      String l = line.trim();
+      int eq = l.indexOf('=');
+      if (eq > 0 && !l.startsWith("#") && l.substring(0, eq).trim().equals(key)) {
+        return unquote(l.substring(eq + 1).trim());
+      }
+    }
+    return null;
+  }
+
+  private static String unquote(String v) {
+    return v.length() >= 2 && v.startsWith("\"") && v.endsWith("\"") ? v.substring(1, v.length() - 1) : v;
+  }
+
   /** The value in a file's content: the {@code key="value"} line, or the whole content. Null if absent. */
   static String valueIn(String content, String key) {
     String fallback = null;

@@ -39,6 +39,8 @@ class AgentConfigTest {
     assertThat(FailureDomain.valueIn("a=\"1\"\ncowsql.io/failure-domain=\"3\"\n", "cowsql.io/failure-domain")).isEqualTo("3");
     assertThat(FailureDomain.valueIn("42\n", "cowsql.io/failure-domain")).isEqualTo("42");
     assertThat(FailureDomain.valueIn("other=\"x\"\n", "cowsql.io/failure-domain")).isNull();
+    assertThat(FailureDomain.annotation("a=\"1\"\ncowsql.io/bootstrap=\"true\"\n", "cowsql.io/bootstrap")).isEqualTo("true");
+    assertThat(FailureDomain.annotation("42\n", "cowsql.io/bootstrap")).isNull();
   }
 
   @Test
