@@ -1,9 +1,7 @@
 package io.cowsql.client;
 
 import io.cowsql.client.testing.DqliteDemoCluster;
-import io.cowsql.client.testing.SystemTests;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import io.cowsql.client.testing.OneClusterPerClass;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -18,22 +16,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** Admin requests against a real 3-node dqlite-demo cluster, checked against Debian's Go {@code dqlite} shell. */
-class ClusterAdminTest {
-    static DqliteDemoCluster cluster;
+class ClusterAdminTest extends OneClusterPerClass {
     static final ClientOptions OPTS = ClientOptions.defaults().withRetryTimeout(Duration.ofSeconds(20));
 
-    @BeforeAll
-    static void start() throws Exception {
-        SystemTests.assumeEnabled();
-        cluster = DqliteDemoCluster.start(3);
-    }
 
-    @AfterAll
-    static void stop() {
-        if (cluster != null) {
-            cluster.close();
-        }
-    }
 
     static String goShell(String... command) throws Exception {
         List<String> cmd = new ArrayList<>(List.of("dqlite", "-s", String.join(",", cluster.addresses()), DqliteDemoCluster.DATABASE));

@@ -1,10 +1,8 @@
 package io.cowsql.client;
 
 import io.cowsql.client.testing.DqliteDemoCluster;
-import io.cowsql.client.testing.SystemTests;
+import io.cowsql.client.testing.OneClusterPerClass;
 import io.cowsql.client.wire.Protocol;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -17,22 +15,10 @@ import java.util.List;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Every value type of the protocol round-trips through a real node, and large results stream in batches. */
-class ValueTypesTest {
-    static DqliteDemoCluster cluster;
+class ValueTypesTest extends OneClusterPerClass {
     static final ClientOptions OPTS = ClientOptions.defaults().withRetryTimeout(Duration.ofSeconds(20));
 
-    @BeforeAll
-    static void start() throws Exception {
-        SystemTests.assumeEnabled();
-        cluster = DqliteDemoCluster.start(3);
-    }
 
-    @AfterAll
-    static void stop() {
-        if (cluster != null) {
-            cluster.close();
-        }
-    }
 
     @Test
     void everyValueTypeRoundTrips() throws Exception {

@@ -47,7 +47,7 @@ import java.util.concurrent.Executor;
  * server connection, never retried. If it breaks, the server has rolled the
  * transaction back: statements fail (SQLState 40003) until {@code rollback()}.
  */
-public final class CowsqlConnection implements Connection {
+public final class CowsqlConnection implements Connection, JdbcWrapper {
     private final Object lock = new Object();
     private final JdbcUrl url;
     private final LeaderSession session;
@@ -730,18 +730,6 @@ public final class CowsqlConnection implements Connection {
         return (int) Math.min(Integer.MAX_VALUE, defaultTimeout.toMillis());
     }
 
-    @Override
-    public <T> T unwrap(Class<T> iface) throws SQLException {
-        if (iface.isInstance(this)) {
-            return iface.cast(this);
-        }
-        throw new SQLException("not a wrapper for " + iface.getName());
-    }
-
-    @Override
-    public boolean isWrapperFor(Class<?> iface) {
-        return iface.isInstance(this);
-    }
 
     /** The leader this connection talks to now (null before the first request). */
     public String leaderAddress() throws SQLException {

@@ -19,7 +19,7 @@ import java.util.regex.Pattern;
  * info, read from {@code sqlite_master} and the table-valued pragmas. Catalogs and schemas do not exist (null).
  * Other catalogue queries throw SQLFeatureNotSupportedException.
  */
-final class CowsqlDatabaseMetaData implements DatabaseMetaData {
+final class CowsqlDatabaseMetaData implements DatabaseMetaData, JdbcWrapper {
     private static final int TEXT = Protocol.T_TEXT;
     private static final int INT = Protocol.T_INTEGER;
 
@@ -266,18 +266,6 @@ final class CowsqlDatabaseMetaData implements DatabaseMetaData {
                 new int[] {TEXT, TEXT, TEXT, TEXT, TEXT, TEXT, TEXT, TEXT, INT, INT, INT, TEXT, TEXT, INT}, rows);
     }
 
-    @Override
-    public <T> T unwrap(Class<T> iface) throws SQLException {
-        if (iface.isInstance(this)) {
-            return iface.cast(this);
-        }
-        throw new SQLException("not a wrapper for " + iface.getName());
-    }
-
-    @Override
-    public boolean isWrapperFor(Class<?> iface) {
-        return iface.isInstance(this);
-    }
 
     @Override
     public boolean allProceduresAreCallable() throws SQLException {

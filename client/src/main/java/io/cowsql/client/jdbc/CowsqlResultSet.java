@@ -33,7 +33,7 @@ import java.util.Map;
  * read ahead (for {@link #getMetaData()} before the first {@code next()}, and
  * for {@link #isLast()}).
  */
-public final class CowsqlResultSet implements ResultSet {
+public final class CowsqlResultSet implements ResultSet, JdbcWrapper {
     private final CowsqlStatement statement;
     private final RowSource source;
     private final List<String> columns;
@@ -755,18 +755,6 @@ public final class CowsqlResultSet implements ResultSet {
         throw Unsupported.readOnly();
     }
 
-    @Override
-    public <T> T unwrap(Class<T> iface) throws SQLException {
-        if (iface.isInstance(this)) {
-            return iface.cast(this);
-        }
-        throw new SQLException("not a wrapper for " + iface.getName());
-    }
-
-    @Override
-    public boolean isWrapperFor(Class<?> iface) {
-        return iface.isInstance(this);
-    }
 
     // ------------------------------------------------------------ updates: read-only
 

@@ -12,7 +12,7 @@ import java.util.List;
  * is dynamically typed: another row may differ). With no rows, or a NULL in
  * the first row, the type is {@link Types#NULL}.
  */
-final class CowsqlResultSetMetaData implements ResultSetMetaData {
+final class CowsqlResultSetMetaData implements ResultSetMetaData, JdbcWrapper {
     private final List<String> columns;
     private final int[] types;
 
@@ -165,16 +165,4 @@ final class CowsqlResultSetMetaData implements ResultSetMetaData {
         return Conversions.className(type(column));
     }
 
-    @Override
-    public <T> T unwrap(Class<T> iface) throws SQLException {
-        if (iface.isInstance(this)) {
-            return iface.cast(this);
-        }
-        throw new SQLException("not a wrapper for " + iface.getName());
-    }
-
-    @Override
-    public boolean isWrapperFor(Class<?> iface) {
-        return iface.isInstance(this);
-    }
 }

@@ -21,7 +21,7 @@ import java.util.List;
  * chosen by its leading keyword (SELECT, VALUES, EXPLAIN, WITH ... SELECT,
  * PRAGMA without '=' return rows). One result set at a time.
  */
-public class CowsqlStatement implements Statement {
+public class CowsqlStatement implements Statement, JdbcWrapper {
     static final String KEY_COLUMN = "GENERATED_KEY";
 
     protected final CowsqlConnection connection;
@@ -507,16 +507,4 @@ public class CowsqlStatement implements Statement {
         return closeOnCompletion;
     }
 
-    @Override
-    public <T> T unwrap(Class<T> iface) throws SQLException {
-        if (iface.isInstance(this)) {
-            return iface.cast(this);
-        }
-        throw new SQLException("not a wrapper for " + iface.getName());
-    }
-
-    @Override
-    public boolean isWrapperFor(Class<?> iface) {
-        return iface.isInstance(this);
-    }
 }

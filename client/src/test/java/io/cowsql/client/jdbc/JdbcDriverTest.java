@@ -2,8 +2,7 @@ package io.cowsql.client.jdbc;
 
 import io.cowsql.client.CowsqlException;
 import io.cowsql.client.testing.DqliteDemoCluster;
-import io.cowsql.client.testing.SystemTests;
-import org.junit.jupiter.api.AfterAll;
+import io.cowsql.client.testing.OneClusterPerClass;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -44,24 +43,15 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** The JDBC driver against a real 3-node dqlite-demo cluster. */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class JdbcDriverTest {
-    static DqliteDemoCluster cluster;
+class JdbcDriverTest extends OneClusterPerClass {
     static String url;
 
     @BeforeAll
-    static void start() throws Exception {
-        SystemTests.assumeEnabled();
-        cluster = DqliteDemoCluster.start(3);
+    static void prepare() throws Exception {
         url = "jdbc:cowsql://" + String.join(",", cluster.addresses()) + "/" + DqliteDemoCluster.DATABASE
                 + "?retryTimeout=20000";
     }
 
-    @AfterAll
-    static void stop() {
-        if (cluster != null) {
-            cluster.close();
-        }
-    }
 
     static Connection connect() throws SQLException {
         return DriverManager.getConnection(url);

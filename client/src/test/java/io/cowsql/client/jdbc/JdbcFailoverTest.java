@@ -2,9 +2,7 @@ package io.cowsql.client.jdbc;
 
 import io.cowsql.client.CowsqlException;
 import io.cowsql.client.testing.DqliteDemoCluster;
-import io.cowsql.client.testing.SystemTests;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import io.cowsql.client.testing.OneClusterPerClass;
 import org.junit.jupiter.api.Test;
 
 import java.sql.Connection;
@@ -23,21 +21,9 @@ import java.util.concurrent.atomic.AtomicReference;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** SIGKILL the leader while a JDBC insert loop runs: the driver follows the new leader, no acknowledged insert is lost. */
-class JdbcFailoverTest {
-    static DqliteDemoCluster cluster;
+class JdbcFailoverTest extends OneClusterPerClass {
 
-    @BeforeAll
-    static void start() throws Exception {
-        SystemTests.assumeEnabled();
-        cluster = DqliteDemoCluster.start(3);
-    }
 
-    @AfterAll
-    static void stop() {
-        if (cluster != null) {
-            cluster.close();
-        }
-    }
 
     /** A write's outcome is unknown when its connection broke after sending it, or the leader lost leadership mid-commit. */
     static boolean outcomeUnknown(SQLException e) {

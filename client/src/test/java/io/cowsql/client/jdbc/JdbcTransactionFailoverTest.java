@@ -1,9 +1,7 @@
 package io.cowsql.client.jdbc;
 
 import io.cowsql.client.testing.DqliteDemoCluster;
-import io.cowsql.client.testing.SystemTests;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import io.cowsql.client.testing.OneClusterPerClass;
 import org.junit.jupiter.api.Test;
 
 import java.sql.Connection;
@@ -19,21 +17,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** The leader dies inside a transaction: the transaction is gone, the driver says so, and the next one runs on the new leader. */
-class JdbcTransactionFailoverTest {
-    static DqliteDemoCluster cluster;
+class JdbcTransactionFailoverTest extends OneClusterPerClass {
 
-    @BeforeAll
-    static void start() throws Exception {
-        SystemTests.assumeEnabled();
-        cluster = DqliteDemoCluster.start(3);
-    }
 
-    @AfterAll
-    static void stop() {
-        if (cluster != null) {
-            cluster.close();
-        }
-    }
 
     @Test
     void aTransactionCutByALeaderKillIsReportedAndTheNextOneCommitsOnTheNewLeader() throws Exception {

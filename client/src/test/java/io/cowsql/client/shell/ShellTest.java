@@ -5,9 +5,8 @@ import io.cowsql.client.CowsqlClient;
 import io.cowsql.client.CowsqlDatabase;
 import io.cowsql.client.NodeInfo;
 import io.cowsql.client.testing.DqliteDemoCluster;
-import io.cowsql.client.testing.SystemTests;
+import io.cowsql.client.testing.OneClusterPerClass;
 import org.assertj.core.api.SoftAssertions;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -30,8 +29,7 @@ import java.util.concurrent.TimeUnit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The Java shell against a real 3-node dqlite-demo cluster, side by side with Debian's Go {@code dqlite} shell. */
-class ShellTest {
-    static DqliteDemoCluster cluster;
+class ShellTest extends OneClusterPerClass {
     static String servers;
     static final Path ROOT = Path.of(System.getProperty("user.dir")).getParent();
     static final ClientOptions OPTS = ClientOptions.defaults().withRetryTimeout(Duration.ofSeconds(20));
@@ -40,9 +38,7 @@ class ShellTest {
     }
 
     @BeforeAll
-    static void start() throws Exception {
-        SystemTests.assumeEnabled();
-        cluster = DqliteDemoCluster.start(3);
+    static void prepare() throws Exception {
         servers = String.join(",", cluster.addresses());
         try (CowsqlDatabase db = CowsqlDatabase.open(cluster.addresses(), DqliteDemoCluster.DATABASE, OPTS)) {
             db.exec("CREATE TABLE shell_types (id INTEGER PRIMARY KEY, i INTEGER, r REAL, t TEXT, b BLOB, n, "
@@ -57,12 +53,6 @@ class ShellTest {
         }
     }
 
-    @AfterAll
-    static void stop() {
-        if (cluster != null) {
-            cluster.close();
-        }
-    }
 
     /** The Java shell, in this JVM. */
     static Run java(Path dir, String stdin, String... args) {
