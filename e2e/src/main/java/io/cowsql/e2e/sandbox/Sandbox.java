@@ -177,6 +177,9 @@ public final class Sandbox {
                 return 1;
             }
             selfCheck(tb, out, start);
+            Map<String, Object> readyStatus = status(k, name);
+            step(out, start, "status: leader " + readyStatus.get("leader") + ", member zones " + memberZones(readyStatus)
+                    + ", zone codes " + readyStatus.get("failureDomains"));
             printUsage(out, tb, name, o);
             if (o.untilReady()) {
                 return 0;
@@ -318,6 +321,20 @@ public final class Sandbox {
             step(out, start, "check: key/value PUT and GET through " + ips.get(0) + " ok; leader " + c.address() + ", "
                     + members.size() + " members, " + voters + " voters");
         }
+    }
+
+    /** The zones of the cluster's members as the operator reports them in status (one per member). */
+    @SuppressWarnings("unchecked")
+    static List<String> memberZones(Map<String, Object> status) {
+        List<String> zones = new ArrayList<>();
+        Object members = status.get("members");
+        if (members instanceof List) {
+            for (Object m : (List<Object>) members) {
+                zones.add(String.valueOf(((Map<String, Object>) m).get("zone")));
+            }
+        }
+        java.util.Collections.sort(zones);
+        return zones;
     }
 
     static List<String> podIps(Testbed tb) {

@@ -33,6 +33,9 @@ class SandboxSystemTest {
     assertThat(text).contains("installing it: release cowsql-operator", "operator: cowsql-operator 1/1 available",
         "phase Running, ready 3/3", "3 members, 3 voters", "The cluster is Ready.", "export KUBECONFIG=",
         "COWSQL_RESOLVER_FILE=");
+    // One member per zone, as examples/cluster.yaml requires (zones zone-a, zone-b, zone-c of the testbed's Nodes).
+    String zones = text.lines().filter(l -> l.contains("member zones")).findFirst().orElseThrow();
+    assertThat(zones).containsPattern("member zones \\[(\\S+), (?!\\1)(\\S+), (?!\\1|\\2)(\\S+)\\]");
   }
 
   @Test
