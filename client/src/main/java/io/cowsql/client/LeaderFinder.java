@@ -48,7 +48,7 @@ final class LeaderFinder {
                         + options.retryTimeout().toMillis() + " ms" + (last == null ? " (no node knows a leader)"
                                 : "; last error: " + last.getMessage()), last);
             }
-            sleep(backoff);
+            sleep(backoff, "looking for the leader");
             backoff = Math.min(backoff * 2, options.backoffMax().toNanos());
         }
     }
@@ -90,12 +90,13 @@ final class LeaderFinder {
         return c;
     }
 
-    private static void sleep(long nanos) throws CowsqlException {
+    /** Sleeps between retries; an interrupt ends the retrying with an exception that says during what. */
+    static void sleep(long nanos, String during) throws CowsqlException {
         try {
             Thread.sleep(nanos / 1_000_000L, (int) (nanos % 1_000_000L));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new CowsqlException("interrupted while looking for the leader", "08001", CowsqlException.CLIENT_IO, e);
+            throw new CowsqlException("interrupted while " + during, "08001", CowsqlException.CLIENT_IO, e);
         }
     }
 }

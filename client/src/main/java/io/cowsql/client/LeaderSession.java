@@ -126,7 +126,7 @@ public final class LeaderSession implements AutoCloseable {
                 if (!retry) {
                     throw e;
                 }
-                sleep(wait);
+                LeaderFinder.sleep(wait, "retrying");
                 if (!e.isBusy()) {
                     backoff = Math.min(backoff * 2, options.backoffMax().toNanos());
                 }
@@ -135,7 +135,6 @@ public final class LeaderSession implements AutoCloseable {
     }
 
     public Result exec(String sql, List<?> params, Duration timeout) throws CowsqlException {
-        SqlSafety.check(sql);
         return runWrite(timeout, c -> c.exec(sql, params, timeout));
     }
 
@@ -149,7 +148,7 @@ public final class LeaderSession implements AutoCloseable {
     }
 
     public Result exec(String sql, Object... params) throws CowsqlException {
-        return exec(sql, nullSafe(params), options.requestTimeout());
+        return exec(sql, java.util.Arrays.asList(params), options.requestTimeout());
     }
 
     /**
@@ -159,7 +158,6 @@ public final class LeaderSession implements AutoCloseable {
      * EXEC_SQL, since dqlite 1.11 would silently prepare only the first one.
      */
     public Result execPrepared(String sql, List<?> params, Duration timeout) throws CowsqlException {
-        SqlSafety.check(sql);
         if (SqlSafety.hasSeveralStatements(sql)) {
             return exec(sql, params, timeout);
         }
@@ -168,7 +166,6 @@ public final class LeaderSession implements AutoCloseable {
 
     /** Like {@link #query(String, List, Duration)} with a statement prepared once per connection. */
     public Rows queryPrepared(String sql, List<?> params, Duration timeout) throws CowsqlException {
-        SqlSafety.check(sql);
         if (SqlSafety.hasSeveralStatements(sql)) {
             return query(sql, params, timeout);
         }
@@ -195,25 +192,7 @@ public final class LeaderSession implements AutoCloseable {
 
     /** Starts a query; retried only until its first batch arrives. */
     public Rows query(String sql, List<?> params, Duration timeout) throws CowsqlException {
-        SqlSafety.check(sql);
         return run(c -> c.query(sql, params, timeout));
-    }
-
-    private static List<Object> nullSafe(Object[] params) {
-        List<Object> out = new ArrayList<>(params.length);
-        for (Object p : params) {
-            out.add(p);
-        }
-        return out;
-    }
-
-    private static void sleep(long nanos) throws CowsqlException {
-        try {
-            Thread.sleep(nanos / 1_000_000L, (int) (nanos % 1_000_000L));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new CowsqlException("interrupted while retrying", "08001", CowsqlException.CLIENT_IO, e);
-        }
     }
 
     /** Drops the current connection (the next call reconnects). */

@@ -62,7 +62,7 @@ public final class ClientBenchmark {
             List<String> addrs = cluster.addresses();
             System.err.println("ClientBenchmark: cluster " + addrs + ", " + rounds + " rounds of " + duration + " s after "
                     + warmup + " s warm-up; JVM " + System.getProperty("java.vm.version") + " "
-                    + ProcessHandleInfo.jvmArgs());
+                    + jvmArgs());
             prepare(addrs);
             for (int round = 1; round <= rounds; round++) {
                 for (String op : ops) {
@@ -257,9 +257,7 @@ public final class ClientBenchmark {
     }
 
     /** The JVM flags in effect, for the report. */
-    static final class ProcessHandleInfo {
-        static String jvmArgs() {
-            return String.join(" ", java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments());
-        }
+    static String jvmArgs() {
+        return String.join(" ", java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments());
     }
 }

@@ -169,7 +169,7 @@ public final class Sandbox {
             awaitOperator(k, out, start, o.timeout());
             step(out, start, "applying " + o.repo().relativize(o.cluster()));
             tb.apply(o.cluster());
-            String name = clusterName(o.cluster());
+            String name = clusterName(k, o.cluster());
             boolean ready = awaitReady(k, name, out, start, o.timeout());
             if (!ready) {
                 out.println(tb.describe(20));
@@ -237,14 +237,12 @@ public final class Sandbox {
         return d.getStatus() == null || d.getStatus().getAvailableReplicas() == null ? 0 : d.getStatus().getAvailableReplicas();
     }
 
-    static String clusterName(Path manifest) throws IOException {
-        for (String line : Files.readAllLines(manifest, StandardCharsets.UTF_8)) {
-            String l = line.strip();
-            if (l.startsWith("name:")) {
-                return l.substring("name:".length()).strip();
-            }
+    static String clusterName(KubernetesClient k, Path manifest) throws IOException {
+        try (java.io.InputStream in = Files.newInputStream(manifest)) {
+            return k.load(in).items().stream().filter(o -> "CowsqlCluster".equals(o.getKind()))
+                    .map(o -> o.getMetadata().getName()).findFirst()
+                    .orElseThrow(() -> new IllegalStateException("no CowsqlCluster in " + manifest));
         }
-        throw new IllegalStateException("no metadata.name in " + manifest);
     }
 
     @SuppressWarnings("unchecked")
@@ -298,7 +296,7 @@ public final class Sandbox {
      * cluster as the client sees it through the testbed's resolver file (as bin/cowsql does).
      */
     static void selfCheck(Testbed tb, PrintStream out, long start) throws Exception {
-        List<String> ips = podIps(tb);
+        List<String> ips = List.copyOf(podIps(tb).values());
         if (ips.isEmpty()) {
             throw new IllegalStateException("the cluster is Ready but no pod has an IP");
         }
@@ -337,24 +335,20 @@ public final class Sandbox {
         return zones;
     }
 
-    static List<String> podIps(Testbed tb) {
-        List<String> ips = new ArrayList<>();
+    /** Pod name -> pod IP of the cluster's pods that have one, in name order. */
+    static Map<String, String> podIps(Testbed tb) {
+        Map<String, String> ips = new java.util.TreeMap<>();
         for (Pod p : tb.client().pods().inNamespace(CLUSTER_NAMESPACE).list().getItems()) {
             if (p.getStatus() != null && p.getStatus().getPodIP() != null) {
-                ips.add(p.getStatus().getPodIP());
+                ips.put(p.getMetadata().getName(), p.getStatus().getPodIP());
             }
         }
         return ips;
     }
 
     static void printUsage(PrintStream out, Testbed tb, String name, Options o) {
-        List<String> ips = new ArrayList<>();
-        for (Pod p : tb.client().pods().inNamespace(CLUSTER_NAMESPACE).list().getItems()) {
-            if (p.getStatus() != null && p.getStatus().getPodIP() != null) {
-                ips.add(p.getMetadata().getName() + " " + p.getStatus().getPodIP());
-            }
-        }
-        String kv = ips.isEmpty() ? "" : ips.get(0).split(" ")[1];
+        Map<String, String> ips = podIps(tb);
+        String kv = ips.isEmpty() ? "" : ips.values().iterator().next();
         out.println();
         out.println("The cluster is Ready.");
         out.println("  export KUBECONFIG=" + tb.kubeconfig());
