@@ -50,6 +50,24 @@ public final class CowsqlDatabase implements AutoCloseable {
         }));
     }
 
+    /**
+     * Like {@link #exec}, with the statement prepared once per pooled
+     * connection (see {@link LeaderSession#execPrepared}): for SQL that is run
+     * again and again with different parameters.
+     */
+    public Result execPrepared(String sql, Object... params) throws CowsqlException {
+        return with(s -> s.execPrepared(sql, Arrays.asList(params), options.requestTimeout()));
+    }
+
+    /** Like {@link #queryAll}, with the statement prepared once per pooled connection. */
+    public List<Object[]> queryAllPrepared(String sql, Object... params) throws CowsqlException {
+        return with(s -> {
+            try (Rows rows = s.queryPrepared(sql, Arrays.asList(params), options.requestTimeout())) {
+                return rows.toList();
+            }
+        });
+    }
+
     /** The current leader as the pool last saw it, or null before the first request. */
     public String lastLeader() {
         return SessionGroup.shared(addresses, database).leader();

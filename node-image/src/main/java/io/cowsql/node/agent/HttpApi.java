@@ -1,26 +1,22 @@
 package io.cowsql.node.agent;
 
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
+import static io.cowsql.node.agent.BlockingHttpServer.Response.text;
+
 import io.cowsql.client.CowsqlException;
+import io.cowsql.node.agent.BlockingHttpServer.Request;
+import io.cowsql.node.agent.BlockingHttpServer.Response;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.logging.Logger;
 
 /**
- * The agent's HTTP endpoints on the JDK's built-in server: {@code /healthz}, {@code /readyz},
+ * The agent's HTTP endpoints on a {@link BlockingHttpServer}: {@code /healthz}, {@code /readyz},
  * {@code /status} (JSON), {@code /metrics} (Prometheus text), and the dqlite-demo key/value API
  * ({@code PUT /{key}} with the value as body, {@code GET /{key}}).
  */
 public final class HttpApi {
-  private static final Logger LOG = Logger.getLogger(HttpApi.class.getName());
   static final int MAX_VALUE_BYTES = 1 << 20;
 
   /** What the endpoints need from the agent. */
@@ -37,65 +33,47 @@ public final class HttpApi {
     KeyValueStore kv();
   }
 
-  private final HttpServer server;
-  private final ExecutorService pool;
+  /** Connections served at once; an agent's clients are the operator, probes and a few apps. */
+  static final int MAX_CONNECTIONS = 256;
+
+  private final BlockingHttpServer server;
   final AtomicLong kvGets = new AtomicLong();
   final AtomicLong kvPuts = new AtomicLong();
   final AtomicLong kvErrors = new AtomicLong();
 
-  private HttpApi(HttpServer server, ExecutorService pool) {
+  private HttpApi(BlockingHttpServer server) {
     this.server = server;
-    this.pool = pool;
   }
 
   public static HttpApi start(InetSocketAddress at, Backend backend) throws IOException {
-    // Without TCP_NODELAY, small responses wait for the client's delayed ACK (~40 ms each).
-    // Read once by the JDK's server configuration: set before the first server is created.
-    if (System.getProperty("sun.net.httpserver.nodelay") == null) {
-      System.setProperty("sun.net.httpserver.nodelay", "true");
-    }
-    HttpServer server = HttpServer.create(at, 128);
-    ExecutorService pool = Executors.newFixedThreadPool(16, r -> {
-      Thread t = new Thread(r, "http");
-      t.setDaemon(true);
-      return t;
-    });
-    HttpApi api = new HttpApi(server, pool);
-    server.createContext("/", ex -> api.handle(ex, backend));
-    server.setExecutor(pool);
-    server.start();
-    return api;
+    HttpApi[] api = new HttpApi[1];
+    BlockingHttpServer server = BlockingHttpServer.start(at, MAX_VALUE_BYTES, MAX_CONNECTIONS, r -> api[0].handle(r, backend));
+    api[0] = new HttpApi(server);
+    return api[0];
   }
 
   public int port() {
-    return server.getAddress().getPort();
+    return server.port();
   }
 
   public void stop() {
-    server.stop(0);
-    pool.shutdownNow();
+    server.close();
   }
 
-  private void handle(HttpExchange ex, Backend b) throws IOException {
-    try {
-      String path = ex.getRequestURI().getRawPath();
-      String method = ex.getRequestMethod();
-      switch (path) {
-        case "/healthz" -> send(ex, b.healthy() ? 200 : 503, b.healthy() ? "ok\n" : "stopping\n", "text/plain");
-        case "/readyz" -> {
-          String why = b.notReadyReason();
-          send(ex, why == null ? 200 : 503, why == null ? "ready\n" : why + "\n", "text/plain");
-        }
-        case "/status" -> send(ex, 200, b.statusJson() + "\n", "application/json");
-        case "/metrics" -> send(ex, 200, metricsText(b), "text/plain; version=0.0.4");
-        default -> keyValue(ex, b, method, path);
+  private Response handle(Request r, Backend b) {
+    String target = r.rawPath();
+    int q = target.indexOf('?');
+    String path = q >= 0 ? target.substring(0, q) : target;
+    return switch (path) {
+      case "/healthz" -> text(b.healthy() ? 200 : 503, b.healthy() ? "ok\n" : "stopping\n", "text/plain");
+      case "/readyz" -> {
+        String why = b.notReadyReason();
+        yield text(why == null ? 200 : 503, why == null ? "ready\n" : why + "\n", "text/plain");
       }
-    } catch (RuntimeException | LinkageError e) {
-      LOG.warning("http " + ex.getRequestMethod() + " " + ex.getRequestURI() + ": " + e);
-      send(ex, 500, "Error: " + e.getMessage() + "\n", "text/plain");
-    } finally {
-      ex.close();
-    }
+      case "/status" -> text(200, b.statusJson() + "\n", "application/json");
+      case "/metrics" -> text(200, metricsText(b), "text/plain; version=0.0.4");
+      default -> keyValue(b, r.method(), path, r.body());
+    };
   }
 
   private String metricsText(Backend b) {
@@ -107,50 +85,30 @@ public final class HttpApi {
         + "cowsql_kv_errors_total " + kvErrors.get() + "\n";
   }
 
-  private void keyValue(HttpExchange ex, Backend b, String method, String rawPath) throws IOException {
-    String key = URLDecoder.decode(rawPath.substring(1), StandardCharsets.UTF_8);
+  private Response keyValue(Backend b, String method, String rawPath, byte[] body) {
+    String key;
+    try {
+      key = URLDecoder.decode(rawPath.substring(1), StandardCharsets.UTF_8);
+    } catch (IllegalArgumentException e) {
+      return text(400, "Error: malformed key: " + e.getMessage() + "\n", "text/plain");
+    }
     if (key.isEmpty()) {
-      send(ex, 400, "Error: empty key\n", "text/plain");
-      return;
+      return text(400, "Error: empty key\n", "text/plain");
     }
     try {
       if (method.equals("GET")) {
         kvGets.incrementAndGet();
         String v = b.kv().get(key);
-        if (v == null) {
-          send(ex, 404, "Error: sql: no rows in result set\n", "text/plain");
-        } else {
-          send(ex, 200, v + "\n", "text/plain");
-        }
+        return v == null ? text(404, "Error: sql: no rows in result set\n", "text/plain") : text(200, v + "\n", "text/plain");
       } else if (method.equals("PUT")) {
         kvPuts.incrementAndGet();
-        byte[] body;
-        try (InputStream in = ex.getRequestBody()) {
-          body = in.readNBytes(MAX_VALUE_BYTES + 1);
-        }
-        if (body.length > MAX_VALUE_BYTES) {
-          send(ex, 413, "Error: value larger than " + MAX_VALUE_BYTES + " bytes\n", "text/plain");
-          return;
-        }
         b.kv().put(key, new String(body, StandardCharsets.UTF_8));
-        send(ex, 200, "done\n", "text/plain");
-      } else {
-        send(ex, 405, "Error: unsupported method \"" + method + "\"\n", "text/plain");
+        return text(200, "done\n", "text/plain");
       }
+      return text(405, "Error: unsupported method \"" + method + "\"\n", "text/plain");
     } catch (CowsqlException e) {
       kvErrors.incrementAndGet();
-      send(ex, 503, "Error: " + e.getMessage() + "\n", "text/plain");
-    }
-  }
-
-  private static void send(HttpExchange ex, int code, String body, String type) throws IOException {
-    byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-    ex.getResponseHeaders().set("Content-Type", type);
-    ex.sendResponseHeaders(code, bytes.length == 0 ? -1 : bytes.length);
-    if (bytes.length > 0) {
-      try (OutputStream out = ex.getResponseBody()) {
-        out.write(bytes);
-      }
+      return text(503, "Error: " + e.getMessage() + "\n", "text/plain");
     }
   }
 }

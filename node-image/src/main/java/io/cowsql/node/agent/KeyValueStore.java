@@ -90,7 +90,7 @@ public final class KeyValueStore implements AutoCloseable {
 
   /** The value, or null when the key is absent. */
   public String get(String key) throws CowsqlException {
-    List<Object[]> rows = retrying(d -> d.queryAll(QUERY, key));
+    List<Object[]> rows = retrying(d -> d.queryAllPrepared(QUERY, key));
     if (rows.isEmpty()) {
       return null;
     }
@@ -99,7 +99,7 @@ public final class KeyValueStore implements AutoCloseable {
   }
 
   public void put(String key, String value) throws CowsqlException {
-    retrying(d -> d.exec(UPDATE, key, value));
+    retrying(d -> d.execPrepared(UPDATE, key, value));
   }
 
   @Override

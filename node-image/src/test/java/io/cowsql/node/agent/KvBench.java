@@ -34,6 +34,7 @@ public final class KvBench {
   static final List<String> AGENT_JVM = List.of(System.getProperty("bench.agentJvm",
       "-Xms8m -Xmx48m -XX:+UseSerialGC -XX:MaxMetaspaceSize=48m -Xss256k -XX:CICompilerCount=2 -XX:ReservedCodeCacheSize=24m -XX:-UsePerfData").trim().split("\\s+"));
   static final String MALLOC_ARENA_MAX = System.getProperty("bench.mallocArenaMax", "2");
+  static final int[] CONCURRENCY = java.util.Arrays.stream(System.getProperty("bench.concurrency", "1,16").split(",")).mapToInt(Integer::parseInt).toArray();
   static final Map<String, Integer> WRITTEN = new java.util.concurrent.ConcurrentHashMap<>();
 
   interface Cluster extends AutoCloseable {
@@ -84,7 +85,7 @@ public final class KvBench {
       for (int r = 0; r < rounds; r++) {
         List<Cluster> order = r % 2 == 0 ? List.of(agents, demo) : List.of(demo, agents);
         for (Cluster c : order) {
-          for (int conc : new int[] {1, 16}) {
+          for (int conc : CONCURRENCY) {
             String prefix = "r" + r + "c" + conc;
             double[] put = run(c, "PUT", conc, seconds, prefix, value);
             double[] get = run(c, "GET", conc, seconds, prefix, value);
@@ -99,7 +100,7 @@ public final class KvBench {
       long demoRss = medianRss(demo.pids());
       StringBuilder md = new StringBuilder();
       md.append("| workload | agents ops/s | dqlite-demo ops/s | ratio | agents p50 / p99 ms | dqlite-demo p50 / p99 ms |\n|---|---|---|---|---|---|\n");
-      for (String op : List.of("PUT 1", "GET 1", "PUT 16", "GET 16")) {
+      for (String op : results.keySet().stream().filter(k -> k.startsWith(agents.name() + " ")).map(k -> k.substring(agents.name().length() + 1)).toList()) {
         double[] a = median(results.get(agents.name() + " " + op));
         double[] d = median(results.get(demo.name() + " " + op));
         md.append(String.format("| %s | %.0f | %.0f | %.2f | %.2f / %.2f | %.2f / %.2f |%n", op, a[0], d[0], a[0] / d[0], a[1], a[2], d[1], d[2]));
