@@ -28,15 +28,15 @@ import java.util.logging.Logger;
  *
  * <p>Limits: request head {@link #MAX_HEAD_BYTES} (431 beyond), body {@code maxBodyBytes} (413
  * beyond, checked before reading it), {@code maxConnections} at once (503 beyond), an idle
- * keep-alive connection is closed after {@link #IDLE_TIMEOUT_MILLIS}, and a request must arrive
- * within {@link #READ_TIMEOUT_MILLIS} once it started. Malformed requests get 400 and a close.
+ * keep-alive connection is closed after {@link #IDLE_TIMEOUT_MILLIS}, and a whole request (head
+ * and body) must arrive within {@link #READ_TIMEOUT_MILLIS} of its first byte. Malformed requests get 400 and a close.
  */
 public final class BlockingHttpServer implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger(BlockingHttpServer.class.getName());
   static final int MAX_HEAD_BYTES = 16 * 1024;
   static final int MAX_HEADERS = 100;
   static final int IDLE_TIMEOUT_MILLIS = 60_000;
-  static final int READ_TIMEOUT_MILLIS = 10_000;
+  static final int READ_TIMEOUT_MILLIS = 30_000;
 
   /** A request: method, raw path (with any query), and the whole body. */
   public record Request(String method, String rawPath, byte[] body) {}
@@ -58,18 +58,27 @@ public final class BlockingHttpServer implements AutoCloseable {
   private final Handler handler;
   private final int maxBodyBytes;
   private final int maxConnections;
+  private final int idleTimeoutMillis;
+  private final int requestTimeoutMillis;
   private final Set<Socket> open = ConcurrentHashMap.newKeySet();
   private volatile boolean closed;
 
-  private BlockingHttpServer(ServerSocket listener, Handler handler, int maxBodyBytes, int maxConnections) {
+  private BlockingHttpServer(ServerSocket listener, Handler handler, int maxBodyBytes, int maxConnections, int idleTimeoutMillis, int requestTimeoutMillis) {
     this.listener = listener;
     this.handler = handler;
     this.maxBodyBytes = maxBodyBytes;
     this.maxConnections = maxConnections;
+    this.idleTimeoutMillis = idleTimeoutMillis;
+    this.requestTimeoutMillis = requestTimeoutMillis;
   }
 
   /** Binds {@code at} (throws {@link java.net.BindException} when taken) and starts accepting. */
   public static BlockingHttpServer start(InetSocketAddress at, int maxBodyBytes, int maxConnections, Handler handler) throws IOException {
+    return start(at, maxBodyBytes, maxConnections, IDLE_TIMEOUT_MILLIS, READ_TIMEOUT_MILLIS, handler);
+  }
+
+  static BlockingHttpServer start(InetSocketAddress at, int maxBodyBytes, int maxConnections, int idleTimeoutMillis, int requestTimeoutMillis, Handler handler)
+      throws IOException {
     ServerSocket s = new ServerSocket();
     try {
       s.setReuseAddress(true);
@@ -78,7 +87,7 @@ public final class BlockingHttpServer implements AutoCloseable {
       s.close();
       throw e;
     }
-    BlockingHttpServer server = new BlockingHttpServer(s, handler, maxBodyBytes, maxConnections);
+    BlockingHttpServer server = new BlockingHttpServer(s, handler, maxBodyBytes, maxConnections, idleTimeoutMillis, requestTimeoutMillis);
     Thread t = new Thread(server::acceptLoop, "http-accept");
     t.setDaemon(true);
     t.start();
@@ -96,7 +105,9 @@ public final class BlockingHttpServer implements AutoCloseable {
         s = listener.accept();
       } catch (IOException e) {
         if (!closed) {
+          // e.g. out of file descriptors: do not spin while it lasts
           LOG.warning("http accept failed: " + e.getMessage());
+          sleepQuietly(100);
         }
         continue;
       }
@@ -108,6 +119,14 @@ public final class BlockingHttpServer implements AutoCloseable {
       Thread t = new Thread(() -> serve(s), "http");
       t.setDaemon(true);
       t.start();
+    }
+  }
+
+  private static void sleepQuietly(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 
@@ -126,15 +145,16 @@ public final class BlockingHttpServer implements AutoCloseable {
   private void serve(Socket s) {
     try (s) {
       s.setTcpNoDelay(true);
-      InputStream in = new BufferedInputStream(s.getInputStream(), 8192);
+      DeadlineInput deadline = new DeadlineInput(s);
+      InputStream in = new BufferedInputStream(deadline, 8192);
       OutputStream out = new BufferedOutputStream(s.getOutputStream(), 8192);
       while (!closed) {
-        s.setSoTimeout(IDLE_TIMEOUT_MILLIS);
+        deadline.expireIn(idleTimeoutMillis);
         int first = in.read();
         if (first < 0) {
           return;
         }
-        s.setSoTimeout(READ_TIMEOUT_MILLIS);
+        deadline.expireIn(requestTimeoutMillis);
         if (!exchange(first, in, out)) {
           return;
         }
@@ -145,6 +165,41 @@ public final class BlockingHttpServer implements AutoCloseable {
       // the client went away
     } finally {
       open.remove(s);
+    }
+  }
+
+  /**
+   * The socket's input with one deadline for a whole phase (waiting for a request, or reading
+   * one), not per read: a client that trickles a byte at a time cannot hold a connection longer.
+   */
+  private static final class DeadlineInput extends InputStream {
+    private final Socket socket;
+    private final InputStream in;
+    private long deadlineNanos;
+
+    DeadlineInput(Socket socket) throws IOException {
+      this.socket = socket;
+      this.in = socket.getInputStream();
+    }
+
+    void expireIn(int millis) {
+      deadlineNanos = System.nanoTime() + millis * 1_000_000L;
+    }
+
+    @Override
+    public int read() throws IOException {
+      byte[] one = new byte[1];
+      return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      long left = (deadlineNanos - System.nanoTime()) / 1_000_000L;
+      if (left <= 0) {
+        throw new SocketTimeoutException("deadline passed");
+      }
+      socket.setSoTimeout((int) Math.min(left, Integer.MAX_VALUE));
+      return in.read(b, off, len);
     }
   }
 

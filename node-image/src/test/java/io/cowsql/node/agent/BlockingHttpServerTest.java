@@ -212,6 +212,39 @@ class BlockingHttpServerTest {
   }
 
   @Test
+  void aTricklingClientIsCutOffAtTheRequestDeadlineAndAnIdleOneAtTheIdleTimeout() throws Exception {
+    try (BlockingHttpServer strict = BlockingHttpServer.start(new InetSocketAddress("127.0.0.1", 0), MAX_BODY, 3, 700, 500,
+        r -> Response.text(200, "ok", "text/plain"))) {
+      try (Socket s = new Socket("127.0.0.1", strict.port())) {
+        s.setSoTimeout(5000);
+        OutputStream out = s.getOutputStream();
+        long t0 = System.nanoTime();
+        boolean cut = false;
+        // One byte every 100 ms: each read is quick, but the head never completes.
+        for (int i = 0; i < 40 && !cut; i++) {
+          try {
+            out.write('G');
+            out.flush();
+            Thread.sleep(100);
+          } catch (IOException e) {
+            cut = true;
+          }
+        }
+        if (!cut) {
+          assertThat(s.getInputStream().read()).isEqualTo(-1);
+        }
+        assertThat((System.nanoTime() - t0) / 1_000_000).isLessThan(3000);
+      }
+      try (Socket s = new Socket("127.0.0.1", strict.port())) {
+        s.setSoTimeout(5000);
+        long t0 = System.nanoTime();
+        assertThat(s.getInputStream().read()).isEqualTo(-1);
+        assertThat((System.nanoTime() - t0) / 1_000_000).isBetween(600L, 3000L);
+      }
+    }
+  }
+
+  @Test
   void headAnswersWithoutABody() throws IOException {
     try (Socket s = connect()) {
       s.getOutputStream().write("HEAD /h HTTP/1.1\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));

@@ -32,9 +32,12 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class KvBench {
   static final List<String> AGENT_JVM = List.of(System.getProperty("bench.agentJvm",
-      "-Xms8m -Xmx48m -XX:+UseSerialGC -XX:MaxMetaspaceSize=48m -Xss256k -XX:CICompilerCount=2 -XX:ReservedCodeCacheSize=24m -XX:-UsePerfData").trim().split("\\s+"));
+      "-Xms4m -Xmx48m -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=20 -XX:+UseSerialGC -XX:MaxMetaspaceSize=48m -Xss256k -XX:TieredStopAtLevel=1 -XX:CICompilerCount=1 -XX:ReservedCodeCacheSize=24m -XX:-UsePerfData -XX:TrimNativeHeapInterval=2000").trim().split("\\s+"));
   static final String MALLOC_ARENA_MAX = System.getProperty("bench.mallocArenaMax", "2");
   static final int[] CONCURRENCY = java.util.Arrays.stream(System.getProperty("bench.concurrency", "1,16").split(",")).mapToInt(Integer::parseInt).toArray();
+  /** Seconds between the end of a load and the reading of RSS, the same for both sides. */
+  static final int SETTLE_SECONDS = Integer.getInteger("bench.settleSeconds", 5);
+  static final Map<String, AtomicLong> ACKED = new java.util.concurrent.ConcurrentHashMap<>();
   static final Map<String, Integer> WRITTEN = new java.util.concurrent.ConcurrentHashMap<>();
 
   interface Cluster extends AutoCloseable {
@@ -59,8 +62,10 @@ public final class KvBench {
       Cluster demo = startDemo(root.resolve("demo"), all);
       Map<String, List<double[]>> results = new LinkedHashMap<>();
       String value = "x".repeat(valueBytes);
+      settle();
       long idleAgent = medianRss(agents.pids());
       long idleDemo = medianRss(demo.pids());
+      String idleNodes = nodesRss(agents) + "; " + nodesRss(demo);
       // The engine keeps its raft log in memory (up to the snapshot trailing), so memory is
       // compared after the same number of acknowledged writes on both clusters.
       int fixed = Integer.getInteger("bench.fixedWrites", 2000);
@@ -75,8 +80,11 @@ public final class KvBench {
             ok++;
           }
         }
+        ACKED.computeIfAbsent(c.name(), k -> new AtomicLong()).addAndGet(ok);
+        settle();
         fixedRss[ci++] = medianRss(c.pids());
       }
+      String fixedNodes = nodesRss(agents) + "; " + nodesRss(demo);
       // Warm-up (not measured): both sides serve a few seconds of the workload first.
       for (Cluster c : List.of(agents, demo)) {
         run(c, "PUT", 4, 2, "warm", value);
@@ -96,19 +104,23 @@ public final class KvBench {
           }
         }
       }
+      settle();
       long agentRss = medianRss(agents.pids());
       long demoRss = medianRss(demo.pids());
       StringBuilder md = new StringBuilder();
-      md.append("| workload | agents ops/s | dqlite-demo ops/s | ratio | agents p50 / p99 ms | dqlite-demo p50 / p99 ms |\n|---|---|---|---|---|---|\n");
+      md.append("| workload | agents ops/s | dqlite-demo ops/s | ratio | agents p50 / p99 ms | dqlite-demo p50 / p99 ms | p99 counting failures, agents / dqlite-demo ms | failed requests, agents / dqlite-demo |\n|---|---|---|---|---|---|---|---|\n");
       for (String op : results.keySet().stream().filter(k -> k.startsWith(agents.name() + " ")).map(k -> k.substring(agents.name().length() + 1)).toList()) {
         double[] a = median(results.get(agents.name() + " " + op));
         double[] d = median(results.get(demo.name() + " " + op));
-        md.append(String.format("| %s | %.0f | %.0f | %.2f | %.2f / %.2f | %.2f / %.2f |%n", op, a[0], d[0], a[0] / d[0], a[1], a[2], d[1], d[2]));
+        md.append(String.format("| %s | %.0f | %.0f | %.2f | %.2f / %.2f | %.2f / %.2f | %s / %s | %.1f%% / %.1f%% |%n", op, a[0], d[0], a[0] / d[0], a[1], a[2], d[1], d[2],
+            ms(a[4]), ms(d[4]), a[5] * 100, d[5] * 100));
       }
-      md.append(String.format("%nRSS, median of 3 nodes: idle agent %d MiB vs dqlite-demo %d MiB (%.2fx); after %d acknowledged writes agent %d MiB vs dqlite-demo %d MiB (%.2fx);"
-          + " after the whole run agent %d MiB vs dqlite-demo %d MiB (%.2fx; the clusters acknowledged different numbers of writes, and the engine keeps its log in memory)%n",
-          idleAgent / 1024, idleDemo / 1024, (double) idleAgent / idleDemo, fixed, fixedRss[0] / 1024, fixedRss[1] / 1024, (double) fixedRss[0] / fixedRss[1],
-          agentRss / 1024, demoRss / 1024, (double) agentRss / demoRss));
+      md.append(String.format("%nRSS, median of 3 nodes, each read %d s after the load stopped:%n%n| when | agent MiB | dqlite-demo MiB | ratio | per node, agents; dqlite-demo |%n|---|---|---|---|---|%n", SETTLE_SECONDS));
+      md.append(String.format("| idle | %d | %d | %.2f | %s |%n", idleAgent / 1024, idleDemo / 1024, (double) idleAgent / idleDemo, idleNodes));
+      md.append(String.format("| after %d acknowledged writes each | %d | %d | %.2f | %s |%n", fixed, fixedRss[0] / 1024, fixedRss[1] / 1024, (double) fixedRss[0] / fixedRss[1], fixedNodes));
+      md.append(String.format("| after the whole run (%d vs %d acknowledged writes) | %d | %d | %.2f | %s |%n", ACKED.get(agents.name()).get(), ACKED.get(demo.name()).get(),
+          agentRss / 1024, demoRss / 1024, (double) agentRss / demoRss, nodesRss(agents) + "; " + nodesRss(demo)));
+      md.append("\nThe engine keeps its raft log in memory up to the snapshot trailing (8192 entries after a snapshot every 1024 by default), so both sides grow alike with writes until that cap.\n");
       md.append(String.format("Agent JVM flags: %s, MALLOC_ARENA_MAX=%s; %d rounds x %d s per cell, %d-byte values, clients spread over the 3 nodes.%n", String.join(" ", AGENT_JVM), MALLOC_ARENA_MAX, rounds, seconds, valueBytes));
       System.out.println();
       System.out.println(md);
@@ -187,12 +199,31 @@ public final class KvBench {
     Arrays.sort(merged);
     double p50 = merged.length == 0 ? Double.NaN : merged[(int) (merged.length * 0.50)] / 1e6;
     double p99 = merged.length == 0 ? Double.NaN : merged[Math.min(merged.length - 1, (int) (merged.length * 0.99))] / 1e6;
-    return new double[] {total / elapsed, p50, p99, errors.get()};
+    // A failed request is slower than any success: past 1% failures the p99 is a failure.
+    long all = total + errors.get();
+    int at = (int) (all * 0.99);
+    double p99Failing = at < merged.length ? merged[at] / 1e6 : Double.POSITIVE_INFINITY;
+    if (method.equals("PUT") && !prefix.equals("warm")) {
+      ACKED.computeIfAbsent(c.name(), name -> new AtomicLong()).addAndGet(total);
+    }
+    return new double[] {total / elapsed, p50, p99, errors.get(), p99Failing, all == 0 ? 0 : (double) errors.get() / all};
+  }
+
+  static String ms(double v) {
+    return Double.isInfinite(v) ? "failed" : String.format("%.2f", v);
+  }
+
+  static void settle() throws InterruptedException {
+    Thread.sleep(SETTLE_SECONDS * 1000L);
+  }
+
+  static String nodesRss(Cluster c) {
+    return c.pids().stream().map(p -> String.valueOf(rssKb(p) / 1024)).collect(java.util.stream.Collectors.joining(", "));
   }
 
   static double[] median(List<double[]> rs) {
-    double[] out = new double[3];
-    for (int i = 0; i < 3; i++) {
+    double[] out = new double[6];
+    for (int i = 0; i < 6; i++) {
       double[] v = new double[rs.size()];
       for (int j = 0; j < rs.size(); j++) {
         v[j] = rs.get(j)[i];
