@@ -27,7 +27,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * resident memory of one agent vs one dqlite-demo afterwards. Medians over rounds.
  *
  * <p>Run: {@code mvn -q -pl node-image -am install -DskipTests && mvn -pl node-image -Pbench test}.
- * System properties: bench.seconds (per cell, default 5), bench.rounds (default 3),
+ * System properties: bench.seconds (per cell, default 8), bench.rounds (default 5),
  * bench.valueBytes (default 16).
  */
 public final class KvBench {
@@ -52,8 +52,8 @@ public final class KvBench {
   }
 
   public static void main(String[] args) throws Exception {
-    int seconds = Integer.getInteger("bench.seconds", 5);
-    int rounds = Integer.getInteger("bench.rounds", 3);
+    int seconds = Integer.getInteger("bench.seconds", 8);
+    int rounds = Integer.getInteger("bench.rounds", 5);
     int valueBytes = Integer.getInteger("bench.valueBytes", 16);
     Path root = Files.createTempDirectory("cowsql-kvbench");
     List<Process> all = new ArrayList<>();
