@@ -59,12 +59,7 @@ class NodeAgentSystemTest {
 
     @AfterAll
     static void down() {
-        if (tb == null) {
-            return;
-        }
-        String marker = tb.dir().toString();
-        tb.close();
-        assertThat(SystemTests.processesMentioning(marker)).as("processes left behind").isEmpty();
+        SystemTests.closeLeavingNoProcesses(tb);
     }
 
     static String fqdn(int i) {

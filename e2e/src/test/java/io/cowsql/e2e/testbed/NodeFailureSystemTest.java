@@ -38,12 +38,7 @@ class NodeFailureSystemTest {
 
     @AfterAll
     static void down() {
-        if (tb == null) {
-            return;
-        }
-        String marker = tb.dir().toString();
-        tb.close();
-        assertThat(SystemTests.processesMentioning(marker)).as("processes left behind").isEmpty();
+        SystemTests.closeLeavingNoProcesses(tb);
     }
 
     static Pod pod(String name) {

@@ -51,12 +51,7 @@ class PodFeaturesSystemTest {
 
     @AfterAll
     static void down() {
-        if (tb == null) {
-            return;
-        }
-        String marker = tb.dir().toString();
-        tb.close();
-        assertThat(SystemTests.processesMentioning(marker)).as("processes left behind").isEmpty();
+        SystemTests.closeLeavingNoProcesses(tb);
     }
 
     static PodBuilder trivialPod(String name) {

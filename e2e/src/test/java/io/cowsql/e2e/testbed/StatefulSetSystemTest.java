@@ -44,12 +44,7 @@ class StatefulSetSystemTest {
 
     @AfterAll
     static void down() {
-        if (tb == null) {
-            return;
-        }
-        String marker = tb.dir().toString();
-        tb.close();
-        assertThat(SystemTests.processesMentioning(marker)).as("processes left behind").isEmpty();
+        SystemTests.closeLeavingNoProcesses(tb);
     }
 
     static Pod pod(String name) {

@@ -1,5 +1,6 @@
 package io.cowsql.e2e.testbed;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import java.io.IOException;
@@ -31,6 +32,16 @@ final class SystemTests {
     }
 
     /** PIDs of live (non-zombie) processes whose command line mentions {@code marker}. */
+    /** Closes {@code tb} (when it started) and checks that none of its processes outlived it. */
+    static void closeLeavingNoProcesses(Testbed tb) {
+        if (tb == null) {
+            return;
+        }
+        String marker = tb.dir().toString();
+        tb.close();
+        assertThat(processesMentioning(marker)).as("processes left behind").isEmpty();
+    }
+
     static List<Long> processesMentioning(String marker) {
         List<Long> out = new ArrayList<>();
         try (var dirs = Files.list(Path.of("/proc"))) {
