@@ -21,6 +21,9 @@ import java.util.logging.Logger;
 public final class Handover {
   private static final Logger LOG = Logger.getLogger(Handover.class.getName());
 
+  /** A transfer is answered once the new leader is elected: give it a few election timeouts. */
+  static final Duration TRANSFER_TIMEOUT = Duration.ofSeconds(5);
+
   private Handover() {}
 
   public static void run(long selfId, String selfAddress, RolePolicy policy, ClientOptions options, Duration timeout) throws CowsqlException {
@@ -71,20 +74,22 @@ public final class Handover {
             targets.add(m);
           }
         }
-        final long first = promoted;
-        targets.sort((a, b) -> Boolean.compare(b.id() == first, a.id() == first));
+        leader.close();
+        // Voters of long standing first: they are caught up and know that they vote. A node
+        // promoted a moment ago may not have applied its promotion yet; raft then waits an
+        // election timeout before it gives the transfer up, and dqlite answers only after that.
+        final long fresh = promoted;
+        targets.sort((a, b) -> Boolean.compare(a.id() == fresh, b.id() == fresh));
         boolean moved = false;
         for (NodeInfo t : targets) {
-          try {
-            leader.transfer(t.id());
-            LOG.info("handover: leadership transferred to " + t.idString() + " (" + t.address() + ")");
+          if (System.nanoTime() >= deadline) {
+            break;
+          }
+          if (transfer(selfAddress, t, opts, deadline)) {
             moved = true;
             break;
-          } catch (CowsqlException e) {
-            LOG.info("handover: transfer to " + t.idString() + " failed: " + e.getMessage());
           }
         }
-        leader.close();
         if (!moved) {
           LOG.info("handover: no voter took over leadership");
           return;
@@ -100,6 +105,33 @@ public final class Handover {
     } finally {
       leader.close();
     }
+  }
+
+  /**
+   * One transfer on a connection of its own: a transfer that timed out leaves its connection
+   * unusable, and the next target must not fail for that. True when leadership left this node,
+   * also when the answer came too late but the transfer happened.
+   */
+  private static boolean transfer(String selfAddress, NodeInfo target, ClientOptions opts, long deadline) {
+    long left = Math.max(1, (deadline - System.nanoTime()) / 1_000_000L);
+    ClientOptions transferOpts = opts.withRequestTimeout(Duration.ofMillis(Math.min(TRANSFER_TIMEOUT.toMillis(), left)));
+    try (CowsqlClient self = CowsqlClient.connect(selfAddress, transferOpts)) {
+      self.transfer(target.id());
+      LOG.info("handover: leadership transferred to " + target.idString() + " (" + target.address() + ")");
+      return true;
+    } catch (CowsqlException | RuntimeException e) {
+      LOG.info("handover: transfer to " + target.idString() + " failed: " + e.getMessage());
+    }
+    try (CowsqlClient self = CowsqlClient.connect(selfAddress, opts)) {
+      NodeInfo now = self.leader();
+      if (now.isKnown() && !now.address().equals(selfAddress)) {
+        LOG.info("handover: leadership moved to " + now.idString() + " (" + now.address() + ") after all");
+        return true;
+      }
+    } catch (CowsqlException | RuntimeException e) {
+      // still ours as far as we know
+    }
+    return false;
   }
 
   private static CowsqlClient findLeaderUntil(List<String> addresses, ClientOptions opts, long deadline) throws CowsqlException {
