@@ -164,7 +164,12 @@ public final class LeaderSession implements AutoCloseable {
         return runWrite(timeout, c -> c.exec(statement(c, sql), params, timeout));
     }
 
-    /** Like {@link #query(String, List, Duration)} with a statement prepared once per connection. */
+    /**
+     * Like {@link #query(String, List, Duration)} with a statement prepared once per connection.
+     * The statement keeps the columns it had when prepared: dqlite 1.11 encodes them before
+     * SQLite re-prepares it for a changed schema, so a cached {@code SELECT *} does not see a
+     * column added later on this connection. Name the columns, or use {@link #query}.
+     */
     public Rows queryPrepared(String sql, List<?> params, Duration timeout) throws CowsqlException {
         if (SqlSafety.hasSeveralStatements(sql)) {
             return query(sql, params, timeout);

@@ -1,0 +1,114 @@
+package io.cowsql.client;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.cowsql.client.testing.DqliteDemoCluster;
+import io.cowsql.client.testing.OneClusterPerClass;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Statements prepared once per connection ({@link LeaderSession#execPrepared},
+ * {@link LeaderSession#queryPrepared} and the pool's {@link CowsqlDatabase#execPrepared},
+ * {@link CowsqlDatabase#queryAllPrepared}) against a real 3-node cluster: reuse, eviction,
+ * a new connection, a schema change, and SQL with several statements.
+ */
+class PreparedStatementCacheTest extends OneClusterPerClass {
+    static final ClientOptions OPTS = ClientOptions.defaults().withRequestTimeout(Duration.ofSeconds(5));
+    static final Duration T = Duration.ofSeconds(5);
+
+    @Test
+    void thePoolRunsTheSameStatementWithManyParameterValues() throws Exception {
+        try (CowsqlDatabase db = CowsqlDatabase.open(cluster.addresses(), DqliteDemoCluster.DATABASE, OPTS)) {
+            db.exec("CREATE TABLE IF NOT EXISTS kv (k TEXT PRIMARY KEY, v TEXT)");
+            for (int i = 0; i < 200; i++) {
+                db.execPrepared("INSERT OR REPLACE INTO kv(k, v) VALUES(?, ?)", "k" + (i % 50), "v" + i);
+            }
+            for (int i = 0; i < 50; i++) {
+                List<Object[]> rows = db.queryAllPrepared("SELECT v FROM kv WHERE k = ?", "k" + i);
+                assertThat(rows).hasSize(1);
+                assertThat(rows.get(0)[0]).isEqualTo("v" + (150 + i));
+            }
+            assertThat(db.queryAllPrepared("SELECT v FROM kv WHERE k = ?", "absent")).isEmpty();
+        }
+    }
+
+    @Test
+    void moreDistinctStatementsThanTheCacheHoldsAllRunAndEvictedOnesComeBack() throws Exception {
+        try (LeaderSession s = new LeaderSession(cluster.addresses(), DqliteDemoCluster.DATABASE, OPTS)) {
+            s.exec("CREATE TABLE IF NOT EXISTS many (n INTEGER)", List.of(), T);
+            s.exec("DELETE FROM many", List.of(), T);
+            // 150 different texts: the cache keeps 64 and finalizes the eldest on the server.
+            for (int round = 0; round < 2; round++) {
+                for (int i = 0; i < 150; i++) {
+                    s.execPrepared("INSERT INTO many(n) VALUES(? + " + i + ")", List.of(0L), T);
+                }
+            }
+            try (Rows rows = s.queryPrepared("SELECT count(*), sum(n) FROM many", List.of(), T)) {
+                Object[] r = rows.toList().get(0);
+                assertThat(r[0]).isEqualTo(300L);
+                assertThat(r[1]).isEqualTo(2L * (149L * 150L / 2));
+            }
+        }
+    }
+
+    @Test
+    void aNewConnectionPreparesAgain() throws Exception {
+        try (LeaderSession s = new LeaderSession(cluster.addresses(), DqliteDemoCluster.DATABASE, OPTS)) {
+            s.exec("CREATE TABLE IF NOT EXISTS again (n INTEGER)", List.of(), T);
+            s.exec("DELETE FROM again", List.of(), T);
+            s.execPrepared("INSERT INTO again(n) VALUES(?)", List.of(1L), T);
+            // The statement id belongs to the old connection; the session must not reuse it.
+            s.disconnect();
+            s.execPrepared("INSERT INTO again(n) VALUES(?)", List.of(2L), T);
+            s.disconnect();
+            try (Rows rows = s.queryPrepared("SELECT sum(n) FROM again", List.of(), T)) {
+                assertThat(rows.toList().get(0)[0]).isEqualTo(3L);
+            }
+        }
+    }
+
+    /**
+     * Documented in {@link LeaderSession#queryPrepared}: dqlite 1.11 encodes a prepared query's
+     * columns before SQLite re-prepares it for a changed schema, so a cached {@code SELECT *}
+     * keeps the columns it had. A new connection (or naming the columns) sees the new ones.
+     */
+    @Test
+    void aCachedSelectStarKeepsItsColumnsAfterAlterTableUntilTheConnectionChanges() throws Exception {
+        try (LeaderSession s = new LeaderSession(cluster.addresses(), DqliteDemoCluster.DATABASE, OPTS)) {
+            s.exec("DROP TABLE IF EXISTS grows", List.of(), T);
+            s.exec("CREATE TABLE grows (a INTEGER)", List.of(), T);
+            s.exec("INSERT INTO grows(a) VALUES(1)", List.of(), T);
+            try (Rows rows = s.queryPrepared("SELECT * FROM grows", List.of(), T)) {
+                assertThat(rows.columns()).containsExactly("a");
+                rows.toList();
+            }
+            s.exec("ALTER TABLE grows ADD COLUMN b TEXT DEFAULT 'x'", List.of(), T);
+            try (Rows rows = s.queryPrepared("SELECT * FROM grows", List.of(), T)) {
+                assertThat(rows.columns()).containsExactly("a");
+                assertThat(rows.toList().get(0)).containsExactly(1L);
+            }
+            try (Rows rows = s.queryPrepared("SELECT a, b FROM grows", List.of(), T)) {
+                assertThat(rows.toList().get(0)).containsExactly(1L, "x");
+            }
+            s.disconnect();
+            try (Rows rows = s.queryPrepared("SELECT * FROM grows", List.of(), T)) {
+                assertThat(rows.columns()).containsExactly("a", "b");
+                assertThat(rows.toList().get(0)).containsExactly(1L, "x");
+            }
+        }
+    }
+
+    @Test
+    void sqlWithSeveralStatementsRunsThemAllInsteadOfOnlyTheFirst() throws Exception {
+        try (LeaderSession s = new LeaderSession(cluster.addresses(), DqliteDemoCluster.DATABASE, OPTS)) {
+            s.exec("CREATE TABLE IF NOT EXISTS several (n INTEGER)", List.of(), T);
+            s.exec("DELETE FROM several", List.of(), T);
+            s.execPrepared("INSERT INTO several(n) VALUES(1); INSERT INTO several(n) VALUES(2)", List.of(), T);
+            try (Rows rows = s.queryPrepared("SELECT count(*) FROM several", List.of(), T)) {
+                assertThat(rows.toList().get(0)[0]).isEqualTo(2L);
+            }
+        }
+    }
+}
