@@ -107,7 +107,7 @@ public final class ImageTable {
     public static ImageTable defaults() {
         ImageTable t = new ImageTable();
         String cp = System.getProperty("cowsql.e2e.nodeClasspath", System.getProperty("java.class.path"));
-        ImageCommand node = javaCommand(cp, NODE_AGENT_MAIN);
+        ImageCommand node = nodeAgentCommand(cp);
         node = node.withCommandAlias(NODE_AGENT_COMMAND, node.entrypoint());
         t.put(NODE_IMAGE, node);
         t.put(NODE_IMAGE_PUBLISHED, node);
@@ -127,6 +127,18 @@ public final class ImageTable {
             }
         }
         return t;
+    }
+
+    /**
+     * The node agent as the image starts it: the image's JVM options file ({@code
+     * -Dcowsql.e2e.nodeJvmOptions}, default ../node-image/jvm.options from the working directory, i.e.
+     * the e2e module in Maven) and its {@code MALLOC_ARENA_MAX=2}, with this build's classpath.
+     */
+    public static ImageCommand nodeAgentCommand(String classpath) {
+        Path options = Path.of(System.getProperty("cowsql.e2e.nodeJvmOptions", "../node-image/jvm.options"))
+            .toAbsolutePath().normalize();
+        return ImageCommand.of(List.of(javaExecutable(), "@" + options, "-Xshare:auto", "-cp", classpath, NODE_AGENT_MAIN))
+            .withEnv(Map.of("MALLOC_ARENA_MAX", "2"));
     }
 
     /** {@code java -cp CP MAIN} with the running JVM's java executable. */

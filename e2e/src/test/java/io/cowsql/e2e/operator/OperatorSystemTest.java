@@ -75,8 +75,6 @@ class OperatorSystemTest {
     assumeFalse(Boolean.getBoolean("skipSystemTests"), "system tests skipped by -DskipSystemTests=true");
     assumeTrue(Files.exists(OPERATOR_JAR), "build the operator first: mvn -pl operator -am package -DskipTests");
     ImageTable images = ImageTable.defaults();
-    String cp = System.getProperty("cowsql.e2e.nodeClasspath", System.getProperty("java.class.path"));
-    images.put("ghcr.io/cowsql/cowsql-node", ImageTable.javaCommand(cp, ImageTable.NODE_AGENT_MAIN));
     images.put("ghcr.io/cowsql/cowsql-operator", ImageTable.ImageCommand.of(ImageTable.javaExecutable(), "-jar",
         OPERATOR_JAR.toString()));
     Path work = Path.of(System.getProperty("cowsql.e2e.workDir", "target/testbed")).resolve("operator");

@@ -16,7 +16,8 @@ import java.util.concurrent.TimeUnit;
 
 /** One node agent in its own JVM process, started from the test classpath. */
 public final class AgentProcess implements AutoCloseable {
-  static final List<String> JVM_FLAGS = List.of("-Xms16m", "-Xmx64m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xss512k");
+  /** The image's JVM options (an argument file in the module's directory, the tests' working dir). */
+  static final List<String> JVM_FLAGS = List.of("@" + Path.of("jvm.options").toAbsolutePath());
   private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
   final String name;

@@ -31,8 +31,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * bench.valueBytes (default 16).
  */
 public final class KvBench {
-  static final List<String> AGENT_JVM = List.of(System.getProperty("bench.agentJvm",
-      "-Xms4m -Xmx48m -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=20 -XX:+UseSerialGC -XX:MaxMetaspaceSize=48m -Xss256k -XX:TieredStopAtLevel=1 -XX:CICompilerCount=1 -XX:ReservedCodeCacheSize=24m -XX:-UsePerfData -XX:TrimNativeHeapInterval=2000").trim().split("\\s+"));
+  /** The image's options file unless -Dbench.agentJvm names other flags (space separated). */
+  static final List<String> AGENT_JVM = System.getProperty("bench.agentJvm", "").isBlank() ? AgentProcess.JVM_FLAGS
+      : List.of(System.getProperty("bench.agentJvm").trim().split("\\s+"));
   static final String MALLOC_ARENA_MAX = System.getProperty("bench.mallocArenaMax", "2");
   static final int[] CONCURRENCY = java.util.Arrays.stream(System.getProperty("bench.concurrency", "1,16").split(",")).mapToInt(Integer::parseInt).toArray();
   /** Seconds between the end of a load and the reading of RSS, the same for both sides. */
@@ -121,7 +122,7 @@ public final class KvBench {
       md.append(String.format("| after the whole run (%d vs %d acknowledged writes) | %d | %d | %.2f | %s |%n", ACKED.get(agents.name()).get(), ACKED.get(demo.name()).get(),
           agentRss / 1024, demoRss / 1024, (double) agentRss / demoRss, nodesRss(agents) + "; " + nodesRss(demo)));
       md.append("\nThe engine keeps its raft log in memory up to the snapshot trailing (8192 entries after a snapshot every 1024 by default), so both sides grow alike with writes until that cap.\n");
-      md.append(String.format("Agent JVM flags: %s, MALLOC_ARENA_MAX=%s; %d rounds x %d s per cell, %d-byte values, clients spread over the 3 nodes.%n", String.join(" ", AGENT_JVM), MALLOC_ARENA_MAX, rounds, seconds, valueBytes));
+      md.append(String.format("Agent JVM flags: %s, MALLOC_ARENA_MAX=%s; %d rounds x %d s per cell, %d-byte values, clients spread over the 3 nodes.%n", expandArgFiles(AGENT_JVM), MALLOC_ARENA_MAX, rounds, seconds, valueBytes));
       System.out.println();
       System.out.println(md);
       Path out = Path.of("target", "kvbench.md");
@@ -207,6 +208,25 @@ public final class KvBench {
       ACKED.computeIfAbsent(c.name(), name -> new AtomicLong()).addAndGet(total);
     }
     return new double[] {total / elapsed, p50, p99, errors.get(), p99Failing, all == 0 ? 0 : (double) errors.get() / all};
+  }
+
+  /** The flags as the JVM sees them: an {@code @file} argument is replaced by its words, comments dropped. */
+  static String expandArgFiles(List<String> flags) throws IOException {
+    List<String> out = new ArrayList<>();
+    for (String f : flags) {
+      if (!f.startsWith("@")) {
+        out.add(f);
+        continue;
+      }
+      for (String line : Files.readAllLines(Path.of(f.substring(1)))) {
+        int hash = line.indexOf('#');
+        String words = (hash >= 0 ? line.substring(0, hash) : line).trim();
+        if (!words.isEmpty()) {
+          out.addAll(List.of(words.split("\\s+")));
+        }
+      }
+    }
+    return String.join(" ", out);
   }
 
   static String ms(double v) {
