@@ -11,9 +11,13 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
+import java.util.Comparator;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
 
 /**
@@ -26,19 +30,42 @@ import java.util.logging.Logger;
  * wake-ups were a measurable part of its latency (see the node-image benchmark). A connection that
  * owns its thread reads, calls the leader and answers without a hand-off, as a Go server does.
  *
- * <p>Limits: request head {@link #MAX_HEAD_BYTES} (431 beyond), body {@code maxBodyBytes} (413
- * beyond, checked before reading it), {@code maxConnections} at once (503 beyond), an idle
- * keep-alive connection is closed after {@link #IDLE_TIMEOUT_MILLIS}, and a whole request (head
- * and body) must arrive within {@link #READ_TIMEOUT_MILLIS} of its first byte. Malformed requests get 400 and a close.
+ * <p>Bounds (see {@link Limits}): the request head (431 beyond), the body (413, refused before it
+ * is read), the body bytes held by all requests at once (503 when a body cannot get its share in
+ * time: the heap is small), the connections (beyond them the longest-idle keep-alive connection is
+ * closed, so probes always get in; 503 when none is idle), one deadline for waiting for a request
+ * and one for reading it, and a write that does not progress is cut off. Malformed requests get
+ * 400 and a close.
  */
 public final class BlockingHttpServer implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger(BlockingHttpServer.class.getName());
   static final int MAX_HEAD_BYTES = 16 * 1024;
   static final int MAX_HEADERS = 100;
-  static final int IDLE_TIMEOUT_MILLIS = 60_000;
-  static final int READ_TIMEOUT_MILLIS = 30_000;
+  static final int MAX_CHUNK_LINE_BYTES = 1024;
 
-  /** A request: method, raw path (with any query), and the whole body. */
+  /**
+   * @param maxBodyBytes one request's body
+   * @param maxBufferedBodyBytes the bodies of all requests being handled at once
+   * @param maxConnections open connections
+   * @param idleTimeoutMillis how long a keep-alive connection may wait for its next request
+   * @param requestTimeoutMillis how long a request may take to arrive, head and body, from its first byte
+   * @param writeTimeoutMillis how long writing one response may take
+   */
+  public record Limits(int maxBodyBytes, int maxBufferedBodyBytes, int maxConnections, int idleTimeoutMillis,
+      int requestTimeoutMillis, int writeTimeoutMillis) {
+    public Limits {
+      if (maxBodyBytes <= 0 || maxBufferedBodyBytes < maxBodyBytes || maxConnections <= 0) {
+        throw new IllegalArgumentException("limits must be positive and maxBufferedBodyBytes >= maxBodyBytes");
+      }
+    }
+
+    /** 60 s idle, 30 s to receive a request, 30 s to send a response; four full bodies at once. */
+    public static Limits defaults(int maxBodyBytes, int maxConnections) {
+      return new Limits(maxBodyBytes, 4 * maxBodyBytes, maxConnections, 60_000, 30_000, 30_000);
+    }
+  }
+
+  /** A request: method, raw path (with any query; an absolute-form target is reduced to it), and the whole body. */
   public record Request(String method, String rawPath, byte[] body) {}
 
   /** A response; {@code body} is sent as is with the given content type. */
@@ -54,31 +81,52 @@ public final class BlockingHttpServer implements AutoCloseable {
     Response handle(Request request) throws Exception;
   }
 
+  /** One open connection, as the accept thread and the watchdog see it. */
+  private static final class Connection {
+    final Socket socket;
+    volatile long idleSinceNanos;
+    volatile long writingSinceNanos;
+
+    Connection(Socket socket) {
+      this.socket = socket;
+      this.idleSinceNanos = System.nanoTime();
+    }
+
+    void close() {
+      try {
+        socket.close();
+      } catch (IOException e) {
+        // closing anyway
+      }
+    }
+
+    /** Closes with a reset: the unsent rest of a response is dropped, not left to the kernel to push at a client that does not read. */
+    void abort() {
+      try {
+        socket.setSoLinger(true, 0);
+      } catch (IOException e) {
+        // closing anyway
+      }
+      close();
+    }
+  }
+
   private final ServerSocket listener;
   private final Handler handler;
-  private final int maxBodyBytes;
-  private final int maxConnections;
-  private final int idleTimeoutMillis;
-  private final int requestTimeoutMillis;
-  private final Set<Socket> open = ConcurrentHashMap.newKeySet();
+  private final Limits limits;
+  private final Semaphore bodyBytes;
+  private final Set<Connection> open = ConcurrentHashMap.newKeySet();
   private volatile boolean closed;
 
-  private BlockingHttpServer(ServerSocket listener, Handler handler, int maxBodyBytes, int maxConnections, int idleTimeoutMillis, int requestTimeoutMillis) {
+  private BlockingHttpServer(ServerSocket listener, Handler handler, Limits limits) {
     this.listener = listener;
     this.handler = handler;
-    this.maxBodyBytes = maxBodyBytes;
-    this.maxConnections = maxConnections;
-    this.idleTimeoutMillis = idleTimeoutMillis;
-    this.requestTimeoutMillis = requestTimeoutMillis;
+    this.limits = limits;
+    this.bodyBytes = new Semaphore(limits.maxBufferedBodyBytes(), true);
   }
 
   /** Binds {@code at} (throws {@link java.net.BindException} when taken) and starts accepting. */
-  public static BlockingHttpServer start(InetSocketAddress at, int maxBodyBytes, int maxConnections, Handler handler) throws IOException {
-    return start(at, maxBodyBytes, maxConnections, IDLE_TIMEOUT_MILLIS, READ_TIMEOUT_MILLIS, handler);
-  }
-
-  static BlockingHttpServer start(InetSocketAddress at, int maxBodyBytes, int maxConnections, int idleTimeoutMillis, int requestTimeoutMillis, Handler handler)
-      throws IOException {
+  public static BlockingHttpServer start(InetSocketAddress at, Limits limits, Handler handler) throws IOException {
     ServerSocket s = new ServerSocket();
     try {
       s.setReuseAddress(true);
@@ -87,11 +135,16 @@ public final class BlockingHttpServer implements AutoCloseable {
       s.close();
       throw e;
     }
-    BlockingHttpServer server = new BlockingHttpServer(s, handler, maxBodyBytes, maxConnections, idleTimeoutMillis, requestTimeoutMillis);
-    Thread t = new Thread(server::acceptLoop, "http-accept");
+    BlockingHttpServer server = new BlockingHttpServer(s, handler, limits);
+    daemon("http-accept", server::acceptLoop);
+    daemon("http-watchdog", server::watchWrites);
+    return server;
+  }
+
+  private static void daemon(String name, Runnable r) {
+    Thread t = new Thread(r, name);
     t.setDaemon(true);
     t.start();
-    return server;
   }
 
   public int port() {
@@ -111,14 +164,43 @@ public final class BlockingHttpServer implements AutoCloseable {
         }
         continue;
       }
-      if (open.size() >= maxConnections) {
+      if (open.size() >= limits.maxConnections() && !closeLongestIdle()) {
         refuse(s);
         continue;
       }
-      open.add(s);
-      Thread t = new Thread(() -> serve(s), "http");
-      t.setDaemon(true);
-      t.start();
+      Connection c = new Connection(s);
+      open.add(c);
+      try {
+        daemon("http", () -> serve(c));
+      } catch (OutOfMemoryError e) {
+        open.remove(c);
+        refuse(s);
+      }
+    }
+  }
+
+  /** Makes room for a new connection (a probe, say) by closing the keep-alive connection idle the longest. */
+  private boolean closeLongestIdle() {
+    Optional<Connection> idle = open.stream().filter(c -> c.idleSinceNanos != 0)
+        .min(Comparator.comparingLong(c -> c.idleSinceNanos));
+    idle.ifPresent(c -> {
+      open.remove(c);
+      c.close();
+    });
+    return idle.isPresent();
+  }
+
+  /** Closes connections whose response has not been taken off them in time (a client that stopped reading). */
+  private void watchWrites() {
+    while (!closed) {
+      sleepQuietly(Math.min(1000, limits.writeTimeoutMillis()));
+      long now = System.nanoTime();
+      for (Connection c : open) {
+        long since = c.writingSinceNanos;
+        if (since != 0 && now - since > limits.writeTimeoutMillis() * 1_000_000L) {
+          c.abort();
+        }
+      }
     }
   }
 
@@ -130,41 +212,45 @@ public final class BlockingHttpServer implements AutoCloseable {
     }
   }
 
-  /** Over the connection limit: a 503 from the accept thread, without reading the request. */
+  /** Over the connection limit with none idle: a 503 from the accept thread, without reading the request. */
   private void refuse(Socket s) {
     try (s) {
       s.setSoTimeout(1000);
       OutputStream out = s.getOutputStream();
-      writeResponse(out, Response.text(503, "Error: too many connections\n", "text/plain"), false, false);
-      out.flush();
+      writeResponse(out, Response.text(503, "Error: too many connections\n", "text/plain"), Framing.CLOSE, false);
     } catch (IOException e) {
       // the client went away
     }
   }
 
-  private void serve(Socket s) {
+  private void serve(Connection c) {
+    Socket s = c.socket;
     try (s) {
       s.setTcpNoDelay(true);
       DeadlineInput deadline = new DeadlineInput(s);
       InputStream in = new BufferedInputStream(deadline, 8192);
       OutputStream out = new BufferedOutputStream(s.getOutputStream(), 8192);
       while (!closed) {
-        deadline.expireIn(idleTimeoutMillis);
+        c.idleSinceNanos = System.nanoTime();
+        deadline.expireIn(limits.idleTimeoutMillis());
         int first = in.read();
         if (first < 0) {
           return;
         }
-        deadline.expireIn(requestTimeoutMillis);
-        if (!exchange(first, in, out)) {
+        c.idleSinceNanos = 0;
+        deadline.expireIn(limits.requestTimeoutMillis());
+        if (!exchange(c, first, in, out)) {
           return;
         }
       }
     } catch (SocketTimeoutException e) {
       // idle, or a request that stopped arriving: drop the connection
     } catch (IOException e) {
-      // the client went away
+      // the client went away, or the connection was closed to make room or by the watchdog
+    } catch (RuntimeException e) {
+      LOG.warning("http connection dropped: " + e);
     } finally {
-      open.remove(s);
+      open.remove(c);
     }
   }
 
@@ -203,37 +289,75 @@ public final class BlockingHttpServer implements AutoCloseable {
     }
   }
 
+  /** How the connection goes on after a response, and how the response says so. */
+  private enum Framing {
+    /** HTTP/1.1 persistent connection: nothing to say. */
+    KEEP,
+    /** HTTP/1.0 client that asked for keep-alive: it must be told yes. */
+    KEEP_ALIVE_1_0,
+    CLOSE
+  }
+
   /** One request and its response; false when the connection must close afterwards. */
-  private boolean exchange(int first, InputStream in, OutputStream out) throws IOException {
+  private boolean exchange(Connection c, int first, InputStream in, OutputStream out) throws IOException {
     Head head;
     try {
       head = readHead(first, in);
     } catch (BadRequest e) {
-      writeResponse(out, Response.text(e.status, "Error: " + e.getMessage() + "\n", "text/plain"), false, false);
-      out.flush();
+      send(c, out, Response.text(e.status, "Error: " + e.getMessage() + "\n", "text/plain"), Framing.CLOSE, false);
       return false;
     }
-    byte[] body;
-    try {
-      body = readBody(head, in, out);
-    } catch (BadRequest e) {
-      writeResponse(out, Response.text(e.status, "Error: " + e.getMessage() + "\n", "text/plain"), false, false);
-      out.flush();
+    // The body's share of the buffered-bytes budget (a chunked body may grow to the limit).
+    int share = head.chunked ? limits.maxBodyBytes() : (int) Math.min(Math.max(head.contentLength, 0), Integer.MAX_VALUE);
+    if (head.contentLength > limits.maxBodyBytes()) {
+      send(c, out, Response.text(413, "Error: body larger than " + limits.maxBodyBytes() + " bytes\n", "text/plain"), Framing.CLOSE, false);
       return false;
     }
-    Response r;
     try {
-      r = handler.handle(new Request(head.method, head.target, body));
-    } catch (Exception | LinkageError e) {
-      LOG.warning("http " + head.method + " " + head.target + ": " + e);
-      r = Response.text(500, "Error: " + e.getMessage() + "\n", "text/plain");
+      if (share > 0 && !bodyBytes.tryAcquire(share, Math.min(5_000, limits.requestTimeoutMillis()), TimeUnit.MILLISECONDS)) {
+        send(c, out, Response.text(503, "Error: too many large requests in progress, retry later\n", "text/plain"), Framing.CLOSE, false);
+        return false;
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
     }
-    writeResponse(out, r, head.keepAlive && !closed, head.method.equals("HEAD"));
-    out.flush();
-    return head.keepAlive;
+    try {
+      byte[] body;
+      try {
+        body = readBody(head, in, out);
+      } catch (BadRequest e) {
+        send(c, out, Response.text(e.status, "Error: " + e.getMessage() + "\n", "text/plain"), Framing.CLOSE, false);
+        return false;
+      }
+      Response r;
+      try {
+        r = handler.handle(new Request(head.method, head.target, body));
+      } catch (Exception | LinkageError e) {
+        LOG.warning("http " + head.method + " " + head.target + ": " + e);
+        r = Response.text(500, "Error: " + e.getMessage() + "\n", "text/plain");
+      }
+      Framing framing = !head.keepAlive || closed ? Framing.CLOSE : head.http10 ? Framing.KEEP_ALIVE_1_0 : Framing.KEEP;
+      send(c, out, r, framing, head.method.equals("HEAD"));
+      return framing != Framing.CLOSE;
+    } finally {
+      if (share > 0) {
+        bodyBytes.release(share);
+      }
+    }
   }
 
-  private record Head(String method, String target, boolean keepAlive, long contentLength, boolean chunked, boolean expectContinue) {}
+  private void send(Connection c, OutputStream out, Response r, Framing framing, boolean headOnly) throws IOException {
+    c.writingSinceNanos = System.nanoTime();
+    try {
+      writeResponse(out, r, framing, headOnly);
+    } finally {
+      c.writingSinceNanos = 0;
+    }
+  }
+
+  private record Head(String method, String target, boolean http10, boolean keepAlive, long contentLength, boolean chunked,
+      boolean expectContinue) {}
 
   private static final class BadRequest extends Exception {
     final int status;
@@ -247,8 +371,12 @@ public final class BlockingHttpServer implements AutoCloseable {
   private static Head readHead(int first, InputStream in) throws IOException, BadRequest {
     int[] budget = {MAX_HEAD_BYTES};
     String requestLine = readLine(first, in, budget);
+    if (requestLine.isEmpty()) {
+      // RFC 9112 2.2: ignore at least one empty line before the request line (some clients send a stray CRLF)
+      requestLine = readLine(-1, in, budget);
+    }
     String[] parts = requestLine.split(" ", -1);
-    if (parts.length != 3 || parts[0].isEmpty() || !parts[1].startsWith("/")) {
+    if (parts.length != 3 || parts[0].isEmpty()) {
       throw new BadRequest(400, "malformed request line");
     }
     String version = parts[2];
@@ -261,7 +389,9 @@ public final class BlockingHttpServer implements AutoCloseable {
         throw new BadRequest(400, "malformed method");
       }
     }
-    boolean keepAlive = version.equals("HTTP/1.1");
+    String target = originForm(parts[1]);
+    boolean http10 = version.equals("HTTP/1.0");
+    boolean keepAlive = !http10;
     long contentLength = -1;
     boolean chunked = false;
     boolean expectContinue = false;
@@ -277,18 +407,20 @@ public final class BlockingHttpServer implements AutoCloseable {
       if (colon <= 0) {
         throw new BadRequest(400, "malformed header field");
       }
-      String name = line.substring(0, colon).trim().toLowerCase(Locale.ROOT);
+      String rawName = line.substring(0, colon);
+      for (int i = 0; i < rawName.length(); i++) {
+        // RFC 9112 5.1: no white space between the field name and the colon
+        if (rawName.charAt(i) <= ' ') {
+          throw new BadRequest(400, "malformed header field name");
+        }
+      }
+      String name = rawName.toLowerCase(Locale.ROOT);
       String value = line.substring(colon + 1).trim();
       switch (name) {
         case "content-length" -> {
-          long v;
-          try {
-            v = Long.parseLong(value);
-          } catch (NumberFormatException e) {
-            throw new BadRequest(400, "malformed Content-Length");
-          }
-          if (v < 0 || (contentLength >= 0 && v != contentLength)) {
-            throw new BadRequest(400, "malformed Content-Length");
+          long v = digits(value, 10, 18, "Content-Length");
+          if (contentLength >= 0 && v != contentLength) {
+            throw new BadRequest(400, "conflicting Content-Length fields");
           }
           contentLength = v;
         }
@@ -306,7 +438,7 @@ public final class BlockingHttpServer implements AutoCloseable {
             keepAlive = true;
           }
         }
-        case "expect" -> expectContinue = value.equalsIgnoreCase("100-continue");
+        case "expect" -> expectContinue = !http10 && value.equalsIgnoreCase("100-continue");
         default -> {
           // not needed
         }
@@ -315,16 +447,42 @@ public final class BlockingHttpServer implements AutoCloseable {
     if (chunked && contentLength >= 0) {
       throw new BadRequest(400, "both Content-Length and Transfer-Encoding");
     }
-    return new Head(parts[0], parts[1], keepAlive, contentLength, chunked, expectContinue);
+    return new Head(parts[0], target, http10, keepAlive, contentLength, chunked, expectContinue);
   }
 
-  /** A CRLF- (or LF-) terminated ISO-8859-1 line, charged against the head's byte budget. */
+  /** The path and query of a request target; an absolute-form target ({@code http://host/p}) is reduced to {@code /p}. */
+  private static String originForm(String target) throws BadRequest {
+    if (target.startsWith("/")) {
+      return target;
+    }
+    String lower = target.toLowerCase(Locale.ROOT);
+    if (lower.startsWith("http://") || lower.startsWith("https://")) {
+      int slash = target.indexOf('/', target.indexOf("://") + 3);
+      return slash < 0 ? "/" : target.substring(slash);
+    }
+    throw new BadRequest(400, "malformed request target");
+  }
+
+  /** A number made of digits only (no sign, no spaces), of at most {@code maxDigits} digits. */
+  private static long digits(String s, int radix, int maxDigits, String what) throws BadRequest {
+    if (s.isEmpty() || s.length() > maxDigits) {
+      throw new BadRequest(400, "malformed " + what);
+    }
+    for (int i = 0; i < s.length(); i++) {
+      if (Character.digit(s.charAt(i), radix) < 0) {
+        throw new BadRequest(400, "malformed " + what);
+      }
+    }
+    return Long.parseLong(s, radix);
+  }
+
+  /** A CRLF- (or LF-) terminated ISO-8859-1 line, charged against a byte budget. */
   private static String readLine(int first, InputStream in, int[] budget) throws IOException, BadRequest {
     StringBuilder sb = new StringBuilder(64);
     int c = first >= 0 ? first : in.read();
     while (true) {
       if (c < 0) {
-        throw new IOException("connection closed inside the request head");
+        throw new IOException("connection closed inside the request");
       }
       if (--budget[0] < 0) {
         throw new BadRequest(431, "request head larger than " + MAX_HEAD_BYTES + " bytes");
@@ -345,9 +503,6 @@ public final class BlockingHttpServer implements AutoCloseable {
     if (!head.chunked && head.contentLength <= 0) {
       return new byte[0];
     }
-    if (head.contentLength > maxBodyBytes) {
-      throw new BadRequest(413, "body larger than " + maxBodyBytes + " bytes");
-    }
     if (head.expectContinue) {
       out.write("HTTP/1.1 100 Continue\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
       out.flush();
@@ -359,24 +514,19 @@ public final class BlockingHttpServer implements AutoCloseable {
       }
       return body;
     }
+    int max = limits.maxBodyBytes();
     ByteArrayOutputStream body = new ByteArrayOutputStream();
-    int[] lineBudget = {MAX_HEAD_BYTES};
     while (true) {
-      String sizeLine = readLine(-1, in, lineBudget);
+      String sizeLine = chunkLine(in);
       int semi = sizeLine.indexOf(';');
-      long size;
-      try {
-        size = Long.parseLong((semi >= 0 ? sizeLine.substring(0, semi) : sizeLine).trim(), 16);
-      } catch (NumberFormatException e) {
-        throw new BadRequest(400, "malformed chunk size");
-      }
-      if (size < 0 || body.size() + size > maxBodyBytes) {
-        throw new BadRequest(413, "body larger than " + maxBodyBytes + " bytes");
+      long size = digits((semi >= 0 ? sizeLine.substring(0, semi) : sizeLine).trim(), 16, 8, "chunk size");
+      if (size > max - body.size()) {
+        throw new BadRequest(413, "body larger than " + max + " bytes");
       }
       if (size == 0) {
-        // trailer fields, up to the empty line
-        while (!readLine(-1, in, lineBudget).isEmpty()) {
-          // ignored
+        int[] trailerBudget = {MAX_HEAD_BYTES};
+        while (!readLine(-1, in, trailerBudget).isEmpty()) {
+          // trailer fields are ignored
         }
         return body.toByteArray();
       }
@@ -385,27 +535,41 @@ public final class BlockingHttpServer implements AutoCloseable {
         throw new IOException("connection closed inside a chunk");
       }
       body.write(chunk);
-      if (!readLine(-1, in, lineBudget).isEmpty()) {
+      if (!chunkLine(in).isEmpty()) {
         throw new BadRequest(400, "malformed chunk");
       }
     }
   }
 
-  private static void writeResponse(OutputStream out, Response r, boolean keepAlive, boolean headOnly) throws IOException {
+  /** A chunk-size line or a chunk's closing CRLF: each line on its own budget, however many chunks. */
+  private static String chunkLine(InputStream in) throws IOException, BadRequest {
+    int[] budget = {MAX_CHUNK_LINE_BYTES};
+    try {
+      return readLine(-1, in, budget);
+    } catch (BadRequest e) {
+      throw new BadRequest(400, "chunk line longer than " + MAX_CHUNK_LINE_BYTES + " bytes");
+    }
+  }
+
+  /** Head, then body; a small response leaves the buffer as one segment at the flush. */
+  private static void writeResponse(OutputStream out, Response r, Framing framing, boolean headOnly) throws IOException {
     StringBuilder h = new StringBuilder(128);
     h.append("HTTP/1.1 ").append(r.status).append(' ').append(reason(r.status)).append("\r\n");
     if (r.contentType != null) {
       h.append("Content-Type: ").append(r.contentType).append("\r\n");
     }
     h.append("Content-Length: ").append(r.body.length).append("\r\n");
-    if (!keepAlive) {
+    if (framing == Framing.CLOSE) {
       h.append("Connection: close\r\n");
+    } else if (framing == Framing.KEEP_ALIVE_1_0) {
+      h.append("Connection: keep-alive\r\n");
     }
     h.append("\r\n");
     out.write(h.toString().getBytes(StandardCharsets.ISO_8859_1));
     if (!headOnly) {
       out.write(r.body);
     }
+    out.flush();
   }
 
   static String reason(int status) {
@@ -434,12 +598,8 @@ public final class BlockingHttpServer implements AutoCloseable {
     } catch (IOException e) {
       // closing anyway
     }
-    for (Socket s : open) {
-      try {
-        s.close();
-      } catch (IOException e) {
-        // closing anyway
-      }
+    for (Connection c : open) {
+      c.close();
     }
   }
 }

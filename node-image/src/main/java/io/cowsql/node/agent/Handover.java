@@ -21,7 +21,7 @@ import java.util.logging.Logger;
 public final class Handover {
   private static final Logger LOG = Logger.getLogger(Handover.class.getName());
 
-  /** A transfer is answered once the new leader is elected: give it a few election timeouts. */
+  /** A transfer is answered once the new leader is elected: give it a few election timeouts (default latency). */
   static final Duration TRANSFER_TIMEOUT = Duration.ofSeconds(5);
 
   private Handover() {}
@@ -115,23 +115,42 @@ public final class Handover {
   private static boolean transfer(String selfAddress, NodeInfo target, ClientOptions opts, long deadline) {
     long left = Math.max(1, (deadline - System.nanoTime()) / 1_000_000L);
     ClientOptions transferOpts = opts.withRequestTimeout(Duration.ofMillis(Math.min(TRANSFER_TIMEOUT.toMillis(), left)));
+    boolean unanswered;
     try (CowsqlClient self = CowsqlClient.connect(selfAddress, transferOpts)) {
       self.transfer(target.id());
       LOG.info("handover: leadership transferred to " + target.idString() + " (" + target.address() + ")");
       return true;
-    } catch (CowsqlException | RuntimeException e) {
+    } catch (CowsqlException e) {
       LOG.info("handover: transfer to " + target.idString() + " failed: " + e.getMessage());
+      unanswered = e.code() == CowsqlException.CLIENT_TIMEOUT || e.isConnectionBroken();
+    } catch (RuntimeException e) {
+      LOG.info("handover: transfer to " + target.idString() + " failed: " + e);
+      unanswered = true;
     }
-    try (CowsqlClient self = CowsqlClient.connect(selfAddress, opts)) {
-      NodeInfo now = self.leader();
-      if (now.isKnown() && !now.address().equals(selfAddress)) {
-        LOG.info("handover: leadership moved to " + now.idString() + " (" + now.address() + ") after all");
-        return true;
+    // A transfer the client gave up waiting for may still complete, and raft refuses another one
+    // meanwhile: watch for it, as long as a transfer may take, before trying the next target. A
+    // refused transfer is checked once.
+    long watchUntil = unanswered ? Math.min(deadline, System.nanoTime() + TRANSFER_TIMEOUT.toNanos()) : 0;
+    while (true) {
+      try (CowsqlClient self = CowsqlClient.connect(selfAddress, opts)) {
+        NodeInfo now = self.leader();
+        if (now.isKnown() && !now.address().equals(selfAddress)) {
+          LOG.info("handover: leadership moved to " + now.idString() + " (" + now.address() + ") after all");
+          return true;
+        }
+      } catch (CowsqlException | RuntimeException e) {
+        // not known yet
       }
-    } catch (CowsqlException | RuntimeException e) {
-      // still ours as far as we know
+      if (System.nanoTime() + 200_000_000L >= watchUntil) {
+        return false;
+      }
+      try {
+        Thread.sleep(200);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return false;
+      }
     }
-    return false;
   }
 
   private static CowsqlClient findLeaderUntil(List<String> addresses, ClientOptions opts, long deadline) throws CowsqlException {

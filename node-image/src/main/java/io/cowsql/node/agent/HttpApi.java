@@ -36,20 +36,21 @@ public final class HttpApi {
   /** Connections served at once; an agent's clients are the operator, probes and a few apps. */
   static final int MAX_CONNECTIONS = 256;
 
-  private final BlockingHttpServer server;
+  private final Backend backend;
+  private volatile BlockingHttpServer server;
   final AtomicLong kvGets = new AtomicLong();
   final AtomicLong kvPuts = new AtomicLong();
   final AtomicLong kvErrors = new AtomicLong();
 
-  private HttpApi(BlockingHttpServer server) {
-    this.server = server;
+  private HttpApi(Backend backend) {
+    this.backend = backend;
   }
 
   public static HttpApi start(InetSocketAddress at, Backend backend) throws IOException {
-    HttpApi[] api = new HttpApi[1];
-    BlockingHttpServer server = BlockingHttpServer.start(at, MAX_VALUE_BYTES, MAX_CONNECTIONS, r -> api[0].handle(r, backend));
-    api[0] = new HttpApi(server);
-    return api[0];
+    // Complete before the first request can arrive.
+    HttpApi api = new HttpApi(backend);
+    api.server = BlockingHttpServer.start(at, BlockingHttpServer.Limits.defaults(MAX_VALUE_BYTES, MAX_CONNECTIONS), api::handle);
+    return api;
   }
 
   public int port() {
@@ -60,7 +61,8 @@ public final class HttpApi {
     server.close();
   }
 
-  private Response handle(Request r, Backend b) {
+  private Response handle(Request r) {
+    Backend b = backend;
     String target = r.rawPath();
     int q = target.indexOf('?');
     String path = q >= 0 ? target.substring(0, q) : target;

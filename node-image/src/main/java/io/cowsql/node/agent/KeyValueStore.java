@@ -27,6 +27,7 @@ public final class KeyValueStore implements AutoCloseable {
   private volatile CowsqlDatabase db;
   private volatile long checkedAt;
   private volatile boolean schemaReady;
+  private volatile boolean closed;
 
   public KeyValueStore(String database, ClientOptions options, Supplier<List<String>> addresses) {
     this.database = database;
@@ -35,13 +36,16 @@ public final class KeyValueStore implements AutoCloseable {
   }
 
   /** The pool, re-opened when the known addresses change (checked at most every 500 ms). */
-  private CowsqlDatabase db() {
+  private CowsqlDatabase db() throws CowsqlException {
     CowsqlDatabase d = db;
     long now = System.nanoTime();
     if (d != null && now - checkedAt < 500_000_000L) {
       return d;
     }
     synchronized (this) {
+      if (closed) {
+        throw new CowsqlException("the node is shutting down", CowsqlException.CLIENT_IO);
+      }
       checkedAt = now;
       List<String> a = addresses.get();
       if (db == null || !a.equals(current)) {
@@ -64,6 +68,10 @@ public final class KeyValueStore implements AutoCloseable {
     long deadline = System.nanoTime() + REQUEST_DEADLINE.toNanos();
     long backoff = options.backoffMin().toMillis();
     while (true) {
+      if (closed) {
+        // At shutdown: do not reopen the pool and retry for seconds while the node stops.
+        throw new CowsqlException("the node is shutting down", CowsqlException.CLIENT_IO);
+      }
       try {
         if (!schemaReady) {
           db().exec(SCHEMA);
@@ -104,6 +112,7 @@ public final class KeyValueStore implements AutoCloseable {
 
   @Override
   public synchronized void close() {
+    closed = true;
     if (db != null) {
       db.close();
       db = null;

@@ -2,6 +2,7 @@ package io.cowsql.node.agent;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.cowsql.node.agent.BlockingHttpServer.Limits;
 import io.cowsql.node.agent.BlockingHttpServer.Response;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -16,6 +17,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -23,21 +25,37 @@ import org.junit.jupiter.api.Test;
 /** The agent's HTTP server over real sockets: keep-alive, bodies, limits and malformed requests. */
 class BlockingHttpServerTest {
   static final int MAX_BODY = 1000;
+  /** Larger than what the kernel buffers on loopback, so that the server's write blocks. */
+  static final int BIG = 32 << 20;
+  final CountDownLatch release = new CountDownLatch(1);
   BlockingHttpServer server;
 
-  @BeforeEach
-  void start() throws IOException {
-    // Echoes method, target and body length; "/fail" throws, as a broken handler would.
-    server = BlockingHttpServer.start(new InetSocketAddress("127.0.0.1", 0), MAX_BODY, 3, r -> {
-      if (r.rawPath().equals("/fail")) {
-        throw new IllegalStateException("handler broke");
+  BlockingHttpServer start(Limits limits) throws IOException {
+    // Echoes method, target and body length; "/fail" throws, as a broken handler would; "/block"
+    // waits until the test ends; "/big" answers 8 MiB.
+    return BlockingHttpServer.start(new InetSocketAddress("127.0.0.1", 0), limits, r -> {
+      switch (r.rawPath()) {
+        case "/fail" -> throw new IllegalStateException("handler broke");
+        case "/block" -> release.await();
+        case "/big" -> {
+          return new Response(200, "application/octet-stream", new byte[BIG]);
+        }
+        default -> {
+          // echo
+        }
       }
       return Response.text(200, r.method() + " " + r.rawPath() + " " + r.body().length + " " + new String(r.body(), StandardCharsets.UTF_8), "text/plain");
     });
   }
 
+  @BeforeEach
+  void start() throws IOException {
+    server = start(new Limits(MAX_BODY, 4 * MAX_BODY, 3, 60_000, 30_000, 30_000));
+  }
+
   @AfterEach
   void stop() {
+    release.countDown();
     server.close();
   }
 
@@ -159,16 +177,21 @@ class BlockingHttpServerTest {
         "PUT /a HTTP/1.1\r\nContent-Length: 3\r\nContent-Length: 4\r\n\r\nabcd",
         "PUT /a HTTP/1.1\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n",
         "PUT /a HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n",
+        "PUT /a HTTP/1.1\r\nContent-Length : 3\r\n\r\nabc",
+        "PUT /a HTTP/1.1\r\nContent-Length: +3\r\n\r\nabc",
+        "PUT /a HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n+1\r\na\r\n0\r\n\r\n",
+        "GET a HTTP/1.1\r\n\r\n",
         "GET /a HTTP/2.0\r\n\r\n");
     List<String> statuses = new ArrayList<>();
     for (String req : bad) {
       try (Socket s = connect()) {
         String r = send(s, req);
         statuses.add(r.substring(9, 12));
-        assertThat(r).as(req).contains("Error: ");
+        assertThat(r).as(req).contains("Error: ").contains("Connection: close");
+        assertThat(s.getInputStream().read()).as(req).isEqualTo(-1);
       }
     }
-    assertThat(statuses).containsExactly("400", "400", "400", "400", "400", "400", "400", "400", "505");
+    assertThat(statuses).containsExactly("400", "400", "400", "400", "400", "400", "400", "400", "400", "400", "400", "400", "505");
     try (Socket s = connect()) {
       assertThat(send(s, "GET /still HTTP/1.1\r\n\r\n")).startsWith("HTTP/1.1 200 ");
     }
@@ -183,7 +206,7 @@ class BlockingHttpServerTest {
   }
 
   @Test
-  void connectionsBeyondTheLimitGet503() throws Exception {
+  void aNewConnectionBeyondTheLimitClosesTheLongestIdleOne() throws Exception {
     List<Socket> held = new ArrayList<>();
     try {
       for (int i = 0; i < 3; i++) {
@@ -191,19 +214,12 @@ class BlockingHttpServerTest {
         held.add(s);
         assertThat(send(s, "GET /hold HTTP/1.1\r\n\r\n")).startsWith("HTTP/1.1 200 ");
       }
+      // A probe still gets in: the connection idle the longest makes room.
       try (Socket s = connect()) {
-        assertThat(readResponse(s.getInputStream())).startsWith("HTTP/1.1 503 ").contains("too many connections");
+        assertThat(send(s, "GET /healthz HTTP/1.1\r\n\r\n")).startsWith("HTTP/1.1 200 ");
       }
-      held.remove(0).close();
-      // The freed slot is reusable once the server has seen the close.
-      long deadline = System.nanoTime() + 5_000_000_000L;
-      String r;
-      do {
-        try (Socket s = connect()) {
-          r = send(s, "GET /again HTTP/1.1\r\n\r\n");
-        }
-      } while (!r.startsWith("HTTP/1.1 200 ") && System.nanoTime() < deadline && sleep());
-      assertThat(r).startsWith("HTTP/1.1 200 ");
+      assertThat(held.get(0).getInputStream().read()).isEqualTo(-1);
+      assertThat(send(held.get(2), "GET /still HTTP/1.1\r\n\r\n")).startsWith("HTTP/1.1 200 ");
     } finally {
       for (Socket s : held) {
         s.close();
@@ -212,9 +228,70 @@ class BlockingHttpServerTest {
   }
 
   @Test
+  void aNewConnectionBeyondTheLimitGets503WhenEveryConnectionIsBusy() throws Exception {
+    List<Socket> held = new ArrayList<>();
+    try {
+      for (int i = 0; i < 3; i++) {
+        Socket s = connect();
+        held.add(s);
+        s.getOutputStream().write("GET /block HTTP/1.1\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+      }
+      Thread.sleep(300);
+      try (Socket s = connect()) {
+        assertThat(readResponse(s.getInputStream())).startsWith("HTTP/1.1 503 ").contains("too many connections");
+      }
+    } finally {
+      release.countDown();
+      for (Socket s : held) {
+        s.close();
+      }
+    }
+  }
+
+  @Test
+  void bodiesWaitForTheirShareOfTheBufferBudgetAndGet503WhenItDoesNotCome() throws Exception {
+    // Room for one full body at a time; a request may wait 1 s for its share.
+    try (BlockingHttpServer tight = start(new Limits(MAX_BODY, MAX_BODY, 10, 60_000, 1000, 30_000));
+        Socket first = new Socket("127.0.0.1", tight.port()); Socket second = new Socket("127.0.0.1", tight.port());
+        Socket small = new Socket("127.0.0.1", tight.port())) {
+      for (Socket s : List.of(first, second, small)) {
+        s.setSoTimeout(5000);
+      }
+      first.getOutputStream().write(("PUT /block HTTP/1.1\r\nContent-Length: " + MAX_BODY + "\r\n\r\n" + "x".repeat(MAX_BODY))
+          .getBytes(StandardCharsets.ISO_8859_1));
+      Thread.sleep(200);
+      long t0 = System.nanoTime();
+      String r = send(second, "PUT /second HTTP/1.1\r\nContent-Length: " + MAX_BODY + "\r\n\r\n" + "y".repeat(MAX_BODY));
+      assertThat(r).startsWith("HTTP/1.1 503 ").contains("too many large requests");
+      assertThat((System.nanoTime() - t0) / 1_000_000).isBetween(800L, 4000L);
+      // Requests without a body never wait.
+      assertThat(send(small, "GET /small HTTP/1.1\r\n\r\n")).startsWith("HTTP/1.1 200 ");
+    }
+  }
+
+  @Test
+  void aClientThatStopsReadingIsCutOffAtTheWriteTimeout() throws Exception {
+    try (BlockingHttpServer strict = start(new Limits(MAX_BODY, MAX_BODY, 3, 60_000, 30_000, 500));
+        Socket s = new Socket("127.0.0.1", strict.port())) {
+      s.setSoTimeout(5000);
+      s.getOutputStream().write("GET /big HTTP/1.1\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+      Thread.sleep(2500);
+      long got = 0;
+      try {
+        byte[] buf = new byte[65536];
+        for (int n; (n = s.getInputStream().read(buf)) > 0; ) {
+          got += n;
+        }
+      } catch (IOException e) {
+        // reset by the server: also cut off
+      }
+      assertThat(got).isLessThan(BIG);
+    }
+  }
+
+  @Test
   void aTricklingClientIsCutOffAtTheRequestDeadlineAndAnIdleOneAtTheIdleTimeout() throws Exception {
-    try (BlockingHttpServer strict = BlockingHttpServer.start(new InetSocketAddress("127.0.0.1", 0), MAX_BODY, 3, 700, 500,
-        r -> Response.text(200, "ok", "text/plain"))) {
+    try (BlockingHttpServer strict = start(new Limits(MAX_BODY, MAX_BODY, 3, 700, 500, 30_000))) {
       try (Socket s = new Socket("127.0.0.1", strict.port())) {
         s.setSoTimeout(5000);
         OutputStream out = s.getOutputStream();
@@ -241,6 +318,53 @@ class BlockingHttpServerTest {
         assertThat(s.getInputStream().read()).isEqualTo(-1);
         assertThat((System.nanoTime() - t0) / 1_000_000).isBetween(600L, 3000L);
       }
+    }
+  }
+
+  @Test
+  void aChunkSizeThatWouldOverflowTheCountIs413() throws IOException {
+    try (Socket s = connect()) {
+      String r = send(s, "PUT /o HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n1\r\na\r\n7fffffff\r\n");
+      assertThat(r).startsWith("HTTP/1.1 413 ");
+    }
+    try (Socket s = connect()) {
+      String r = send(s, "PUT /o HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n1\r\na\r\n7fffffffffffffff\r\n");
+      assertThat(r).startsWith("HTTP/1.1 400 ");
+    }
+    try (Socket s = connect()) {
+      assertThat(send(s, "GET /alive HTTP/1.1\r\n\r\n")).startsWith("HTTP/1.1 200 ");
+    }
+  }
+
+  @Test
+  void aBodyInManySmallChunksIsAccepted() throws IOException {
+    try (BlockingHttpServer roomy = start(new Limits(64 * 1024, 64 * 1024, 3, 60_000, 30_000, 30_000));
+        Socket s = new Socket("127.0.0.1", roomy.port())) {
+      s.setSoTimeout(5000);
+      StringBuilder req = new StringBuilder("PUT /many HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n");
+      for (int i = 0; i < 3000; i++) {
+        req.append("10\r\n").append("0123456789abcdef").append("\r\n");
+      }
+      req.append("0\r\n\r\n");
+      assertThat(send(s, req.toString())).startsWith("HTTP/1.1 200 ").contains("PUT /many 48000 ");
+    }
+  }
+
+  @Test
+  void http10KeepAliveIsConfirmedAndKept() throws IOException {
+    try (Socket s = connect()) {
+      String r = send(s, "GET /a HTTP/1.0\r\nConnection: keep-alive\r\n\r\n");
+      assertThat(r).startsWith("HTTP/1.1 200 ").contains("Connection: keep-alive\r\n");
+      assertThat(send(s, "GET /b HTTP/1.0\r\nConnection: keep-alive\r\n\r\n")).endsWith("GET /b 0 ");
+    }
+  }
+
+  @Test
+  void aLeadingEmptyLineAndAnAbsoluteFormTargetAreAccepted() throws IOException {
+    try (Socket s = connect()) {
+      assertThat(send(s, "\r\nGET /after-crlf HTTP/1.1\r\n\r\n")).endsWith("GET /after-crlf 0 ");
+      assertThat(send(s, "GET http://node:8080/k?x=1 HTTP/1.1\r\n\r\n")).endsWith("GET /k?x=1 0 ");
+      assertThat(send(s, "GET http://node:8080 HTTP/1.1\r\n\r\n")).endsWith("GET / 0 ");
     }
   }
 
