@@ -4,8 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cowsql.client.testing.DqliteDemoCluster;
 import io.cowsql.client.testing.OneClusterPerClass;
+import io.cowsql.client.wire.Protocol;
+import java.io.FilterOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.Socket;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicIntegerArray;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -17,6 +23,105 @@ import org.junit.jupiter.api.Test;
 class PreparedStatementCacheTest extends OneClusterPerClass {
     static final ClientOptions OPTS = ClientOptions.defaults().withRequestTimeout(Duration.ofSeconds(5));
     static final Duration T = Duration.ofSeconds(5);
+
+    /** Counts the request frames (by type) that sessions dialled through it send. */
+    static final class RequestCounter implements Dialer {
+        final AtomicIntegerArray sent = new AtomicIntegerArray(256);
+
+        @Override
+        public Socket dial(String address, Duration timeout) throws IOException {
+            Socket real = Dialer.tcp().dial(address, timeout);
+            OutputStream counting = new FilterOutputStream(real.getOutputStream()) {
+                // The 8-byte protocol version first, then frames: 8-byte header (words, type, ...) and words x 8 bytes.
+                long skip = 8;
+                final byte[] header = new byte[8];
+                int headerFill = -1;
+
+                @Override
+                public void write(int b) throws IOException {
+                    count((byte) b);
+                    out.write(b);
+                }
+
+                @Override
+                public void write(byte[] b, int off, int len) throws IOException {
+                    for (int i = 0; i < len; i++) {
+                        count(b[off + i]);
+                    }
+                    out.write(b, off, len);
+                }
+
+                private void count(byte b) {
+                    if (skip > 0) {
+                        skip--;
+                        return;
+                    }
+                    header[++headerFill] = b;
+                    if (headerFill == 7) {
+                        long words = (header[0] & 0xffL) | (header[1] & 0xffL) << 8 | (header[2] & 0xffL) << 16 | (header[3] & 0xffL) << 24;
+                        sent.incrementAndGet(header[4] & 0xff);
+                        skip = words * 8;
+                        headerFill = -1;
+                    }
+                }
+            };
+            return new Socket() {
+                @Override
+                public OutputStream getOutputStream() {
+                    return counting;
+                }
+
+                @Override
+                public java.io.InputStream getInputStream() throws IOException {
+                    return real.getInputStream();
+                }
+
+                @Override
+                public void setSoTimeout(int t) throws java.net.SocketException {
+                    real.setSoTimeout(t);
+                }
+
+                @Override
+                public void setTcpNoDelay(boolean on) throws java.net.SocketException {
+                    real.setTcpNoDelay(on);
+                }
+
+                @Override
+                public boolean isClosed() {
+                    return real.isClosed();
+                }
+
+                @Override
+                public synchronized void close() throws IOException {
+                    real.close();
+                }
+            };
+        }
+    }
+
+    @Test
+    void aStatementIsPreparedOncePerConnectionAndRunWithExec() throws Exception {
+        RequestCounter counter = new RequestCounter();
+        try (LeaderSession s = new LeaderSession(cluster.addresses(), DqliteDemoCluster.DATABASE, OPTS.withDialer(counter))) {
+            s.exec("CREATE TABLE IF NOT EXISTS once (n INTEGER)", List.of(), T);
+            int before = counter.sent.get(Protocol.REQ_EXEC_SQL);
+            for (int i = 0; i < 50; i++) {
+                s.execPrepared("INSERT INTO once(n) VALUES(?)", List.of((long) i), T);
+            }
+            assertThat(counter.sent.get(Protocol.REQ_PREPARE)).isEqualTo(1);
+            assertThat(counter.sent.get(Protocol.REQ_EXEC)).isEqualTo(50);
+            assertThat(counter.sent.get(Protocol.REQ_EXEC_SQL)).isEqualTo(before);
+            s.disconnect();
+            s.execPrepared("INSERT INTO once(n) VALUES(?)", List.of(50L), T);
+            assertThat(counter.sent.get(Protocol.REQ_PREPARE)).as("prepared again on the new connection").isEqualTo(2);
+            // Past the cache's 64 statements, the eldest is finalized on the server.
+            for (int i = 0; i < 70; i++) {
+                s.execPrepared("INSERT INTO once(n) VALUES(? + " + i + ")", List.of(0L), T);
+            }
+            assertThat(counter.sent.get(Protocol.REQ_PREPARE)).isEqualTo(72);
+            assertThat(counter.sent.get(Protocol.REQ_FINALIZE)).isEqualTo(72 - 1 - 64);
+        }
+    }
 
     @Test
     void thePoolRunsTheSameStatementWithManyParameterValues() throws Exception {
