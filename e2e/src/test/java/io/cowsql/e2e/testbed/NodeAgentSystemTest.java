@@ -7,7 +7,6 @@ import io.cowsql.client.CowsqlClient;
 import io.cowsql.client.NodeInfo;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.LabelSelectorBuilder;
-import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Quantity;
@@ -48,9 +47,9 @@ class NodeAgentSystemTest {
     @BeforeAll
     static void up() {
         SystemTests.assumeSystemTests();
-        tb = Testbed.start(Testbed.Options.defaults(SystemTests.workDir(), SystemTests.scriptsDir()));
+        tb = Testbed.start(SystemTests.testbedOptions());
         c = tb.client();
-        c.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(NS).endMetadata().build()).create();
+        SystemTests.createNamespace(c, NS);
         c.services().inNamespace(NS).resource(new ServiceBuilder().withNewMetadata().withName(NAME).endMetadata()
             .withNewSpec().withClusterIP("None").withPublishNotReadyAddresses(true).addToSelector("app", NAME)
             .addNewPort().withName("raft").withPort(9001).endPort().endSpec().build()).create();

@@ -2,7 +2,6 @@ package io.cowsql.e2e.testbed;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -27,13 +26,13 @@ class NodeFailureSystemTest {
     @BeforeAll
     static void up() {
         SystemTests.assumeSystemTests();
-        tb = Testbed.start(Testbed.Options.defaults(SystemTests.workDir(), SystemTests.scriptsDir())
+        tb = Testbed.start(SystemTests.testbedOptions()
             .withImages(TrivialImage.table())
             .withExtraControllerManagerArgs(List.of("--node-monitor-grace-period=10s"))
             .withExtraApiServerArgs(List.of("--default-not-ready-toleration-seconds=5",
                 "--default-unreachable-toleration-seconds=5")));
         c = tb.client();
-        c.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(NS).endMetadata().build()).create();
+        SystemTests.createNamespace(c, NS);
     }
 
     @AfterAll

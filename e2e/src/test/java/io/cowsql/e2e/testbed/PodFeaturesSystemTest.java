@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.IntOrString;
-import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
@@ -39,10 +38,10 @@ class PodFeaturesSystemTest {
     @BeforeAll
     static void up() {
         SystemTests.assumeSystemTests();
-        tb = Testbed.start(Testbed.Options.defaults(SystemTests.workDir(), SystemTests.scriptsDir())
+        tb = Testbed.start(SystemTests.testbedOptions()
             .withImages(TrivialImage.table()));
         c = tb.client();
-        c.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(NS).endMetadata().build()).create();
+        SystemTests.createNamespace(c, NS);
         c.configMaps().inNamespace(NS).resource(new ConfigMapBuilder().withNewMetadata().withName("cfg").endMetadata()
             .addToData("mode", "fast").addToData("app.conf", "x=1\n").build()).create();
         c.secrets().inNamespace(NS).resource(new SecretBuilder().withNewMetadata().withName("sec").endMetadata()

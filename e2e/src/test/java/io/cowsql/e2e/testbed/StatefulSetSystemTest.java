@@ -2,7 +2,6 @@ package io.cowsql.e2e.testbed;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
@@ -34,10 +33,10 @@ class StatefulSetSystemTest {
     @BeforeAll
     static void up() {
         SystemTests.assumeSystemTests();
-        tb = Testbed.start(Testbed.Options.defaults(SystemTests.workDir(), SystemTests.scriptsDir())
+        tb = Testbed.start(SystemTests.testbedOptions()
             .withImages(TrivialImage.table()));
         c = tb.client();
-        c.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(NS).endMetadata().build()).create();
+        SystemTests.createNamespace(c, NS);
         c.services().inNamespace(NS).resource(TrivialImage.headlessService(NS, "web")).create();
         c.apps().statefulSets().inNamespace(NS).resource(TrivialImage.statefulSet(NS, "web", 3)).create();
     }

@@ -32,6 +32,16 @@ final class SystemTests {
     }
 
     /** PIDs of live (non-zombie) processes whose command line mentions {@code marker}. */
+    /** Testbed options with this build's work and scripts directories. */
+    static Testbed.Options testbedOptions() {
+        return Testbed.Options.defaults(workDir(), scriptsDir());
+    }
+
+    static void createNamespace(io.fabric8.kubernetes.client.KubernetesClient c, String name) {
+        c.namespaces().resource(new io.fabric8.kubernetes.api.model.NamespaceBuilder().withNewMetadata().withName(name)
+            .endMetadata().build()).create();
+    }
+
     /** Closes {@code tb} (when it started) and checks that none of its processes outlived it. */
     static void closeLeavingNoProcesses(Testbed tb) {
         if (tb == null) {

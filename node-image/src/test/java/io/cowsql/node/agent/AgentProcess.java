@@ -54,9 +54,14 @@ public final class AgentProcess implements AutoCloseable {
 
   /** Run the NodeAgent main class with the given arguments as a new process. */
   static Process launch(List<String> agentArgs, Map<String, String> env, Path log) throws IOException {
+    return launch(JVM_FLAGS, agentArgs, env, log);
+  }
+
+  /** The same with other JVM flags (the benchmark tries some). */
+  static Process launch(List<String> jvmFlags, List<String> agentArgs, Map<String, String> env, Path log) throws IOException {
     List<String> cmd = new ArrayList<>();
     cmd.add(java());
-    cmd.addAll(JVM_FLAGS);
+    cmd.addAll(jvmFlags);
     cmd.add("-cp");
     cmd.add(classpath());
     cmd.add("io.cowsql.node.NodeAgent");

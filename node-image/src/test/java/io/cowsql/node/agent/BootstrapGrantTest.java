@@ -21,16 +21,21 @@ class BootstrapGrantTest {
     SystemTier.assumeEnabled();
   }
 
-  @Test
-  void aNewNodeBootstrapsWhenItsAnnotationFileGrantsIt() throws Exception {
-    Path annotations = tmp.resolve("annotations");
-    Files.writeString(annotations, "cowsql.io/failure-domain=\"2\"\ncowsql.io/bootstrap=\"true\"\n");
+  /** A new node (joining only itself) that reads its failure domain and grant from an annotations file. */
+  AgentProcess agentWithAnnotations(String name, String annotations) throws Exception {
+    Path file = tmp.resolve("annotations");
+    Files.writeString(file, annotations);
     String address = "127.0.0.1:" + TestPorts.free();
     String http = "127.0.0.1:" + TestPorts.free();
     Path dir = tmp.resolve("data");
     List<String> args = List.of("--dir", dir.toString(), "--address", address, "--http", http, "--join", address,
-        "--failure-domain-file", annotations.toString(), "--bootstrap-key", "cowsql.io/bootstrap");
-    try (AgentProcess p = new AgentProcess("granted", address, http, dir, tmp.resolve("granted.log"), args, Map.of())) {
+        "--failure-domain-file", file.toString(), "--bootstrap-key", "cowsql.io/bootstrap");
+    return new AgentProcess(name, address, http, dir, tmp.resolve(name + ".log"), args, Map.of());
+  }
+
+  @Test
+  void aNewNodeBootstrapsWhenItsAnnotationFileGrantsIt() throws Exception {
+    try (AgentProcess p = agentWithAnnotations("granted", "cowsql.io/failure-domain=\"2\"\ncowsql.io/bootstrap=\"true\"\n")) {
       p.start();
       AgentCluster.await(Duration.ofSeconds(60), () -> AgentCluster.ok(p, "/readyz"), "granted node ready\n" + p.logText());
       assertThat(p.logText()).contains("bootstrap granted by cowsql.io/bootstrap");
@@ -41,14 +46,7 @@ class BootstrapGrantTest {
 
   @Test
   void withoutTheGrantANewNodeWaitsToJoinInsteadOfBootstrapping() throws Exception {
-    Path annotations = tmp.resolve("annotations");
-    Files.writeString(annotations, "cowsql.io/failure-domain=\"2\"\n");
-    String address = "127.0.0.1:" + TestPorts.free();
-    String http = "127.0.0.1:" + TestPorts.free();
-    Path dir = tmp.resolve("data");
-    List<String> args = List.of("--dir", dir.toString(), "--address", address, "--http", http, "--join", address,
-        "--failure-domain-file", annotations.toString(), "--bootstrap-key", "cowsql.io/bootstrap");
-    try (AgentProcess p = new AgentProcess("waiting", address, http, dir, tmp.resolve("waiting.log"), args, Map.of())) {
+    try (AgentProcess p = agentWithAnnotations("waiting", "cowsql.io/failure-domain=\"2\"\n")) {
       p.start();
       AgentCluster.await(Duration.ofSeconds(30), () -> AgentCluster.ok(p, "/healthz"), "waiting node healthy\n" + p.logText());
       Thread.sleep(2000);

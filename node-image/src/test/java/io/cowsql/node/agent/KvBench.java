@@ -305,36 +305,13 @@ public final class KvBench {
     }
   }
 
-  static Cluster startAgents(Path dir, List<Process> all) throws Exception {
-    Files.createDirectories(dir);
-    List<String> apis = new ArrayList<>();
-    List<String> dbs = new ArrayList<>();
-    List<Long> pids = new ArrayList<>();
-    for (int i = 0; i < 3; i++) {
-      String db = "127.0.0.1:" + TestPorts.free();
-      String api = "127.0.0.1:" + TestPorts.free();
-      List<String> cmd = new ArrayList<>(List.of(AgentProcess.java()));
-      cmd.addAll(AGENT_JVM);
-      cmd.addAll(List.of("-cp", AgentProcess.classpath(), "io.cowsql.node.NodeAgent", "--dir", dir.resolve("n" + i).toString(), "--address", db, "--http", api));
-      cmd.addAll(i == 0 ? List.of("--bootstrap") : List.of("--join", dbs.get(0)));
-      ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(dir.resolve("n" + i + ".log").toFile());
-      if (!MALLOC_ARENA_MAX.isEmpty()) {
-        pb.environment().put("MALLOC_ARENA_MAX", MALLOC_ARENA_MAX);
-      }
-      Process p = pb.start();
-      all.add(p);
-      pids.add(p.pid());
-      apis.add(api);
-      dbs.add(db);
-    }
-    for (String a : apis) {
-      awaitHttp(a);
-    }
-    awaitVoters(dbs, 3);
-    return cluster("agents", apis, pids);
+  /** Starts node {@code i} of a cluster, given its addresses and the db addresses of the nodes started before it. */
+  interface NodeStarter {
+    Process start(int i, String db, String api, List<String> earlier) throws IOException;
   }
 
-  static Cluster startDemo(Path dir, List<Process> all) throws Exception {
+  /** Three nodes on free loopback ports, each answering HTTP before the next starts, then three voters. */
+  static Cluster startThree(String name, Path dir, List<Process> all, NodeStarter starter) throws Exception {
     Files.createDirectories(dir);
     List<String> apis = new ArrayList<>();
     List<String> dbs = new ArrayList<>();
@@ -342,11 +319,7 @@ public final class KvBench {
     for (int i = 0; i < 3; i++) {
       String db = "127.0.0.1:" + TestPorts.free();
       String api = "127.0.0.1:" + TestPorts.free();
-      List<String> cmd = new ArrayList<>(List.of("dqlite-demo", "--api", api, "--db", db, "--dir", dir.toString()));
-      if (i > 0) {
-        cmd.addAll(List.of("--join", dbs.get(0)));
-      }
-      Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(dir.resolve("n" + i + ".log").toFile()).start();
+      Process p = starter.start(i, db, api, List.copyOf(dbs));
       all.add(p);
       pids.add(p.pid());
       apis.add(api);
@@ -354,7 +327,26 @@ public final class KvBench {
       awaitHttp(api);
     }
     awaitVoters(dbs, 3);
-    return cluster("dqlite-demo", apis, pids);
+    return cluster(name, apis, pids);
+  }
+
+  static Cluster startAgents(Path dir, List<Process> all) throws Exception {
+    Map<String, String> env = MALLOC_ARENA_MAX.isEmpty() ? Map.of() : Map.of("MALLOC_ARENA_MAX", MALLOC_ARENA_MAX);
+    return startThree("agents", dir, all, (i, db, api, earlier) -> {
+      List<String> args = new ArrayList<>(List.of("--dir", dir.resolve("n" + i).toString(), "--address", db, "--http", api));
+      args.addAll(i == 0 ? List.of("--bootstrap") : List.of("--join", earlier.get(0)));
+      return AgentProcess.launch(AGENT_JVM, args, env, dir.resolve("n" + i + ".log"));
+    });
+  }
+
+  static Cluster startDemo(Path dir, List<Process> all) throws Exception {
+    return startThree("dqlite-demo", dir, all, (i, db, api, earlier) -> {
+      List<String> cmd = new ArrayList<>(List.of("dqlite-demo", "--api", api, "--db", db, "--dir", dir.toString()));
+      if (i > 0) {
+        cmd.addAll(List.of("--join", earlier.get(0)));
+      }
+      return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(dir.resolve("n" + i + ".log").toFile()).start();
+    });
   }
 
   static Cluster cluster(String name, List<String> apis, List<Long> pids) {
