@@ -132,13 +132,22 @@ public final class ImageTable {
     /**
      * The node agent as the image starts it: the image's JVM options file ({@code
      * -Dcowsql.e2e.nodeJvmOptions}, default ../node-image/jvm.options from the working directory, i.e.
-     * the e2e module in Maven) and its {@code MALLOC_ARENA_MAX=2}, with this build's classpath.
+     * the e2e module in Maven) and its {@code MALLOC_ARENA_MAX=2}, with this build's classpath, and an
+     * explicitly chosen engine library ({@code -Dcowsql.library} or {@code COWSQL_LIBRARY}) passed on.
      */
     public static ImageCommand nodeAgentCommand(String classpath) {
         Path options = Path.of(System.getProperty("cowsql.e2e.nodeJvmOptions", "../node-image/jvm.options"))
             .toAbsolutePath().normalize();
+        Map<String, String> env = new java.util.LinkedHashMap<>();
+        env.put("MALLOC_ARENA_MAX", "2");
+        // An engine chosen explicitly for this run (-Dcowsql.library or COWSQL_LIBRARY, e.g. the second
+        // engine) reaches every agent; otherwise the agents load the default engine, as the image does.
+        String library = System.getProperty("cowsql.library", System.getenv("COWSQL_LIBRARY"));
+        if (library != null && !library.isBlank()) {
+            env.put("COWSQL_LIBRARY", library.trim());
+        }
         return ImageCommand.of(List.of(javaExecutable(), "@" + options, "-Xshare:auto", "-cp", classpath, NODE_AGENT_MAIN))
-            .withEnv(Map.of("MALLOC_ARENA_MAX", "2"));
+            .withEnv(env);
     }
 
     /** {@code java -cp CP MAIN} with the running JVM's java executable. */
