@@ -69,13 +69,7 @@ if all_cached; then
 fi
 
 # ---- fetch the source package with a private apt configuration --------------------
-mirror=${COWSQL_DEBIAN_MIRROR:-}
-if [[ -z $mirror ]]; then
-  mirror=$( { grep -hE '^[[:space:]]*URIs:' /etc/apt/sources.list.d/*.sources 2>/dev/null | awk '{print $2}';
-              grep -hE '^[[:space:]]*deb[[:space:]]' /etc/apt/sources.list /etc/apt/sources.list.d/*.list 2>/dev/null \
-                | sed -E 's/\[[^]]*\]//' | awk '{print $2}'; } \
-            | grep -E '/debian/?$' | head -n1 || true)
-fi
+mirror=$(bash "$(dirname "${BASH_SOURCE[0]}")/debian-mirror.sh" || true)
 [[ -n $mirror ]] || mirror=http://deb.debian.org/debian
 log "Debian mirror: $mirror"
 
