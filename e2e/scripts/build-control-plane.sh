@@ -70,7 +70,7 @@ fi
 
 # ---- fetch the source package with a private apt configuration --------------------
 mirror=$(bash "$(dirname "${BASH_SOURCE[0]}")/debian-mirror.sh" || true)
-[[ -n $mirror ]] || mirror=http://deb.debian.org/debian
+[[ -n $mirror ]] || die "no Debian mirror configured in /etc/apt (set COWSQL_DEBIAN_MIRROR to one)"
 log "Debian mirror: $mirror"
 
 SRC_DIR=$WORK/src
