@@ -138,7 +138,7 @@ public final class NodeAgent {
     for (AgentConfig.Option o : AgentConfig.RUN_OPTIONS) {
       sb.append(String.format("  --%-22s %-30s %s%n", o.name() + (o.isSwitch() ? "" : " V"), o.env(), o.help()));
     }
-    sb.append("\nengine library: system property cowsql.library or COWSQL_LIBRARY (path or name), else libcowsql.so.0, else libdqlite.so.0\n");
+    sb.append("\nengine library: COWSQL_LIBRARY or -Dcowsql.library (a name such as libdqlite.so.0, or a path); default libcowsql.so.0, no fallback\n");
     sb.append("exit codes: 0 ok, 1 error, 2 bad flags/config, 3 refused (identity, lock, dir), 4 engine, 5 port in use\n");
     return sb.toString();
   }
