@@ -7,7 +7,9 @@ import io.cowsql.node.agent.Refusal;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.util.Arrays;
+import io.cowsql.node.engine.LibC;
 import java.util.List;
+import java.util.logging.Handler;
 import java.util.logging.Logger;
 
 /**
@@ -27,7 +29,21 @@ public final class NodeAgent {
   private NodeAgent() {}
 
   public static void main(String[] args) {
-    System.exit(run(args, System.out, System.err));
+    exit(run(args, System.out, System.err));
+  }
+
+  /**
+   * Flush the output and the log, then end the process with libc's {@code _exit}: System.exit and
+   * Runtime.halt both end in exit(), whose library destructors (libuv's joins its thread-pool
+   * threads) can wait forever for an engine thread stuck attaching to the exiting JVM.
+   */
+  static void exit(int code) {
+    System.out.flush();
+    System.err.flush();
+    for (Handler h : Logger.getLogger("").getHandlers()) {
+      h.flush();
+    }
+    LibC.INSTANCE._exit(code);
   }
 
   static void configureLogging() {
@@ -82,7 +98,7 @@ public final class NodeAgent {
         try {
           Thread.sleep(cfg.shutdownTimeout.toMillis() + 2000);
           Logger.getLogger(NodeAgent.class.getName()).warning("shutdown took longer than " + cfg.shutdownTimeout + ": halting");
-          Runtime.getRuntime().halt(1);
+          exit(1);
         } catch (InterruptedException e) {
           // done in time
         }
@@ -92,7 +108,7 @@ public final class NodeAgent {
       agent.shutdown();
       watchdog.interrupt();
       // Also ends a start that is still waiting (for the failure-domain file, say).
-      System.exit(0);
+      exit(0);
     };
     installSignals(stop);
     try {

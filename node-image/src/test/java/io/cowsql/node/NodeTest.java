@@ -97,7 +97,7 @@ class NodeTest {
     n.close();
     assertThatThrownBy(n::start).isInstanceOf(IllegalStateException.class).hasMessageContaining("closed");
     assertThatThrownBy(n::bindAddress).isInstanceOf(IllegalStateException.class).hasMessageContaining("closed");
-    assertThatThrownBy(n::handover).isInstanceOf(IllegalStateException.class).hasMessageContaining("closed");
+    assertThatThrownBy(() -> n.handover(Duration.ofSeconds(10))).isInstanceOf(IllegalStateException.class).hasMessageContaining("closed");
   }
 
   @Test
@@ -106,18 +106,18 @@ class NodeTest {
     String addr = TestPorts.address();
     Node n = Node.create(Node.BOOTSTRAP_ID, addr, dir("n4"), NodeOptions.defaults().withBindAddress(addr));
     try {
-      assertThatThrownBy(n::handover).isInstanceOf(IllegalStateException.class).hasMessageContaining("not started");
+      assertThatThrownBy(() -> n.handover(Duration.ofSeconds(10))).isInstanceOf(IllegalStateException.class).hasMessageContaining("not started");
       n.start();
       if (TestEngine.isCowsql()) {
         // A lone voter has nobody to hand over to: the engine says so at once.
-        assertThatThrownBy(n::handover).isInstanceOf(EngineException.class).hasMessageContaining("node_handover failed");
+        assertThatThrownBy(() -> n.handover(Duration.ofSeconds(10))).isInstanceOf(EngineException.class).hasMessageContaining("node_handover failed");
       } else {
-        assertThatThrownBy(n::handover).isInstanceOf(UnsupportedOperationException.class).hasMessageContaining("no node_handover");
+        assertThatThrownBy(() -> n.handover(Duration.ofSeconds(10))).isInstanceOf(UnsupportedOperationException.class).hasMessageContaining("no node_handover");
       }
     } finally {
       n.close();
     }
-    assertThatThrownBy(n::handover).isInstanceOf(IllegalStateException.class).hasMessageContaining("closed");
+    assertThatThrownBy(() -> n.handover(Duration.ofSeconds(10))).isInstanceOf(IllegalStateException.class).hasMessageContaining("closed");
   }
 
   @Test

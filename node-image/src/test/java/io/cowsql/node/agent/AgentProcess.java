@@ -94,6 +94,11 @@ public final class AgentProcess implements AutoCloseable {
     return process != null && process.isAlive();
   }
 
+  /** SIGTERM, without waiting. */
+  void signalTerm() {
+    process.destroy();
+  }
+
   /** SIGTERM, then wait for the exit code. */
   int terminate(Duration wait) throws InterruptedException {
     process.destroy();
