@@ -29,8 +29,11 @@ public final class Handover {
 
   private Handover() {}
 
-  /** What a node says: the leader it knows (null if none) and this node's role in its configuration (null if absent). */
-  private record Seen(NodeInfo leader, Role role) {
+  /**
+   * What a node says: the leader it knows (null if none), its configuration, and the role of the
+   * node handing over in it (null if absent).
+   */
+  private record Seen(NodeInfo leader, Role role, List<NodeInfo> members) {
     boolean leads(long selfId) {
       return leader != null && leader.id() == selfId;
     }
@@ -79,6 +82,16 @@ public final class Handover {
   private static String outcome(long selfId, String selfAddress, Seen before, ClientOptions opts, EngineException failed) {
     Seen own = look(selfAddress, selfId, opts);
     NodeInfo leader = own == null ? null : own.leader();
+    // A node demoted to spare no longer hears from the leader: ask the voters.
+    for (NodeInfo m : before.members()) {
+      if (leader != null) {
+        break;
+      }
+      if (m.id() != selfId && m.role() == Role.VOTER) {
+        Seen other = look(m.address(), selfId, opts);
+        leader = other == null ? null : other.leader();
+      }
+    }
     Seen seen = leader != null && leader.id() != selfId ? look(leader.address(), selfId, opts) : own;
     String engineSaid = failed == null ? "node_handover returned 0" : "node_handover returned " + failed.code();
     if (leader == null) {
@@ -98,13 +111,14 @@ public final class Handover {
   private static Seen look(String address, long selfId, ClientOptions opts) {
     try (CowsqlClient c = CowsqlClient.connect(address, opts)) {
       NodeInfo leader = c.leader();
+      List<NodeInfo> members = c.cluster();
       Role role = null;
-      for (NodeInfo m : c.cluster()) {
+      for (NodeInfo m : members) {
         if (m.id() == selfId) {
           role = m.role();
         }
       }
-      return new Seen(leader.isKnown() ? leader : null, role);
+      return new Seen(leader.isKnown() ? leader : null, role, members);
     } catch (CowsqlException | RuntimeException e) {
       return null;
     }
