@@ -415,7 +415,7 @@ public final class Node implements AutoCloseable {
 
   /**
    * Append a new configuration with exactly {@code members} to the log in {@code dir}: the recovery
-   * primitive (engine.md §1b). The directory must hold a stopped node's raft data; it is locked for
+   * primitive (see the module README, "Offline subcommands"). The directory must hold a stopped node's raft data; it is locked for
    * the duration, so this fails while an agent runs on it. Run it on one survivor only.
    */
   public static void reconfigureMembershipExt(Engine engine, Path dir, List<Member> members) {

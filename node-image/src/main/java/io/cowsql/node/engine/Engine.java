@@ -30,7 +30,7 @@ import java.util.logging.Logger;
  * of one engine binds the other's raft and crashes the process. Deep binding also keeps an engine
  * on its own raft when the other one was already loaded globally by someone else.
  *
- * <p>SQLite threading (engine.md §0b): before the first node is created, the process may switch
+ * <p>SQLite threading: before the first node is created, the process may switch
  * SQLite to single-thread mode (one node per process, as go-cowsql does) or multi-thread mode.
  * Chosen by system property {@code cowsql.sqlite.threading} or environment variable {@code
  * COWSQL_SQLITE_THREADING} ({@code single}, {@code multi}, {@code default}); {@code
