@@ -101,7 +101,10 @@ public final class Handover {
       return "incomplete: this node still leads, no other voter took over (" + engineSaid + ")";
     }
     String lead = (before.leads(selfId) ? "leadership moved to " : "leadership stays with ") + leader.idString() + " (" + leader.address() + ")";
-    Role role = seen == null ? null : seen.role();
+    if (seen == null) {
+      return lead + "; this node's role could not be read, the leader did not answer (" + engineSaid + ")";
+    }
+    Role role = seen.role();
     if (role == Role.VOTER) {
       return lead + "; no online standby or spare could take this node's vote, so it stays a voter while it is stopped (" + engineSaid + ")";
     }

@@ -80,7 +80,8 @@ class ShutdownTest {
       long left = BOUND.toNanos() - (System.nanoTime() - signalledAt);
       int exit = p.waitForExit(Duration.ofNanos(Math.max(0, left)));
       long ms = (System.nanoTime() - signalledAt) / 1_000_000;
-      outcome.add(p.name + (exit == Integer.MIN_VALUE ? " still running after " + ms + " ms" : " exit " + exit + " by " + ms + " ms"));
+      outcome.add(p.name + (exit == Integer.MIN_VALUE ? " still running after " + ms + " ms" : " exit " + exit + " by " + ms + " ms")
+          + " " + AgentClusterTest.handoverLines(p).stream().filter(l -> l.startsWith("handover")).toList());
       assertThat(exit).as(what + ": " + p.name + " exits within " + BOUND + " of SIGTERM\n" + p.logText()).isNotEqualTo(Integer.MIN_VALUE);
       assertThat(exit).as(what + ": " + p.name + "'s exit status\n" + p.logText()).isZero();
     }
