@@ -15,11 +15,16 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.logging.Logger;
 
 /**
@@ -55,6 +60,8 @@ public final class Node implements AutoCloseable {
   private final EngineLibrary.ConnectFunc connectFunc;
   private Pointer handle;
   private State state;
+  // The thread of a node_handover call that has not returned yet, else null.
+  private Thread handoverCall;
 
   private Node(
       Engine engine,
@@ -251,22 +258,63 @@ public final class Node implements AutoCloseable {
   }
 
   /**
-   * node_handover (libcowsql): transfer leadership, promote a replacement, demote this node. On an
-   * engine without it this throws {@link UnsupportedOperationException}; the agent then hands over
-   * through the client ({@code io.cowsql.node.agent.Handover}).
+   * node_handover (libcowsql): transfer leadership if this node leads, promote an online standby or
+   * spare to voter, demote this node to spare. Waits at most {@code timeout}: raft can keep a
+   * transfer pending for as long as this node follows without a known leader, and the call then
+   * never returns. On an engine without it this throws {@link UnsupportedOperationException}; the
+   * agent then hands over through the client ({@code io.cowsql.node.agent.Handover}).
+   *
+   * @throws EngineException with the engine's code when it reports a failure (1 also when it
+   *     transferred leadership but found no non-voter to promote), or code -1 when it did not
+   *     answer within {@code timeout} (the call goes on; {@link #close} then stops the node but
+   *     leaves its memory to the process's exit)
    */
-  public synchronized void handover() {
-    requireOpen("hand over");
-    if (state != State.STARTED) {
-      throw new IllegalStateException("cannot hand over: node " + Long.toUnsignedString(id) + " is not started");
+  public void handover(Duration timeout) {
+    Function f;
+    CompletableFuture<Integer> result = new CompletableFuture<>();
+    synchronized (this) {
+      requireOpen("hand over");
+      if (state != State.STARTED) {
+        // The engine would wait forever: its loop ignores a handover unless the node runs.
+        throw new IllegalStateException("cannot hand over: node " + Long.toUnsignedString(id) + " is not started");
+      }
+      f = engine.optional(Capability.HANDOVER);
+      if (f == null) {
+        throw new UnsupportedOperationException("engine " + engine.name() + " " + engine.version() + " has no node_handover");
+      }
+      if (handoverCall != null) {
+        throw new IllegalStateException("a handover of node " + Long.toUnsignedString(id) + " is already running");
+      }
+      Pointer h = handle;
+      handoverCall = new Thread(() -> {
+        try {
+          result.complete(f.invokeInt(new Object[] {h}));
+        } catch (Throwable t) {
+          result.completeExceptionally(t);
+        } finally {
+          synchronized (this) {
+            handoverCall = null;
+          }
+        }
+      }, "node-handover-" + Long.toUnsignedString(id));
+      handoverCall.setDaemon(true);
+      handoverCall.start();
     }
-    Function f = engine.optional(Capability.HANDOVER);
-    if (f == null) {
-      throw new UnsupportedOperationException("engine " + engine.name() + " " + engine.version() + " has no node_handover");
+    int rc;
+    try {
+      rc = result.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+    } catch (TimeoutException e) {
+      throw new EngineException(-1, "node_handover did not return within " + timeout.toMillis() + " ms");
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new EngineException(-1, "interrupted while waiting for node_handover");
+    } catch (ExecutionException e) {
+      throw new EngineException(-1, "node_handover failed: " + e.getCause(), e.getCause());
     }
-    int rc = f.invokeInt(new Object[] {handle});
     if (rc != ENGINE_OK) {
-      throw new EngineException(rc, "node_handover failed (" + rc + "): " + engine.lib().node_errmsg(handle));
+      synchronized (this) {
+        throw new EngineException(rc, "node_handover failed (" + rc + "): " + (handle == null ? "" : engine.lib().node_errmsg(handle)));
+      }
     }
   }
 
@@ -283,7 +331,13 @@ public final class Node implements AutoCloseable {
           LOG.warning("node_stop returned " + rc + ": " + engine.lib().node_errmsg(handle));
         }
       }
-      engine.lib().node_destroy(handle);
+      if (handoverCall == null) {
+        engine.lib().node_destroy(handle);
+      } else {
+        // node_handover still waits inside the node's memory: destroying it could wake that
+        // thread on freed memory. The node is stopped; its memory goes with the process.
+        LOG.warning("node " + Long.toUnsignedString(id) + " stopped but not destroyed: node_handover has not returned");
+      }
     } finally {
       handle = null;
       state = State.CLOSED;
@@ -361,7 +415,7 @@ public final class Node implements AutoCloseable {
 
   /**
    * Append a new configuration with exactly {@code members} to the log in {@code dir}: the recovery
-   * primitive (engine.md §1b). The directory must hold a stopped node's raft data; it is locked for
+   * primitive (see the module README, "Offline subcommands"). The directory must hold a stopped node's raft data; it is locked for
    * the duration, so this fails while an agent runs on it. Run it on one survivor only.
    */
   public static void reconfigureMembershipExt(Engine engine, Path dir, List<Member> members) {

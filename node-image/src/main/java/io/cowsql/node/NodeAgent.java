@@ -7,7 +7,9 @@ import io.cowsql.node.agent.Refusal;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.util.Arrays;
+import io.cowsql.node.engine.LibC;
 import java.util.List;
+import java.util.logging.Handler;
 import java.util.logging.Logger;
 
 /**
@@ -27,7 +29,21 @@ public final class NodeAgent {
   private NodeAgent() {}
 
   public static void main(String[] args) {
-    System.exit(run(args, System.out, System.err));
+    exit(run(args, System.out, System.err));
+  }
+
+  /**
+   * Flush the output and the log, then end the process with libc's {@code _exit}: System.exit and
+   * Runtime.halt both end in exit(), whose library destructors (libuv's joins its thread-pool
+   * threads) can wait forever for an engine thread stuck attaching to the exiting JVM.
+   */
+  static void exit(int code) {
+    System.out.flush();
+    System.err.flush();
+    for (Handler h : Logger.getLogger("").getHandlers()) {
+      h.flush();
+    }
+    LibC.INSTANCE._exit(code);
   }
 
   static void configureLogging() {
@@ -82,7 +98,7 @@ public final class NodeAgent {
         try {
           Thread.sleep(cfg.shutdownTimeout.toMillis() + 2000);
           Logger.getLogger(NodeAgent.class.getName()).warning("shutdown took longer than " + cfg.shutdownTimeout + ": halting");
-          Runtime.getRuntime().halt(1);
+          exit(1);
         } catch (InterruptedException e) {
           // done in time
         }
@@ -92,7 +108,7 @@ public final class NodeAgent {
       agent.shutdown();
       watchdog.interrupt();
       // Also ends a start that is still waiting (for the failure-domain file, say).
-      System.exit(0);
+      exit(0);
     };
     installSignals(stop);
     try {
@@ -138,7 +154,7 @@ public final class NodeAgent {
     for (AgentConfig.Option o : AgentConfig.RUN_OPTIONS) {
       sb.append(String.format("  --%-22s %-30s %s%n", o.name() + (o.isSwitch() ? "" : " V"), o.env(), o.help()));
     }
-    sb.append("\nengine library: system property cowsql.library or COWSQL_LIBRARY (path or name), else libcowsql.so.0, else libdqlite.so.0\n");
+    sb.append("\nengine library: COWSQL_LIBRARY or -Dcowsql.library (a name such as libdqlite.so.0, or a path); default libcowsql.so.0, no fallback\n");
     sb.append("exit codes: 0 ok, 1 error, 2 bad flags/config, 3 refused (identity, lock, dir), 4 engine, 5 port in use\n");
     return sb.toString();
   }

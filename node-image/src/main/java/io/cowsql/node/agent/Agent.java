@@ -354,11 +354,7 @@ public final class Agent implements HttpApi.Backend {
       Node n = node;
       if (n != null && n.isStarted()) {
         try {
-          if (n.hasNativeHandover()) {
-            n.handover();
-          } else if (identity.joined()) {
-            Handover.run(identity.id(), cfg.address, new RolePolicy(cfg.voters, cfg.standbys), clientOptions, cfg.shutdownTimeout.dividedBy(2));
-          }
+          Handover.atShutdown(n, identity.id(), cfg.address, identity.joined(), new RolePolicy(cfg.voters, cfg.standbys), clientOptions, cfg.shutdownTimeout.dividedBy(2));
         } catch (CowsqlException | RuntimeException e) {
           LOG.info("handover incomplete: " + e.getMessage());
         }

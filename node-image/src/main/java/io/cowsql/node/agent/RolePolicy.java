@@ -12,7 +12,7 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The role policy, run by whichever node leads (engine.md §1c): go-dqlite's {@code RolesChanges}
+ * The role policy, run by whichever node leads: go-dqlite's {@code RolesChanges}
  * rules plus go-dqlite v3's failure-domain rules. Pure: it decides, {@link RoleManager} acts.
  *
  * <ul>

@@ -5,11 +5,9 @@ import com.sun.jna.Library;
 import com.sun.jna.Native;
 import com.sun.jna.NativeLibrary;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumMap;
 import java.util.EnumSet;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -19,14 +17,20 @@ import java.util.logging.Logger;
  * A loaded engine library: libcowsql ({@code cowsql_} symbols) or libdqlite ({@code dqlite_}
  * symbols). One JNA interface drives both; functions only libcowsql has are probed by symbol.
  *
- * <p>Resolution order of {@link #get()}: an explicit setting (system property {@code
- * cowsql.library}, else environment variable {@code COWSQL_LIBRARY}: a path or a library name;
- * when set, it is the only candidate), then {@code libcowsql.so.0} with prefix {@code cowsql_},
- * then {@code libdqlite.so.0} with prefix {@code dqlite_}. The prefix of an explicit library is
- * derived from its file name ({@code cowsql} or {@code dqlite}), or given by {@code
- * cowsql.library.prefix} / {@code COWSQL_LIBRARY_PREFIX}.
+ * <p>Which library {@link #get()} loads: the one named by system property {@code cowsql.library},
+ * else by environment variable {@code COWSQL_LIBRARY} (a path or a library name, e.g. {@code
+ * libdqlite.so.0}); when neither is set, {@code libcowsql.so.0}. There is no fallback: when the
+ * library asked for does not load, that is an error. The prefix of an explicit library is derived
+ * from its file name ({@code dqlite} in it gives {@code dqlite_}, else {@code cowsql_}), or given by
+ * {@code cowsql.library.prefix} / {@code COWSQL_LIBRARY_PREFIX}.
  *
- * <p>SQLite threading (engine.md §0b): before the first node is created, the process may switch
+ * <p>Libraries are opened with local symbols and deep binding ({@code RTLD_NOW | RTLD_LOCAL |
+ * RTLD_DEEPBIND}): libcowsql's raft ({@code libraft.so.0}) and libdqlite's ({@code libraft.so.2})
+ * export the same unversioned {@code raft_*} names, and with JNA's default global symbols a node
+ * of one engine binds the other's raft and crashes the process. Deep binding also keeps an engine
+ * on its own raft when the other one was already loaded globally by someone else.
+ *
+ * <p>SQLite threading: before the first node is created, the process may switch
  * SQLite to single-thread mode (one node per process, as go-cowsql does) or multi-thread mode.
  * Chosen by system property {@code cowsql.sqlite.threading} or environment variable {@code
  * COWSQL_SQLITE_THREADING} ({@code single}, {@code multi}, {@code default}); {@code
@@ -36,8 +40,11 @@ import java.util.logging.Logger;
 public final class Engine {
   private static final Logger LOG = Logger.getLogger(Engine.class.getName());
 
-  public static final String DEFAULT_COWSQL = "libcowsql.so.0";
-  public static final String DEFAULT_DQLITE = "libdqlite.so.0";
+  /** The engine loaded when no library is named explicitly. */
+  public static final String DEFAULT_LIBRARY = "libcowsql.so.0";
+
+  /** dlopen flags: RTLD_NOW (2) | RTLD_LOCAL (0) | RTLD_DEEPBIND (8); see the class comment. */
+  static final int OPEN_FLAGS = 2 | 8;
 
   /** SQLite threading modes for {@code sqlite3_config}. */
   public enum SqliteThreading {
@@ -56,6 +63,8 @@ public final class Engine {
   private static Engine defaultEngine;
 
   private final String library;
+  private final String file;
+  private final String debianPackage;
   private final String prefix;
   private final EngineLibrary lib;
   private final NativeLibrary nativeLibrary;
@@ -72,6 +81,9 @@ public final class Engine {
       SqliteThreading threading) {
     this.library = library;
     this.prefix = prefix;
+    Path loaded = LoadedFile.of(nativeLibrary.getFunction(prefix + "node_create"));
+    this.file = loaded != null ? loaded.toString() : library;
+    this.debianPackage = loaded != null ? LoadedFile.debianPackage(loaded) : null;
     this.lib = lib;
     this.nativeLibrary = nativeLibrary;
     this.optional = optional;
@@ -87,27 +99,27 @@ public final class Engine {
     return defaultEngine;
   }
 
-  /** A library to try: name or path, and the symbol prefix. */
-  public record Candidate(String library, String prefix) {}
+  /** The library to load: name or path, its symbol prefix, and whether it was named explicitly. */
+  public record Candidate(String library, String prefix, boolean explicit) {}
 
-  /** The candidates in resolution order, from the given environment and system properties. */
-  public static List<Candidate> candidates(
+  /** The library {@link #get()} loads, from the given environment and system properties. */
+  public static Candidate candidate(
       Map<String, String> env, java.util.function.Function<String, String> props) {
     String explicit = props.apply("cowsql.library");
     if (explicit == null || explicit.isBlank()) {
       explicit = env.get("COWSQL_LIBRARY");
     }
-    if (explicit != null && !explicit.isBlank()) {
-      String prefix = props.apply("cowsql.library.prefix");
-      if (prefix == null || prefix.isBlank()) {
-        prefix = env.get("COWSQL_LIBRARY_PREFIX");
-      }
-      if (prefix == null || prefix.isBlank()) {
-        prefix = prefixFor(explicit);
-      }
-      return List.of(new Candidate(explicit.trim(), prefix));
+    if (explicit == null || explicit.isBlank()) {
+      return new Candidate(DEFAULT_LIBRARY, "cowsql_", false);
     }
-    return List.of(new Candidate(DEFAULT_COWSQL, "cowsql_"), new Candidate(DEFAULT_DQLITE, "dqlite_"));
+    String prefix = props.apply("cowsql.library.prefix");
+    if (prefix == null || prefix.isBlank()) {
+      prefix = env.get("COWSQL_LIBRARY_PREFIX");
+    }
+    if (prefix == null || prefix.isBlank()) {
+      prefix = prefixFor(explicit);
+    }
+    return new Candidate(explicit.trim(), prefix.trim(), true);
   }
 
   /** {@code dqlite_} when the library's file name mentions dqlite, else {@code cowsql_}. */
@@ -121,19 +133,29 @@ public final class Engine {
   public static Engine resolve(
       Map<String, String> env, java.util.function.Function<String, String> props) {
     SqliteThreading threading = threadingFrom(env, props);
-    List<String> failures = new ArrayList<>();
-    for (Candidate c : candidates(env, props)) {
-      try {
-        return load(c.library(), c.prefix(), threading);
-      } catch (UnsatisfiedLinkError | EngineException e) {
-        failures.add(c.library() + " (" + firstLine(e.getMessage()) + ")");
-      }
+    Candidate c = candidate(env, props);
+    try {
+      return load(c.library(), c.prefix(), threading);
+    } catch (UnsatisfiedLinkError | EngineException e) {
+      throw notLoaded(c, e);
     }
-    throw new EngineException(
-        "no cowsql engine library could be loaded; tried: "
-            + String.join(", ", failures)
-            + ". Install libcowsql (ppa:cowsql/master) or libdqlite0, or set COWSQL_LIBRARY to"
-            + " the library's path.");
+  }
+
+  /** The error for a library that did not load: what was asked for, why, and the fix. */
+  static EngineException notLoaded(Candidate c, Throwable cause) {
+    String why = firstLine(cause.getMessage());
+    if (c.explicit()) {
+      return new EngineException(-1,
+          "cannot load the engine library " + c.library() + " named by COWSQL_LIBRARY (or -Dcowsql.library): " + why
+              + ". Set COWSQL_LIBRARY to an installed engine library: libcowsql.so.0 (package libcowsql0) or libdqlite.so.0"
+              + " (package libdqlite0), or a path to one.",
+          cause);
+    }
+    return new EngineException(-1,
+        "cannot load the cowsql engine " + c.library() + ": " + why
+            + ". Install libcowsql0 from Debian bookworm-backports (apt-get install -t bookworm-backports libcowsql0),"
+            + " or set COWSQL_LIBRARY (or -Dcowsql.library) to another engine library, e.g. libdqlite.so.0.",
+        cause);
   }
 
   static SqliteThreading threadingFrom(
@@ -170,7 +192,12 @@ public final class Engine {
 
   /** Load one library with the given prefix and SQLite threading mode. */
   public static Engine load(String library, String prefix, SqliteThreading threading) {
-    NativeLibrary nl = NativeLibrary.getInstance(library);
+    // The same open flags on every handle of this library: a second dlopen with RTLD_GLOBAL would
+    // make its symbols global after all.
+    Map<String, Object> options = Map.of(
+        Library.OPTION_OPEN_FLAGS, OPEN_FLAGS,
+        Library.OPTION_FUNCTION_MAPPER, (com.sun.jna.FunctionMapper) (l, m) -> prefix + m.getName());
+    NativeLibrary nl = NativeLibrary.getInstance(library, options);
     // Fail here, with the symbol's name, if the prefix does not match the library.
     try {
       nl.getFunction(prefix + "node_create");
@@ -178,11 +205,7 @@ public final class Engine {
       throw new EngineException(
           "library " + library + " has no symbol " + prefix + "node_create (wrong prefix?)");
     }
-    EngineLibrary lib =
-        Native.load(
-            library,
-            EngineLibrary.class,
-            Map.of(Library.OPTION_FUNCTION_MAPPER, (com.sun.jna.FunctionMapper) (l, m) -> prefix + m.getName()));
+    EngineLibrary lib = Native.load(library, EngineLibrary.class, options);
     Map<Capability, Function> optional = new EnumMap<>(Capability.class);
     for (Capability cap : Capability.values()) {
       try {
@@ -242,15 +265,29 @@ public final class Engine {
     return prefix.endsWith("_") ? prefix.substring(0, prefix.length() - 1) : prefix;
   }
 
-  public String library() {
+  /** The library as asked for (a name like {@code libcowsql.so.0}, or a path). */
+  public String requested() {
     return library;
+  }
+
+  /** The file actually loaded, symbolic links resolved (the name asked for where unknown). */
+  public String library() {
+    return file;
+  }
+
+  /** The Debian package that installed {@link #library()} and its version, or null when unknown. */
+  public String debianPackage() {
+    return debianPackage;
   }
 
   public String prefix() {
     return prefix;
   }
 
-  /** The engine's {@code version_number()}, e.g. 11506 for 1.15.6. */
+  /**
+   * The engine's {@code version_number()}, e.g. 11506 for 1.15.6. libcowsql 1.15.8 and 1.15.9
+   * report 11506 too (their header was never bumped): {@link #debianPackage()} tells them apart.
+   */
   public int versionNumber() {
     return versionNumber;
   }
@@ -264,13 +301,10 @@ public final class Engine {
     return threading;
   }
 
-  NativeLibrary nativeLibrary() {
-    return nativeLibrary;
-  }
-
   /** One line: name, version, library and capabilities. */
   public String describe() {
-    return name() + " " + version() + " (" + library + ", capabilities " + capabilities() + ", sqlite threading " + threading.name().toLowerCase(Locale.ROOT) + ")";
+    return name() + " " + version() + " (" + file + (debianPackage == null ? "" : ", package " + debianPackage)
+        + ", capabilities " + capabilities() + ", sqlite threading " + threading.name().toLowerCase(Locale.ROOT) + ")";
   }
 
   @Override

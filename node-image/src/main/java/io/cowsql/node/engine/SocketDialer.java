@@ -1,10 +1,7 @@
 package io.cowsql.node.engine;
 
 import com.sun.jna.LastErrorException;
-import com.sun.jna.Library;
 import com.sun.jna.Memory;
-import com.sun.jna.Native;
-import com.sun.jna.Pointer;
 import java.io.IOException;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
@@ -28,18 +25,6 @@ public final class SocketDialer implements NodeDialer {
   private static final int SO_SNDTIMEO = 21;
   private static final int IPPROTO_TCP = 6;
   private static final int TCP_NODELAY = 1;
-
-  interface LibC extends Library {
-    LibC INSTANCE = Native.load("c", LibC.class);
-
-    int socket(int domain, int type, int protocol) throws LastErrorException;
-
-    int connect(int fd, Pointer addr, int len) throws LastErrorException;
-
-    int setsockopt(int fd, int level, int name, Pointer value, int len) throws LastErrorException;
-
-    int close(int fd);
-  }
 
   private final Function<String, InetSocketAddress> resolver;
   private final Duration connectTimeout;

@@ -1,5 +1,6 @@
 package io.cowsql.node.agent;
 
+import io.cowsql.node.TestEngine;
 import io.cowsql.node.TestPorts;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -65,7 +66,18 @@ public final class AgentCluster implements AutoCloseable {
     for (AgentProcess p : nodes) {
       if (p.isAlive()) {
         await(d, () -> ok(p, "/readyz"), p + " ready\n" + p.logText());
+        assertEngine(p);
       }
+    }
+  }
+
+  /** The agent runs the engine this test run asks for (it fails, not skips, on the other one). */
+  @SuppressWarnings("unchecked")
+  static void assertEngine(AgentProcess p) throws IOException, InterruptedException {
+    Map<String, Object> engine = (Map<String, Object>) p.status().get("engine");
+    if (!TestEngine.expected().equals(engine.get("name"))) {
+      throw new AssertionError(p + " runs engine " + engine + " but this test run asks for " + TestEngine.expected()
+          + " (-D" + TestEngine.PROPERTY + ")");
     }
   }
 

@@ -1,5 +1,6 @@
 package io.cowsql.node.agent;
 
+import io.cowsql.node.TestEngine;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -67,7 +68,10 @@ public final class AgentProcess implements AutoCloseable {
     cmd.add("io.cowsql.node.NodeAgent");
     cmd.addAll(agentArgs);
     ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+    // None of this JVM's COWSQL_* settings leak into an agent, except the engine this run asks
+    // for; a test's own env (a missing library, say) wins.
     pb.environment().keySet().removeIf(k -> k.startsWith("COWSQL_"));
+    pb.environment().putAll(TestEngine.agentEnvironment());
     pb.environment().putAll(env);
     pb.redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
     return pb.start();
@@ -88,6 +92,11 @@ public final class AgentProcess implements AutoCloseable {
 
   boolean isAlive() {
     return process != null && process.isAlive();
+  }
+
+  /** SIGTERM, without waiting. */
+  void signalTerm() {
+    process.destroy();
   }
 
   /** SIGTERM, then wait for the exit code. */

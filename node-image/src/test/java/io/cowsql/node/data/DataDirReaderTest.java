@@ -9,6 +9,7 @@ import io.cowsql.node.MemberRole;
 import io.cowsql.node.Node;
 import io.cowsql.node.NodeOptions;
 import io.cowsql.node.TestPorts;
+import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,6 +31,15 @@ class DataDirReaderTest {
 
   /** Run a one-node cluster on dir, do {@code writes} INSERTs (plus one CREATE TABLE), stop. */
   private static void runAndWrite(Path dir, String addr, int writes, NodeOptions extra) throws Exception {
+    runAndWrite(dir, addr, writes, extra, false);
+  }
+
+  /**
+   * Run a bootstrap node on {@code dir} and write {@code writes} rows. With {@code awaitSnapshot},
+   * wait until a snapshot is on disk before the node stops: libcowsql writes snapshots in the
+   * background, and a stop while the first one is being written leaves none.
+   */
+  private static void runAndWrite(Path dir, String addr, int writes, NodeOptions extra, boolean awaitSnapshot) throws Exception {
     try (Node n = Node.create(Node.BOOTSTRAP_ID, addr, dir, extra.withBindAddress(addr).withNetworkLatency(Duration.ofMillis(5)))) {
       n.start();
       try (CowsqlClient c = CowsqlClient.findLeader(java.util.List.of(addr), OPTS)) {
@@ -39,6 +49,21 @@ class DataDirReaderTest {
           c.exec("INSERT INTO t (v) VALUES (?)", "value-" + i);
         }
       }
+      long deadline = System.nanoTime() + 20_000_000_000L;
+      while (awaitSnapshot && !hasSnapshot(dir)) {
+        if (System.nanoTime() > deadline) {
+          throw new AssertionError("no snapshot in " + dir + " 20 s after " + writes + " writes");
+        }
+        Thread.sleep(50);
+      }
+    }
+  }
+
+  private static boolean hasSnapshot(Path dir) {
+    try {
+      return !DataDirReader.inspect(dir).snapshots().isEmpty();
+    } catch (IOException | RuntimeException e) {
+      return false; // a snapshot being written
     }
   }
 
@@ -104,8 +129,8 @@ class DataDirReaderTest {
     Path dir = Files.createDirectories(tmp.resolve("s"));
     String addr = TestPorts.address();
     NodeOptions snap = NodeOptions.defaults().withSnapshotParams(8, 8);
-    runAndWrite(dir, addr, 40, snap);
-    runAndWrite(dir, addr, 40, snap); // a restart closes the first segment; later snapshots drop it
+    runAndWrite(dir, addr, 40, snap, true);
+    runAndWrite(dir, addr, 40, snap, true); // a restart closes the first segment; later snapshots drop it
     DataDirReader.Inspection in = DataDirReader.inspect(dir);
     assertThat(in.snapshots()).isNotEmpty();
     LastEntry e = in.lastEntry();
@@ -130,7 +155,7 @@ class DataDirReaderTest {
     Path dir = Files.createDirectories(tmp.resolve("only"));
     String addr = TestPorts.address();
     NodeOptions snap = NodeOptions.defaults().withSnapshotParams(8, 8);
-    runAndWrite(dir, addr, 30, snap);
+    runAndWrite(dir, addr, 30, snap, true);
     DataDirReader.Inspection full = DataDirReader.inspect(dir);
     DataDirReader.Snapshot latest = full.snapshots().get(full.snapshots().size() - 1);
     // Keep only the snapshot and the metadata: the position comes from the snapshot.
