@@ -1,0 +1,27 @@
+package io.cowsql.contract;
+
+/**
+ * The annotation keys the operator writes on node pods and the node agent reads from the pod's
+ * downward-API annotations file, and the path of that file.
+ */
+public final class Annotations {
+  private Annotations() {}
+
+  /** Where the node pod mounts its downward-API volume. */
+  public static final String PODINFO_DIR = "/etc/podinfo";
+
+  /** The pod's annotations as {@code key="value"} lines (the downward API's format). */
+  public static final String ANNOTATIONS_FILE = PODINFO_DIR + "/annotations";
+
+  /** The node's failure domain code (a number), derived by the operator from its Node's zone. */
+  public static final String FAILURE_DOMAIN = "cowsql.io/failure-domain";
+
+  /** The zone name the failure domain code stands for (for people; the agent reads the code). */
+  public static final String ZONE = "cowsql.io/zone";
+
+  /** {@code "true"} on ordinal 0 of a new cluster: the operator's grant to bootstrap. */
+  public static final String BOOTSTRAP = "cowsql.io/bootstrap";
+
+  /** When the bootstrap grant was given (RFC 3339). */
+  public static final String BOOTSTRAP_GRANTED = "cowsql.io/bootstrap-granted-at";
+}
