@@ -8,7 +8,7 @@ public final class Annotations {
   private Annotations() {}
 
   /** Where the node pod mounts its downward-API volume. */
-  public static final String PODINFO_DIR = "/etc/podinfo";
+  public static final String PODINFO_DIR = "/etc/cowsql/podinfo";
 
   /** The pod's annotations as {@code key="value"} lines (the downward API's format). */
   public static final String ANNOTATIONS_FILE = PODINFO_DIR + "/annotations";

@@ -40,6 +40,12 @@ public final class DurationFormat {
     };
   }
 
+  /** {@code text} parsed, or empty when it is null or not in the grammar. */
+  public static java.util.Optional<Duration> tryParse(String text) {
+    Matcher m = text == null ? null : FORMAT.matcher(text.trim());
+    return m != null && m.matches() ? java.util.Optional.of(parse(text)) : java.util.Optional.empty();
+  }
+
   /** The shortest exact text for {@code d} in this grammar ({@code 90s}, {@code 1500ms}, {@code 2m}). */
   public static String format(Duration d) {
     long ms = d.toMillis();

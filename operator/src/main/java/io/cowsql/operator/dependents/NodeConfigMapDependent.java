@@ -1,5 +1,9 @@
 package io.cowsql.operator.dependents;
 
+import io.cowsql.contract.AgentOption;
+import io.cowsql.contract.Annotations;
+import io.cowsql.contract.DurationFormat;
+import io.cowsql.contract.RoleTargets;
 import io.cowsql.operator.ClusterNames;
 import io.cowsql.operator.model.CowsqlCluster;
 import io.cowsql.operator.model.CowsqlClusterSpec;
@@ -19,8 +23,9 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * The node configuration, as the agent's environment variables ({@code COWSQL_*}, read through envFrom):
- * everything that is the same on every node. Per-pod values (address, bind) are in the pod's own env.
+ * The node configuration, as the agent's environment variables ({@code COWSQL_*}, read through envFrom), named
+ * and written as the operator-agent contract ({@link AgentOption}) defines them: everything that is the same on
+ * every node. Per-pod values (address, bind) are in the pod's own env.
  */
 @KubernetesDependent(informer = @Informer(labelSelector = ClusterNames.MANAGED_SELECTOR),
     // Kubernetes 1.20 answers an apply that carries resourceVersion "create only" with a bare 500, which the
@@ -40,7 +45,7 @@ public class NodeConfigMapDependent extends ClusterOwnedDependent<ConfigMap> {
 
   public static ConfigMap build(CowsqlCluster cluster, int replicas, NodeDefaults defaults) {
     Map<String, String> data = new TreeMap<>(engineSettings(cluster, defaults));
-    data.put("COWSQL_JOIN", String.join(",", joinAddresses(cluster, replicas)));
+    data.put(AgentOption.JOIN.env(), String.join(",", joinAddresses(cluster, replicas)));
     return new ConfigMapBuilder()
         .withNewMetadata()
           .withName(ClusterNames.configMap(cluster))
@@ -67,31 +72,33 @@ public class NodeConfigMapDependent extends ClusterOwnedDependent<ConfigMap> {
   public static Map<String, String> engineSettings(CowsqlCluster cluster, NodeDefaults defaults) {
     CowsqlClusterSpec spec = cluster.getSpec();
     Map<String, String> env = new TreeMap<>();
-    env.put("COWSQL_DIR", ClusterNames.DATA_DIR);
-    env.put("COWSQL_CLUSTER_ID", cluster.getMetadata().getUid() == null ? cluster.getMetadata().getName()
+    env.put(AgentOption.DIR.env(), ClusterNames.DATA_DIR);
+    env.put(AgentOption.CLUSTER_ID.env(), cluster.getMetadata().getUid() == null ? cluster.getMetadata().getName()
         : cluster.getMetadata().getUid());
-    env.put("COWSQL_FAILURE_DOMAIN_FILE", ClusterNames.ANNOTATIONS_FILE);
-    env.put("COWSQL_FAILURE_DOMAIN_KEY", ClusterNames.ANNOTATION_FAILURE_DOMAIN);
-    env.put("COWSQL_BOOTSTRAP_KEY", ClusterNames.ANNOTATION_BOOTSTRAP);
-    env.put("COWSQL_SHUTDOWN_TIMEOUT", defaults.shutdownTimeout().toSeconds() + "s");
+    env.put(AgentOption.FAILURE_DOMAIN_FILE.env(), Annotations.ANNOTATIONS_FILE);
+    env.put(AgentOption.FAILURE_DOMAIN_KEY.env(), Annotations.FAILURE_DOMAIN);
+    env.put(AgentOption.BOOTSTRAP_KEY.env(), Annotations.BOOTSTRAP);
+    env.put(AgentOption.SHUTDOWN_TIMEOUT.env(), DurationFormat.format(defaults.shutdownTimeout()));
     if (spec.roles != null) {
-      env.put("COWSQL_VOTERS", Integer.toString(spec.roles.voters == null ? 3 : spec.roles.voters));
-      env.put("COWSQL_STANDBYS", Integer.toString(spec.roles.standbys == null ? 3 : spec.roles.standbys));
+      env.put(AgentOption.VOTERS.env(), Integer.toString(spec.roles.voters == null ? RoleTargets.DEFAULT_VOTERS
+          : spec.roles.voters));
+      env.put(AgentOption.STANDBYS.env(), Integer.toString(spec.roles.standbys == null ? RoleTargets.DEFAULT_STANDBYS
+          : spec.roles.standbys));
     }
     EngineSpec engine = spec.engine;
     if (engine != null) {
       if (engine.networkLatency != null) {
-        env.put("COWSQL_NETWORK_LATENCY", engine.networkLatency);
+        env.put(AgentOption.NETWORK_LATENCY.env(), engine.networkLatency);
       }
       if (engine.snapshotThreshold != null && engine.snapshotTrailing != null) {
-        env.put("COWSQL_SNAPSHOT_THRESHOLD", engine.snapshotThreshold.toString());
-        env.put("COWSQL_SNAPSHOT_TRAILING", engine.snapshotTrailing.toString());
+        env.put(AgentOption.SNAPSHOT_THRESHOLD.env(), engine.snapshotThreshold.toString());
+        env.put(AgentOption.SNAPSHOT_TRAILING.env(), engine.snapshotTrailing.toString());
       }
       if (engine.autoRecovery != null) {
-        env.put("COWSQL_AUTO_RECOVERY", engine.autoRecovery.toString());
+        env.put(AgentOption.AUTO_RECOVERY.env(), engine.autoRecovery.toString());
       }
       if (engine.blockSize != null) {
-        env.put("COWSQL_BLOCK_SIZE", engine.blockSize.toString());
+        env.put(AgentOption.BLOCK_SIZE.env(), engine.blockSize.toString());
       }
     }
     return env;

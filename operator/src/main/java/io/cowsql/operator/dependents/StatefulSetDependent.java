@@ -1,5 +1,6 @@
 package io.cowsql.operator.dependents;
 
+import io.cowsql.contract.AgentOption;
 import io.cowsql.operator.ClusterNames;
 import io.cowsql.operator.model.CowsqlCluster;
 import io.cowsql.operator.model.CowsqlClusterSpec;
@@ -176,13 +177,13 @@ public class StatefulSetDependent extends ClusterOwnedDependent<StatefulSet> {
         fieldRef("POD_NAME", "metadata.name"),
         fieldRef("POD_NAMESPACE", "metadata.namespace"),
         fieldRef("POD_IP", "status.podIP"),
-        new EnvVarBuilder().withName("COWSQL_ADDRESS").withValue("$(POD_NAME)" + suffix + ":" + ClusterNames.COWSQL_PORT)
+        new EnvVarBuilder().withName(AgentOption.ADDRESS.env()).withValue("$(POD_NAME)" + suffix + ":" + ClusterNames.COWSQL_PORT)
             .build(),
-        new EnvVarBuilder().withName("COWSQL_BIND").withValue("$(POD_IP):" + ClusterNames.COWSQL_PORT).build(),
-        new EnvVarBuilder().withName("COWSQL_HTTP").withValue("$(POD_IP):" + ClusterNames.HTTP_PORT).build(),
+        new EnvVarBuilder().withName(AgentOption.BIND.env()).withValue("$(POD_IP):" + ClusterNames.COWSQL_PORT).build(),
+        new EnvVarBuilder().withName(AgentOption.HTTP.env()).withValue("$(POD_IP):" + ClusterNames.HTTP_PORT).build(),
         // Set on ordinal 0 of a never-formed cluster only, and withdrawn once it formed. Read at container start;
         // the agent also reads it from the annotations file (COWSQL_BOOTSTRAP_KEY) after the failure domain.
-        fieldRef("COWSQL_BOOTSTRAP", "metadata.annotations['" + ClusterNames.ANNOTATION_BOOTSTRAP + "']"));
+        fieldRef(AgentOption.BOOTSTRAP.env(), "metadata.annotations['" + ClusterNames.ANNOTATION_BOOTSTRAP + "']"));
   }
 
   private static EnvVar fieldRef(String name, String path) {

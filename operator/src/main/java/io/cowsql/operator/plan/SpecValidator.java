@@ -1,5 +1,6 @@
 package io.cowsql.operator.plan;
 
+import io.cowsql.contract.DurationFormat;
 import io.cowsql.operator.model.CowsqlClusterSpec;
 import io.cowsql.operator.model.EngineSpec;
 import io.fabric8.kubernetes.api.model.Quantity;
@@ -50,9 +51,9 @@ public final class SpecValidator {
     validateStorage(spec, errors);
     validateEngine(spec.engine, errors);
     if (spec.recovery != null && spec.recovery.quorumLossTimeout != null
-        && Durations.parse(spec.recovery.quorumLossTimeout).isEmpty()) {
+        && DurationFormat.tryParse(spec.recovery.quorumLossTimeout).isEmpty()) {
       errors.add("spec.recovery.quorumLossTimeout: '" + spec.recovery.quorumLossTimeout
-          + "' is not a duration; write a whole number with s, m or h, e.g. 5m");
+          + "' is not a duration; write " + DurationFormat.EXAMPLES + ", e.g. 5m");
     }
     if (spec.failureDomains != null && (spec.failureDomains.topologyKey == null
         || spec.failureDomains.topologyKey.isBlank())) {
@@ -102,10 +103,10 @@ public final class SpecValidator {
       return;
     }
     if (engine.networkLatency != null) {
-      Optional<Duration> d = Durations.parse(engine.networkLatency);
+      Optional<Duration> d = DurationFormat.tryParse(engine.networkLatency);
       if (d.isEmpty()) {
         errors.add("spec.engine.networkLatency: '" + engine.networkLatency
-            + "' is not a duration; write a whole number with ms, s or m, e.g. 20ms");
+            + "' is not a duration; write " + DurationFormat.EXAMPLES + ", e.g. 20ms");
       } else if (d.get().toMillis() < 1 || d.get().compareTo(MAX_LATENCY) > 0) {
         errors.add("spec.engine.networkLatency: " + engine.networkLatency + " is out of range; use 1ms to 60m");
       }
