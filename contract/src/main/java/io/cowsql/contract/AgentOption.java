@@ -13,7 +13,7 @@ import java.util.Locale;
  * over the variable.
  */
 public enum AgentOption {
-  DIR("dir", Type.PATH, null, Apply.POD, "data directory (created if missing); required"),
+  DIR("dir", Type.PATH, null, Apply.RESTART, "data directory (created if missing); required"),
   ADDRESS("address", Type.ADDRESS, null, Apply.POD,
       "advertised cluster address host:port (a stable DNS name in Kubernetes); required"),
   BIND("bind", Type.ADDRESS, null, Apply.POD, "address the engine listens on (default: the advertised address)"),
@@ -41,9 +41,10 @@ public enum AgentOption {
   BLOCK_SIZE("block-size", Type.INTEGER, null, 512, 256 * 1024, Apply.RESTART,
       "disk block size in bytes, a power of two (libcowsql only)"),
   VOTERS("voters", Type.INTEGER, "" + RoleTargets.DEFAULT_VOTERS, RoleTargets.MIN_VOTERS, RoleTargets.MAX_VOTERS,
-      Apply.RESTART, "target number of voters"),
+      Apply.LIVE, "target number of voters (live: re-read from the pod annotation " + Annotations.VOTERS + ")"),
   STANDBYS("standbys", Type.INTEGER, "" + RoleTargets.DEFAULT_STANDBYS, RoleTargets.MIN_STANDBYS,
-      RoleTargets.MAX_STANDBYS, Apply.RESTART, "target number of standbys"),
+      RoleTargets.MAX_STANDBYS, Apply.LIVE,
+      "target number of standbys (live: re-read from the pod annotation " + Annotations.STANDBYS + ")"),
   ROLES_INTERVAL("roles-interval", Type.DURATION, "3s", Apply.RESTART, "how often the leader runs the role policy"),
   HTTP("http", Type.ADDRESS, "0.0.0.0:8080", Apply.POD, "HTTP listen address host:port"),
   RESOLVER_FILE("resolver-file", Type.PATH, null, Apply.RESTART,
@@ -64,6 +65,12 @@ public enum AgentOption {
   public enum Apply {
     /** A change takes effect when the node restarts: the operator rolls the pods for it. */
     RESTART,
+    /**
+     * Running agents take a change: the operator also writes the value as the pod annotation {@link
+     * AgentOption#annotation()}, and the agent re-reads its annotations file; the flag or variable is
+     * the value until the annotation is there.
+     */
+    LIVE,
     /** Read when the agent starts, and only then used: a change needs no restart (the join list). */
     AT_START,
     /** Different on every pod, set in the pod's own environment, not in the shared configuration. */
@@ -143,6 +150,15 @@ public enum AgentOption {
   /** The largest value of an {@link Type#INTEGER} option. */
   public long max() {
     return max;
+  }
+
+  /** The pod annotation that carries a {@link Apply#LIVE} option's value; null for the others. */
+  public String annotation() {
+    return switch (this) {
+      case VOTERS -> Annotations.VOTERS;
+      case STANDBYS -> Annotations.STANDBYS;
+      default -> null;
+    };
   }
 
   /** The option whose flag is {@code flag}, or null. */

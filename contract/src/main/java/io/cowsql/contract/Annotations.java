@@ -22,6 +22,12 @@ public final class Annotations {
   /** {@code "true"} on ordinal 0 of a new cluster: the operator's grant to bootstrap. */
   public static final String BOOTSTRAP = "cowsql.io/bootstrap";
 
+  /** The live target number of voters ({@link AgentOption#VOTERS}): running agents re-read it. */
+  public static final String VOTERS = "cowsql.io/voters";
+
+  /** The live target number of standbys ({@link AgentOption#STANDBYS}): running agents re-read it. */
+  public static final String STANDBYS = "cowsql.io/standbys";
+
   /** When the bootstrap grant was given (RFC 3339). */
   public static final String BOOTSTRAP_GRANTED = "cowsql.io/bootstrap-granted-at";
 }

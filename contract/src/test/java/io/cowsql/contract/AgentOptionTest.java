@@ -24,6 +24,14 @@ class AgentOptionTest {
   }
 
   @Test
+  void exactlyTheLiveOptionsHaveAnAnnotation() {
+    for (AgentOption o : AgentOption.values()) {
+      assertThat(o.annotation() != null).as(o.flag()).isEqualTo(o.apply() == AgentOption.Apply.LIVE);
+    }
+    assertThat(AgentOption.VOTERS.annotation()).isEqualTo(Annotations.VOTERS);
+  }
+
+  @Test
   void everyDefaultPassesItsOwnCheck() {
     for (AgentOption o : AgentOption.values()) {
       if (o.defaultValue() != null) {

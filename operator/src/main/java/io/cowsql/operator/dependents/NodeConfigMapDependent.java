@@ -1,13 +1,9 @@
 package io.cowsql.operator.dependents;
 
 import io.cowsql.contract.AgentOption;
-import io.cowsql.contract.Annotations;
-import io.cowsql.contract.DurationFormat;
-import io.cowsql.contract.RoleTargets;
 import io.cowsql.operator.ClusterNames;
+import io.cowsql.operator.plan.NodeSettings;
 import io.cowsql.operator.model.CowsqlCluster;
-import io.cowsql.operator.model.CowsqlClusterSpec;
-import io.cowsql.operator.model.EngineSpec;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.javaoperatorsdk.operator.api.config.informer.Informer;
@@ -44,7 +40,7 @@ public class NodeConfigMapDependent extends ClusterOwnedDependent<ConfigMap> {
   }
 
   public static ConfigMap build(CowsqlCluster cluster, int replicas, NodeDefaults defaults) {
-    Map<String, String> data = new TreeMap<>(engineSettings(cluster, defaults));
+    Map<String, String> data = new TreeMap<>(NodeSettings.of(cluster, defaults.shutdownTimeout()).all());
     data.put(AgentOption.JOIN.env(), String.join(",", joinAddresses(cluster, replicas)));
     return new ConfigMapBuilder()
         .withNewMetadata()
@@ -63,45 +59,6 @@ public class NodeConfigMapDependent extends ClusterOwnedDependent<ConfigMap> {
       addresses.add(ClusterNames.podAddress(cluster, ClusterNames.pod(cluster, i)));
     }
     return addresses;
-  }
-
-  /**
-   * The settings whose change needs the nodes restarted (unlike the join list): they feed the pod template's
-   * config hash, so changing them rolls the StatefulSet.
-   */
-  public static Map<String, String> engineSettings(CowsqlCluster cluster, NodeDefaults defaults) {
-    CowsqlClusterSpec spec = cluster.getSpec();
-    Map<String, String> env = new TreeMap<>();
-    env.put(AgentOption.DIR.env(), ClusterNames.DATA_DIR);
-    env.put(AgentOption.CLUSTER_ID.env(), cluster.getMetadata().getUid() == null ? cluster.getMetadata().getName()
-        : cluster.getMetadata().getUid());
-    env.put(AgentOption.FAILURE_DOMAIN_FILE.env(), Annotations.ANNOTATIONS_FILE);
-    env.put(AgentOption.FAILURE_DOMAIN_KEY.env(), Annotations.FAILURE_DOMAIN);
-    env.put(AgentOption.BOOTSTRAP_KEY.env(), Annotations.BOOTSTRAP);
-    env.put(AgentOption.SHUTDOWN_TIMEOUT.env(), DurationFormat.format(defaults.shutdownTimeout()));
-    if (spec.roles != null) {
-      env.put(AgentOption.VOTERS.env(), Integer.toString(spec.roles.voters == null ? RoleTargets.DEFAULT_VOTERS
-          : spec.roles.voters));
-      env.put(AgentOption.STANDBYS.env(), Integer.toString(spec.roles.standbys == null ? RoleTargets.DEFAULT_STANDBYS
-          : spec.roles.standbys));
-    }
-    EngineSpec engine = spec.engine;
-    if (engine != null) {
-      if (engine.networkLatency != null) {
-        env.put(AgentOption.NETWORK_LATENCY.env(), engine.networkLatency);
-      }
-      if (engine.snapshotThreshold != null && engine.snapshotTrailing != null) {
-        env.put(AgentOption.SNAPSHOT_THRESHOLD.env(), engine.snapshotThreshold.toString());
-        env.put(AgentOption.SNAPSHOT_TRAILING.env(), engine.snapshotTrailing.toString());
-      }
-      if (engine.autoRecovery != null) {
-        env.put(AgentOption.AUTO_RECOVERY.env(), engine.autoRecovery.toString());
-      }
-      if (engine.blockSize != null) {
-        env.put(AgentOption.BLOCK_SIZE.env(), engine.blockSize.toString());
-      }
-    }
-    return env;
   }
 
   /** A short, stable digest of the settings that need a restart. */

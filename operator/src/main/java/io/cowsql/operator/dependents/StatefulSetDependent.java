@@ -1,5 +1,6 @@
 package io.cowsql.operator.dependents;
 
+import io.cowsql.operator.plan.NodeSettings;
 import io.cowsql.contract.AgentOption;
 import io.cowsql.operator.ClusterNames;
 import io.cowsql.operator.model.CowsqlCluster;
@@ -81,7 +82,7 @@ public class StatefulSetDependent extends ClusterOwnedDependent<StatefulSet> {
       podAnnotations.putAll(overrides.annotations);
     }
     podAnnotations.put(ANNOTATION_CONFIG_HASH,
-        NodeConfigMapDependent.settingsHash(NodeConfigMapDependent.engineSettings(cluster, defaults)));
+        NodeConfigMapDependent.settingsHash(NodeSettings.of(cluster, defaults.shutdownTimeout()).restart()));
 
     List<PersistentVolumeClaim> claims = existing.map(s -> s.getSpec().getVolumeClaimTemplates())
         .filter(l -> l != null && !l.isEmpty())
