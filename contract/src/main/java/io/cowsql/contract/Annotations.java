@@ -30,4 +30,19 @@ public final class Annotations {
 
   /** When the bootstrap grant was given (RFC 3339). */
   public static final String BOOTSTRAP_GRANTED = "cowsql.io/bootstrap-granted-at";
+
+  /** On the pod template: a digest of the restart settings, so a change of them rolls the pods. */
+  public static final String CONFIG_HASH = "cowsql.io/config-hash";
+
+  /** The prefix of every key of this contract; pod annotations under it are the operator's alone. */
+  public static final String PREFIX = "cowsql.io/";
+
+  /** Every pod annotation key of this contract. */
+  public static final java.util.Set<String> KNOWN =
+      java.util.Set.of(FAILURE_DOMAIN, ZONE, BOOTSTRAP, BOOTSTRAP_GRANTED, VOTERS, STANDBYS, CONFIG_HASH);
+
+  /** The keys under {@link #PREFIX} that this contract does not define, sorted. */
+  public static java.util.List<String> unknown(java.util.Collection<String> keys) {
+    return keys.stream().filter(k -> k.startsWith(PREFIX) && !KNOWN.contains(k)).sorted().toList();
+  }
 }

@@ -20,6 +20,12 @@ class AgentEnvironmentTest {
   }
 
   @Test
+  void onlyTheContractsOwnPodAnnotationsAreKnown() {
+    assertThat(Annotations.unknown(java.util.List.of(Annotations.VOTERS, "cowsql.io/votres", "prometheus.io/scrape",
+        Annotations.CONFIG_HASH, "cowsql.io/zzz"))).containsExactly("cowsql.io/votres", "cowsql.io/zzz");
+  }
+
+  @Test
   void theMessageSuggestsTheNameMostLikelyMeant() {
     assertThat(AgentEnvironment.unknownVariableMessage("COWSQL_VOTRES")).contains("did you mean COWSQL_VOTERS?");
     assertThat(AgentEnvironment.unknownVariableMessage("COWSQL_SHUTDOWN_TIMEUOT"))

@@ -1,5 +1,6 @@
 package io.cowsql.operator.dependents;
 
+import io.cowsql.contract.Annotations;
 import io.cowsql.operator.plan.NodeSettings;
 import io.cowsql.contract.AgentOption;
 import io.cowsql.operator.ClusterNames;
@@ -48,7 +49,7 @@ import java.util.Optional;
 public class StatefulSetDependent extends ClusterOwnedDependent<StatefulSet> {
 
   public static final String CONTAINER = "cowsql";
-  public static final String ANNOTATION_CONFIG_HASH = "cowsql.io/config-hash";
+  public static final String ANNOTATION_CONFIG_HASH = Annotations.CONFIG_HASH;
   /** Non-root identity of the node process: the image's user {@code cowsql} (node-image/Dockerfile). */
   public static final long RUN_AS = 10001L;
 

@@ -1,5 +1,6 @@
 package io.cowsql.operator.plan;
 
+import io.cowsql.contract.Annotations;
 import io.cowsql.contract.DurationFormat;
 import io.cowsql.operator.model.CowsqlClusterSpec;
 import io.cowsql.operator.model.EngineSpec;
@@ -60,6 +61,14 @@ public final class SpecValidator {
       errors.add("spec.failureDomains.topologyKey: empty; use a node label such as topology.kubernetes.io/zone");
     }
     validateResources(spec.resources, errors);
+    if (spec.podTemplate != null && spec.podTemplate.annotations != null) {
+      List<String> reserved = spec.podTemplate.annotations.keySet().stream()
+          .filter(k -> k.startsWith(Annotations.PREFIX)).sorted().toList();
+      if (!reserved.isEmpty()) {
+        errors.add("spec.podTemplate.annotations: " + String.join(", ", reserved) + " (keys under "
+            + Annotations.PREFIX + " are the operator's own, and the node agent refuses unknown ones); rename them");
+      }
+    }
     return errors;
   }
 
