@@ -1,5 +1,6 @@
 package io.cowsql.operator;
 
+import io.cowsql.contract.Annotations;
 import io.cowsql.operator.model.CowsqlCluster;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -15,13 +16,13 @@ public final class ClusterNames {
   public static final String MANAGED_SELECTOR = LABEL_MANAGED_BY + "=" + MANAGED_BY;
 
   /** Pod annotation read by the node agent from the downward-API file: the numeric failure domain. */
-  public static final String ANNOTATION_FAILURE_DOMAIN = "cowsql.io/failure-domain";
+  public static final String ANNOTATION_FAILURE_DOMAIN = Annotations.FAILURE_DOMAIN;
   /** Pod annotation: the zone (topology value) the failure-domain code stands for. */
-  public static final String ANNOTATION_ZONE = "cowsql.io/zone";
+  public static final String ANNOTATION_ZONE = Annotations.ZONE;
   /** Pod annotation on ordinal 0 of a cluster never bootstrapped: "true" lets the agent bootstrap an empty dir. */
-  public static final String ANNOTATION_BOOTSTRAP = "cowsql.io/bootstrap";
+  public static final String ANNOTATION_BOOTSTRAP = Annotations.BOOTSTRAP;
   /** Pod annotation: when the operator granted the bootstrap permission (RFC 3339). */
-  public static final String ANNOTATION_BOOTSTRAP_GRANTED = "cowsql.io/bootstrap-granted-at";
+  public static final String ANNOTATION_BOOTSTRAP_GRANTED = Annotations.BOOTSTRAP_GRANTED;
 
   public static final int COWSQL_PORT = 9000;
   public static final int HTTP_PORT = 8080;
@@ -30,8 +31,8 @@ public final class ClusterNames {
   public static final String DATA_MOUNT = "/var/lib/cowsql";
   /** The agent's data dir: a subdirectory, so a filesystem's lost+found never makes it look non-empty. */
   public static final String DATA_DIR = DATA_MOUNT + "/data";
-  public static final String PODINFO_DIR = "/etc/cowsql/podinfo";
-  public static final String ANNOTATIONS_FILE = PODINFO_DIR + "/annotations";
+  public static final String PODINFO_DIR = Annotations.PODINFO_DIR;
+  public static final String ANNOTATIONS_FILE = Annotations.ANNOTATIONS_FILE;
   public static final String CLUSTER_DOMAIN = "cluster.local";
 
   private ClusterNames() {}

@@ -61,7 +61,7 @@ public final class ProcessKubelet implements AutoCloseable {
     public static final String PROVISIONER = "testbed.cowsql.io/local";
     public static final String SELECTED_NODE = "volume.kubernetes.io/selected-node";
     /** Environment variable naming the hosts file, given to every pod process. */
-    public static final String HOSTS_FILE_ENV = "COWSQL_HOSTS_FILE";
+    public static final String HOSTS_FILE_ENV = "TESTBED_HOSTS_FILE";
     /**
      * Environment variable naming the resolver file (NAME TARGET lines, the node agent's
      * {@code --resolver-file} format), given to every pod process.

@@ -234,8 +234,38 @@ class OperatorSystemTest {
         .noneMatch(x -> "ScaleDownRefused".equals(x.get("reason"))));
   }
 
+  /** The role targets are live settings: the agents take them from their pod annotations, no pod restarts. */
   @Test
   @Order(6)
+  void changingTheVoterTargetRestartsNoPod() throws Exception {
+    Map<String, String> before = podIncarnations();
+    assertThat(before).hasSize(5);
+    kubectl("patch", "-n", NS, "cowsqlcluster/example", "--type=merge", "-p", "{\"spec\":{\"roles\":{\"voters\":5}}}");
+    awaitStatus("example", Duration.ofMinutes(2), st -> voters(st) == 5 && Integer.valueOf(5).equals(st.get("readyReplicas")));
+    assertThat(podIncarnations()).as("pod UIDs, start times and restart counts").isEqualTo(before);
+    kubectl("patch", "-n", NS, "cowsqlcluster/example", "--type=merge", "-p", "{\"spec\":{\"roles\":{\"voters\":3}}}");
+    awaitStatus("example", Duration.ofMinutes(2), st -> voters(st) == 3 && Integer.valueOf(5).equals(st.get("readyReplicas")));
+    assertThat(podIncarnations()).isEqualTo(before);
+  }
+
+  static long voters(Map<String, Object> status) {
+    return list(status, "members").stream().filter(m -> "voter".equals(m.get("role"))).count();
+  }
+
+  /** pod name -> its UID, start time, and each container's start time and restart count. */
+  static Map<String, String> podIncarnations() {
+    Map<String, String> m = new java.util.TreeMap<>();
+    for (Pod p : c.pods().inNamespace(NS).withLabel("app.kubernetes.io/instance", "example").list().getItems()) {
+      StringBuilder sb = new StringBuilder(p.getMetadata().getUid()).append(' ').append(p.getStatus().getStartTime());
+      p.getStatus().getContainerStatuses().forEach(cs -> sb.append(' ').append(cs.getRestartCount()).append('@')
+          .append(cs.getState().getRunning() == null ? "not-running" : cs.getState().getRunning().getStartedAt()));
+      m.put(p.getMetadata().getName(), sb.toString());
+    }
+    return m;
+  }
+
+  @Test
+  @Order(7)
   void leaderLossShowsInStatusWithinTenSecondsAndTheKeyValueApiKeepsAnswering() throws Exception {
     String leader = (String) status("example").get("leader");
     assertThat(leader).isNotBlank();
@@ -265,7 +295,7 @@ class OperatorSystemTest {
   }
 
   @Test
-  @Order(7)
+  @Order(8)
   void operatorIsNeverRefusedAndCannotReadSecrets() throws Exception {
     SubjectAccessReview review = c.authorization().v1().subjectAccessReview().create(new SubjectAccessReviewBuilder()
         .withNewSpec().withUser(SA).withNewResourceAttributes().withNamespace(NS).withVerb("get")
@@ -278,7 +308,7 @@ class OperatorSystemTest {
   }
 
   @Test
-  @Order(8)
+  @Order(9)
   void deletingTheClusterRemovesWhatItOwned() throws Exception {
     clusters().withName("example").delete();
     long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();

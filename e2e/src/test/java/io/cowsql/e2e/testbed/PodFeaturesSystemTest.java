@@ -122,7 +122,7 @@ class PodFeaturesSystemTest {
         assertThat(TrivialImage.get(ip, "/env/ROLE")).isEqualTo("first");
         assertThat(TrivialImage.get(ip, "/env/CFG_mode")).isEqualTo("fast");
         assertThat(TrivialImage.get(ip, "/env/DATA_FILE")).endsWith("/volumes/data/x.txt").doesNotStartWith("/data");
-        assertThat(TrivialImage.get(ip, "/env/COWSQL_HOSTS_FILE")).isEqualTo(tb.kubelet().hostsFile().toString());
+        assertThat(TrivialImage.get(ip, "/env/TESTBED_HOSTS_FILE")).isEqualTo(tb.kubelet().hostsFile().toString());
         assertThat(TrivialImage.get(ip, "/mount/cfg/app.conf")).isEqualTo("x=1\n");
         assertThat(TrivialImage.get(ip, "/mount/sec/password")).isEqualTo("s3cret");
         assertThat(TrivialImage.get(ip, "/mount/podinfo/name")).isEqualTo("env");

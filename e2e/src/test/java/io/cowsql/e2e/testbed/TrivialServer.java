@@ -17,7 +17,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * line to {@code --data}/boot.log at start and serves:
  * /healthz, /boot (boot.log), /env/NAME, /file?path=P (a host file), /mount/NAME/FILE (a file under the
  * path given as {@code --mount-NAME=PATH}, which the kubelet translated), /resolve/NAME (via
- * $COWSQL_HOSTS_FILE), /unhealthy (makes /healthz answer 500).
+ * $TESTBED_HOSTS_FILE), /unhealthy (makes /healthz answer 500).
  */
 public final class TrivialServer {
     public static void main(String[] args) throws IOException {
@@ -67,7 +67,7 @@ public final class TrivialServer {
         });
         s.createContext("/resolve/", x -> {
             String n = x.getRequestURI().getPath().substring(9);
-            String f = System.getenv("COWSQL_HOSTS_FILE");
+            String f = System.getenv("TESTBED_HOSTS_FILE");
             var r = f == null ? java.util.Optional.<String>empty() : HostsFile.lookup(Path.of(f), n);
             reply(x, r.isPresent() ? 200 : 404, r.orElse(""));
         });

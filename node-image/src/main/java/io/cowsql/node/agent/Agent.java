@@ -199,7 +199,8 @@ public final class Agent implements HttpApi.Backend {
     LOG.info("node " + Long.toUnsignedString(identity.id()) + " up: address " + cfg.address + " bind " + cfg.bind + " http " + cfg.http
         + " failure domain " + failureDomain + (bootstrap ? " (bootstrapped a new cluster)" : "") + " engine " + engine.describe());
 
-    roles = new RoleManager(identity.id(), cfg.address, new RolePolicy(cfg.voters, cfg.standbys), clientOptions);
+    roles = new RoleManager(identity.id(), cfg.address,
+        new LiveRoleTargets(cfg.failureDomainFile, cfg.voters, cfg.standbys), clientOptions);
     kv = new KeyValueStore(cfg.database, clientOptions, this::knownAddresses);
     scheduler = Executors.newSingleThreadScheduledExecutor(run -> {
       Thread t = new Thread(run, "agent");

@@ -1,17 +1,21 @@
 package io.cowsql.node.agent;
 
+import io.cowsql.contract.AgentEnvironment;
+import io.cowsql.contract.AgentOption;
 import io.cowsql.node.engine.SocketDialer;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 /**
- * The agent's configuration: every flag {@code --some-name} has the environment variable {@code
- * COWSQL_SOME_NAME}; a flag wins over the variable. Unknown flags and bad values are errors.
+ * The agent's configuration, parsed with the operator-agent contract ({@link AgentOption}: names,
+ * defaults, ranges, one duration grammar): every flag {@code --some-name} has the environment
+ * variable {@code COWSQL_SOME_NAME}; a flag wins over the variable. Unknown flags, unknown {@code
+ * COWSQL_*} variables and bad values are errors.
  */
 public final class AgentConfig {
 
@@ -27,36 +31,18 @@ public final class AgentConfig {
   /** name, whether it is a boolean switch, description (README and --help use these). */
   public record Option(String name, boolean isSwitch, String help) {
     public String env() {
-      return "COWSQL_" + name.toUpperCase(Locale.ROOT).replace('-', '_');
+      return AgentEnvironment.variableFor(name);
     }
   }
 
-  public static final List<Option> RUN_OPTIONS = List.of(
-      new Option("dir", false, "data directory (created if missing)"),
-      new Option("address", false, "advertised cluster address host:port (a stable DNS name in Kubernetes)"),
-      new Option("bind", false, "address the engine listens on (default: the advertised address)"),
-      new Option("join", false, "comma-separated cluster addresses to join through"),
-      new Option("bootstrap", true, "bootstrap a new cluster if the data dir is empty"),
-      new Option("cluster-id", false, "cluster identity recorded in the identity file; a dir of another cluster is refused"),
-      new Option("failure-domain", false, "failure domain: a number, or a name (hashed to a number)"),
-      new Option("failure-domain-file", false, "file to wait for that holds the failure domain (a number, or key=\"value\" lines as the downward API writes them)"),
-      new Option("failure-domain-key", false, "key to read from the failure-domain file (default cowsql.io/failure-domain)"),
-      new Option("failure-domain-wait", false, "how long to wait for the failure-domain file, e.g. 60s (default 60s)"),
-      new Option("bootstrap-key", false, "key in the failure-domain file whose value \"true\" means --bootstrap (the operator's grant to ordinal 0 of a new cluster)"),
-      new Option("weight", false, "node weight (lower is preferred for promotion), default 0"),
-      new Option("network-latency", false, "typical one-way latency, e.g. 20ms (election timeout is 15x)"),
-      new Option("snapshot-threshold", false, "entries between snapshots"),
-      new Option("snapshot-trailing", false, "entries kept after a snapshot (>= 4 and >= threshold)"),
-      new Option("auto-recovery", false, "true/false (libcowsql only; false is refused on libdqlite)"),
-      new Option("block-size", false, "disk block size in bytes (libcowsql only)"),
-      new Option("voters", false, "target number of voters (default 3)"),
-      new Option("standbys", false, "target number of standbys (default 3)"),
-      new Option("roles-interval", false, "how often the leader runs the role policy (default 3s)"),
-      new Option("http", false, "HTTP listen address host:port (default 0.0.0.0:8080)"),
-      new Option("resolver-file", false, "file mapping cluster addresses/host names to dialable addresses"),
-      new Option("database", false, "database of the key/value API (default demo, as dqlite-demo)"),
-      new Option("shutdown-timeout", false, "bound on handover + stop at SIGTERM (default 20s)"),
-      new Option("sqlite-threading", false, "single (default for the agent), multi or default"));
+  /** The run command's options, as the contract defines them (names, help), in its order. */
+  public static final List<Option> RUN_OPTIONS = Arrays.stream(AgentOption.values())
+      .map(o -> new Option(o.flag(), o.type() == AgentOption.Type.SWITCH, o.help() + defaultNote(o)))
+      .toList();
+
+  private static String defaultNote(AgentOption o) {
+    return o.defaultValue() == null || o.type() == AgentOption.Type.SWITCH ? "" : " (default " + o.defaultValue() + ")";
+  }
 
   public Path dir;
   public String address;
@@ -66,23 +52,23 @@ public final class AgentConfig {
   public String clusterId;
   public Long failureDomain;
   public Path failureDomainFile;
-  public String failureDomainKey = "cowsql.io/failure-domain";
-  public Duration failureDomainWait = Duration.ofSeconds(60);
+  public String failureDomainKey = AgentOption.FAILURE_DOMAIN_KEY.defaultValue();
+  public Duration failureDomainWait = AgentOption.FAILURE_DOMAIN_WAIT.duration(AgentOption.FAILURE_DOMAIN_WAIT.defaultValue());
   public String bootstrapKey;
-  public long weight;
+  public long weight = AgentOption.WEIGHT.integer(AgentOption.WEIGHT.defaultValue());
   public Duration networkLatency;
   public Integer snapshotThreshold;
   public Integer snapshotTrailing;
   public Boolean autoRecovery;
   public Integer blockSize;
-  public int voters = 3;
-  public int standbys = 3;
-  public Duration rolesInterval = Duration.ofSeconds(3);
-  public String http = "0.0.0.0:8080";
+  public int voters = (int) AgentOption.VOTERS.integer(AgentOption.VOTERS.defaultValue());
+  public int standbys = (int) AgentOption.STANDBYS.integer(AgentOption.STANDBYS.defaultValue());
+  public Duration rolesInterval = AgentOption.ROLES_INTERVAL.duration(AgentOption.ROLES_INTERVAL.defaultValue());
+  public String http = AgentOption.HTTP.defaultValue();
   public Path resolverFile;
-  public String database = "demo";
-  public Duration shutdownTimeout = Duration.ofSeconds(20);
-  public String sqliteThreading = "single";
+  public String database = AgentOption.DATABASE.defaultValue();
+  public Duration shutdownTimeout = AgentOption.SHUTDOWN_TIMEOUT.duration(AgentOption.SHUTDOWN_TIMEOUT.defaultValue());
+  public String sqliteThreading = AgentOption.SQLITE_THREADING.defaultValue();
 
   /** Parse flags (already stripped of the subcommand) over the environment. */
   public static Map<String, String> parseFlags(List<Option> known, List<String> args, Map<String, String> env) throws BadConfig {
@@ -128,92 +114,107 @@ public final class AgentConfig {
     return values;
   }
 
+  /**
+   * The run command's configuration from its flags over the environment. A {@code COWSQL_*}
+   * variable that no option defines is an error (a misspelt name must not silently become the
+   * default).
+   */
   public static AgentConfig fromRun(List<String> args, Map<String, String> env) throws BadConfig {
+    List<String> unknown = AgentEnvironment.unknownVariables(env);
+    if (!unknown.isEmpty()) {
+      throw new BadConfig(AgentEnvironment.unknownVariableMessage(unknown.get(0))
+          + (unknown.size() > 1 ? "; also unknown: " + String.join(", ", unknown.subList(1, unknown.size())) : ""));
+    }
     Map<String, String> v = parseFlags(RUN_OPTIONS, args, env);
+    try {
+      return fromValues(v);
+    } catch (IllegalArgumentException e) {
+      throw new BadConfig(e.getMessage());
+    }
+  }
+
+  private static AgentConfig fromValues(Map<String, String> v) throws BadConfig {
     AgentConfig c = new AgentConfig();
-    c.dir = Path.of(require(v, "dir"));
-    c.address = address(require(v, "address"), "address");
-    c.bind = v.containsKey("bind") ? address(v.get("bind"), "bind") : c.address;
-    if (v.containsKey("join")) {
+    c.dir = Path.of(require(v, AgentOption.DIR.flag()));
+    c.address = address(require(v, AgentOption.ADDRESS.flag()), AgentOption.ADDRESS.flag());
+    String bind = v.get(AgentOption.BIND.flag());
+    c.bind = bind != null ? address(bind, AgentOption.BIND.flag()) : c.address;
+    String join = v.get(AgentOption.JOIN.flag());
+    if (join != null) {
       List<String> j = new ArrayList<>();
-      for (String s : v.get("join").split(",")) {
+      for (String s : join.split(",")) {
         if (!s.isBlank()) {
-          j.add(address(s.trim(), "join"));
+          j.add(address(s.trim(), AgentOption.JOIN.flag()));
         }
       }
       c.join = List.copyOf(j);
     }
-    c.bootstrap = bool(v, "bootstrap", false);
-    c.clusterId = v.get("cluster-id");
-    if (v.containsKey("failure-domain")) {
-      c.failureDomain = FailureDomain.code(v.get("failure-domain"));
+    c.bootstrap = v.containsKey(AgentOption.BOOTSTRAP.flag()) && AgentOption.BOOTSTRAP.bool(v.get(AgentOption.BOOTSTRAP.flag()));
+    c.clusterId = v.get(AgentOption.CLUSTER_ID.flag());
+    if (v.containsKey(AgentOption.FAILURE_DOMAIN.flag())) {
+      c.failureDomain = FailureDomain.code(v.get(AgentOption.FAILURE_DOMAIN.flag()));
     }
-    if (v.containsKey("failure-domain-file")) {
-      c.failureDomainFile = Path.of(v.get("failure-domain-file"));
+    if (v.containsKey(AgentOption.FAILURE_DOMAIN_FILE.flag())) {
+      c.failureDomainFile = Path.of(v.get(AgentOption.FAILURE_DOMAIN_FILE.flag()));
     }
-    if (v.containsKey("failure-domain-key")) {
-      c.failureDomainKey = v.get("failure-domain-key");
+    if (v.containsKey(AgentOption.FAILURE_DOMAIN_KEY.flag())) {
+      c.failureDomainKey = v.get(AgentOption.FAILURE_DOMAIN_KEY.flag());
     }
-    if (v.containsKey("failure-domain-wait")) {
-      c.failureDomainWait = duration(v.get("failure-domain-wait"), "failure-domain-wait");
+    if (v.containsKey(AgentOption.FAILURE_DOMAIN_WAIT.flag())) {
+      c.failureDomainWait = AgentOption.FAILURE_DOMAIN_WAIT.duration(v.get(AgentOption.FAILURE_DOMAIN_WAIT.flag()));
     }
-    if (v.containsKey("bootstrap-key")) {
-      if (!v.containsKey("failure-domain-file")) {
+    if (v.containsKey(AgentOption.BOOTSTRAP_KEY.flag())) {
+      if (c.failureDomainFile == null) {
         throw new BadConfig("--bootstrap-key is read from the --failure-domain-file: set that too");
       }
-      c.bootstrapKey = v.get("bootstrap-key");
+      c.bootstrapKey = v.get(AgentOption.BOOTSTRAP_KEY.flag());
     }
-    if (v.containsKey("weight")) {
-      c.weight = longValue(v.get("weight"), "weight", 0, Long.MAX_VALUE);
+    if (v.containsKey(AgentOption.WEIGHT.flag())) {
+      c.weight = AgentOption.WEIGHT.integer(v.get(AgentOption.WEIGHT.flag()));
     }
-    if (v.containsKey("network-latency")) {
-      c.networkLatency = duration(v.get("network-latency"), "network-latency");
+    if (v.containsKey(AgentOption.NETWORK_LATENCY.flag())) {
+      c.networkLatency = AgentOption.NETWORK_LATENCY.duration(v.get(AgentOption.NETWORK_LATENCY.flag()));
     }
-    if (v.containsKey("snapshot-threshold") != v.containsKey("snapshot-trailing")) {
+    if (v.containsKey(AgentOption.SNAPSHOT_THRESHOLD.flag()) != v.containsKey(AgentOption.SNAPSHOT_TRAILING.flag())) {
       throw new BadConfig("--snapshot-threshold and --snapshot-trailing go together");
     }
-    if (v.containsKey("snapshot-threshold")) {
-      c.snapshotThreshold = (int) longValue(v.get("snapshot-threshold"), "snapshot-threshold", 1, Integer.MAX_VALUE);
-      c.snapshotTrailing = (int) longValue(v.get("snapshot-trailing"), "snapshot-trailing", 4, Integer.MAX_VALUE);
+    if (v.containsKey(AgentOption.SNAPSHOT_THRESHOLD.flag())) {
+      c.snapshotThreshold = (int) AgentOption.SNAPSHOT_THRESHOLD.integer(v.get(AgentOption.SNAPSHOT_THRESHOLD.flag()));
+      c.snapshotTrailing = (int) AgentOption.SNAPSHOT_TRAILING.integer(v.get(AgentOption.SNAPSHOT_TRAILING.flag()));
       if (c.snapshotTrailing < c.snapshotThreshold) {
         throw new BadConfig("--snapshot-trailing must be >= --snapshot-threshold");
       }
     }
-    if (v.containsKey("auto-recovery")) {
-      c.autoRecovery = bool(v, "auto-recovery", true);
+    if (v.containsKey(AgentOption.AUTO_RECOVERY.flag())) {
+      c.autoRecovery = AgentOption.AUTO_RECOVERY.bool(v.get(AgentOption.AUTO_RECOVERY.flag()));
     }
-    if (v.containsKey("block-size")) {
-      c.blockSize = (int) longValue(v.get("block-size"), "block-size", 512, 256 * 1024);
+    if (v.containsKey(AgentOption.BLOCK_SIZE.flag())) {
+      c.blockSize = (int) AgentOption.BLOCK_SIZE.integer(v.get(AgentOption.BLOCK_SIZE.flag()));
     }
-    if (v.containsKey("voters")) {
-      c.voters = (int) longValue(v.get("voters"), "voters", 1, 99);
+    if (v.containsKey(AgentOption.VOTERS.flag())) {
+      c.voters = (int) AgentOption.VOTERS.integer(v.get(AgentOption.VOTERS.flag()));
     }
-    if (v.containsKey("standbys")) {
-      c.standbys = (int) longValue(v.get("standbys"), "standbys", 0, 99);
+    if (v.containsKey(AgentOption.STANDBYS.flag())) {
+      c.standbys = (int) AgentOption.STANDBYS.integer(v.get(AgentOption.STANDBYS.flag()));
     }
-    if (v.containsKey("roles-interval")) {
-      c.rolesInterval = duration(v.get("roles-interval"), "roles-interval");
+    if (v.containsKey(AgentOption.ROLES_INTERVAL.flag())) {
+      c.rolesInterval = AgentOption.ROLES_INTERVAL.duration(v.get(AgentOption.ROLES_INTERVAL.flag()));
     }
-    if (v.containsKey("http")) {
-      c.http = address(v.get("http"), "http");
+    if (v.containsKey(AgentOption.HTTP.flag())) {
+      c.http = address(v.get(AgentOption.HTTP.flag()), AgentOption.HTTP.flag());
     }
-    if (v.containsKey("resolver-file")) {
-      c.resolverFile = Path.of(v.get("resolver-file"));
+    if (v.containsKey(AgentOption.RESOLVER_FILE.flag())) {
+      c.resolverFile = Path.of(v.get(AgentOption.RESOLVER_FILE.flag()));
     }
-    if (v.containsKey("database")) {
-      c.database = v.get("database");
-      if (c.database.isBlank()) {
-        throw new BadConfig("--database must not be empty");
-      }
+    if (v.containsKey(AgentOption.DATABASE.flag())) {
+      AgentOption.DATABASE.check(v.get(AgentOption.DATABASE.flag()));
+      c.database = v.get(AgentOption.DATABASE.flag());
     }
-    if (v.containsKey("shutdown-timeout")) {
-      c.shutdownTimeout = duration(v.get("shutdown-timeout"), "shutdown-timeout");
+    if (v.containsKey(AgentOption.SHUTDOWN_TIMEOUT.flag())) {
+      c.shutdownTimeout = AgentOption.SHUTDOWN_TIMEOUT.duration(v.get(AgentOption.SHUTDOWN_TIMEOUT.flag()));
     }
-    if (v.containsKey("sqlite-threading")) {
-      c.sqliteThreading = v.get("sqlite-threading").toLowerCase(Locale.ROOT);
-      if (!List.of("single", "multi", "default").contains(c.sqliteThreading)) {
-        throw new BadConfig("--sqlite-threading must be single, multi or default");
-      }
+    if (v.containsKey(AgentOption.SQLITE_THREADING.flag())) {
+      c.sqliteThreading = AgentOption.SQLITE_THREADING.choice(v.get(AgentOption.SQLITE_THREADING.flag()));
     }
     return c;
   }
@@ -221,7 +222,7 @@ public final class AgentConfig {
   static String require(Map<String, String> v, String name) throws BadConfig {
     String s = v.get(name);
     if (s == null || s.isBlank()) {
-      throw new BadConfig("missing --" + name + " (or COWSQL_" + name.toUpperCase(Locale.ROOT).replace('-', '_') + ")");
+      throw new BadConfig("missing --" + name + " (or " + AgentEnvironment.variableFor(name) + ")");
     }
     return s;
   }
@@ -232,52 +233,6 @@ public final class AgentConfig {
       return s.trim();
     } catch (IllegalArgumentException e) {
       throw new BadConfig("--" + flag + ": " + e.getMessage());
-    }
-  }
-
-  static boolean bool(Map<String, String> v, String name, boolean dflt) throws BadConfig {
-    String s = v.get(name);
-    if (s == null) {
-      return dflt;
-    }
-    switch (s.toLowerCase(Locale.ROOT)) {
-      case "true", "1", "yes" -> {
-        return true;
-      }
-      case "false", "0", "no" -> {
-        return false;
-      }
-      default -> throw new BadConfig("--" + name + " must be true or false, got '" + s + "'");
-    }
-  }
-
-  static long longValue(String s, String name, long min, long max) throws BadConfig {
-    long n;
-    try {
-      n = Long.parseLong(s.trim());
-    } catch (NumberFormatException e) {
-      throw new BadConfig("--" + name + " must be a number, got '" + s + "'");
-    }
-    if (n < min || n > max) {
-      throw new BadConfig("--" + name + " must be between " + min + " and " + max + ", got " + n);
-    }
-    return n;
-  }
-
-  /** 250ms, 3s, 2m, or a bare number of milliseconds. */
-  static Duration duration(String s, String name) throws BadConfig {
-    String t = s.trim().toLowerCase(Locale.ROOT);
-    try {
-      if (t.endsWith("ms")) {
-        return Duration.ofMillis(Long.parseLong(t.substring(0, t.length() - 2)));
-      } else if (t.endsWith("s")) {
-        return Duration.ofMillis((long) (Double.parseDouble(t.substring(0, t.length() - 1)) * 1000));
-      } else if (t.endsWith("m")) {
-        return Duration.ofSeconds(Long.parseLong(t.substring(0, t.length() - 1)) * 60);
-      }
-      return Duration.ofMillis(Long.parseLong(t));
-    } catch (NumberFormatException e) {
-      throw new BadConfig("--" + name + " must be a duration such as 500ms or 3s, got '" + s + "'");
     }
   }
 }

@@ -1,10 +1,14 @@
 package io.cowsql.node.agent;
 
+import io.cowsql.contract.Annotations;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeSet;
 import java.util.logging.Logger;
 
 /**
@@ -80,6 +84,26 @@ public final class FailureDomain {
     return fallback;
   }
 
+  /**
+   * A {@code cowsql.io/} annotation the contract does not define is a mistake of the operator or of a
+   * person (a misspelt key would silently keep its default): the agent does not start on it.
+   */
+  static void refuseUnknownAnnotations(Path file, String content) throws AgentConfig.BadConfig {
+    List<String> keys = new ArrayList<>();
+    for (String line : content.split("\n")) {
+      int eq = line.indexOf('=');
+      if (eq > 0 && !line.trim().startsWith("#")) {
+        keys.add(line.substring(0, eq).trim());
+      }
+    }
+    List<String> unknown = Annotations.unknown(keys);
+    if (!unknown.isEmpty()) {
+      throw new AgentConfig.BadConfig("unknown pod annotation " + String.join(", ", unknown) + " in " + file
+          + ": keys under " + Annotations.PREFIX + " are the operator's (known: " + new TreeSet<>(Annotations.KNOWN)
+          + "); remove it, or run an agent as new as the operator");
+    }
+  }
+
   /** Wait up to {@code wait} for the file to exist and hold a value. */
   public static long await(Path file, String key, Duration wait) throws AgentConfig.BadConfig, InterruptedException {
     long deadline = System.nanoTime() + wait.toNanos();
@@ -87,8 +111,10 @@ public final class FailureDomain {
     while (true) {
       try {
         if (Files.exists(file)) {
-          String v = valueIn(Files.readString(file, StandardCharsets.UTF_8), key);
+          String content = Files.readString(file, StandardCharsets.UTF_8);
+          String v = valueIn(content, key);
           if (v != null && !v.isBlank()) {
+            refuseUnknownAnnotations(file, content);
             return code(v);
           }
         }

@@ -12,6 +12,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 import java.util.logging.Logger;
 
 /**
@@ -25,13 +26,14 @@ public final class RoleManager {
 
   private final long selfId;
   private final String selfAddress;
-  private final RolePolicy policy;
+  private final Supplier<RolePolicy> policy;
   private final ClientOptions options;
   private volatile ClusterView view = ClusterView.EMPTY;
   final AtomicLong roleChanges = new AtomicLong();
   private String lastDecision;
 
-  public RoleManager(long selfId, String selfAddress, RolePolicy policy, ClientOptions options) {
+  /** @param policy the policy of each round: the role targets are live settings (see {@link LiveRoleTargets}) */
+  public RoleManager(long selfId, String selfAddress, Supplier<RolePolicy> policy, ClientOptions options) {
     this.selfId = selfId;
     this.selfAddress = selfAddress;
     this.policy = policy;
@@ -60,7 +62,7 @@ public final class RoleManager {
       }
       Map<Long, NodeMetadata> online = probe(members, self);
       view = new ClusterView(members, leader, self, online, System.nanoTime());
-      RolePolicy.Decision d = policy.adjust(members, online, selfId);
+      RolePolicy.Decision d = policy.get().adjust(members, online, selfId);
       if (d == null) {
         lastDecision = null;
         return;

@@ -43,6 +43,14 @@ public final class RolePolicy {
     this.targetStandbys = targetStandbys;
   }
 
+  public int targetVoters() {
+    return targetVoters;
+  }
+
+  public int targetStandbys() {
+    return targetStandbys;
+  }
+
   /** A decision: give {@code role} to the first candidate that accepts it. */
   public record Decision(Role role, List<NodeInfo> candidates, String reason) {}
 

@@ -33,6 +33,24 @@ class AgentConfigTest {
   }
 
   @Test
+  void anUnknownCowsqlVariableIsAnErrorNamingIt() {
+    assertThatThrownBy(() -> AgentConfig.fromRun(List.of("--dir", "d", "--address", "x:1"),
+            Map.of("COWSQL_VOTRES", "5", "COWSQL_LIBRARY", "libcowsql.so.0", "HOME", "/root")))
+        .isInstanceOf(AgentConfig.BadConfig.class)
+        .hasMessageContaining("unknown environment variable COWSQL_VOTRES")
+        .hasMessageContaining("did you mean COWSQL_VOTERS?");
+  }
+
+  @Test
+  void durationsTakeTheContractsOneGrammar() throws Exception {
+    AgentConfig c = AgentConfig.fromRun(List.of("--dir", "d", "--address", "x:1", "--roles-interval", "2m"), Map.of());
+    assertThat(c.rolesInterval).isEqualTo(Duration.ofMinutes(2));
+    assertThat(c.shutdownTimeout).isEqualTo(Duration.ofSeconds(20));
+    assertThatThrownBy(() -> AgentConfig.fromRun(List.of("--dir", "d", "--address", "x:1", "--roles-interval", "1.5s"), Map.of()))
+        .hasMessageContaining("--roles-interval: '1.5s' is not a duration (a whole number and a unit");
+  }
+
+  @Test
   void failureDomainFromNumbersNamesAndAnnotationFiles() throws Exception {
     assertThat(FailureDomain.code("7")).isEqualTo(7);
     assertThat(FailureDomain.code("zone-a")).isEqualTo(FailureDomain.code("zone-a")).isNotEqualTo(FailureDomain.code("zone-b")).isPositive();

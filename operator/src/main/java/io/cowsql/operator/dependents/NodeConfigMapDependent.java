@@ -1,9 +1,9 @@
 package io.cowsql.operator.dependents;
 
+import io.cowsql.contract.AgentOption;
 import io.cowsql.operator.ClusterNames;
+import io.cowsql.operator.plan.NodeSettings;
 import io.cowsql.operator.model.CowsqlCluster;
-import io.cowsql.operator.model.CowsqlClusterSpec;
-import io.cowsql.operator.model.EngineSpec;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.javaoperatorsdk.operator.api.config.informer.Informer;
@@ -19,8 +19,9 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * The node configuration, as the agent's environment variables ({@code COWSQL_*}, read through envFrom):
- * everything that is the same on every node. Per-pod values (address, bind) are in the pod's own env.
+ * The node configuration, as the agent's environment variables ({@code COWSQL_*}, read through envFrom), named
+ * and written as the operator-agent contract ({@link AgentOption}) defines them: everything that is the same on
+ * every node. Per-pod values (address, bind) are in the pod's own env.
  */
 @KubernetesDependent(informer = @Informer(labelSelector = ClusterNames.MANAGED_SELECTOR),
     // Kubernetes 1.20 answers an apply that carries resourceVersion "create only" with a bare 500, which the
@@ -39,8 +40,8 @@ public class NodeConfigMapDependent extends ClusterOwnedDependent<ConfigMap> {
   }
 
   public static ConfigMap build(CowsqlCluster cluster, int replicas, NodeDefaults defaults) {
-    Map<String, String> data = new TreeMap<>(engineSettings(cluster, defaults));
-    data.put("COWSQL_JOIN", String.join(",", joinAddresses(cluster, replicas)));
+    Map<String, String> data = new TreeMap<>(NodeSettings.of(cluster, defaults.shutdownTimeout()).all());
+    data.put(AgentOption.JOIN.env(), String.join(",", joinAddresses(cluster, replicas)));
     return new ConfigMapBuilder()
         .withNewMetadata()
           .withName(ClusterNames.configMap(cluster))
@@ -58,43 +59,6 @@ public class NodeConfigMapDependent extends ClusterOwnedDependent<ConfigMap> {
       addresses.add(ClusterNames.podAddress(cluster, ClusterNames.pod(cluster, i)));
     }
     return addresses;
-  }
-
-  /**
-   * The settings whose change needs the nodes restarted (unlike the join list): they feed the pod template's
-   * config hash, so changing them rolls the StatefulSet.
-   */
-  public static Map<String, String> engineSettings(CowsqlCluster cluster, NodeDefaults defaults) {
-    CowsqlClusterSpec spec = cluster.getSpec();
-    Map<String, String> env = new TreeMap<>();
-    env.put("COWSQL_DIR", ClusterNames.DATA_DIR);
-    env.put("COWSQL_CLUSTER_ID", cluster.getMetadata().getUid() == null ? cluster.getMetadata().getName()
-        : cluster.getMetadata().getUid());
-    env.put("COWSQL_FAILURE_DOMAIN_FILE", ClusterNames.ANNOTATIONS_FILE);
-    env.put("COWSQL_FAILURE_DOMAIN_KEY", ClusterNames.ANNOTATION_FAILURE_DOMAIN);
-    env.put("COWSQL_BOOTSTRAP_KEY", ClusterNames.ANNOTATION_BOOTSTRAP);
-    env.put("COWSQL_SHUTDOWN_TIMEOUT", defaults.shutdownTimeout().toSeconds() + "s");
-    if (spec.roles != null) {
-      env.put("COWSQL_VOTERS", Integer.toString(spec.roles.voters == null ? 3 : spec.roles.voters));
-      env.put("COWSQL_STANDBYS", Integer.toString(spec.roles.standbys == null ? 3 : spec.roles.standbys));
-    }
-    EngineSpec engine = spec.engine;
-    if (engine != null) {
-      if (engine.networkLatency != null) {
-        env.put("COWSQL_NETWORK_LATENCY", engine.networkLatency);
-      }
-      if (engine.snapshotThreshold != null && engine.snapshotTrailing != null) {
-        env.put("COWSQL_SNAPSHOT_THRESHOLD", engine.snapshotThreshold.toString());
-        env.put("COWSQL_SNAPSHOT_TRAILING", engine.snapshotTrailing.toString());
-      }
-      if (engine.autoRecovery != null) {
-        env.put("COWSQL_AUTO_RECOVERY", engine.autoRecovery.toString());
-      }
-      if (engine.blockSize != null) {
-        env.put("COWSQL_BLOCK_SIZE", engine.blockSize.toString());
-      }
-    }
-    return env;
   }
 
   /** A short, stable digest of the settings that need a restart. */

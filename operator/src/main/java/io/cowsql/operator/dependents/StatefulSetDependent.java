@@ -1,5 +1,8 @@
 package io.cowsql.operator.dependents;
 
+import io.cowsql.contract.Annotations;
+import io.cowsql.operator.plan.NodeSettings;
+import io.cowsql.contract.AgentOption;
 import io.cowsql.operator.ClusterNames;
 import io.cowsql.operator.model.CowsqlCluster;
 import io.cowsql.operator.model.CowsqlClusterSpec;
@@ -46,7 +49,7 @@ import java.util.Optional;
 public class StatefulSetDependent extends ClusterOwnedDependent<StatefulSet> {
 
   public static final String CONTAINER = "cowsql";
-  public static final String ANNOTATION_CONFIG_HASH = "cowsql.io/config-hash";
+  public static final String ANNOTATION_CONFIG_HASH = Annotations.CONFIG_HASH;
   /** Non-root identity of the node process: the image's user {@code cowsql} (node-image/Dockerfile). */
   public static final long RUN_AS = 10001L;
 
@@ -80,7 +83,7 @@ public class StatefulSetDependent extends ClusterOwnedDependent<StatefulSet> {
       podAnnotations.putAll(overrides.annotations);
     }
     podAnnotations.put(ANNOTATION_CONFIG_HASH,
-        NodeConfigMapDependent.settingsHash(NodeConfigMapDependent.engineSettings(cluster, defaults)));
+        NodeConfigMapDependent.settingsHash(NodeSettings.of(cluster, defaults.shutdownTimeout()).restart()));
 
     List<PersistentVolumeClaim> claims = existing.map(s -> s.getSpec().getVolumeClaimTemplates())
         .filter(l -> l != null && !l.isEmpty())
@@ -176,13 +179,13 @@ public class StatefulSetDependent extends ClusterOwnedDependent<StatefulSet> {
         fieldRef("POD_NAME", "metadata.name"),
         fieldRef("POD_NAMESPACE", "metadata.namespace"),
         fieldRef("POD_IP", "status.podIP"),
-        new EnvVarBuilder().withName("COWSQL_ADDRESS").withValue("$(POD_NAME)" + suffix + ":" + ClusterNames.COWSQL_PORT)
+        new EnvVarBuilder().withName(AgentOption.ADDRESS.env()).withValue("$(POD_NAME)" + suffix + ":" + ClusterNames.COWSQL_PORT)
             .build(),
-        new EnvVarBuilder().withName("COWSQL_BIND").withValue("$(POD_IP):" + ClusterNames.COWSQL_PORT).build(),
-        new EnvVarBuilder().withName("COWSQL_HTTP").withValue("$(POD_IP):" + ClusterNames.HTTP_PORT).build(),
+        new EnvVarBuilder().withName(AgentOption.BIND.env()).withValue("$(POD_IP):" + ClusterNames.COWSQL_PORT).build(),
+        new EnvVarBuilder().withName(AgentOption.HTTP.env()).withValue("$(POD_IP):" + ClusterNames.HTTP_PORT).build(),
         // Set on ordinal 0 of a never-formed cluster only, and withdrawn once it formed. Read at container start;
         // the agent also reads it from the annotations file (COWSQL_BOOTSTRAP_KEY) after the failure domain.
-        fieldRef("COWSQL_BOOTSTRAP", "metadata.annotations['" + ClusterNames.ANNOTATION_BOOTSTRAP + "']"));
+        fieldRef(AgentOption.BOOTSTRAP.env(), "metadata.annotations['" + ClusterNames.ANNOTATION_BOOTSTRAP + "']"));
   }
 
   private static EnvVar fieldRef(String name, String path) {

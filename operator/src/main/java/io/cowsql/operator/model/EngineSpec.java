@@ -1,5 +1,6 @@
 package io.cowsql.operator.model;
 
+import io.cowsql.contract.DurationFormat;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Max;
@@ -10,7 +11,7 @@ import io.fabric8.generator.annotation.Pattern;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class EngineSpec {
 
-  @Pattern("^[0-9]+(ms|s|m)$")
+  @Pattern(DurationFormat.PATTERN)
   @JsonPropertyDescription("Typical one-way network latency between nodes, e.g. 20ms (1ms to 60m). Heartbeats follow at 1.5x and elections at 15x.")
   public String networkLatency;
 

@@ -1,5 +1,6 @@
 package io.cowsql.operator.model;
 
+import io.cowsql.contract.DurationFormat;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Default;
@@ -14,7 +15,7 @@ public class RecoverySpec {
   public Mode mode = Mode.Manual;
 
   @Default("5m")
-  @Pattern("^[0-9]+(s|m|h)$")
+  @Pattern(DurationFormat.PATTERN)
   @JsonPropertyDescription("How long quorum must stay lost before Automatic recovery starts, e.g. 5m (behaviour arrives in a later release).")
   public String quorumLossTimeout = "5m";
 

@@ -1,5 +1,6 @@
 package io.cowsql.operator.model;
 
+import io.cowsql.contract.RoleTargets;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Default;
@@ -10,15 +11,15 @@ import io.fabric8.generator.annotation.Min;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class RolesSpec {
 
-  @Min(1)
-  @Max(99)
-  @Default("3")
+  @Min(RoleTargets.MIN_VOTERS)
+  @Max(RoleTargets.MAX_VOTERS)
+  @Default("" + RoleTargets.DEFAULT_VOTERS)
   @JsonPropertyDescription("Target number of voters: odd, and at most spec.replicas.")
-  public Integer voters = 3;
+  public Integer voters = RoleTargets.DEFAULT_VOTERS;
 
-  @Min(0)
-  @Max(99)
-  @Default("3")
+  @Min(RoleTargets.MIN_STANDBYS)
+  @Max(RoleTargets.MAX_STANDBYS)
+  @Default("" + RoleTargets.DEFAULT_STANDBYS)
   @JsonPropertyDescription("Target number of standbys (replicate without voting; warm replacements for voters).")
-  public Integer standbys = 3;
+  public Integer standbys = RoleTargets.DEFAULT_STANDBYS;
 }

@@ -59,9 +59,10 @@ public final class ClusterPlanner {
     Map<String, Long> codes = FailureDomainCodes.assign(recoverCodes(knownCodes, observed.pods()),
         observed.pods().stream().filter(ObservedPod::scheduled).map(p -> p.zone().orElse("")).toList());
 
+    Map<String, String> live = NodeSettings.liveAnnotations(cluster);
     Map<String, Map<String, String>> annotations = new LinkedHashMap<>();
     for (ObservedPod pod : observed.pods()) {
-      Map<String, String> change = annotationChange(pod, codes, bootstrapped, now);
+      Map<String, String> change = annotationChange(pod, codes, bootstrapped, live, now);
       if (!change.isEmpty()) {
         annotations.put(pod.name(), Collections.unmodifiableMap(change));
       }
@@ -111,13 +112,14 @@ public final class ClusterPlanner {
   }
 
   /**
-   * The annotations a pod must gain or lose: its failure domain (once scheduled) and, on ordinal 0 of a
-   * cluster that never formed, the bootstrap permission; the permission is withdrawn once the cluster formed
-   * so a wiped volume can never bootstrap a second cluster.
+   * The annotations a pod must gain or lose: the live settings (the role targets, which running agents re-read),
+   * its failure domain (once scheduled) and, on ordinal 0 of a cluster that never formed, the bootstrap
+   * permission; the permission is withdrawn once the cluster formed so a wiped volume can never bootstrap a second
+   * cluster.
    */
   static Map<String, String> annotationChange(ObservedPod pod, Map<String, Long> codes, boolean bootstrapped,
-      Instant now) {
-    Map<String, String> desired = new LinkedHashMap<>();
+      Map<String, String> live, Instant now) {
+    Map<String, String> desired = new LinkedHashMap<>(live);
     if (pod.scheduled()) {
       String zone = pod.zone().orElse("");
       desired.put(ClusterNames.ANNOTATION_ZONE, zone);

@@ -1,5 +1,7 @@
 package io.cowsql.operator.plan;
 
+import io.cowsql.contract.Annotations;
+import io.cowsql.contract.DurationFormat;
 import io.cowsql.operator.model.CowsqlClusterSpec;
 import io.cowsql.operator.model.EngineSpec;
 import io.fabric8.kubernetes.api.model.Quantity;
@@ -50,15 +52,23 @@ public final class SpecValidator {
     validateStorage(spec, errors);
     validateEngine(spec.engine, errors);
     if (spec.recovery != null && spec.recovery.quorumLossTimeout != null
-        && Durations.parse(spec.recovery.quorumLossTimeout).isEmpty()) {
+        && DurationFormat.tryParse(spec.recovery.quorumLossTimeout).isEmpty()) {
       errors.add("spec.recovery.quorumLossTimeout: '" + spec.recovery.quorumLossTimeout
-          + "' is not a duration; write a whole number with s, m or h, e.g. 5m");
+          + "' is not a duration; write " + DurationFormat.EXAMPLES + ", e.g. 5m");
     }
     if (spec.failureDomains != null && (spec.failureDomains.topologyKey == null
         || spec.failureDomains.topologyKey.isBlank())) {
       errors.add("spec.failureDomains.topologyKey: empty; use a node label such as topology.kubernetes.io/zone");
     }
     validateResources(spec.resources, errors);
+    if (spec.podTemplate != null && spec.podTemplate.annotations != null) {
+      List<String> reserved = spec.podTemplate.annotations.keySet().stream()
+          .filter(k -> k.startsWith(Annotations.PREFIX)).sorted().toList();
+      if (!reserved.isEmpty()) {
+        errors.add("spec.podTemplate.annotations: " + String.join(", ", reserved) + " (keys under "
+            + Annotations.PREFIX + " are the operator's own, and the node agent refuses unknown ones); rename them");
+      }
+    }
     return errors;
   }
 
@@ -102,10 +112,10 @@ public final class SpecValidator {
       return;
     }
     if (engine.networkLatency != null) {
-      Optional<Duration> d = Durations.parse(engine.networkLatency);
+      Optional<Duration> d = DurationFormat.tryParse(engine.networkLatency);
       if (d.isEmpty()) {
         errors.add("spec.engine.networkLatency: '" + engine.networkLatency
-            + "' is not a duration; write a whole number with ms, s or m, e.g. 20ms");
+            + "' is not a duration; write " + DurationFormat.EXAMPLES + ", e.g. 20ms");
       } else if (d.get().toMillis() < 1 || d.get().compareTo(MAX_LATENCY) > 0) {
         errors.add("spec.engine.networkLatency: " + engine.networkLatency + " is out of range; use 1ms to 60m");
       }

@@ -81,6 +81,19 @@ class StatefulSetDependentTest {
         .containsEntry("COWSQL_NETWORK_LATENCY", "50ms");
   }
 
+  @Test
+  void roleTargetsAreLiveAndRollNothing() {
+    CowsqlCluster c = cluster("a");
+    String before = hash(StatefulSetDependent.build(c, 5, NodeDefaults.standard(), Optional.empty()));
+    c.getSpec().roles = new io.cowsql.operator.model.RolesSpec();
+    c.getSpec().roles.voters = 5;
+    c.getSpec().roles.standbys = 0;
+    assertThat(hash(StatefulSetDependent.build(c, 5, NodeDefaults.standard(), Optional.empty()))).isEqualTo(before);
+    assertThat(NodeConfigMapDependent.build(c, 5, NodeDefaults.standard()).getData())
+        .as("nodes that start later read the new targets from their environment too")
+        .containsEntry("COWSQL_VOTERS", "5").containsEntry("COWSQL_STANDBYS", "0");
+  }
+
   /** Checked on Kubernetes 1.20: defaulted or pruned fields make every server-side apply look like a change. */
   @Test
   void desiredStatefulSetRoundTripsThroughServerSideApply() {

@@ -8,6 +8,7 @@ import static io.cowsql.operator.Fixtures.pendingPod;
 import static io.cowsql.operator.Fixtures.pod;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.cowsql.contract.Annotations;
 import io.cowsql.operator.ClusterNames;
 import io.cowsql.operator.model.CowsqlCluster;
 import io.cowsql.operator.model.CowsqlClusterStatus;
@@ -33,25 +34,27 @@ class ClusterPlannerTest {
     assertThat(plan.statefulSetReplicas()).isEqualTo(3);
     assertThat(plan.bootstrapped()).isFalse();
     assertThat(plan.failureDomains()).containsExactlyInAnyOrderEntriesOf(Map.of("zone-a", 1L, "zone-b", 2L));
-    assertThat(plan.podAnnotations()).containsOnlyKeys("a-0", "a-1");
-    assertThat(plan.podAnnotations().get("a-0")).containsExactlyInAnyOrderEntriesOf(Map.of(
+    assertThat(plan.podAnnotations()).containsOnlyKeys("a-0", "a-1", "a-2");
+    assertThat(plan.podAnnotations().get("a-2")).as("a pending pod gets the live settings only")
+        .containsExactlyInAnyOrderEntriesOf(withLiveTargets(Map.of()));
+    assertThat(plan.podAnnotations().get("a-0")).containsExactlyInAnyOrderEntriesOf(withLiveTargets(Map.of(
         ClusterNames.ANNOTATION_ZONE, "zone-a", ClusterNames.ANNOTATION_FAILURE_DOMAIN, "1",
-        ClusterNames.ANNOTATION_BOOTSTRAP, "true", ClusterNames.ANNOTATION_BOOTSTRAP_GRANTED, NOW.toString()));
+        ClusterNames.ANNOTATION_BOOTSTRAP, "true", ClusterNames.ANNOTATION_BOOTSTRAP_GRANTED, NOW.toString())));
     assertThat(plan.podsToRestart()).isEmpty();
 
     // the permission goes on ordinal 0 as soon as it exists, before it is scheduled
     ClusterPlan early = ClusterPlanner.decide(c, observed(3, List.of(pendingPod("a", 0)), noAnswer()), NOW);
-    assertThat(early.podAnnotations().get("a-0")).containsExactlyInAnyOrderEntriesOf(Map.of(
-        ClusterNames.ANNOTATION_BOOTSTRAP, "true", ClusterNames.ANNOTATION_BOOTSTRAP_GRANTED, NOW.toString()));
-    assertThat(plan.podAnnotations().get("a-1")).containsExactlyInAnyOrderEntriesOf(Map.of(
-        ClusterNames.ANNOTATION_ZONE, "zone-b", ClusterNames.ANNOTATION_FAILURE_DOMAIN, "2"));
+    assertThat(early.podAnnotations().get("a-0")).containsExactlyInAnyOrderEntriesOf(withLiveTargets(Map.of(
+        ClusterNames.ANNOTATION_BOOTSTRAP, "true", ClusterNames.ANNOTATION_BOOTSTRAP_GRANTED, NOW.toString())));
+    assertThat(plan.podAnnotations().get("a-1")).containsExactlyInAnyOrderEntriesOf(withLiveTargets(Map.of(
+        ClusterNames.ANNOTATION_ZONE, "zone-b", ClusterNames.ANNOTATION_FAILURE_DOMAIN, "2")));
   }
 
   @Test
   void aFormedClusterNeverBootstrapsAgainAndTheBootstrapAnnotationIsWithdrawn() {
     CowsqlCluster c = cluster("a");
-    Map<String, String> annotated = Map.of(ClusterNames.ANNOTATION_ZONE, "zone-a",
-        ClusterNames.ANNOTATION_FAILURE_DOMAIN, "1", ClusterNames.ANNOTATION_BOOTSTRAP, "true");
+    Map<String, String> annotated = withLiveTargets(Map.of(ClusterNames.ANNOTATION_ZONE, "zone-a",
+        ClusterNames.ANNOTATION_FAILURE_DOMAIN, "1", ClusterNames.ANNOTATION_BOOTSTRAP, "true"));
     ClusterPlan plan = ClusterPlanner.decide(c, observed(1, List.of(pod("a", 0, "zone-a", true, annotated)),
         led(c, 0, "voter")));
     assertThat(plan.bootstrapped()).isTrue();
@@ -101,11 +104,37 @@ class ClusterPlannerTest {
     c.setStatus(new CowsqlClusterStatus());
     c.getStatus().bootstrapped = true;
     c.getStatus().failureDomains.put("zone-a", 1L);
-    Map<String, String> annotated = Map.of(ClusterNames.ANNOTATION_ZONE, "zone-a",
-        ClusterNames.ANNOTATION_FAILURE_DOMAIN, "1");
+    Map<String, String> annotated = withLiveTargets(Map.of(ClusterNames.ANNOTATION_ZONE, "zone-a",
+        ClusterNames.ANNOTATION_FAILURE_DOMAIN, "1"));
     ClusterPlan plan = ClusterPlanner.decide(c, observed(1, List.of(pod("a", 0, "zone-a", true, annotated)),
         led(c, 0, "voter")));
     assertThat(plan.writesNothingExtra()).isTrue();
+  }
+
+  @Test
+  void aRoleTargetChangeReachesEveryRunningPodAsAnnotations() {
+    CowsqlCluster c = cluster("a");
+    c.setStatus(new CowsqlClusterStatus());
+    c.getStatus().bootstrapped = true;
+    c.getStatus().failureDomains.put("zone-a", 1L);
+    Map<String, String> annotated = withLiveTargets(Map.of(ClusterNames.ANNOTATION_ZONE, "zone-a",
+        ClusterNames.ANNOTATION_FAILURE_DOMAIN, "1"));
+    c.getSpec().replicas = 5;
+    c.getSpec().roles = new io.cowsql.operator.model.RolesSpec();
+    c.getSpec().roles.voters = 5;
+    ClusterPlan plan = ClusterPlanner.decide(c, observed(5, List.of(pod("a", 0, "zone-a", true, annotated),
+        pod("a", 1, "zone-a", true, annotated)), led(c, 0, "voter", "voter")));
+    assertThat(plan.podAnnotations()).containsOnlyKeys("a-0", "a-1");
+    assertThat(plan.podAnnotations().get("a-1")).containsExactlyEntriesOf(Map.of(Annotations.VOTERS, "5"));
+    assertThat(plan.podsToRestart()).isEmpty();
+  }
+
+  /** The annotations with the live role targets at their defaults, as the operator keeps them on every pod. */
+  static Map<String, String> withLiveTargets(Map<String, String> annotations) {
+    Map<String, String> all = new HashMap<>(annotations);
+    all.put(Annotations.VOTERS, "3");
+    all.put(Annotations.STANDBYS, "3");
+    return all;
   }
 
   @Test
@@ -137,8 +166,8 @@ class ClusterPlannerTest {
   @Test
   void codesLostFromStatusAreRecoveredFromPodAnnotations() {
     CowsqlCluster c = cluster("a");
-    Map<String, String> annotated = Map.of(ClusterNames.ANNOTATION_ZONE, "zone-b",
-        ClusterNames.ANNOTATION_FAILURE_DOMAIN, "4");
+    Map<String, String> annotated = withLiveTargets(Map.of(ClusterNames.ANNOTATION_ZONE, "zone-b",
+        ClusterNames.ANNOTATION_FAILURE_DOMAIN, "4"));
     ClusterPlan plan = ClusterPlanner.decide(c, observed(2, List.of(pod("a", 0, "zone-b", true, annotated),
         pod("a", 1, "zone-c", false, Map.of())), noAnswer()));
     assertThat(plan.failureDomains()).containsExactlyInAnyOrderEntriesOf(Map.of("zone-b", 4L, "zone-c", 5L));

@@ -15,6 +15,14 @@ class SpecValidatorTest {
   }
 
   @Test
+  void podTemplateAnnotationsUnderTheOperatorsPrefixAreRefused() {
+    CowsqlClusterSpec spec = new CowsqlClusterSpec();
+    spec.podTemplate.annotations = java.util.Map.of("cowsql.io/voters", "5", "prometheus.io/scrape", "true");
+    assertThat(SpecValidator.validate(spec)).singleElement().asString()
+        .startsWith("spec.podTemplate.annotations: cowsql.io/voters").contains("rename them");
+  }
+
+  @Test
   void evenVotersNameTheFieldAndTheFix() {
     CowsqlClusterSpec spec = new CowsqlClusterSpec();
     spec.replicas = 5;
