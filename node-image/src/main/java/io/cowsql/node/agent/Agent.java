@@ -187,6 +187,9 @@ public final class Agent implements HttpApi.Backend {
     if (cfg.blockSize != null) {
       opts = opts.withBlockSize(cfg.blockSize);
     }
+    if (cfg.engineRoleManagement) {
+      opts = opts.withEngineRoleManagement(cfg.voters, cfg.standbys);
+    }
     try {
       node = Node.create(engine, identity.id(), cfg.address, dir, opts);
       node.start();
@@ -200,7 +203,7 @@ public final class Agent implements HttpApi.Backend {
         + " failure domain " + failureDomain + (bootstrap ? " (bootstrapped a new cluster)" : "") + " engine " + engine.describe());
 
     roles = new RoleManager(identity.id(), cfg.address,
-        new LiveRoleTargets(cfg.failureDomainFile, cfg.voters, cfg.standbys), clientOptions);
+        new LiveRoleTargets(cfg.failureDomainFile, cfg.voters, cfg.standbys), !cfg.engineRoleManagement, clientOptions);
     kv = new KeyValueStore(cfg.database, clientOptions, this::knownAddresses);
     scheduler = Executors.newSingleThreadScheduledExecutor(run -> {
       Thread t = new Thread(run, "agent");
