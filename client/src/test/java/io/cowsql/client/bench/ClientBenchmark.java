@@ -5,7 +5,7 @@ import io.cowsql.client.CowsqlException;
 import io.cowsql.client.LeaderSession;
 import io.cowsql.client.Rows;
 import io.cowsql.client.SessionGroup;
-import io.cowsql.client.testing.DqliteDemoCluster;
+import io.cowsql.client.testing.DemoCluster;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -58,7 +58,7 @@ public final class ClientBenchmark {
             System.exit(2);
         }
         List<Run> runs = new ArrayList<>();
-        try (DqliteDemoCluster cluster = DqliteDemoCluster.start(3)) {
+        try (DemoCluster cluster = DemoCluster.start(3)) {
             List<String> addrs = cluster.addresses();
             System.err.println("ClientBenchmark: cluster " + addrs + ", " + rounds + " rounds of " + duration + " s after "
                     + warmup + " s warm-up; JVM " + System.getProperty("java.vm.version") + " "

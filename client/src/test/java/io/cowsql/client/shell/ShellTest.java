@@ -4,7 +4,7 @@ import io.cowsql.client.ClientOptions;
 import io.cowsql.client.CowsqlClient;
 import io.cowsql.client.CowsqlDatabase;
 import io.cowsql.client.NodeInfo;
-import io.cowsql.client.testing.DqliteDemoCluster;
+import io.cowsql.client.testing.DemoCluster;
 import io.cowsql.client.testing.OneClusterPerClass;
 import org.assertj.core.api.SoftAssertions;
 import org.junit.jupiter.api.BeforeAll;
@@ -40,7 +40,7 @@ class ShellTest extends OneClusterPerClass {
     @BeforeAll
     static void prepare() throws Exception {
         servers = String.join(",", cluster.addresses());
-        try (CowsqlDatabase db = CowsqlDatabase.open(cluster.addresses(), DqliteDemoCluster.DATABASE, OPTS)) {
+        try (CowsqlDatabase db = CowsqlDatabase.open(cluster.addresses(), DemoCluster.DATABASE, OPTS)) {
             db.exec("CREATE TABLE shell_types (id INTEGER PRIMARY KEY, i INTEGER, r REAL, t TEXT, b BLOB, n, "
                     + "ts DATETIME, d DATE, bo BOOLEAN)");
             db.exec("INSERT INTO shell_types VALUES (1, 42, 1.5, 'hello', x'0102ff', NULL, '2024-01-02 03:04:05', "
@@ -103,7 +103,7 @@ class ShellTest extends OneClusterPerClass {
     }
 
     static String[] shellArgs(String format, String command) {
-        return new String[] {"-s", servers, "-f", format, DqliteDemoCluster.DATABASE, command};
+        return new String[] {"-s", servers, "-f", format, DemoCluster.DATABASE, command};
     }
 
     @Test
@@ -158,7 +158,7 @@ class ShellTest extends OneClusterPerClass {
         assertThat(java(shellArgs("tabular", ".weight " + node + " heavy")).err()).contains("bad weight \"heavy\"");
 
         long id = 0x5e11_0001L;
-        String spare = "127.0.0.1:" + DqliteDemoCluster.freePort();
+        String spare = "127.0.0.1:" + DemoCluster.freePort();
         try (CowsqlClient c = CowsqlClient.findLeader(cluster.addresses(), OPTS)) {
             c.add(id, spare);
         }
@@ -268,14 +268,14 @@ class ShellTest extends OneClusterPerClass {
                 "SELECT * FROM nope;",
                 "SELECT count(*) FROM shell_lines",
                 "");
-        Run r = java(ROOT, script, "-s", servers, DqliteDemoCluster.DATABASE);
+        Run r = java(ROOT, script, "-s", servers, DemoCluster.DATABASE);
         assertThat(r.out()).isEqualTo(leader + "\n1|one;still one\n2|two\n2\n2\n");
         assertThat(r.err()).contains("Error: query: no such table: nope");
         assertThat(r.code()).as("a failed statement makes a scripted run exit 1").isEqualTo(1);
 
         // The same through the launcher, as `cowsql -s ... demo < script.sql`.
         Run l = launcher("SELECT 'from',\n 'stdin';\n.describe " + leader + "\n.exit\nSELECT 'not reached';\n",
-                "-s", servers, DqliteDemoCluster.DATABASE);
+                "-s", servers, DemoCluster.DATABASE);
         assertThat(l.code()).as(l.err()).isZero();
         assertThat(l.out()).isEqualTo("from|stdin\n" + leader + "|0|0\n");
     }
