@@ -23,9 +23,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The client benchmark (issue 2): point insert and point select over 1 and 8
- * connections against one 3-node dqlite-demo cluster, the Java client and
- * go-dqlite's Go client (client/bench/go, the same workload) in the same
+ * The client benchmark: point insert and point select over 1 and 8
+ * connections against one 3-node cowsql-demo cluster (libcowsql), the Java client and
+ * go-cowsql's Go client (client/bench/go, the same workload) in the same
  * run, alternating order each round. Prints each run as a JSON line, then
  * the medians and Java/Go ratios, also written to client/target/bench/results.md.
  *
