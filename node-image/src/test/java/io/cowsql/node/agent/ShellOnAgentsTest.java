@@ -2,9 +2,8 @@ package io.cowsql.node.agent;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -112,24 +111,16 @@ class ShellOnAgentsTest {
   }
 
   private static Run run(List<String> cmd, List<String> env) throws Exception {
-    ProcessBuilder pb = new ProcessBuilder(cmd).directory(ROOT.toFile());
+    Path err = Files.createTempFile(root, "stderr", ".txt");
+    ProcessBuilder pb = new ProcessBuilder(cmd).directory(ROOT.toFile())
+        .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).redirectError(err.toFile());
     for (int i = 0; i < env.size(); i += 2) {
       pb.environment().put(env.get(i), env.get(i + 1));
     }
     Process p = pb.start();
-    p.getOutputStream().close();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    Thread drain = new Thread(() -> {
-      try {
-        p.getErrorStream().transferTo(err);
-      } catch (IOException ignored) {
-        // the process is gone
-      }
-    });
-    drain.start();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("%s finished", cmd).isTrue();
-    drain.join();
-    return new Run(p.exitValue(), out, err.toString(StandardCharsets.UTF_8));
+    return new Run(p.exitValue(), out, Files.readString(err, StandardCharsets.UTF_8));
   }
+
 }

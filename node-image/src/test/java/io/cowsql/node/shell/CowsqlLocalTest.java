@@ -89,7 +89,9 @@ class CowsqlLocalTest {
       Thread.sleep(200); // the drains see the last bytes
       assertThat(err.toString())
           .contains("cowsql-local: node 1 (pid " + stuck + ") still running 10 s after SIGTERM: sending SIGKILL\n")
-          .contains("cowsql-local: stopped 3 node(s) (1 with SIGKILL); removed " + dir + "\n")
+          // The others may need SIGKILL too (an agent whose peer froze can stay in its handover
+          // past its shutdown timeout): the script's job is that none is left and it says so.
+          .containsPattern("cowsql-local: stopped 3 node\\(s\\) \\([123] with SIGKILL\\); removed " + Pattern.quote(dir) + "\n")
           .doesNotContain("Killed");
       for (long pid : pids) {
         assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)).as("agent %d alive", pid).isFalse();
