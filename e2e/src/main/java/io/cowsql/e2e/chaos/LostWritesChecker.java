@@ -10,7 +10,8 @@ import java.util.Set;
  * No lost writes: against the final read of each key (taken after healing and waiting for the
  * cluster), every acknowledged write is present, every definitely failed write is absent, and nothing
  * is present that no one tried to write. Writes of unknown outcome may be either. A key that was
- * written but has no final read is a violation too: the run could not be checked.
+ * written but has no final read is a violation too: the run could not be checked. A {@code get} that
+ * answers a value must answer the element written under that key (each key is written once).
  */
 public final class LostWritesChecker implements Checker {
     public static final String NAME = "lost-writes";
@@ -50,6 +51,13 @@ public final class LostWritesChecker implements Checker {
                     out.add(new Violation(NAME, "key " + key + ": final read (op " + fin.index() + ") holds " + v
                         + ", which no one wrote"));
                 }
+            }
+        }
+        for (Op op : history) {
+            if (op.type() == Op.Type.OK && "get".equals(op.f()) && op.read() != null && !op.read().isEmpty()
+                && !op.read().equals(java.util.List.of(op.element()))) {
+                out.add(new Violation(NAME, "key " + op.key() + ": get of " + op.element() + " (op " + op.index()
+                    + ") answered " + op.read()));
             }
         }
         return out;

@@ -102,6 +102,15 @@ class CheckersTest {
     }
 
     @Test
+    void aGetAnsweringAnotherValueThanTheOneWrittenIsReported() {
+        Builder b = new Builder().write(0, "put", "kv", 5, Op.Type.OK, null, 0)
+            .op(Op.Type.INVOKE, 0, "get", "kv", 5L, null, 10).op(Op.Type.OK, 0, "get", "kv", 5L, List.of(6L), 11)
+            .op(Op.Type.INVOKE, 0, "get", "kv", 5L, null, 12).op(Op.Type.OK, 0, "get", "kv", 5L, List.of(), 13)
+            .finalRead("kv", List.of(5L), 20);
+        assertThat(all(b)).singleElement().satisfies(x -> assertThat(x.message()).contains("get of 5", "answered [6]"));
+    }
+
+    @Test
     void aListReadThatIsNotAPrefixOfTheFinalListIsDivergence() {
         Builder b = new Builder()
             .append(0, "l0", 1, List.of(1L), 0)
