@@ -81,10 +81,17 @@ public final class LocalCluster implements AutoCloseable {
     }
 
     /**
-     * Starts three agents in {@code dir} (data dirs and logs), node 1 bootstrapping, and waits until all
+     * Starts three agents in {@code dir} (data dirs and logs; it must be empty or new), node 1 bootstrapping, and waits until all
      * three are voters and ready. {@code classpath} must hold the node agent ({@code io.cowsql.node.NodeAgent}).
      */
     public static LocalCluster start(Path dir, String classpath, Duration timeout) {
+        try (var entries = Files.exists(dir) ? Files.list(dir) : java.util.stream.Stream.<Path>empty()) {
+            if (entries.findAny().isPresent()) {
+                throw new IllegalArgumentException("cluster dir " + dir + " is not empty: start a new cluster in an empty or new directory");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
         LocalCluster c = new LocalCluster(dir.toAbsolutePath(), classpath);
         try {
             for (int i = 0; i < NODES; i++) {

@@ -32,8 +32,11 @@ public final class SetWorkload implements Workload {
     @Override
     public Workload.Client client(LocalCluster cluster, int index, int side) {
         // A session group of its own: clients behave like separate processes (no shared write queue).
-        LeaderSession s = new LeaderSession(cluster.addresses(), DATABASE, cluster.clientOptions(side),
-            SessionGroup.isolated());
+        return over(new LeaderSession(cluster.addresses(), DATABASE, cluster.clientOptions(side), SessionGroup.isolated()));
+    }
+
+    /** A set client on {@code s} (which it closes). */
+    static Workload.Client over(LeaderSession s) {
         return new Workload.Client() {
             @Override
             public Op.Type step(History h, int process, long element) {
