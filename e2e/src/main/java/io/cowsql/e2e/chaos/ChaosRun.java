@@ -1,6 +1,7 @@
 package io.cowsql.e2e.chaos;
 
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.cowsql.e2e.testbed.ControlPlane;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -127,7 +128,7 @@ public final class ChaosRun {
                             if (client.step(h, p, elements.incrementAndGet()) == Op.Type.INFO) {
                                 p = processes.getAndIncrement(); // the old operation may still be in flight
                             }
-                            LocalCluster.sleep(10 + ThreadLocalRandom.current().nextInt(30));
+                            ControlPlane.sleep(10 + ThreadLocalRandom.current().nextInt(30));
                         }
                     }
                 }, "chaos-" + w.name() + "-" + i);

@@ -6,6 +6,7 @@ import io.cowsql.client.CowsqlException;
 import io.cowsql.client.LeaderSession;
 import io.cowsql.client.Rows;
 import io.cowsql.client.SessionGroup;
+import io.cowsql.e2e.testbed.ControlPlane;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -92,7 +93,7 @@ public final class ListAppendWorkload implements Workload {
                 if (!e.isBusy() || System.nanoTime() > deadline) {
                     throw e;
                 }
-                LocalCluster.sleep(2);
+                ControlPlane.sleep(2);
             }
         }
     }

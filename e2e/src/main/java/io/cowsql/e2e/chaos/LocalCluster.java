@@ -7,6 +7,7 @@ import io.cowsql.client.Dialer;
 import io.cowsql.client.HostPort;
 import io.cowsql.client.NodeInfo;
 import io.cowsql.client.Role;
+import io.cowsql.e2e.testbed.ControlPlane;
 import io.cowsql.e2e.testbed.ImageTable;
 import io.cowsql.e2e.testbed.LoopbackBlock;
 import io.cowsql.e2e.testbed.ManagedProcess;
@@ -221,7 +222,7 @@ public final class LocalCluster implements AutoCloseable {
                         + "; log " + processes[i].log());
                 }
             }
-            sleep(200);
+            ControlPlane.sleep(200);
         }
         throw new IllegalStateException("cluster not healthy after " + timeout.toSeconds() + " s: " + last + "; logs in " + dir);
     }
@@ -310,15 +311,6 @@ public final class LocalCluster implements AutoCloseable {
 
     public ProcessRegistry registry() {
         return registry;
-    }
-
-    static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", e);
-        }
     }
 
     /** Removes the partitions, stops every node (SIGTERM, then SIGKILL), releases the addresses. */
