@@ -161,6 +161,7 @@ public final class ChaosRun {
                 }
             }
         }
+        cluster.healAll(); // in case a fault could not be healed by its own step
         cluster.awaitHealthy(Duration.ofSeconds(60));
         for (Workload w : cfg.workloads()) {
             try {

@@ -284,6 +284,18 @@ public final class LocalCluster implements AutoCloseable {
         startNode(i);
     }
 
+    /** Ends every fault: removes the cuts, resumes every node, starts the ones that are not running. */
+    public void healAll() {
+        partitions.heal();
+        for (int i = 0; i < NODES; i++) {
+            if (isRunning(i)) {
+                resume(i);
+            } else {
+                startNode(i);
+            }
+        }
+    }
+
     public boolean isRunning(int i) {
         return processes[i] != null && processes[i].isAlive();
     }
