@@ -9,6 +9,6 @@
  * </pre>
  *
  * The commands and the deliberate differences from the Go shell are listed in
- * the client module's API.md ("The shell").
+ * the client module's README.md ("The shell").
  */
 package io.cowsql.client.shell;
