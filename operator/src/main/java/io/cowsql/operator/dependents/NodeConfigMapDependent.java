@@ -68,8 +68,7 @@ public class NodeConfigMapDependent extends ClusterOwnedDependent<ConfigMap> {
     CowsqlClusterSpec spec = cluster.getSpec();
     Map<String, String> env = new TreeMap<>();
     env.put("COWSQL_DIR", ClusterNames.DATA_DIR);
-    env.put("COWSQL_CLUSTER_ID", cluster.getMetadata().getUid() == null ? cluster.getMetadata().getName()
-        : cluster.getMetadata().getUid());
+    env.put("COWSQL_CLUSTER_ID", ClusterNames.clusterId(cluster));
     env.put("COWSQL_FAILURE_DOMAIN_FILE", ClusterNames.ANNOTATIONS_FILE);
     env.put("COWSQL_FAILURE_DOMAIN_KEY", ClusterNames.ANNOTATION_FAILURE_DOMAIN);
     env.put("COWSQL_BOOTSTRAP_KEY", ClusterNames.ANNOTATION_BOOTSTRAP);

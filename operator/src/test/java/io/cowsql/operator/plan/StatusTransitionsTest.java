@@ -9,11 +9,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cowsql.operator.model.CowsqlCluster;
 import io.cowsql.operator.model.CowsqlClusterStatus;
+import io.cowsql.operator.plan.StatusTransitions.Transition;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
-class ConditionTransitionsTest {
+class StatusTransitionsTest {
 
   @Test
   void eachChangeIsOneEventAndAnUnchangedStatusNone() {
@@ -22,19 +24,19 @@ class ConditionTransitionsTest {
     c.getSpec().roles.voters = 1;
     ObservedCluster ready = observed(1, List.of(pod("a", 0, "z", true, Map.of())), led(c, 0, "voter"));
     CowsqlClusterStatus s1 = StatusAggregator.aggregate(c, ready, ClusterPlanner.decide(c, ready), "t1");
-    assertThat(ConditionTransitions.between(null, s1)).extracting(ConditionTransitions.Transition::reason)
-        .containsExactly("ClusterReady", "LeaderElected");
+    assertThat(StatusTransitions.between(null, s1)).extracting(Transition::reason)
+        .containsExactly("ClusterReady", "LeaderElected", "LeaderChanged");
     c.setStatus(s1);
     CowsqlClusterStatus same = StatusAggregator.aggregate(c, ready, ClusterPlanner.decide(c, ready), "t2");
-    assertThat(ConditionTransitions.between(s1, same)).isEmpty();
+    assertThat(StatusTransitions.between(s1, same)).isEmpty();
 
     ObservedCluster lost = observed(1, List.of(pod("a", 0, "z", false, Map.of())), noAnswer());
     CowsqlClusterStatus s2 = StatusAggregator.aggregate(c, lost, ClusterPlanner.decide(c, lost), "t3");
-    List<ConditionTransitions.Transition> t = ConditionTransitions.between(s1, s2);
-    assertThat(t).extracting(ConditionTransitions.Transition::reason)
-        .containsExactly("NodesNotReady", "NoLeader", "Scaling");
-    assertThat(t).filteredOn(ConditionTransitions.Transition::warning).extracting(x -> x.condition().getType())
-        .containsExactly("Available");
+    List<Transition> t = StatusTransitions.between(s1, s2);
+    assertThat(t).extracting(Transition::reason).containsExactly("NodesNotReady", "NoLeader", "QuorumLost");
+    assertThat(t).filteredOn(Transition::warning).extracting(Transition::reason).containsExactly("NoLeader", "QuorumLost");
+    assertThat(t.get(2).message()).startsWith("QuorumLost=True: Since t3: voters a-0 (not ready since t3) do not answer")
+        .contains("node-image/README.md, section \"Offline subcommands (stopped nodes)\"");
   }
 
   @Test
@@ -43,10 +45,78 @@ class ConditionTransitionsTest {
     c.getSpec().roles.voters = 2;
     ObservedCluster o = observed(null, List.of(), noAnswer());
     CowsqlClusterStatus s = StatusAggregator.aggregate(c, o, ClusterPlanner.decide(c, o), "t");
-    assertThat(ConditionTransitions.between(null, s)).filteredOn(x -> x.reason().equals("InvalidSpec"))
+    assertThat(StatusTransitions.between(null, s)).filteredOn(x -> x.reason().equals("InvalidSpec"))
         .singleElement().satisfies(x -> {
           assertThat(x.warning()).isTrue();
           assertThat(x.message()).startsWith("Ready=False: spec.roles.voters: 2 is even");
         });
+  }
+
+  @Test
+  void aLeaderChangeIsOneEventNamingBothLeaders() {
+    CowsqlCluster c = cluster("a");
+    List<ObservedPod> pods = List.of(pod("a", 0, "z1", true, Map.of()), pod("a", 1, "z2", true, Map.of()),
+        pod("a", 2, "z3", true, Map.of()));
+    ObservedCluster first = observed(3, pods, led(c, 0, "voter", "voter", "voter"));
+    CowsqlClusterStatus s1 = StatusAggregator.aggregate(c, first, ClusterPlanner.decide(c, first), "t1");
+    c.setStatus(s1);
+    ObservedCluster moved = observed(3, pods, led(c, 2, "voter", "voter", "voter"));
+    CowsqlClusterStatus s2 = StatusAggregator.aggregate(c, moved, ClusterPlanner.decide(c, moved), "t2");
+    assertThat(StatusTransitions.between(s1, s2)).singleElement()
+        .isEqualTo(new Transition("LeaderChanged", "Leader changed from a-0 to a-2", false));
+    c.setStatus(s2);
+    assertThat(StatusTransitions.between(s2, StatusAggregator.aggregate(c, moved, ClusterPlanner.decide(c, moved), "t3")))
+        .isEmpty();
+  }
+
+  @Test
+  void aMembersNodeGoingNotReadyIsOneWarningAndItsReturnOneNormalEvent() {
+    CowsqlCluster c = cluster("a");
+    c.getSpec().replicas = 1;
+    c.getSpec().roles.voters = 1;
+    ObservedPod up = new ObservedPod("a-0", 0, Optional.of("node-z"), Optional.of("z"), Optional.of("10.0.0.1"), true,
+        Map.of(), Optional.empty(), Optional.of(true));
+    ObservedPod cutOff = new ObservedPod("a-0", 0, Optional.of("node-z"), Optional.of("z"), Optional.of("10.0.0.1"), true,
+        Map.of(), Optional.empty(), Optional.of(false));
+    ObservedCluster o1 = observed(1, List.of(up), led(c, 0, "voter"));
+    CowsqlClusterStatus s1 = StatusAggregator.aggregate(c, o1, ClusterPlanner.decide(c, o1), "t1");
+    c.setStatus(s1);
+    ObservedCluster o2 = observed(1, List.of(cutOff), led(c, 0, "voter"));
+    CowsqlClusterStatus s2 = StatusAggregator.aggregate(c, o2, ClusterPlanner.decide(c, o2), "t2");
+    // the first time: Degraded turns True for it, and that one Event names the member and its Node
+    assertThat(StatusTransitions.between(s1, s2)).singleElement().satisfies(t -> {
+      assertThat(t.reason()).isEqualTo("NodeNotReady");
+      assertThat(t.warning()).isTrue();
+      assertThat(t.message()).contains("a-0 on node-z");
+    });
+    c.setStatus(s2);
+    CowsqlClusterStatus s3 = StatusAggregator.aggregate(c, o2, ClusterPlanner.decide(c, o2), "t3");
+    assertThat(StatusTransitions.between(s2, s3)).isEmpty();
+    c.setStatus(s3);
+    CowsqlClusterStatus s4 = StatusAggregator.aggregate(c, o1, ClusterPlanner.decide(c, o1), "t4");
+    assertThat(StatusTransitions.between(s3, s4)).extracting(Transition::reason).containsExactly("AsExpected", "NodeReady");
+  }
+
+  @Test
+  void aSecondMembersNodeGoingNotReadyWhileDegradedHasItsOwnEvent() {
+    CowsqlCluster c = cluster("a");
+    c.getSpec().replicas = 2;
+    c.getSpec().roles.voters = 1;
+    c.getSpec().roles.standbys = 1;
+    ObservedPod downPod = pod("a", 0, "z1", false, Map.of());
+    ObservedPod b = new ObservedPod("a-1", 1, Optional.of("node-z2"), Optional.of("z2"), Optional.of("10.0.0.2"), true,
+        Map.of(), Optional.empty(), Optional.of(true));
+    ObservedPod bCutOff = new ObservedPod("a-1", 1, Optional.of("node-z2"), Optional.of("z2"), Optional.of("10.0.0.2"),
+        true, Map.of(), Optional.empty(), Optional.of(false));
+    ObservedCluster ok = observed(2, List.of(pod("a", 0, "z1", true, Map.of()), b), led(c, 1, "standby", "voter"));
+    c.setStatus(StatusAggregator.aggregate(c, ok, ClusterPlanner.decide(c, ok), "t1"));
+    ObservedCluster oneDown = observed(2, List.of(downPod, b), led(c, 1, "standby", "voter"));
+    CowsqlClusterStatus s2 = StatusAggregator.aggregate(c, oneDown, ClusterPlanner.decide(c, oneDown), "t2");
+    assertThat(StatusAggregator.find(s2, "Degraded").orElseThrow().getReason()).isEqualTo("NodesNotReady");
+    c.setStatus(s2);
+    ObservedCluster nodeToo = observed(2, List.of(downPod, bCutOff), led(c, 1, "standby", "voter"));
+    CowsqlClusterStatus s3 = StatusAggregator.aggregate(c, nodeToo, ClusterPlanner.decide(c, nodeToo), "t3");
+    assertThat(StatusTransitions.between(s2, s3)).singleElement().isEqualTo(new Transition("NodeNotReady",
+        "Node node-z2 of member a-1 (voter) is NotReady: its kubelet stopped reporting or reports a problem", true));
   }
 }

@@ -101,7 +101,7 @@ class CowsqlClusterReconcilerTest {
     assertThat(config.getData()).containsEntry("COWSQL_JOIN", "alpha-0.alpha-peers.db.svc.cluster.local:9000,"
         + "alpha-1.alpha-peers.db.svc.cluster.local:9000,alpha-2.alpha-peers.db.svc.cluster.local:9000")
         .containsEntry("COWSQL_VOTERS", "3").containsEntry("COWSQL_STANDBYS", "3")
-        .containsEntry("COWSQL_CLUSTER_ID", uid)
+        .containsEntry("COWSQL_CLUSTER_ID", "db/alpha")
         .containsEntry("COWSQL_FAILURE_DOMAIN_FILE", "/etc/cowsql/podinfo/annotations")
         .containsEntry("COWSQL_DIR", "/var/lib/cowsql/data");
     assertOwned(config, uid);
@@ -162,9 +162,9 @@ class CowsqlClusterReconcilerTest {
 
     CowsqlClusterStatus status = awaitStatus("alpha", s -> s.selector != null && s.phase != null);
     assertThat(status.selector).isEqualTo("app.kubernetes.io/name=cowsql,app.kubernetes.io/instance=alpha");
-    assertThat(status.phase).isEqualTo("Pending");
+    assertThat(status.phase).isEqualTo("Creating");
     assertThat(status.conditions).extracting(Condition::getType)
-        .containsExactly("Ready", "Available", "Progressing", "Degraded");
+        .containsExactly("Ready", "Available", "Progressing", "QuorumLost", "Degraded", "SpecWarning");
   }
 
   @Test
