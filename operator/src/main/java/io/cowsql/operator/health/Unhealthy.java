@@ -9,8 +9,8 @@ import java.util.TreeMap;
 /**
  * Since when each event source has been unhealthy without a break, and which ones have been for longer than the
  * grace period. An informer whose watch is being re-established (Fabric8 restarts every watch every 5-10 minutes,
- * and the API server ends watches and answers 410 Gone after compaction) is unhealthy for a moment; only one that
- * stays so longer than the grace counts as down. Not thread-safe: the caller serializes.
+ * and reconnects with backoff after a connection loss) is unhealthy for a moment; only one that stays so longer than
+ * the grace counts as down. Not thread-safe: the caller serializes.
  */
 final class Unhealthy {
   private final Duration grace;

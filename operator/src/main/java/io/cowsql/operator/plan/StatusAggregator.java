@@ -147,7 +147,7 @@ public final class StatusAggregator {
           .map(m -> m.pod + " (since " + m.notReadySince + ")").collect(Collectors.joining(", "))
           + "; see `kubectl describe pod` and the pod logs.");
     } else if (!onDownNodes.isEmpty()) {
-      c.add(DEGRADED, "True", StatusTransitions.NODE_NOT_READY, "Members on a Node that is not Ready: " + onDownNodes.stream()
+      c.add(DEGRADED, "True", "MemberNodeNotReady", "Members on a Node that is not Ready: " + onDownNodes.stream()
           .map(m -> m.pod + " on " + m.node).collect(Collectors.joining(", "))
           + "; Kubernetes evicts them once the Node's not-ready toleration runs out.");
     } else {

@@ -51,18 +51,22 @@ public final class StatusTransitions {
     if (previous != null && previous.members != null) {
       previous.members.forEach(m -> membersBefore.put(m.pod, m));
     }
+    // per Node: the members on it that saw it turn NotReady (or Ready again) since the previous status
+    Map<String, List<String>> wentDown = new TreeMap<>();
+    Map<String, List<String>> cameBack = new TreeMap<>();
     for (CowsqlClusterStatus.Member m : next.members == null ? List.<CowsqlClusterStatus.Member>of() : next.members) {
       CowsqlClusterStatus.Member was = membersBefore.get(m.pod);
-      boolean sameNode = was != null && Objects.equals(was.node, m.node);
-      // not when a condition's Event of this pass already says so (Degraded, reason NodeNotReady, names them all)
-      if (Boolean.FALSE.equals(m.nodeReady) && !(sameNode && Boolean.FALSE.equals(was.nodeReady))
-          && !reasons.contains(NODE_NOT_READY)) {
-        out.add(new Transition(NODE_NOT_READY, "Node " + m.node + " of member " + m.pod + (m.role == null ? ""
-            : " (" + m.role + ")") + " is NotReady: its kubelet stopped reporting or reports a problem", true));
+      boolean sameNode = was != null && m.node != null && m.node.equals(was.node);
+      if (Boolean.FALSE.equals(m.nodeReady) && !(sameNode && Boolean.FALSE.equals(was.nodeReady))) {
+        wentDown.computeIfAbsent(m.node, n -> new ArrayList<>()).add(m.pod + (m.role == null ? "" : " (" + m.role + ")"));
       } else if (Boolean.TRUE.equals(m.nodeReady) && sameNode && Boolean.FALSE.equals(was.nodeReady)) {
-        out.add(new Transition(NODE_READY, "Node " + m.node + " of member " + m.pod + " is Ready again", false));
+        cameBack.computeIfAbsent(m.node, n -> new ArrayList<>()).add(m.pod);
       }
     }
+    wentDown.forEach((node, pods) -> out.add(new Transition(NODE_NOT_READY, "Node " + node + " is NotReady (its"
+        + " kubelet stopped reporting or reports a problem); members on it: " + String.join(", ", pods), true)));
+    cameBack.forEach((node, pods) -> out.add(new Transition(NODE_READY, "Node " + node + " is Ready again; members on"
+        + " it: " + String.join(", ", pods), false)));
     return out;
   }
 

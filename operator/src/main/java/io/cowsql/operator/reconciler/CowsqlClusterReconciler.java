@@ -126,7 +126,8 @@ public class CowsqlClusterReconciler implements Reconciler<CowsqlCluster> {
     Duration next = "True".equals(StatusAggregator.find(status, StatusAggregator.READY).map(Condition::getStatus)
         .orElse("False")) ? resyncReady : resyncBusy;
     events.record(context.getClient(), cluster, StatusTransitions.between(cluster.getStatus(), status));
-    if (sameStatus(cluster.getStatus(), status)) {
+    // written or not is decided against what is stored (a write that failed is made again next pass)
+    if (sameStatus(cached.getStatus(), status)) {
       return UpdateControl.<CowsqlCluster>noUpdate().rescheduleAfter(next);
     }
     lastWritten.put(cluster.getMetadata().getUid(), new WrittenStatus(cached.getMetadata().getResourceVersion(), status));

@@ -83,18 +83,40 @@ class StatusTransitionsTest {
     c.setStatus(s1);
     ObservedCluster o2 = observed(1, List.of(cutOff), led(c, 0, "voter"));
     CowsqlClusterStatus s2 = StatusAggregator.aggregate(c, o2, ClusterPlanner.decide(c, o2), "t2");
-    // the first time: Degraded turns True for it, and that one Event names the member and its Node
-    assertThat(StatusTransitions.between(s1, s2)).singleElement().satisfies(t -> {
-      assertThat(t.reason()).isEqualTo("NodeNotReady");
-      assertThat(t.warning()).isTrue();
-      assertThat(t.message()).contains("a-0 on node-z");
-    });
+    // Degraded turns True for it (a condition change), and one NodeNotReady Event names the Node and its members
+    assertThat(StatusTransitions.between(s1, s2)).extracting(Transition::reason)
+        .containsExactly("MemberNodeNotReady", "NodeNotReady");
+    assertThat(StatusTransitions.between(s1, s2)).filteredOn(t -> t.reason().equals("NodeNotReady")).singleElement()
+        .isEqualTo(new Transition("NodeNotReady", "Node node-z is NotReady (its kubelet stopped reporting or reports a"
+            + " problem); members on it: a-0 (voter)", true));
     c.setStatus(s2);
     CowsqlClusterStatus s3 = StatusAggregator.aggregate(c, o2, ClusterPlanner.decide(c, o2), "t3");
     assertThat(StatusTransitions.between(s2, s3)).isEmpty();
     c.setStatus(s3);
     CowsqlClusterStatus s4 = StatusAggregator.aggregate(c, o1, ClusterPlanner.decide(c, o1), "t4");
     assertThat(StatusTransitions.between(s3, s4)).extracting(Transition::reason).containsExactly("AsExpected", "NodeReady");
+  }
+
+  @Test
+  void twoMembersOnOneNodeGiveOneEventPerNode() {
+    CowsqlCluster c = cluster("a");
+    c.getSpec().replicas = 2;
+    c.getSpec().roles.voters = 1;
+    java.util.function.BiFunction<Integer, Boolean, ObservedPod> onNode = (i, ready) -> new ObservedPod("a-" + i, i,
+        Optional.of("shared"), Optional.of("z"), Optional.of("10.0.0." + (i + 1)), true, Map.of(), Optional.empty(),
+        Optional.of(ready));
+    ObservedCluster ok = observed(2, List.of(onNode.apply(0, true), onNode.apply(1, true)), led(c, 0, "voter", "standby"));
+    CowsqlClusterStatus s1 = StatusAggregator.aggregate(c, ok, ClusterPlanner.decide(c, ok), "t1");
+    c.setStatus(s1);
+    ObservedCluster down = observed(2, List.of(onNode.apply(0, false), onNode.apply(1, false)),
+        led(c, 0, "voter", "standby"));
+    CowsqlClusterStatus s2 = StatusAggregator.aggregate(c, down, ClusterPlanner.decide(c, down), "t2");
+    assertThat(StatusTransitions.between(s1, s2)).filteredOn(t -> t.reason().equals("NodeNotReady")).singleElement()
+        .extracting(Transition::message).asString().endsWith("members on it: a-0 (voter), a-1 (standby)");
+    c.setStatus(s2);
+    CowsqlClusterStatus s3 = StatusAggregator.aggregate(c, ok, ClusterPlanner.decide(c, ok), "t3");
+    assertThat(StatusTransitions.between(s2, s3)).filteredOn(t -> t.reason().equals("NodeReady")).singleElement()
+        .isEqualTo(new Transition("NodeReady", "Node shared is Ready again; members on it: a-0, a-1", false));
   }
 
   @Test
@@ -117,6 +139,7 @@ class StatusTransitionsTest {
     ObservedCluster nodeToo = observed(2, List.of(downPod, bCutOff), led(c, 1, "standby", "voter"));
     CowsqlClusterStatus s3 = StatusAggregator.aggregate(c, nodeToo, ClusterPlanner.decide(c, nodeToo), "t3");
     assertThat(StatusTransitions.between(s2, s3)).singleElement().isEqualTo(new Transition("NodeNotReady",
-        "Node node-z2 of member a-1 (voter) is NotReady: its kubelet stopped reporting or reports a problem", true));
+        "Node node-z2 is NotReady (its kubelet stopped reporting or reports a problem); members on it: a-1 (voter)",
+        true));
   }
 }
