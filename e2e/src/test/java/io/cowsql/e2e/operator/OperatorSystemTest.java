@@ -213,13 +213,9 @@ class OperatorSystemTest {
   }
 
   static String kubectl(String... args) throws IOException, InterruptedException {
-    List<String> cmd = new java.util.ArrayList<>(List.of("kubectl", "--kubeconfig", tb.kubeconfig().toString()));
-    cmd.addAll(List.of(args));
-    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-    assertThat(p.exitValue()).as(String.join(" ", cmd) + "\n" + out).isZero();
-    return out;
+    Kubectl k = kubectlMayFail(args);
+    assertThat(k.code()).as("kubectl " + String.join(" ", args) + "\n" + k.output()).isZero();
+    return k.output();
   }
 
   @Test
