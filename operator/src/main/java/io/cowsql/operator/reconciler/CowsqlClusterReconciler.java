@@ -126,11 +126,11 @@ public class CowsqlClusterReconciler implements Reconciler<CowsqlCluster> {
     Duration next = "True".equals(StatusAggregator.find(status, StatusAggregator.READY).map(Condition::getStatus)
         .orElse("False")) ? resyncReady : resyncBusy;
     events.record(context.getClient(), cluster, StatusTransitions.between(cluster.getStatus(), status));
-    // written or not is decided against what is stored (a write that failed is made again next pass)
-    if (sameStatus(cached.getStatus(), status)) {
+    if (sameStatus(cluster.getStatus(), status)) {
       return UpdateControl.<CowsqlCluster>noUpdate().rescheduleAfter(next);
     }
-    lastWritten.put(cluster.getMetadata().getUid(), new WrittenStatus(cached.getMetadata().getResourceVersion(), status));
+    lastWritten.put(cluster.getMetadata().getUid(), new WrittenStatus(cached.getMetadata().getResourceVersion(), status,
+        System.nanoTime()));
     CowsqlCluster patch = statusPatch(cluster, status);
     return UpdateControl.patchStatus(patch).rescheduleAfter(next);
   }
@@ -148,6 +148,7 @@ public class CowsqlClusterReconciler implements Reconciler<CowsqlCluster> {
         .withObservedGeneration(cluster.getMetadata().getGeneration()).withLastTransitionTime(now()).build());
     status.conditions = conditions;
     status.phase = StatusAggregator.phase(conditions);
+    lastWritten.remove(cluster.getMetadata().getUid()); // the pass failed: what it may have written counts for nothing
     LOG.warnf(e, "%s/%s: reconcile failed", cluster.getMetadata().getNamespace(), cluster.getMetadata().getName());
     return ErrorStatusUpdateControl.patchStatus(statusPatch(cluster, status));
   }
@@ -159,7 +160,8 @@ public class CowsqlClusterReconciler implements Reconciler<CowsqlCluster> {
    */
   CowsqlCluster withStatusLastWritten(CowsqlCluster cached) {
     WrittenStatus written = lastWritten.get(cached.getMetadata().getUid());
-    if (written == null || !written.baseVersion().equals(cached.getMetadata().getResourceVersion())) {
+    if (written == null || !written.baseVersion().equals(cached.getMetadata().getResourceVersion())
+        || System.nanoTime() - written.atNanos() > LAST_WRITTEN_TRUSTED_FOR.toNanos()) {
       return cached;
     }
     CowsqlCluster cluster = Serialization.clone(cached);
@@ -167,8 +169,14 @@ public class CowsqlClusterReconciler implements Reconciler<CowsqlCluster> {
     return cluster;
   }
 
-  /** A status patch and the resourceVersion of the resource it was computed from. */
-  record WrittenStatus(String baseVersion, CowsqlClusterStatus status) {}
+  /** A status patch, the resourceVersion of the resource it was computed from, and when it was sent. */
+  record WrittenStatus(String baseVersion, CowsqlClusterStatus status, long atNanos) {}
+
+  /**
+   * How long a sent status stands in for a cache that has not seen it. A patch that failed leaves the cache at the
+   * same version: after this long the stored status counts again, so the write is made again.
+   */
+  static final Duration LAST_WRITTEN_TRUSTED_FOR = Duration.ofSeconds(30);
 
   /** uid -> the status last written; bounded (entries of deleted clusters age out). */
   private final Map<String, WrittenStatus> lastWritten = Collections.synchronizedMap(

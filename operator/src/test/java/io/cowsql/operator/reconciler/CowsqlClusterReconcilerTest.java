@@ -249,7 +249,7 @@ class CowsqlClusterReconcilerTest {
     StatefulSet before = await().atMost(WAIT)
         .until(() -> client.apps().statefulSets().inNamespace(NS).withName("delta").get(), s -> s != null);
     ConfigMap configBefore = client.configMaps().inNamespace(NS).withName("delta-config").get();
-    client.resources(CowsqlCluster.class).inNamespace(NS).withName("delta").edit(r -> {
+    editSpec("delta", r -> {
       r.getSpec().replicas = 5;
       r.getSpec().storage.size = "a lot";
       return r;
@@ -270,7 +270,7 @@ class CowsqlClusterReconcilerTest {
       StatefulSet s = client.apps().statefulSets().inNamespace(NS).withName("echo").get();
       return s != null && s.getSpec().getReplicas() == 5;
     });
-    client.resources(CowsqlCluster.class).inNamespace(NS).withName("echo").edit(r -> {
+    editSpec("echo", r -> {
       r.getSpec().replicas = 3;
       return r;
     });
@@ -282,7 +282,7 @@ class CowsqlClusterReconcilerTest {
         .contains("echo-4.echo-peers");
 
     // scaling up works through the spec (kubectl scale writes the same field through the scale subresource)
-    client.resources(CowsqlCluster.class).inNamespace(NS).withName("echo").edit(r -> {
+    editSpec("echo", r -> {
       r.getSpec().replicas = 7;
       return r;
     });
@@ -329,6 +329,21 @@ class CowsqlClusterReconcilerTest {
     v.put("pdb", client.resources(PodDisruptionBudget.class).inNamespace(NS).withName(name).get().getMetadata()
         .getResourceVersion());
     return v;
+  }
+
+  /** A spec edit as kubectl edit does it: read, change, write; again when the operator's status write came between. */
+  private void editSpec(String name, java.util.function.UnaryOperator<CowsqlCluster> change) {
+    await().atMost(WAIT).until(() -> {
+      try {
+        client.resources(CowsqlCluster.class).inNamespace(NS).withName(name).edit(change);
+        return true;
+      } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+        if (e.getCode() != 409) {
+          throw e;
+        }
+        return false;
+      }
+    });
   }
 
   private CowsqlCluster create(String name, java.util.function.Consumer<CowsqlClusterSpec> customize) {
