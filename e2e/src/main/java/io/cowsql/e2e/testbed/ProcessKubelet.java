@@ -591,7 +591,7 @@ public final class ProcessKubelet implements AutoCloseable {
         }
     }
 
-    static void deleteTree(Path dir, boolean includingRoot) {
+    public static void deleteTree(Path dir, boolean includingRoot) {
         if (!Files.exists(dir)) {
             return;
         }
