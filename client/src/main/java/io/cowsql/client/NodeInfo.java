@@ -13,8 +13,13 @@ public record NodeInfo(long id, String address, Role role) {
         return id != 0 || !address.isEmpty();
     }
 
-    /** The id as go-cowsql prints it (unsigned decimal). */
+    /** The id as unsigned decimal (as go-cowsql's shell prints it in JSON). */
     public String idString() {
         return Long.toUnsignedString(id);
+    }
+
+    /** The id in hex, as go-cowsql's shell prints it in {@code .cluster} and as the agent logs and reports it. */
+    public String hexId() {
+        return Long.toHexString(id);
     }
 }

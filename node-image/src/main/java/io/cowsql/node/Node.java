@@ -162,7 +162,7 @@ public final class Node implements AutoCloseable {
         check(lib, handle, lib.node_set_connect_func(handle, cf, null), "set dial function");
       }
       Node node = new Node(engine, id, address, dir, options.bindAddress, ownLock, cf, handle);
-      LOG.info(() -> "node created: id " + Long.toUnsignedString(id) + " address " + address + " dir " + dir);
+      LOG.info(() -> "node created: id " + Long.toHexString(id) + " address " + address + " dir " + dir);
       return node;
     } catch (IOException e) {
       cleanup(engine, handle, ownLock, dir);
@@ -230,7 +230,7 @@ public final class Node implements AutoCloseable {
 
   private void requireOpen(String what) {
     if (state == State.CLOSED) {
-      throw new IllegalStateException("cannot " + what + ": node " + Long.toUnsignedString(id) + " is closed");
+      throw new IllegalStateException("cannot " + what + ": node " + Long.toHexString(id) + " is closed");
     }
   }
 
@@ -238,18 +238,18 @@ public final class Node implements AutoCloseable {
   public synchronized void start() {
     requireOpen("start");
     if (state == State.STARTED) {
-      throw new IllegalStateException("node " + Long.toUnsignedString(id) + " is already started");
+      throw new IllegalStateException("node " + Long.toHexString(id) + " is already started");
     }
     if (bindAddress == null) {
       // The engine would abort the process (assert(d->listener != NULL)).
-      throw new IllegalStateException("cannot start node " + Long.toUnsignedString(id) + " without a bind address (NodeOptions.withBindAddress)");
+      throw new IllegalStateException("cannot start node " + Long.toHexString(id) + " without a bind address (NodeOptions.withBindAddress)");
     }
     int rc = engine.lib().node_start(handle);
     if (rc != ENGINE_OK) {
       throw new EngineException(rc, "node_start failed (" + rc + "): " + engine.lib().node_errmsg(handle));
     }
     state = State.STARTED;
-    LOG.info(() -> "node started: id " + Long.toUnsignedString(id) + " listening on " + engine.lib().node_get_bind_address(handle));
+    LOG.info(() -> "node started: id " + Long.toHexString(id) + " listening on " + engine.lib().node_get_bind_address(handle));
   }
 
   /** Whether the engine can hand over natively ({@code node_handover}, libcowsql). */
@@ -276,14 +276,14 @@ public final class Node implements AutoCloseable {
       requireOpen("hand over");
       if (state != State.STARTED) {
         // The engine would wait forever: its loop ignores a handover unless the node runs.
-        throw new IllegalStateException("cannot hand over: node " + Long.toUnsignedString(id) + " is not started");
+        throw new IllegalStateException("cannot hand over: node " + Long.toHexString(id) + " is not started");
       }
       f = engine.optional(Capability.HANDOVER);
       if (f == null) {
         throw new UnsupportedOperationException("engine " + engine.name() + " " + engine.version() + " has no node_handover");
       }
       if (handoverCall != null) {
-        throw new IllegalStateException("a handover of node " + Long.toUnsignedString(id) + " is already running");
+        throw new IllegalStateException("a handover of node " + Long.toHexString(id) + " is already running");
       }
       Pointer h = handle;
       handoverCall = new Thread(() -> {
@@ -296,7 +296,7 @@ public final class Node implements AutoCloseable {
             handoverCall = null;
           }
         }
-      }, "node-handover-" + Long.toUnsignedString(id));
+      }, "node-handover-" + Long.toHexString(id));
       handoverCall.setDaemon(true);
       handoverCall.start();
     }
@@ -336,7 +336,7 @@ public final class Node implements AutoCloseable {
       } else {
         // node_handover still waits inside the node's memory: destroying it could wake that
         // thread on freed memory. The node is stopped; its memory goes with the process.
-        LOG.warning("node " + Long.toUnsignedString(id) + " stopped but not destroyed: node_handover has not returned");
+        LOG.warning("node " + Long.toHexString(id) + " stopped but not destroyed: node_handover has not returned");
       }
     } finally {
       handle = null;
@@ -349,7 +349,7 @@ public final class Node implements AutoCloseable {
           LOG.warning("release lock of " + dataDir + ": " + e.getMessage());
         }
       }
-      LOG.info(() -> "node closed: id " + Long.toUnsignedString(id));
+      LOG.info(() -> "node closed: id " + Long.toHexString(id));
     }
   }
 
@@ -478,6 +478,6 @@ public final class Node implements AutoCloseable {
 
   @Override
   public String toString() {
-    return "Node[" + Long.toUnsignedString(id) + " " + address + " " + state + "]";
+    return "Node[" + Long.toHexString(id) + " " + address + " " + state + "]";
   }
 }

@@ -100,7 +100,7 @@ public final class Handover {
     if (leader.id() == selfId) {
       return "incomplete: this node still leads, no other voter took over (" + engineSaid + ")";
     }
-    String lead = (before.leads(selfId) ? "leadership moved to " : "leadership stays with ") + leader.idString() + " (" + leader.address() + ")";
+    String lead = (before.leads(selfId) ? "leadership moved to " : "leadership stays with ") + leader.hexId() + " (" + leader.address() + ")";
     if (seen == null) {
       return lead + "; this node's role could not be read, the leader did not answer (" + engineSaid + ")";
     }
@@ -162,10 +162,10 @@ public final class Handover {
           try {
             leader.assign(cand.id(), d.role());
             promoted = cand.id();
-            LOG.info("handover: " + cand.idString() + " " + RolePolicy.name(cand.role()) + " -> " + RolePolicy.name(d.role()));
+            LOG.info("handover: " + cand.hexId() + " " + RolePolicy.name(cand.role()) + " -> " + RolePolicy.name(d.role()));
             break;
           } catch (CowsqlException e) {
-            LOG.info("handover: promoting " + cand.idString() + " failed: " + e.getMessage());
+            LOG.info("handover: promoting " + cand.hexId() + " failed: " + e.getMessage());
           }
         }
       }
@@ -202,7 +202,7 @@ public final class Handover {
       }
       if (promoted != 0) {
         leader.assign(selfId, Role.SPARE);
-        LOG.info("handover: " + Long.toUnsignedString(selfId) + " demoted to spare");
+        LOG.info("handover: " + Long.toHexString(selfId) + " demoted to spare");
       }
     } finally {
       leader.close();
@@ -220,13 +220,13 @@ public final class Handover {
     boolean unanswered;
     try (CowsqlClient self = CowsqlClient.connect(selfAddress, transferOpts)) {
       self.transfer(target.id());
-      LOG.info("handover: leadership transferred to " + target.idString() + " (" + target.address() + ")");
+      LOG.info("handover: leadership transferred to " + target.hexId() + " (" + target.address() + ")");
       return true;
     } catch (CowsqlException e) {
-      LOG.info("handover: transfer to " + target.idString() + " failed: " + e.getMessage());
+      LOG.info("handover: transfer to " + target.hexId() + " failed: " + e.getMessage());
       unanswered = e.code() == CowsqlException.CLIENT_TIMEOUT || e.isConnectionBroken();
     } catch (RuntimeException e) {
-      LOG.info("handover: transfer to " + target.idString() + " failed: " + e);
+      LOG.info("handover: transfer to " + target.hexId() + " failed: " + e);
       unanswered = true;
     }
     // A transfer the client gave up waiting for may still complete, and raft refuses another one
@@ -237,7 +237,7 @@ public final class Handover {
       try (CowsqlClient self = CowsqlClient.connect(selfAddress, opts)) {
         NodeInfo now = self.leader();
         if (now.isKnown() && !now.address().equals(selfAddress)) {
-          LOG.info("handover: leadership moved to " + now.idString() + " (" + now.address() + ") after all");
+          LOG.info("handover: leadership moved to " + now.hexId() + " (" + now.address() + ") after all");
           return true;
         }
       } catch (CowsqlException | RuntimeException e) {

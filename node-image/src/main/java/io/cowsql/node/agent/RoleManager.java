@@ -80,11 +80,11 @@ public final class RoleManager {
         try {
           c.assign(cand.id(), d.role());
           roleChanges.incrementAndGet();
-          LOG.info("role change: " + cand.idString() + " (" + cand.address() + ") " + RolePolicy.name(cand.role()) + " -> " + RolePolicy.name(d.role()) + ": " + d.reason());
+          LOG.info("role change: " + cand.hexId() + " (" + cand.address() + ") " + RolePolicy.name(cand.role()) + " -> " + RolePolicy.name(d.role()) + ": " + d.reason());
           lastDecision = null;
           return;
         } catch (CowsqlException e) {
-          String msg = "role change " + cand.idString() + " -> " + RolePolicy.name(d.role()) + " failed: " + e.getMessage();
+          String msg = "role change " + cand.hexId() + " -> " + RolePolicy.name(d.role()) + " failed: " + e.getMessage();
           if (!msg.equals(lastDecision)) {
             LOG.info(msg);
             lastDecision = msg;
@@ -128,7 +128,7 @@ public final class RoleManager {
         online.put(m.id(), self);
         continue;
       }
-      Thread t = start("probe-" + m.idString(), () -> {
+      Thread t = start("probe-" + m.hexId(), () -> {
         try (CowsqlClient c = CowsqlClient.connect(m.address(), options)) {
           NodeMetadata md = c.describe(PROBE_TIMEOUT);
           synchronized (online) {

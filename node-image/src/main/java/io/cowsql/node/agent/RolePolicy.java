@@ -113,7 +113,7 @@ public final class RolePolicy {
       if (!candidates.isEmpty()) {
         sortCandidates(candidates, voterDomains, online);
         candidates.sort(Comparator.comparingInt((NodeInfo m) -> m.role() == Role.STANDBY ? 0 : 1));
-        return new Decision(Role.VOTER, candidates, "voters share a failure domain; " + candidates.get(0).idString() + " is in an unused one");
+        return new Decision(Role.VOTER, candidates, "voters share a failure domain; " + candidates.get(0).hexId() + " is in an unused one");
       }
     }
     if (onlineStandbys.size() < targetStandbys) {
@@ -170,7 +170,7 @@ public final class RolePolicy {
       return null;
     }
     sortCandidates(candidates, domains(peers, online), online);
-    return new Decision(me.role(), candidates, "handover of " + me.idString());
+    return new Decision(me.role(), candidates, "handover of " + me.hexId());
   }
 
   private static List<NodeInfo> list(List<NodeInfo> members, Map<Long, NodeMetadata> online, Role role, boolean isOnline) {
