@@ -1,15 +1,16 @@
 #!/bin/sh
 # Build the Go baseline of the client benchmark (cowsqlbench) offline, in
-# GOPATH mode, against Debian's go-dqlite sources.
+# GOPATH mode, against go-cowsql's sources (Debian package
+# golang-github-cowsql-go-cowsql-dev, bookworm-backports).
 #
 #   client/bench/build-go-baseline.sh            -> client/target/bench/cowsqlbench
 #
 # Needs the Debian packages golang-go (>= 1.19) and
-# golang-github-canonical-go-dqlite-dev (which pulls in the go-dqlite
+# golang-github-cowsql-go-cowsql-dev (which pulls in the go-cowsql
 # dependencies below). No network: GOPROXY=off, GO111MODULE=off, GOFLAGS=-mod=
 # cannot apply. Idempotent: rebuilds only when a source changed (go's cache).
 #
-# cgo: go-dqlite's client and driver packages are pure Go; the only cgo
+# cgo: go-cowsql's client and driver packages are pure Go; the only cgo
 # package in their import graph is github.com/mattn/go-sqlite3, imported by
 # client/store.go for the optional DatabaseNodeStore, which the benchmark does
 # not use. The default build is therefore CGO_ENABLED=0 (go-sqlite3 compiles
@@ -39,8 +40,8 @@ check_pkg() { # import-path debian-package
     [ -d "$gocode/src/$1" ] ||
         die "Go package $1 not found under $gocode/src: install the Debian package $2 (apt-get install -y $2)"
 }
-check_pkg github.com/canonical/go-dqlite/driver golang-github-canonical-go-dqlite-dev
-check_pkg github.com/canonical/go-dqlite/client golang-github-canonical-go-dqlite-dev
+check_pkg github.com/cowsql/go-cowsql/driver golang-github-cowsql-go-cowsql-dev
+check_pkg github.com/cowsql/go-cowsql/client golang-github-cowsql-go-cowsql-dev
 check_pkg github.com/pkg/errors golang-github-pkg-errors-dev
 check_pkg github.com/Rican7/retry golang-github-rican7-retry-dev
 check_pkg github.com/ghodss/yaml golang-github-ghodss-yaml-dev
@@ -65,7 +66,7 @@ export GOTOOLCHAIN=local
 export GOCACHE="$client_dir/target/bench/gocache"
 export CGO_ENABLED="$cgo"
 
-# Anything else still missing (a newer go-dqlite with new dependencies):
+# Anything else still missing (a newer go-cowsql with new dependencies):
 # report the import path go cannot find.
 missing=$("$GO" list -e -deps -f '{{if .Error}}{{.ImportPath}}: {{.Error}}{{end}}' cowsqlbench 2>&1 | grep . || true)
 [ -z "$missing" ] || die "cannot resolve Go imports offline (GOPATH=$GOPATH):
@@ -73,4 +74,4 @@ $missing"
 
 "$GO" build -trimpath -o "$out" cowsqlbench ||
     die "go build failed (GOPATH=$GOPATH, CGO_ENABLED=$cgo)"
-echo "built $out ($("$GO" version | cut -d' ' -f3), CGO_ENABLED=$cgo, go-dqlite from $gocode)"
+echo "built $out ($("$GO" version | cut -d' ' -f3), CGO_ENABLED=$cgo, go-cowsql from $gocode)"

@@ -1,6 +1,6 @@
 #!/bin/bash
-# Start a local 3-node dqlite cluster for the client benchmark: three
-# `dqlite-demo` processes (Debian package go-dqlite, libdqlite underneath) on
+# Start a local 3-node cowsql cluster for the client benchmark: three
+# `cowsql-demo` processes (Debian package go-cowsql, libcowsql underneath) on
 # loopback, on free ports, with data directories in a temporary folder.
 #
 #   eval "$(client/bench/start-cluster.sh)"     # sets COWSQL_BENCH_CLUSTER etc.
@@ -9,25 +9,25 @@
 #
 # Usage: start-cluster.sh [DIR]   (DIR must not exist or be empty; default: mktemp)
 #
-# It returns once all three nodes serve their demo HTTP API (which dqlite-demo
+# It returns once all three nodes serve their demo HTTP API (which cowsql-demo
 # only opens after app.Ready) and the cluster reports 3 voters, and prints
 # shell assignments on stdout (also written to DIR/cluster.env):
-#   COWSQL_BENCH_CLUSTER=127.0.0.1:Q1,127.0.0.1:Q2,127.0.0.1:Q3  (dqlite ports)
+#   COWSQL_BENCH_CLUSTER=127.0.0.1:Q1,127.0.0.1:Q2,127.0.0.1:Q3  (node ports)
 #   COWSQL_BENCH_DIR=DIR   COWSQL_BENCH_PIDS="p1 p2 p3"
 # Node i logs to DIR/nI.log; its pid is in DIR/nI.pid.
 # On any failure it stops the nodes it started and exits non-zero.
 #
-# Note: dqlite-demo itself uses a database named "demo" (not "demo.db"); the
+# Note: cowsql-demo itself uses a database named "demo" (not "demo.db"); the
 # benchmark uses its own database, "bench" by default.
 set -euo pipefail
 
-DEMO=${DQLITE_DEMO:-dqlite-demo}
-SHELL_BIN=${DQLITE_SHELL:-dqlite}
+DEMO=${COWSQL_DEMO:-cowsql-demo}
+SHELL_BIN=${COWSQL_SHELL:-cowsql}
 READY_TIMEOUT=${COWSQL_BENCH_READY_TIMEOUT:-60}
 here=$(cd "$(dirname "$0")" && pwd)
 
 command -v "$DEMO" >/dev/null 2>&1 ||
-    { echo "start-cluster: no $DEMO: install the Debian package go-dqlite" >&2; exit 1; }
+    { echo "start-cluster: no $DEMO: install the Debian package go-cowsql (bookworm-backports)" >&2; exit 1; }
 
 dir=${1:-}
 if [ -z "$dir" ]; then
@@ -84,7 +84,7 @@ for i in 1 2 3; do
     pids+=("$pid")
     echo "$pid" >"$dir/n$i.pid"
     echo "$DEMO ${args[*]}" >"$dir/n$i.cmd"
-    # dqlite-demo opens its HTTP API only after app.Ready (joined, role assumed).
+    # cowsql-demo opens its HTTP API only after app.Ready (joined, role assumed).
     wait_listen "$api" "$pid" "$dir/n$i.log"
     addrs+=("127.0.0.1:$dbp")
     [ -n "$first" ] || first="127.0.0.1:$dbp"

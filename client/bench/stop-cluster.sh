@@ -13,8 +13,9 @@ pids=()
 for f in "$dir"/n*.pid; do
     [ -f "$f" ] || continue
     pid=$(cat "$f")
-    # Only signal it if it still is the dqlite-demo we started.
-    if kill -0 "$pid" 2>/dev/null && grep -q "dqlite-demo" "/proc/$pid/cmdline" 2>/dev/null; then
+    # Only signal it if it still is the demo program we started (its command is in nI.cmd).
+    demo=$(cut -d" " -f1 "${f%.pid}.cmd" 2>/dev/null || echo cowsql-demo)
+    if kill -0 "$pid" 2>/dev/null && grep -qF "$demo" "/proc/$pid/cmdline" 2>/dev/null; then
         kill -TERM "$pid" 2>/dev/null && pids+=("$pid")
     fi
 done

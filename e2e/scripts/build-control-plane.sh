@@ -3,7 +3,7 @@
 # Debian bookworm's `kubernetes` source package, offline, and caches them at
 #   ${COWSQL_TESTBED_CACHE:-/var/cache/cowsql-testbed}/k8s-<orig tarball sha256>/bin
 # Idempotent: when the three binaries are already cached it prints the path and exits.
-# Facts behind every step: ../shared/reference/k8s-testbed.md.
+# Why each step is there is said next to it (e2e/README.md has the overview).
 #
 # Prerequisites (Debian packages): golang-go rsync make golang-github-modern-go-reflect2-dev
 # (and etcd-server to run the testbed). Network access to a Debian mirror for the

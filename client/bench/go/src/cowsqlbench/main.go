@@ -1,8 +1,8 @@
 // Command cowsqlbench is the Go baseline for the cowsql Java client benchmark.
 //
-// It drives a dqlite/cowsql cluster through go-dqlite's own database/sql
-// driver (github.com/canonical/go-dqlite/driver), which is what a Go user of
-// dqlite writes SQL with, and prints one JSON line with the result:
+// It drives a cowsql cluster through go-cowsql's own database/sql driver
+// (github.com/cowsql/go-cowsql/driver), which is what a Go user of cowsql
+// writes SQL with, and prints one JSON line with the result:
 //
 //	{"client":"go","op":"insert","conns":8,"ops":123,"seconds":10.0,
 //	 "opsPerSec":12.3,"p50us":800,"p99us":2500, ...}
@@ -15,7 +15,7 @@
 //	         rows 1..-rows are pre-filled (INSERT OR IGNORE) before warm-up.
 //
 // Inserts that fail with SQLITE_BUSY ("database is locked") are retried after
-// -busy-backoff (1ms): dqlite runs one write transaction per database at a
+// -busy-backoff (1ms): the engine runs one write transaction per database at a
 // time and answers a concurrent writer SQLITE_BUSY at once instead of waiting,
 // so with 8 connections most first attempts fail. The op's latency includes
 // its retries; the count of retries is reported as busyRetries. Any other
@@ -45,8 +45,8 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/canonical/go-dqlite/client"
-	"github.com/canonical/go-dqlite/driver"
+	"github.com/cowsql/go-cowsql/client"
+	"github.com/cowsql/go-cowsql/driver"
 )
 
 type result struct {
@@ -91,7 +91,7 @@ func main() {
 	mode := flag.String("mode", "prepared", "prepared | direct (see package doc)")
 	rows := flag.Int("rows", 10000, "select: rows 1..N pre-filled and read uniformly at random")
 	valueSize := flag.Int("value-size", 32, "length of the TEXT value written by insert and the pre-fill")
-	opTimeout := flag.Duration("op-timeout", 0, "per-operation context timeout (0: context.Background, like dqlite-demo)")
+	opTimeout := flag.Duration("op-timeout", 0, "per-operation context timeout (0: context.Background, like cowsql-demo)")
 	connectTimeout := flag.Duration("connect-timeout", 10*time.Second, "timeout to open the pool and prepare the table")
 	busyBackoff := flag.Duration("busy-backoff", time.Millisecond, "insert: sleep before retrying an op that failed with SQLITE_BUSY (\"database is locked\"); negative: count it as an error instead")
 	seed := flag.Int64("seed", 1, "random seed for select ids")
@@ -139,15 +139,15 @@ func main() {
 	}
 	logFunc := func(l client.LogLevel, format string, a ...interface{}) {
 		if *verbose && l >= client.LogWarn {
-			fmt.Fprintf(os.Stderr, "go-dqlite: %s: %s\n", l, fmt.Sprintf(format, a...))
+			fmt.Fprintf(os.Stderr, "go-cowsql: %s: %s\n", l, fmt.Sprintf(format, a...))
 		}
 	}
 	drv, err := driver.New(store, driver.WithLogFunc(logFunc), driver.WithConnectionTimeout(*connectTimeout))
 	if err != nil {
 		fail(1, "driver: %v", err)
 	}
-	sql.Register("dqlite-cowsqlbench", drv)
-	db, err := sql.Open("dqlite-cowsqlbench", *dbName)
+	sql.Register("cowsql-cowsqlbench", drv)
+	db, err := sql.Open("cowsql-cowsqlbench", *dbName)
 	if err != nil {
 		fail(1, "open: %v", err)
 	}
@@ -220,7 +220,7 @@ func main() {
 						if *busyBackoff < 0 || !isBusy(err) || atomic.LoadInt32(&phase) == phaseStop {
 							break
 						}
-						// Another connection holds the write lock (dqlite
+						// Another connection holds the write lock (the engine
 						// runs one write transaction at a time per database
 						// and answers the others SQLITE_BUSY at once).
 						if p == phaseMeasure {

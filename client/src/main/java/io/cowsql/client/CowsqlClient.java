@@ -73,6 +73,15 @@ public final class CowsqlClient implements AutoCloseable {
         return new LeaderFinder(addresses, options).find();
     }
 
+    /**
+     * Like {@link #findLeader(List, ClientOptions)}, but gives up at {@code deadlineNanos} (a
+     * {@link System#nanoTime()} value) instead of after the retry timeout: every connect and
+     * probe is cut to the time left, so the search ends by the deadline.
+     */
+    public static CowsqlClient findLeader(List<String> addresses, ClientOptions options, long deadlineNanos) throws CowsqlException {
+        return new LeaderFinder(addresses, options).find(deadlineNanos);
+    }
+
     private static String describe(String address, String target) {
         return address.equals(target) ? address : address + " (dialled as " + target + ")";
     }
@@ -107,8 +116,12 @@ public final class CowsqlClient implements AutoCloseable {
 
     /** Registers this connection as a client (CLIENT → WELCOME); returns the server's heartbeat timeout in ms. */
     public long hello() throws CowsqlException {
+        return hello(options.requestTimeout());
+    }
+
+    long hello(Duration timeout) throws CowsqlException {
         Message m = request(Protocol.REQ_CLIENT, 0, new BodyWriter().uint64(options.clientId()), Protocol.RESP_WELCOME,
-                options.requestTimeout(), false);
+                timeout, false);
         return m.reader().uint64("heartbeat timeout");
     }
 
@@ -202,11 +215,15 @@ public final class CowsqlClient implements AutoCloseable {
 
     /** Opens {@code database} on this connection (one per connection; needed before SQL). */
     public void open(String database) throws CowsqlException {
+        open(database, options.requestTimeout());
+    }
+
+    void open(String database, Duration timeout) throws CowsqlException {
         if (dbOpen) {
             throw new CowsqlException("a database is already open on this connection", CowsqlException.CLIENT_REFUSED);
         }
         Message m = request(Protocol.REQ_OPEN, 0, new BodyWriter().text(database).uint64(0).text("volatile"),
-                Protocol.RESP_DB, options.requestTimeout(), false);
+                Protocol.RESP_DB, timeout, false);
         dbId = (int) m.reader().uint32("db id");
         dbOpen = true;
     }
@@ -245,10 +262,14 @@ public final class CowsqlClient implements AutoCloseable {
 
     /** Prepares one statement (PREPARE → STMT). */
     public PreparedStatementHandle prepare(String sql) throws CowsqlException {
+        return prepare(sql, options.requestTimeout());
+    }
+
+    PreparedStatementHandle prepare(String sql, Duration timeout) throws CowsqlException {
         SqlSafety.check(sql);
         requireOpen();
         Message m = request(Protocol.REQ_PREPARE, 0, new BodyWriter(32 + sql.length()).uint64(dbId).text(sql),
-                Protocol.RESP_STMT, options.requestTimeout(), false);
+                Protocol.RESP_STMT, timeout, false);
         BodyReader r = m.reader();
         r.uint32("db id");
         int stmtId = (int) r.uint32("stmt id");

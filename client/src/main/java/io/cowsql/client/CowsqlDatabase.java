@@ -1,5 +1,6 @@
 package io.cowsql.client;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -63,6 +64,26 @@ public final class CowsqlDatabase implements AutoCloseable {
     public List<Object[]> queryAllPrepared(String sql, Object... params) throws CowsqlException {
         return with(s -> {
             try (Rows rows = s.queryPrepared(sql, Arrays.asList(params), options.requestTimeout())) {
+                return rows.toList();
+            }
+        });
+    }
+
+    /**
+     * {@link #execPrepared(String, Object...)} that gives up, and never sends the statement, once
+     * {@code within} has passed from now: the leader search and each request are cut to the time
+     * left. For callers that answer someone who stops waiting at a known time.
+     */
+    public Result execPrepared(Duration within, String sql, Object... params) throws CowsqlException {
+        long deadline = System.nanoTime() + within.toNanos();
+        return with(s -> s.execPrepared(deadline, sql, Arrays.asList(params)));
+    }
+
+    /** {@link #queryAllPrepared(String, Object...)} bounded like {@link #execPrepared(Duration, String, Object...)}. */
+    public List<Object[]> queryAllPrepared(Duration within, String sql, Object... params) throws CowsqlException {
+        long deadline = System.nanoTime() + within.toNanos();
+        return with(s -> {
+            try (Rows rows = s.queryPrepared(deadline, sql, Arrays.asList(params))) {
                 return rows.toList();
             }
         });

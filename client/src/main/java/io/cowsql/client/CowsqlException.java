@@ -33,10 +33,16 @@ public class CowsqlException extends SQLException {
     public static final int PARSE_ERROR = 1005;
 
     private final int code;
+    private final String serverMessage;
 
     public CowsqlException(String message, String sqlState, int code, Throwable cause) {
+        this(message, sqlState, code, cause, null);
+    }
+
+    private CowsqlException(String message, String sqlState, int code, Throwable cause, String serverMessage) {
         super(message, sqlState, code, cause);
         this.code = code;
+        this.serverMessage = serverMessage;
     }
 
     public CowsqlException(String message, int code) {
@@ -46,7 +52,13 @@ public class CowsqlException extends SQLException {
     /** A FAILURE response from the server. */
     public static CowsqlException failure(long code, String message, String request, String address) {
         int c = (int) code;
-        return new CowsqlException(message + " (" + request + " on " + address + ", code " + code + ")", sqlStateFor(c), c, null);
+        return new CowsqlException(message + " (" + request + " on " + address + ", code " + code + ")", sqlStateFor(c), c, null,
+                message);
+    }
+
+    /** The text of the server's FAILURE response alone (the shell prints it as the Go shell does); empty for a client-side error. */
+    public java.util.Optional<String> serverMessage() {
+        return java.util.Optional.ofNullable(serverMessage);
     }
 
     public int code() {

@@ -26,15 +26,26 @@ final class LeaderFinder {
     }
 
     CowsqlClient find() throws CowsqlException {
-        long deadline = System.nanoTime() + options.retryTimeout().toNanos();
+        return find(System.nanoTime() + options.retryTimeout().toNanos(), options.retryTimeout().toMillis());
+    }
+
+    /** Gives up at {@code deadlineNanos}: each connect and probe is cut to the time left. */
+    CowsqlClient find(long deadlineNanos) throws CowsqlException {
+        return find(deadlineNanos, Math.max(0, (deadlineNanos - System.nanoTime()) / 1_000_000L));
+    }
+
+    private CowsqlClient find(long deadline, long boundMillis) throws CowsqlException {
         long backoff = options.backoffMin().toNanos();
         CowsqlException last = null;
         Set<String> tried = new LinkedHashSet<>();
         while (true) {
             for (String address : addresses) {
+                if (System.nanoTime() >= deadline) {
+                    break;
+                }
                 tried.add(address);
                 try {
-                    CowsqlClient c = tryVia(address);
+                    CowsqlClient c = tryVia(address, deadline);
                     if (c != null) {
                         return c;
                     }
@@ -44,34 +55,38 @@ final class LeaderFinder {
             }
             long now = System.nanoTime();
             if (now + backoff > deadline) {
-                throw new NoLeaderException("no leader found among " + tried + " within "
-                        + options.retryTimeout().toMillis() + " ms" + (last == null ? " (no node knows a leader)"
-                                : "; last error: " + last.getMessage()), last);
+                throw new NoLeaderException("no leader found among " + tried + " within " + boundMillis + " ms"
+                        + (last == null ? " (no node knows a leader)" : "; last error: " + last.getMessage()), last);
             }
             sleep(backoff, "looking for the leader");
             backoff = Math.min(backoff * 2, options.backoffMax().toNanos());
         }
     }
 
+    /** {@code d}, cut to the time left before {@code deadline} (at least 1 ms, so a step fails rather than waits). */
+    static Duration capped(Duration d, long deadline) {
+        long left = deadline - System.nanoTime();
+        return left >= d.toNanos() ? d : Duration.ofNanos(Math.max(left, 1_000_000L));
+    }
+
     /** One attempt through {@code address}: the leader's connection, or null when this node knows no leader. */
-    private CowsqlClient tryVia(String address) throws CowsqlException {
-        Duration probe = options.connectTimeout();
-        CowsqlClient c = CowsqlClient.connect(address, options);
+    private CowsqlClient tryVia(String address, long deadline) throws CowsqlException {
+        CowsqlClient c = connect(address, deadline);
         try {
-            NodeInfo leader = c.leader(probe);
+            NodeInfo leader = c.leader(capped(options.connectTimeout(), deadline));
             if (leader.address().isEmpty()) {
                 c.close();
                 return null;
             }
             if (leader.address().equals(address)) {
-                return registered(c);
+                return registered(c, deadline);
             }
             c.close();
-            CowsqlClient l = CowsqlClient.connect(leader.address(), options);
+            CowsqlClient l = connect(leader.address(), deadline);
             try {
-                NodeInfo self = l.leader(probe);
+                NodeInfo self = l.leader(capped(options.connectTimeout(), deadline));
                 if (self.address().equals(leader.address())) {
-                    return registered(l);
+                    return registered(l, deadline);
                 }
                 l.close();
                 return null;
@@ -85,8 +100,13 @@ final class LeaderFinder {
         }
     }
 
-    private static CowsqlClient registered(CowsqlClient c) throws CowsqlException {
-        c.hello();
+    private CowsqlClient connect(String address, long deadline) throws CowsqlException {
+        Duration t = capped(options.connectTimeout(), deadline);
+        return CowsqlClient.connect(address, t.equals(options.connectTimeout()) ? options : options.withConnectTimeout(t));
+    }
+
+    private CowsqlClient registered(CowsqlClient c, long deadline) throws CowsqlException {
+        c.hello(capped(options.requestTimeout(), deadline));
         return c;
     }
 

@@ -22,6 +22,8 @@ public final class LeaderSession implements AutoCloseable {
     private final ClientOptions options;
     private final SessionGroup group;
     private CowsqlClient client;
+    /** {@link SessionGroup#leaderChanges()} when {@link #client} was connected. */
+    private long clientGeneration;
     /** Statements prepared on {@link #statementsOwner}, in insertion order (the oldest is evicted first). */
     private final java.util.LinkedHashMap<String, CowsqlClient.PreparedStatementHandle> statements = new java.util.LinkedHashMap<>();
     private CowsqlClient statementsOwner;
@@ -57,36 +59,49 @@ public final class LeaderSession implements AutoCloseable {
 
     /** The connection to the leader with the database open, connecting if needed. */
     public CowsqlClient client() throws CowsqlException {
+        return client(System.nanoTime() + options.retryTimeout().toNanos());
+    }
+
+    private CowsqlClient client(long deadline) throws CowsqlException {
         if (closed) {
             throw new CowsqlException("the session is closed", "08003", CowsqlException.CLIENT_IO, null);
         }
+        if (client != null && clientGeneration != group.leaderChanges()) {
+            // Another session of the group found the leader gone: this connection leads to the same node.
+            disconnect();
+        }
         if (client == null || client.isClosed()) {
             client = null;
-            CowsqlClient c = CowsqlClient.findLeader(ordered(), options);
+            long generation = group.leaderChanges();
+            CowsqlClient c = CowsqlClient.findLeader(ordered(), options, deadline);
             try {
-                c.open(database);
+                c.open(database, LeaderFinder.capped(options.requestTimeout(), deadline));
             } catch (CowsqlException | RuntimeException e) {
                 c.close();
                 throw e;
             }
             group.leader(c.address());
             client = c;
+            clientGeneration = generation;
         }
         return client;
     }
 
+    /** The leader hint first, then the other addresses, those that just failed as leader last. */
     private List<String> ordered() {
         String h = group.leader();
-        if (h == null || !addresses.contains(h)) {
-            return addresses;
-        }
         List<String> out = new ArrayList<>(addresses.size());
-        out.add(h);
-        for (String a : addresses) {
-            if (!a.equals(h)) {
-                out.add(a);
-            }
+        if (h != null && addresses.contains(h)) {
+            out.add(h);
         }
+        List<String> suspects = new ArrayList<>();
+        for (String a : addresses) {
+            if (a.equals(h)) {
+                continue;
+            }
+            (group.suspect(a) ? suspects : out).add(a);
+        }
+        out.addAll(suspects);
         return out;
     }
 
@@ -107,16 +122,29 @@ public final class LeaderSession implements AutoCloseable {
 
     /** Runs {@code call}, reconnecting and retrying while that is safe (see the class comment). */
     public <T> T run(Call<T> call) throws CowsqlException {
-        long deadline = System.nanoTime() + options.retryTimeout().toNanos();
+        return run(System.nanoTime() + options.retryTimeout().toNanos(), call);
+    }
+
+    /**
+     * {@link #run(Call)}, with no attempt started and no leader search going on after {@code
+     * deadlineNanos} (a {@link System#nanoTime()} value): a request is never sent late.
+     */
+    public <T> T run(long deadlineNanos, Call<T> call) throws CowsqlException {
+        long deadline = deadlineNanos;
         long backoff = options.backoffMin().toNanos();
         // A busy database (another connection's write is in raft) frees up within a round trip:
         // retry after a fixed 1 ms, much sooner than after a lost leader.
         long busyBackoff = BUSY_BACKOFF_NANOS;
         while (true) {
+            if (System.nanoTime() >= deadline) {
+                throw new CowsqlException("the request's deadline passed before it could be sent; nothing was sent", "HYT00",
+                        CowsqlException.CLIENT_TIMEOUT, null);
+            }
             try {
-                return call.run(client());
+                return call.run(client(deadline));
             } catch (CowsqlException e) {
-                if (e.isConnectionBroken() && client != null) {
+                if ((e.isConnectionBroken() || e.isLeaderChange()) && client != null) {
+                    group.leaderFailed(client.address());
                     client.close();
                     client = null;
                 }
@@ -177,14 +205,49 @@ public final class LeaderSession implements AutoCloseable {
         return run(c -> c.query(statement(c, sql), params, timeout));
     }
 
+    /**
+     * {@link #execPrepared(String, List, Duration)} for one statement that must not start after
+     * {@code deadlineNanos} (a {@link System#nanoTime()} value): waiting for this process's other
+     * writes, the leader search, and each request are all cut to the time left, and no attempt
+     * starts once it has passed.
+     */
+    public Result execPrepared(long deadlineNanos, String sql, List<?> params) throws CowsqlException {
+        singleStatement(sql);
+        Duration gate = LeaderFinder.capped(options.requestTimeout(), deadlineNanos);
+        Call<Result> call = c -> {
+            Duration t = LeaderFinder.capped(options.requestTimeout(), deadlineNanos);
+            return c.exec(statement(c, sql, t), params, LeaderFinder.capped(options.requestTimeout(), deadlineNanos));
+        };
+        return inTransaction ? run(deadlineNanos, call) : group.write(gate, database, () -> run(deadlineNanos, call));
+    }
+
+    /** {@link #queryPrepared(String, List, Duration)} bounded like {@link #execPrepared(long, String, List)}. */
+    public Rows queryPrepared(long deadlineNanos, String sql, List<?> params) throws CowsqlException {
+        singleStatement(sql);
+        return run(deadlineNanos, c -> {
+            Duration t = LeaderFinder.capped(options.requestTimeout(), deadlineNanos);
+            return c.query(statement(c, sql, t), params, LeaderFinder.capped(options.requestTimeout(), deadlineNanos));
+        });
+    }
+
+    private static void singleStatement(String sql) {
+        if (SqlSafety.hasSeveralStatements(sql)) {
+            throw new IllegalArgumentException("a bounded prepared statement must be a single statement: " + sql);
+        }
+    }
+
     private CowsqlClient.PreparedStatementHandle statement(CowsqlClient c, String sql) throws CowsqlException {
+        return statement(c, sql, options.requestTimeout());
+    }
+
+    private CowsqlClient.PreparedStatementHandle statement(CowsqlClient c, String sql, Duration timeout) throws CowsqlException {
         if (statementsOwner != c) {
             statements.clear();
             statementsOwner = c;
         }
         CowsqlClient.PreparedStatementHandle h = statements.get(sql);
         if (h == null) {
-            h = c.prepare(sql);
+            h = c.prepare(sql, timeout);
             statements.put(sql, h);
             if (statements.size() > MAX_CACHED_STATEMENTS) {
                 var eldest = statements.entrySet().iterator().next();

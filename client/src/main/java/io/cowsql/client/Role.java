@@ -1,6 +1,6 @@
 package io.cowsql.client;
 
-/** A member's role in the raft configuration (wire-protocol.md §10). */
+/** A member's role in the raft configuration, as the wire protocol codes it: voter 0, standby 1, spare 2. */
 public enum Role {
     VOTER(0), STANDBY(1), SPARE(2);
 

@@ -21,6 +21,10 @@ public final class SessionGroup {
     private static final Map<String, SessionGroup> SHARED = new ConcurrentHashMap<>();
 
     private volatile String leader;
+    private static final long SUSPECT_NANOS = 30_000_000_000L;
+    private final Map<String, Long> failedAt = new ConcurrentHashMap<>();
+    /** Bumped when a session finds the leader gone: every session drops its connection to it. */
+    private final java.util.concurrent.atomic.AtomicLong leaderChanges = new java.util.concurrent.atomic.AtomicLong();
     private final Semaphore writes = new Semaphore(1, true);
 
     /** The group every session of {@code database} on this cluster in this JVM shares by default. */
@@ -40,6 +44,41 @@ public final class SessionGroup {
 
     void leader(String address) {
         leader = address;
+    }
+
+    /**
+     * A session's connection to {@code address} failed or was told "not leader": forget it as the
+     * leader hint and tell every session to reconnect (their connections lead to the same node),
+     * so no session sends another request to a node that stopped leading.
+     */
+    void leaderFailed(String address) {
+        if (address != null && address.equals(leader)) {
+            leader = null;
+        }
+        if (address != null) {
+            failedAt.put(address, System.nanoTime());
+        }
+        leaderChanges.incrementAndGet();
+    }
+
+    /**
+     * Whether {@code address} failed as leader within {@link #SUSPECT_NANOS}: a leader search asks
+     * it last, since a stopped node may accept a connection and then never answer.
+     */
+    boolean suspect(String address) {
+        Long t = failedAt.get(address);
+        if (t == null) {
+            return false;
+        }
+        if (System.nanoTime() - t > SUSPECT_NANOS) {
+            failedAt.remove(address, t);
+            return false;
+        }
+        return true;
+    }
+
+    long leaderChanges() {
+        return leaderChanges.get();
     }
 
     /** A write that holds the gate. */

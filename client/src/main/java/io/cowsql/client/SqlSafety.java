@@ -1,9 +1,10 @@
 package io.cowsql.client;
 
 /**
- * Refuses SQL that is known to abort a node (engine.md, hazards): a
- * {@code RETURNING} clause leaves a WAL transaction pending and the next
- * query on that node kills its process (go-dqlite#192). The check looks at
+ * Refuses SQL that is known to abort a node: a {@code RETURNING} clause
+ * fails with code 100 but leaves a WAL transaction pending, and the next
+ * write on that node kills its process with an assertion (seen on libcowsql
+ * 1.15.8 and libdqlite 1.11.1; upstream canonical/go-dqlite#192). The check looks at
  * keywords only, skipping string literals, quoted identifiers and comments,
  * so a value that merely contains the word is still allowed.
  */

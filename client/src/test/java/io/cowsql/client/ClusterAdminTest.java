@@ -1,6 +1,6 @@
 package io.cowsql.client;
 
-import io.cowsql.client.testing.DqliteDemoCluster;
+import io.cowsql.client.testing.DemoCluster;
 import io.cowsql.client.testing.OneClusterPerClass;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -15,14 +15,14 @@ import java.util.concurrent.TimeUnit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** Admin requests against a real 3-node dqlite-demo cluster, checked against Debian's Go {@code dqlite} shell. */
+/** Admin requests against a real 3-node cowsql-demo cluster, checked against go-cowsql's {@code cowsql} shell. */
 class ClusterAdminTest extends OneClusterPerClass {
     static final ClientOptions OPTS = ClientOptions.defaults().withRetryTimeout(Duration.ofSeconds(20));
 
 
 
     static String goShell(String... command) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of("dqlite", "-s", String.join(",", cluster.addresses()), DqliteDemoCluster.DATABASE));
+        List<String> cmd = new ArrayList<>(List.of(cluster.engine().shell(), "-s", String.join(",", cluster.addresses()), DemoCluster.DATABASE));
         cmd.addAll(List.of(command));
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -61,7 +61,7 @@ class ClusterAdminTest extends OneClusterPerClass {
             try (CowsqlClient c = CowsqlClient.connect(a, OPTS)) {
                 assertThat(c.leader().address()).isEqualTo(leader);
                 if (!a.equals(leader)) {
-                    c.open(DqliteDemoCluster.DATABASE);
+                    c.open(DemoCluster.DATABASE);
                     assertThatThrownBy(() -> c.exec("CREATE TABLE IF NOT EXISTS nope (x)"))
                             .isInstanceOf(CowsqlException.class)
                             .satisfies(e -> assertThat(((CowsqlException) e).isLeaderChange()).isTrue());
@@ -73,7 +73,7 @@ class ClusterAdminTest extends OneClusterPerClass {
     @Test
     void addAssignAndRemoveChangeTheConfiguration() throws Exception {
         long id = 0x7e57_0001L;
-        String address = "127.0.0.1:" + DqliteDemoCluster.freePort();
+        String address = "127.0.0.1:" + DemoCluster.freePort();
         try (CowsqlClient c = CowsqlClient.findLeader(cluster.addresses(), OPTS)) {
             c.add(id, address);
             assertThat(c.cluster()).contains(new NodeInfo(id, address, Role.SPARE));
@@ -121,7 +121,7 @@ class ClusterAdminTest extends OneClusterPerClass {
 
     @Test
     void dumpWritesADatabaseTheSqliteCliOpens(@TempDir Path out) throws Exception {
-        try (CowsqlDatabase db = CowsqlDatabase.open(cluster.addresses(), DqliteDemoCluster.DATABASE, OPTS)) {
+        try (CowsqlDatabase db = CowsqlDatabase.open(cluster.addresses(), DemoCluster.DATABASE, OPTS)) {
             db.exec("CREATE TABLE IF NOT EXISTS dumped (n INTEGER)");
             db.exec("DELETE FROM dumped");
             for (int i = 0; i < 25; i++) {
@@ -133,7 +133,7 @@ class ClusterAdminTest extends OneClusterPerClass {
             leader = c.address();
         }
         try (CowsqlClient c = CowsqlClient.connect(leader, OPTS)) {
-            DumpFiles files = c.dump(DqliteDemoCluster.DATABASE);
+            DumpFiles files = c.dump(DemoCluster.DATABASE);
             assertThat(files.databaseName()).isEqualTo("demo");
             assertThat(files.walName()).isEqualTo("demo-wal");
             Path db = files.writeTo(out);
@@ -147,7 +147,7 @@ class ClusterAdminTest extends OneClusterPerClass {
 
     @Test
     void returningIsRefusedBeforeSendingAndTheNodeKeepsAnswering() throws Exception {
-        try (CowsqlDatabase db = CowsqlDatabase.open(cluster.addresses(), DqliteDemoCluster.DATABASE, OPTS)) {
+        try (CowsqlDatabase db = CowsqlDatabase.open(cluster.addresses(), DemoCluster.DATABASE, OPTS)) {
             db.exec("CREATE TABLE IF NOT EXISTS ret (id INTEGER PRIMARY KEY, v TEXT)");
             assertThatThrownBy(() -> db.exec("INSERT INTO ret(v) VALUES('x') RETURNING id"))
                     .isInstanceOf(CowsqlException.class)
@@ -159,7 +159,7 @@ class ClusterAdminTest extends OneClusterPerClass {
             db.exec("INSERT INTO ret(v) VALUES('returning soon')");
             assertThat(db.queryAll("SELECT count(*) FROM ret WHERE v = 'returning soon'").get(0)[0]).isEqualTo(1L);
         }
-        for (DqliteDemoCluster.Node n : cluster.nodes()) {
+        for (DemoCluster.Node n : cluster.nodes()) {
             assertThat(n.isAlive()).as("node %s alive", n.dbAddress()).isTrue();
         }
     }

@@ -1,6 +1,6 @@
 package io.cowsql.client;
 
-import io.cowsql.client.testing.DqliteDemoCluster;
+import io.cowsql.client.testing.DemoCluster;
 import io.cowsql.client.testing.SystemTests;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -15,12 +15,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** SIGKILL of the leader while a writer runs through a {@link CowsqlDatabase}: no acknowledged write is lost. */
 class LeaderFailoverTest {
-    DqliteDemoCluster cluster;
+    DemoCluster cluster;
 
     @BeforeEach
     void start() throws Exception {
         SystemTests.assumeEnabled();
-        cluster = DqliteDemoCluster.start(3);
+        cluster = DemoCluster.start(3);
     }
 
     @AfterEach
@@ -37,7 +37,7 @@ class LeaderFailoverTest {
         Set<Long> acknowledged = new HashSet<>();
         Set<Long> unknown = new HashSet<>();
         String firstLeader;
-        try (CowsqlDatabase db = CowsqlDatabase.open(cluster.addresses(), DqliteDemoCluster.DATABASE, opts)) {
+        try (CowsqlDatabase db = CowsqlDatabase.open(cluster.addresses(), DemoCluster.DATABASE, opts)) {
             db.exec("CREATE TABLE acked (id INTEGER PRIMARY KEY)");
             firstLeader = db.lastLeader();
             for (long i = 1; i <= 400; i++) {
@@ -68,7 +68,7 @@ class LeaderFailoverTest {
     @Test
     void aWriteAfterTheLeaderDiedWhileTheConnectionWasIdleIsNotAnUnknownOutcome() throws Exception {
         ClientOptions opts = ClientOptions.defaults().withRetryTimeout(Duration.ofSeconds(30));
-        try (LeaderSession s = new LeaderSession(cluster.addresses(), DqliteDemoCluster.DATABASE, opts,
+        try (LeaderSession s = new LeaderSession(cluster.addresses(), DemoCluster.DATABASE, opts,
                 SessionGroup.isolated())) {
             s.exec("CREATE TABLE idle (id INTEGER PRIMARY KEY)");
             s.exec("INSERT INTO idle(id) VALUES(1)");

@@ -2,7 +2,7 @@ package io.cowsql.client;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.cowsql.client.testing.DqliteDemoCluster;
+import io.cowsql.client.testing.DemoCluster;
 import io.cowsql.client.testing.OneClusterPerClass;
 import io.cowsql.client.wire.Protocol;
 import java.io.FilterOutputStream;
@@ -102,7 +102,7 @@ class PreparedStatementCacheTest extends OneClusterPerClass {
     @Test
     void aStatementIsPreparedOncePerConnectionAndRunWithExec() throws Exception {
         RequestCounter counter = new RequestCounter();
-        try (LeaderSession s = new LeaderSession(cluster.addresses(), DqliteDemoCluster.DATABASE, OPTS.withDialer(counter))) {
+        try (LeaderSession s = new LeaderSession(cluster.addresses(), DemoCluster.DATABASE, OPTS.withDialer(counter))) {
             s.exec("CREATE TABLE IF NOT EXISTS once (n INTEGER)", List.of(), T);
             int before = counter.sent.get(Protocol.REQ_EXEC_SQL);
             for (int i = 0; i < 50; i++) {
@@ -125,7 +125,7 @@ class PreparedStatementCacheTest extends OneClusterPerClass {
 
     @Test
     void thePoolRunsTheSameStatementWithManyParameterValues() throws Exception {
-        try (CowsqlDatabase db = CowsqlDatabase.open(cluster.addresses(), DqliteDemoCluster.DATABASE, OPTS)) {
+        try (CowsqlDatabase db = CowsqlDatabase.open(cluster.addresses(), DemoCluster.DATABASE, OPTS)) {
             db.exec("CREATE TABLE IF NOT EXISTS kv (k TEXT PRIMARY KEY, v TEXT)");
             for (int i = 0; i < 200; i++) {
                 db.execPrepared("INSERT OR REPLACE INTO kv(k, v) VALUES(?, ?)", "k" + (i % 50), "v" + i);
@@ -141,7 +141,7 @@ class PreparedStatementCacheTest extends OneClusterPerClass {
 
     @Test
     void moreDistinctStatementsThanTheCacheHoldsAllRunAndEvictedOnesComeBack() throws Exception {
-        try (LeaderSession s = new LeaderSession(cluster.addresses(), DqliteDemoCluster.DATABASE, OPTS)) {
+        try (LeaderSession s = new LeaderSession(cluster.addresses(), DemoCluster.DATABASE, OPTS)) {
             s.exec("CREATE TABLE IF NOT EXISTS many (n INTEGER)", List.of(), T);
             s.exec("DELETE FROM many", List.of(), T);
             // 150 different texts: the cache keeps 64 and finalizes the eldest on the server.
@@ -160,7 +160,7 @@ class PreparedStatementCacheTest extends OneClusterPerClass {
 
     @Test
     void aNewConnectionPreparesAgain() throws Exception {
-        try (LeaderSession s = new LeaderSession(cluster.addresses(), DqliteDemoCluster.DATABASE, OPTS)) {
+        try (LeaderSession s = new LeaderSession(cluster.addresses(), DemoCluster.DATABASE, OPTS)) {
             s.exec("CREATE TABLE IF NOT EXISTS again (n INTEGER)", List.of(), T);
             s.exec("DELETE FROM again", List.of(), T);
             s.execPrepared("INSERT INTO again(n) VALUES(?)", List.of(1L), T);
@@ -175,13 +175,13 @@ class PreparedStatementCacheTest extends OneClusterPerClass {
     }
 
     /**
-     * Documented in {@link LeaderSession#queryPrepared}: dqlite 1.11 encodes a prepared query's
+     * Documented in {@link LeaderSession#queryPrepared}: libcowsql 1.15 (like dqlite 1.11) encodes a prepared query's
      * columns before SQLite re-prepares it for a changed schema, so a cached {@code SELECT *}
      * keeps the columns it had. A new connection (or naming the columns) sees the new ones.
      */
     @Test
     void aCachedSelectStarKeepsItsColumnsAfterAlterTableUntilTheConnectionChanges() throws Exception {
-        try (LeaderSession s = new LeaderSession(cluster.addresses(), DqliteDemoCluster.DATABASE, OPTS)) {
+        try (LeaderSession s = new LeaderSession(cluster.addresses(), DemoCluster.DATABASE, OPTS)) {
             s.exec("DROP TABLE IF EXISTS grows", List.of(), T);
             s.exec("CREATE TABLE grows (a INTEGER)", List.of(), T);
             s.exec("INSERT INTO grows(a) VALUES(1)", List.of(), T);
@@ -207,7 +207,7 @@ class PreparedStatementCacheTest extends OneClusterPerClass {
 
     @Test
     void sqlWithSeveralStatementsRunsThemAllInsteadOfOnlyTheFirst() throws Exception {
-        try (LeaderSession s = new LeaderSession(cluster.addresses(), DqliteDemoCluster.DATABASE, OPTS)) {
+        try (LeaderSession s = new LeaderSession(cluster.addresses(), DemoCluster.DATABASE, OPTS)) {
             s.exec("CREATE TABLE IF NOT EXISTS several (n INTEGER)", List.of(), T);
             s.exec("DELETE FROM several", List.of(), T);
             s.execPrepared("INSERT INTO several(n) VALUES(1); INSERT INTO several(n) VALUES(2)", List.of(), T);

@@ -1,6 +1,6 @@
 package io.cowsql.client;
 
-import io.cowsql.client.testing.DqliteDemoCluster;
+import io.cowsql.client.testing.DemoCluster;
 import io.cowsql.client.testing.OneClusterPerClass;
 import io.cowsql.client.wire.Protocol;
 import org.junit.jupiter.api.Test;
@@ -23,7 +23,7 @@ class ValueTypesTest extends OneClusterPerClass {
     @Test
     void everyValueTypeRoundTrips() throws Exception {
         try (CowsqlClient c = CowsqlClient.findLeader(cluster.addresses(), OPTS)) {
-            c.open(DqliteDemoCluster.DATABASE);
+            c.open(DemoCluster.DATABASE);
             c.exec("CREATE TABLE types (i INTEGER, f REAL, t TEXT, b BLOB, n TEXT, flag BOOLEAN, at DATETIME, day DATE)");
             byte[] blob = {0, 1, 2, (byte) 0xff, 0, 42, 7, 8, 9};
             OffsetDateTime when = OffsetDateTime.of(2026, 11, 25, 16, 30, 5, 123_456_789, ZoneOffset.ofHours(2));
@@ -71,7 +71,7 @@ class ValueTypesTest extends OneClusterPerClass {
         // A 64 KiB frame cap: the whole result (~700 KB) could never fit, so passing proves it streams.
         ClientOptions small = OPTS.withMaxFrameBytes(64 * 1024);
         try (CowsqlClient c = CowsqlClient.findLeader(cluster.addresses(), small)) {
-            c.open(DqliteDemoCluster.DATABASE);
+            c.open(DemoCluster.DATABASE);
             c.exec("CREATE TABLE big (id INTEGER PRIMARY KEY, payload TEXT)");
             c.exec("WITH RECURSIVE seq(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM seq WHERE x < 10000) "
                     + "INSERT INTO big SELECT x, printf('%060d', x) FROM seq");
@@ -97,7 +97,7 @@ class ValueTypesTest extends OneClusterPerClass {
     @Test
     void closingRowsEarlyInterruptsTheQueryAndKeepsTheConnection() throws Exception {
         try (CowsqlClient c = CowsqlClient.findLeader(cluster.addresses(), OPTS)) {
-            c.open(DqliteDemoCluster.DATABASE);
+            c.open(DemoCluster.DATABASE);
             c.exec("CREATE TABLE IF NOT EXISTS early (x INTEGER)");
             c.exec("WITH RECURSIVE seq(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM seq WHERE x < 3000) "
                     + "INSERT INTO early SELECT x FROM seq");
@@ -121,7 +121,7 @@ class ValueTypesTest extends OneClusterPerClass {
     @Test
     void preparedStatementsExecuteAndQueryWithParameters() throws Exception {
         try (CowsqlClient c = CowsqlClient.findLeader(cluster.addresses(), OPTS)) {
-            c.open(DqliteDemoCluster.DATABASE);
+            c.open(DemoCluster.DATABASE);
             c.exec("CREATE TABLE IF NOT EXISTS prep (k TEXT PRIMARY KEY, v INTEGER)");
             CowsqlClient.PreparedStatementHandle ins = c.prepare("INSERT OR REPLACE INTO prep(k, v) VALUES(?, ?)");
             assertThat(ins.parameterCount()).isEqualTo(2);
@@ -138,20 +138,47 @@ class ValueTypesTest extends OneClusterPerClass {
         }
     }
 
+    /** More than 255 parameters travel in the schema-1 tuple (4-byte count), which libcowsql binds. */
+    @Test
+    void moreThan255ParametersAreBoundOnCowsql() throws Exception {
+        try (CowsqlClient c = CowsqlClient.findLeader(cluster.addresses(), OPTS)) {
+            c.open(DemoCluster.DATABASE);
+            try (Rows rows = c.query(selectAmong(300), params(300, 299L))) {
+                assertThat(rows.next()).isTrue();
+                assertThat(rows.getLong(0)).isEqualTo(299L);
+                assertThat(rows.next()).isFalse();
+            }
+        }
+    }
+
+    /** The second engine (libdqlite 1.11) has no schema-1 tuple: it refuses one, and the error says to use at most 255. */
     @Test
     void moreThan255ParametersGiveAClearErrorOnDqlite() throws Exception {
-        try (CowsqlClient c = CowsqlClient.findLeader(cluster.addresses(), OPTS)) {
-            c.open(DqliteDemoCluster.DATABASE);
-            Object[] params = new Object[300];
-            StringBuilder sql = new StringBuilder("SELECT 1 WHERE 1 IN (");
-            for (int i = 0; i < params.length; i++) {
-                params[i] = (long) i;
-                sql.append(i == 0 ? "?" : ",?");
-            }
-            sql.append(')');
-            org.assertj.core.api.Assertions.assertThatThrownBy(() -> c.query(sql.toString(), params))
+        try (DemoCluster dqlite = DemoCluster.start(DemoCluster.Engine.DQLITE, 1);
+             CowsqlClient c = CowsqlClient.findLeader(dqlite.addresses(), OPTS)) {
+            c.open(DemoCluster.DATABASE);
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> c.query(selectAmong(300), params(300, 299L)))
                     .isInstanceOf(CowsqlException.class)
                     .hasMessageContaining("255");
         }
+    }
+
+    /** {@code SELECT ? WHERE 1 IN (?, ..., ?)}: {@code n} placeholders in all. */
+    private static String selectAmong(int n) {
+        StringBuilder sql = new StringBuilder("SELECT ? WHERE 1 IN (");
+        for (int i = 1; i < n; i++) {
+            sql.append(i == 1 ? "?" : ",?");
+        }
+        return sql.append(')').toString();
+    }
+
+    /** {@code first}, then 0, 1, 2 ... up to {@code n} parameters. */
+    private static Object[] params(int n, long first) {
+        Object[] params = new Object[n];
+        params[0] = first;
+        for (int i = 1; i < n; i++) {
+            params[i] = (long) i - 1;
+        }
+        return params;
     }
 }

@@ -46,6 +46,10 @@ public enum AgentOption {
       RoleTargets.MAX_STANDBYS, Apply.LIVE,
       "target number of standbys (live: re-read from the pod annotation " + Annotations.STANDBYS + ")"),
   ROLES_INTERVAL("roles-interval", Type.DURATION, "3s", Apply.RESTART, "how often the leader runs the role policy"),
+  ROLE_MANAGEMENT("role-management", List.of("agent", "engine"), "agent", Apply.RESTART,
+      "who runs the role policy: agent (the agent's policy, spreading voters over failure domains; live targets)"
+          + " or engine (libcowsql's own: faster, but it leaves voters in whatever domain they are; targets read"
+          + " at start)"),
   HTTP("http", Type.ADDRESS, "0.0.0.0:8080", Apply.POD, "HTTP listen address host:port"),
   RESOLVER_FILE("resolver-file", Type.PATH, null, Apply.RESTART,
       "file mapping cluster addresses/host names to dialable addresses"),

@@ -113,8 +113,8 @@ public final class NodeOptions {
 
   /**
    * libcowsql only: let the engine run the role policy itself ({@code node_set_target_voters},
-   * {@code node_set_target_standbys}, {@code node_enable_role_management}). The agent does not use
-   * it (it runs the same policy in Java on both engines).
+   * {@code node_set_target_standbys}, {@code node_enable_role_management}). The agent uses it only
+   * with {@code --role-management engine}; by default it runs its own policy in Java on both engines.
    */
   public NodeOptions withEngineRoleManagement(int voters, int standbys) {
     if (voters < 1 || standbys < 0) {

@@ -71,6 +71,16 @@ public final class ClusterNames {
         + COWSQL_PORT;
   }
 
+  /**
+   * The identity every node records in its data dir (the agent refuses a dir of another id): spec.clusterId, else
+   * {@code <namespace>/<name>}. Not the resource's uid, so a cluster deleted with its volumes retained and applied
+   * again under the same name adopts its data.
+   */
+  public static String clusterId(CowsqlCluster c) {
+    String explicit = c.getSpec() == null ? null : c.getSpec().clusterId;
+    return explicit != null ? explicit : c.getMetadata().getNamespace() + "/" + c.getMetadata().getName();
+  }
+
   /** The ordinal of a StatefulSet pod of this cluster, or -1. */
   public static int ordinal(CowsqlCluster c, String podName) {
     String prefix = c.getMetadata().getName() + "-";

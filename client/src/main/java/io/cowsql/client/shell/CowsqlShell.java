@@ -30,7 +30,7 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * The {@code cowsql} shell: the Java twin of Debian's Go {@code dqlite}
+ * The {@code cowsql} shell: the Java twin of go-cowsql's Go {@code cowsql}
  * shell, with the same output in tabular and json formats.
  *
  * <pre>
@@ -46,17 +46,34 @@ import java.util.Map;
 public final class CowsqlShell implements AutoCloseable {
     static final String PROMPT = "cowsql> ";
     static final String CONTINUE = "   ...> ";
+    /**
+     * The seed shell's help layout and wording for the commands both have, then the ones only
+     * this shell has; {@code .reconfigure} is left out (see {@link #dotCommand}).
+     */
     static final String HELP = String.join("\n",
-            "SQL statements end with ';' (they may span lines). Dot-commands take one line:",
-            ".cluster              members of the cluster: id|address|role",
-            ".leader               address of the current leader",
-            ".describe ADDR        failure domain and weight of the node at ADDR",
-            ".weight ADDR N        set the weight of the node at ADDR",
-            ".remove ADDR          remove the node at ADDR from the cluster",
-            ".dump ADDR [DB]       write the node's copy of DB (default: this shell's database) and its WAL",
-            "                      to the current directory",
-            ".help                 this text",
-            ".exit / .quit         leave (or Ctrl-D)");
+            "Cowsql shell is a simple interactive prompt for inspecting a cowsql database.",
+            "Enter a SQL statement to execute it, or one of the following built-in commands:",
+            "",
+            "  .cluster                          Show the cluster membership",
+            "  .leader                           Show the current leader",
+            "  .remove <address>                 Remove a node from the cluster",
+            "  .describe <address>               Show the details of a node",
+            "  .weight <address> <weight>        Set the weight of a node",
+            "  .dump <address> [<database>]      Dump the database",
+            "  .tables [<pattern>]               List the tables and views (names LIKE pattern)",
+            "  .schema [<pattern>]               Show the CREATE statements (of tables LIKE pattern)",
+            "  .help                             Show this help",
+            "  .exit, .quit                      Leave the shell (or Ctrl-D)",
+            "",
+            "Statements end with ';' and may span lines. .dump writes into the current directory; without",
+            "a database it dumps this shell's database.",
+            "");
+    /** Tables and views, SQLite's internal ones left out, by name. */
+    static final String TABLES_SQL = "SELECT name FROM sqlite_master WHERE type IN ('table', 'view') "
+            + "AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' AND name LIKE ? ORDER BY name";
+    /** The CREATE statements of tables, indexes, views and triggers, in creation order, as sqlite3's .schema prints them. */
+    static final String SCHEMA_SQL = "SELECT sql || ';' FROM sqlite_master WHERE sql IS NOT NULL "
+            + "AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' AND tbl_name LIKE ? ORDER BY rowid";
 
     private final List<String> servers;
     private final String database;
@@ -307,6 +324,12 @@ public final class CowsqlShell implements AutoCloseable {
                 case ".dump":
                     requireArgs(parts, 2, 3, ".dump <address> [<database>]");
                     return dump(parts[1], parts.length == 3 ? parts[2] : database);
+                case ".tables":
+                    requireArgs(parts, 1, 2, ".tables [<pattern>]");
+                    return query(TABLES_SQL, List.of(parts.length == 2 ? parts[1] : "%"));
+                case ".schema":
+                    requireArgs(parts, 1, 2, ".schema [<pattern>]");
+                    return query(SCHEMA_SQL, List.of(parts.length == 2 ? parts[1] : "%"));
                 case ".help":
                     return HELP;
                 case ".reconfigure":
@@ -452,22 +475,30 @@ public final class CowsqlShell implements AutoCloseable {
     private String sql(String statement) throws ShellException {
         SqlText.Kind kind = SqlText.kind(statement);
         if (kind == SqlText.Kind.QUERY) {
-            return query(statement);
+            return query(statement, List.of());
         }
         try {
             session().exec(statement, List.of(), options.requestTimeout());
             return "";
         } catch (CowsqlException e) {
             if (e.code() == CowsqlException.SQLITE_ROW) {
-                return query(statement); // it yields rows after all
+                return query(statement, List.of()); // it yields rows after all
             }
-            throw new ShellException("exec: " + e.getMessage(), e);
+            throw sqlError(e);
         }
     }
 
-    private String query(String statement) throws ShellException {
+    /**
+     * A failed statement, worded as the Go shell words it: it runs every statement as a query,
+     * so "query: " and the server's own message; a client-side error keeps the client's message.
+     */
+    private static ShellException sqlError(CowsqlException e) {
+        return new ShellException("query: " + e.serverMessage().orElse(e.getMessage()), e);
+    }
+
+    private String query(String statement, List<Object> params) throws ShellException {
         StringBuilder sb = new StringBuilder();
-        try (Rows rows = session().query(statement, List.of(), options.requestTimeout())) {
+        try (Rows rows = session().query(statement, params, options.requestTimeout())) {
             int n = rows.columnCount();
             while (rows.next()) {
                 for (int i = 0; i < n; i++) {
@@ -479,7 +510,7 @@ public final class CowsqlShell implements AutoCloseable {
                 sb.append('\n');
             }
         } catch (CowsqlException e) {
-            throw new ShellException("query: " + e.getMessage(), e);
+            throw sqlError(e);
         }
         int end = sb.length();
         while (end > 0 && sb.charAt(end - 1) == '\n') {

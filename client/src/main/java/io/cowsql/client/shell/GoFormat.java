@@ -11,8 +11,8 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * Values printed the way Debian's Go {@code dqlite} shell prints them (Go's
- * {@code %v} of what go-dqlite's driver returns), and Go's indented JSON.
+ * Values printed the way go-cowsql's Go {@code cowsql} shell prints them (Go's
+ * {@code %v} of what go-cowsql's driver returns), and Go's indented JSON.
  */
 final class GoFormat {
     private GoFormat() {
@@ -40,7 +40,7 @@ final class GoFormat {
             return sb.append(']').toString();
         }
         if (v instanceof Instant) {
-            // UNIXTIME: go-dqlite returns time.Unix(s, 0), in the local zone.
+            // UNIXTIME: go-cowsql returns time.Unix(s, 0), in the local zone.
             return time(((Instant) v).atZone(local));
         }
         if (v instanceof OffsetDateTime) {

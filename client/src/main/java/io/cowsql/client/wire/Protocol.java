@@ -1,6 +1,6 @@
 package io.cowsql.client.wire;
 
-/** Type codes and constants of the cowsql/dqlite client wire protocol, version 1 (wire-protocol.md). */
+/** Type codes and constants of the cowsql/dqlite client wire protocol, version 1, the same on libcowsql and libdqlite. */
 public final class Protocol {
     private Protocol() {
     }

@@ -5,7 +5,7 @@ import io.cowsql.client.CowsqlException;
 import io.cowsql.client.LeaderSession;
 import io.cowsql.client.Rows;
 import io.cowsql.client.SessionGroup;
-import io.cowsql.client.testing.DqliteDemoCluster;
+import io.cowsql.client.testing.DemoCluster;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -23,9 +23,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The client benchmark (issue 2): point insert and point select over 1 and 8
- * connections against one 3-node dqlite-demo cluster, the Java client and
- * go-dqlite's Go client (client/bench/go, the same workload) in the same
+ * The client benchmark: point insert and point select over 1 and 8
+ * connections against one 3-node cowsql-demo cluster (libcowsql), the Java client and
+ * go-cowsql's Go client (client/bench/go, the same workload) in the same
  * run, alternating order each round. Prints each run as a JSON line, then
  * the medians and Java/Go ratios, also written to client/target/bench/results.md.
  *
@@ -58,7 +58,7 @@ public final class ClientBenchmark {
             System.exit(2);
         }
         List<Run> runs = new ArrayList<>();
-        try (DqliteDemoCluster cluster = DqliteDemoCluster.start(3)) {
+        try (DemoCluster cluster = DemoCluster.start(3)) {
             List<String> addrs = cluster.addresses();
             System.err.println("ClientBenchmark: cluster " + addrs + ", " + rounds + " rounds of " + duration + " s after "
                     + warmup + " s warm-up; JVM " + System.getProperty("java.vm.version") + " "

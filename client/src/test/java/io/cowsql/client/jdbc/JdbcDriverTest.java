@@ -1,7 +1,7 @@
 package io.cowsql.client.jdbc;
 
 import io.cowsql.client.CowsqlException;
-import io.cowsql.client.testing.DqliteDemoCluster;
+import io.cowsql.client.testing.DemoCluster;
 import io.cowsql.client.testing.OneClusterPerClass;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -41,14 +41,14 @@ import java.util.concurrent.Executors;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** The JDBC driver against a real 3-node dqlite-demo cluster. */
+/** The JDBC driver against a real 3-node cowsql-demo cluster (libcowsql). */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class JdbcDriverTest extends OneClusterPerClass {
     static String url;
 
     @BeforeAll
     static void prepare() throws Exception {
-        url = "jdbc:cowsql://" + String.join(",", cluster.addresses()) + "/" + DqliteDemoCluster.DATABASE
+        url = "jdbc:cowsql://" + String.join(",", cluster.addresses()) + "/" + DemoCluster.DATABASE
                 + "?retryTimeout=20000";
     }
 
@@ -479,7 +479,7 @@ class JdbcDriverTest extends OneClusterPerClass {
 
     private static int freePort() {
         try {
-            return DqliteDemoCluster.freePort();
+            return DemoCluster.freePort();
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
@@ -562,7 +562,7 @@ class JdbcDriverTest extends OneClusterPerClass {
             }
             assertThat(count(c, "ret")).isEqualTo(1);
         }
-        for (DqliteDemoCluster.Node n : cluster.nodes()) {
+        for (DemoCluster.Node n : cluster.nodes()) {
             assertThat(n.isAlive()).as("node %s alive", n.dbAddress()).isTrue();
         }
     }

@@ -1,7 +1,7 @@
 package io.cowsql.client.jdbc;
 
 import io.cowsql.client.CowsqlException;
-import io.cowsql.client.testing.DqliteDemoCluster;
+import io.cowsql.client.testing.DemoCluster;
 import io.cowsql.client.testing.OneClusterPerClass;
 import org.junit.jupiter.api.Test;
 
@@ -36,7 +36,7 @@ class JdbcFailoverTest extends OneClusterPerClass {
 
     @Test
     void killingTheLeaderMidLoopLosesNoAcknowledgedInsert() throws Exception {
-        String url = "jdbc:cowsql://" + String.join(",", cluster.addresses()) + "/" + DqliteDemoCluster.DATABASE
+        String url = "jdbc:cowsql://" + String.join(",", cluster.addresses()) + "/" + DemoCluster.DATABASE
                 + "?retryTimeout=30000&requestTimeout=10000";
         int total = 600;
         int killAfter = 150;

@@ -1,6 +1,6 @@
 package io.cowsql.client.jdbc;
 
-import io.cowsql.client.testing.DqliteDemoCluster;
+import io.cowsql.client.testing.DemoCluster;
 import io.cowsql.client.testing.OneClusterPerClass;
 import org.junit.jupiter.api.Test;
 
@@ -23,7 +23,7 @@ class JdbcTransactionFailoverTest extends OneClusterPerClass {
 
     @Test
     void aTransactionCutByALeaderKillIsReportedAndTheNextOneCommitsOnTheNewLeader() throws Exception {
-        String url = "jdbc:cowsql://" + String.join(",", cluster.addresses()) + "/" + DqliteDemoCluster.DATABASE
+        String url = "jdbc:cowsql://" + String.join(",", cluster.addresses()) + "/" + DemoCluster.DATABASE
                 + "?retryTimeout=30000&requestTimeout=10000";
         try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement()) {
             s.executeUpdate("CREATE TABLE txf (id INTEGER PRIMARY KEY, batch TEXT)");

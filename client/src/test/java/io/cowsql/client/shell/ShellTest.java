@@ -4,7 +4,7 @@ import io.cowsql.client.ClientOptions;
 import io.cowsql.client.CowsqlClient;
 import io.cowsql.client.CowsqlDatabase;
 import io.cowsql.client.NodeInfo;
-import io.cowsql.client.testing.DqliteDemoCluster;
+import io.cowsql.client.testing.DemoCluster;
 import io.cowsql.client.testing.OneClusterPerClass;
 import org.assertj.core.api.SoftAssertions;
 import org.junit.jupiter.api.BeforeAll;
@@ -28,7 +28,7 @@ import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The Java shell against a real 3-node dqlite-demo cluster, side by side with Debian's Go {@code dqlite} shell. */
+/** The Java shell against a real 3-node cowsql-demo cluster, side by side with the seed's Go {@code cowsql} shell. */
 class ShellTest extends OneClusterPerClass {
     static String servers;
     static final Path ROOT = Path.of(System.getProperty("user.dir")).getParent();
@@ -40,7 +40,7 @@ class ShellTest extends OneClusterPerClass {
     @BeforeAll
     static void prepare() throws Exception {
         servers = String.join(",", cluster.addresses());
-        try (CowsqlDatabase db = CowsqlDatabase.open(cluster.addresses(), DqliteDemoCluster.DATABASE, OPTS)) {
+        try (CowsqlDatabase db = CowsqlDatabase.open(cluster.addresses(), DemoCluster.DATABASE, OPTS)) {
             db.exec("CREATE TABLE shell_types (id INTEGER PRIMARY KEY, i INTEGER, r REAL, t TEXT, b BLOB, n, "
                     + "ts DATETIME, d DATE, bo BOOLEAN)");
             db.exec("INSERT INTO shell_types VALUES (1, 42, 1.5, 'hello', x'0102ff', NULL, '2024-01-02 03:04:05', "
@@ -88,9 +88,9 @@ class ShellTest extends OneClusterPerClass {
         return new Run(p.exitValue(), out, err.toString(StandardCharsets.UTF_8));
     }
 
-    /** Debian's Go shell. */
+    /** The seed's Go shell of the cluster's engine (go-cowsql's {@code cowsql}). */
     static Run go(Path dir, String... args) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of("dqlite"));
+        List<String> cmd = new ArrayList<>(List.of(cluster.engine().shell()));
         cmd.addAll(List.of(args));
         return process(cmd, dir, "");
     }
@@ -103,16 +103,18 @@ class ShellTest extends OneClusterPerClass {
     }
 
     static String[] shellArgs(String format, String command) {
-        return new String[] {"-s", servers, "-f", format, DqliteDemoCluster.DATABASE, command};
+        return new String[] {"-s", servers, "-f", format, DemoCluster.DATABASE, command};
     }
 
-    @Test
-    void outputEqualsTheGoShellForTheSameCommandsInBothFormats() throws Exception {
-        String node = cluster.addresses().get(1);
-        List<String> commands = List.of(
+    /** The commands both shells are compared on: dot-commands, queries of every value type, writes and errors. */
+    static List<String> comparedCommands(String node) {
+        return List.of(
                 ".cluster",
                 ".leader",
                 ".describe " + node,
+                ".describe",
+                ".weight " + node + " heavy",
+                ".remove 127.0.0.1:1",
                 "SELECT 1, -2, 9223372036854775807",
                 "SELECT 'text', '', 'a b', 'héllo'",
                 "SELECT NULL, 1, NULL",
@@ -121,31 +123,126 @@ class ShellTest extends OneClusterPerClass {
                 "SELECT * FROM shell_types ORDER BY id",
                 "SELECT id FROM shell_types WHERE id > 100",
                 "SELECT 1; SELECT 2;SELECT 'three'",
+                "WITH w(n) AS (VALUES (1), (2)) SELECT n * 10 FROM w",
+                "VALUES (1, 'a'), (2, 'b')",
+                "PRAGMA table_info(shell_types)",
                 "CREATE TABLE IF NOT EXISTS shell_exec (x)",
                 "INSERT INTO shell_exec VALUES (1)",
-                "SELECT count(*) FROM shell_exec",
+                "UPDATE shell_exec SET x = x + 1",
+                "DELETE FROM shell_exec WHERE x = 99",
+                "SELECT count(*), max(x) FROM shell_exec",
                 "SELECT * FROM no_such_table",
-                "INSERT INTO no_such_table VALUES (1)");
+                "INSERT INTO no_such_table VALUES (1)",
+                "SELEC 1",
+                "SELECT 1 +",
+                "INSERT INTO shell_types(id) VALUES (1)");
+    }
+
+    /**
+     * Byte for byte the same standard output and exit status as the seed's shell, and the same
+     * first line of standard error (the Go shell then prints its usage), in both formats.
+     */
+    @Test
+    void outputEqualsTheGoShellForTheSameCommandsInBothFormats() throws Exception {
+        String node = cluster.addresses().get(1);
         SoftAssertions soft = new SoftAssertions();
         for (String format : List.of("tabular", "json")) {
-            for (String command : commands) {
+            for (String command : comparedCommands(node)) {
                 Run g = go(ROOT, shellArgs(format, command));
                 Run j = java(shellArgs(format, command));
                 soft.assertThat(j.out()).as("-f %s %s (go stderr: %s, java stderr: %s)", format, command, g.err(), j.err())
                         .isEqualTo(g.out());
-                soft.assertThat(j.code() == 0).as("-f %s %s succeeds like the Go shell", format, command)
-                        .isEqualTo(g.code() == 0);
+                soft.assertThat(j.code()).as("-f %s %s: exit status", format, command).isEqualTo(g.code());
+                soft.assertThat(firstLine(j.err())).as("-f %s %s: the error", format, command).isEqualTo(firstLine(g.err()));
             }
         }
         soft.assertAll();
-        // Sanity: the comparisons above saw real output.
+        // Sanity: the comparisons above saw real output and real errors.
         assertThat(java(shellArgs("tabular", ".cluster")).out()).contains("|voter").contains(node);
         assertThat(java(shellArgs("json", ".cluster")).out()).startsWith("[\n\t{\n\t\t\"ID\": ");
         assertThat(java(shellArgs("tabular", "SELECT * FROM shell_types WHERE id = 3")).out())
                 .isEqualTo("3|0|0.1|a|b|<nil>|2|2024-05-06 07:08:09.123456789 +0200 +0200|2024-01-02 00:00:00 +0000 UTC|false\n");
         Run err = java(shellArgs("tabular", "SELECT * FROM no_such_table"));
         assertThat(err.code()).isEqualTo(1);
-        assertThat(err.err()).contains("Error: query: no such table: no_such_table");
+        assertThat(err.err()).startsWith("Error: query: no such table: no_such_table\n");
+    }
+
+    static String firstLine(String text) {
+        int nl = text.indexOf('\n');
+        return nl < 0 ? text : text.substring(0, nl);
+    }
+
+    /** The seed shell has .help: its header and its line for every command both shells have, word for word. */
+    @Test
+    void helpKeepsTheSeedShellsWordingForTheCommandsBothHave() throws Exception {
+        Run g = go(ROOT, shellArgs("tabular", ".help"));
+        Run j = java(shellArgs("tabular", ".help"));
+        assertThat(g.code()).isZero();
+        assertThat(j.code()).isZero();
+        List<String> seedLines = g.out().lines().filter(l -> !l.contains(".reconfigure")).toList();
+        assertThat(seedLines).hasSizeGreaterThan(8);
+        assertThat(j.out().lines().toList()).containsSubsequence(seedLines);
+        assertThat(j.out()).contains("  .tables [<pattern>]").contains("  .schema [<pattern>]").endsWith("\n\n");
+    }
+
+    /**
+     * The seed shell has no .tables or .schema (it sends them to SQLite as SQL: a syntax error).
+     * Here they list the tables and views, and print the CREATE statements as sqlite3's .schema
+     * prints them for the same database (checked on a dump of it).
+     */
+    @Test
+    void tablesAndSchemaShowWhatSqlite3ShowsForTheSameDatabase(@TempDir Path dumpDir) throws Exception {
+        try (CowsqlDatabase db = CowsqlDatabase.open(cluster.addresses(), DemoCluster.DATABASE, OPTS)) {
+            db.exec("CREATE TABLE shell_sch_b (x)");
+            db.exec("CREATE TABLE shell_sch_a (id INTEGER PRIMARY KEY, y TEXT NOT NULL)");
+            db.exec("CREATE INDEX shell_sch_a_y ON shell_sch_a(y)");
+            db.exec("CREATE VIEW shell_sch_v AS SELECT y FROM shell_sch_a");
+            db.exec("CREATE TRIGGER shell_sch_t AFTER INSERT ON shell_sch_b BEGIN DELETE FROM shell_sch_a; END");
+        }
+        for (String format : List.of("tabular", "json")) {
+            Run tables = java(shellArgs(format, ".tables shell_sch%"));
+            assertThat(tables.code()).as(tables.err()).isZero();
+            assertThat(tables.out()).isEqualTo("shell_sch_a\nshell_sch_b\nshell_sch_v\n");
+        }
+        assertThat(java(shellArgs("tabular", ".tables")).out().lines().toList())
+                .contains("shell_types", "shell_sch_a", "shell_sch_v").noneMatch(t -> t.startsWith("sqlite_"))
+                .isSorted();
+        Run schema = java(shellArgs("tabular", ".schema shell_sch%"));
+        assertThat(schema.code()).as(schema.err()).isZero();
+        assertThat(schema.out()).isEqualTo(String.join("\n",
+                "CREATE TABLE shell_sch_b (x);",
+                "CREATE TABLE shell_sch_a (id INTEGER PRIMARY KEY, y TEXT NOT NULL);",
+                "CREATE INDEX shell_sch_a_y ON shell_sch_a(y);",
+                "CREATE VIEW shell_sch_v AS SELECT y FROM shell_sch_a;",
+                "CREATE TRIGGER shell_sch_t AFTER INSERT ON shell_sch_b BEGIN DELETE FROM shell_sch_a; END;",
+                ""));
+
+        String leader = java(shellArgs("tabular", ".leader")).out().strip();
+        assertThat(java(dumpDir, "", shellArgs("tabular", ".dump " + leader)).out()).isEqualTo("OK\n");
+        for (String table : List.of("shell_sch_a", "shell_sch_b", "shell_types")) {
+            assertThat(java(shellArgs("tabular", ".schema " + table)).out())
+                    .as(".schema %s", table).isEqualTo(sqlite3(dumpDir.resolve(DemoCluster.DATABASE), ".schema " + table));
+        }
+
+        Run typed = java(ROOT, ".tables shell_sch_b\n.schema shell_sch_b\n", "-s", servers, DemoCluster.DATABASE);
+        assertThat(typed.out()).isEqualTo("shell_sch_b\nCREATE TABLE shell_sch_b (x);\n" + "CREATE TRIGGER shell_sch_t "
+                + "AFTER INSERT ON shell_sch_b BEGIN DELETE FROM shell_sch_a; END;\n");
+        Run none = java(shellArgs("tabular", ".tables no_such%"));
+        assertThat(none.code()).isZero();
+        assertThat(none.out()).isEmpty();
+        Run bad = java(shellArgs("tabular", ".schema a b"));
+        assertThat(bad.code()).isEqualTo(1);
+        assertThat(bad.err()).startsWith("Error: bad command format, should be: .schema [<pattern>]\n");
+        assertThat(go(ROOT, shellArgs("tabular", ".tables")).err()).as("the seed shell has no .tables")
+                .startsWith("Error: query: near \".\": syntax error");
+    }
+
+    private static String sqlite3(Path db, String command) throws Exception {
+        Process p = new ProcessBuilder("sqlite3", db.toString(), command).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as(out).isZero();
+        return out;
     }
 
     @Test
@@ -158,7 +255,7 @@ class ShellTest extends OneClusterPerClass {
         assertThat(java(shellArgs("tabular", ".weight " + node + " heavy")).err()).contains("bad weight \"heavy\"");
 
         long id = 0x5e11_0001L;
-        String spare = "127.0.0.1:" + DqliteDemoCluster.freePort();
+        String spare = "127.0.0.1:" + DemoCluster.freePort();
         try (CowsqlClient c = CowsqlClient.findLeader(cluster.addresses(), OPTS)) {
             c.add(id, spare);
         }
@@ -235,7 +332,7 @@ class ShellTest extends OneClusterPerClass {
         assertThat(bad.err()).contains("bad address 'nowhere'").contains("Usage: cowsql");
         Run help = launcher("", "--help");
         assertThat(help.code()).isZero();
-        assertThat(help.out()).contains("Usage: cowsql").contains(".dump ADDR [DB]");
+        assertThat(help.out()).contains("Usage: cowsql").contains(".dump <address> [<database>]").contains(".tables");
     }
 
     private static void assertBad(String[] args, String message) {
@@ -268,14 +365,14 @@ class ShellTest extends OneClusterPerClass {
                 "SELECT * FROM nope;",
                 "SELECT count(*) FROM shell_lines",
                 "");
-        Run r = java(ROOT, script, "-s", servers, DqliteDemoCluster.DATABASE);
+        Run r = java(ROOT, script, "-s", servers, DemoCluster.DATABASE);
         assertThat(r.out()).isEqualTo(leader + "\n1|one;still one\n2|two\n2\n2\n");
         assertThat(r.err()).contains("Error: query: no such table: nope");
         assertThat(r.code()).as("a failed statement makes a scripted run exit 1").isEqualTo(1);
 
         // The same through the launcher, as `cowsql -s ... demo < script.sql`.
         Run l = launcher("SELECT 'from',\n 'stdin';\n.describe " + leader + "\n.exit\nSELECT 'not reached';\n",
-                "-s", servers, DqliteDemoCluster.DATABASE);
+                "-s", servers, DemoCluster.DATABASE);
         assertThat(l.code()).as(l.err()).isZero();
         assertThat(l.out()).isEqualTo("from|stdin\n" + leader + "|0|0\n");
     }
@@ -316,6 +413,74 @@ class ShellTest extends OneClusterPerClass {
         assertThat(p.exitValue()).isZero();
         assertThat(Files.readString(home.resolve(".cowsql_history"))).contains("SELECT 40 +").contains("2 AS answer;")
                 .contains(".leader");
+    }
+
+    /**
+     * The shell in a tmux pane, driven as a person would be with send-keys and read back with
+     * capture-pane: the prompt is on the screen before anything is typed, answers and the next
+     * prompt follow, and Ctrl-D ends the session. (tmux takes an argument's trailing ';' as its
+     * own command separator, so the keys send it escaped.)
+     */
+    @Test
+    void underTmuxThePromptIsShownAndStatementsAnswer(@TempDir Path home) throws Exception {
+        String socket = "cowsql-shell-test-" + ProcessHandle.current().pid();
+        String cmd = "COWSQL_JAVA_OPTS=-Duser.home=" + home + " " + ROOT.resolve("bin/cowsql") + " -s " + servers + " demo";
+        try {
+            tmux(socket, "new-session", "-d", "-s", "shell", "-x", "120", "-y", "30", cmd);
+            awaitPane(socket, "cowsql> ", 1);
+            tmux(socket, "send-keys", "-t", "shell", "-l", "SELECT 6 * 7 AS answer\\;");
+            tmux(socket, "send-keys", "-t", "shell", "Enter");
+            awaitPane(socket, "cowsql> ", 2);
+            tmux(socket, "send-keys", "-t", "shell", "-l", ".tables shell_types");
+            tmux(socket, "send-keys", "-t", "shell", "Enter");
+            awaitPane(socket, "cowsql> ", 3);
+            String screen = capture(socket);
+            assertThat(screen).contains("cowsql> SELECT 6 * 7 AS answer;\n42\ncowsql> .tables shell_types\nshell_types\ncowsql>\n");
+            tmux(socket, "send-keys", "-t", "shell", "C-d");
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (tmuxStatus(socket, "has-session", "-t", "shell") == 0) {
+                assertThat(System.nanoTime()).as("the shell ended after Ctrl-D").isLessThan(deadline);
+                Thread.sleep(100);
+            }
+        } finally {
+            tmuxStatus(socket, "kill-server");
+        }
+    }
+
+    private static void tmux(String socket, String... args) throws Exception {
+        assertThat(tmuxStatus(socket, args)).as("tmux %s", List.of(args)).isZero();
+    }
+
+    private static int tmuxStatus(String socket, String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of("tmux", "-L", socket));
+        cmd.addAll(List.of(args));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        return p.exitValue();
+    }
+
+    private static String capture(String socket) throws Exception {
+        Process p = new ProcessBuilder("tmux", "-L", socket, "capture-pane", "-p", "-t", "shell").redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        return out.lines().map(String::stripTrailing).reduce("", (a, b) -> a + b + "\n");
+    }
+
+    private static void awaitPane(String socket, String text, int times) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        String screen = "";
+        while (System.nanoTime() < deadline) {
+            screen = capture(socket);
+            int count = 0;
+            for (int i = screen.indexOf(text.strip()); i >= 0; i = screen.indexOf(text.strip(), i + 1)) {
+                count++;
+            }
+            if (count >= times) {
+                return;
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("the tmux pane did not show '" + text + "' " + times + " times:\n" + screen);
     }
 
     private static void type(OutputStream keys, String s) throws IOException {

@@ -4,17 +4,17 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 
 /**
- * Base of the system-tier test classes that share one real 3-node dqlite-demo
+ * Base of the system-tier test classes that share one real 3-node cowsql-demo
  * cluster for all their tests; it is started before the first test and every
  * process is killed after the last.
  */
 public abstract class OneClusterPerClass {
-    protected static DqliteDemoCluster cluster;
+    protected static DemoCluster cluster;
 
     @BeforeAll
     static void startCluster() throws Exception {
         SystemTests.assumeEnabled();
-        cluster = DqliteDemoCluster.start(3);
+        cluster = DemoCluster.start(3);
     }
 
     @AfterAll

@@ -38,29 +38,27 @@ public final class Sandbox {
     static final String OPERATOR_NAMESPACE = "cowsql-system";
     static final String RELEASE = "cowsql-operator";
     static final String CLUSTER_NAMESPACE = "default";
+    /** Where the node agent's key/value API keeps its data (dqlite-demo's schema). */
+    static final String KV_DATABASE = "demo";
+    static final String KV_TABLE = "model";
 
-    static final String USAGE = String.join("\n",
-            "Usage: bin/cowsql-sandbox [--until-ready] [--zones N] [--timeout SECONDS] [--work-dir DIR] [--cluster FILE]",
-            "",
-            "Brings up a real Kubernetes 1.20 control plane with a process kubelet, installs the operator with",
-            "its Helm chart (helm/cowsql-operator), applies examples/cluster.yaml and waits until it is Ready.",
-            "",
-            "  --until-ready      exit 0 as soon as the cluster is Ready (non-interactive; CI)",
-            "  --zones N          zones, one Node each (default 3)",
-            "  --timeout S        how long to wait for Ready (default 300)",
-            "  --work-dir DIR     where the testbed keeps its files (default e2e/target/sandbox)",
-            "  --cluster FILE     the CowsqlCluster manifest (default examples/cluster.yaml)",
-            "",
-            "Fault scenarios, typed at the sandbox> prompt once the cluster is Ready:");
-    static final String FAULTS = String.join("\n",
-            "  status                 pods, nodes and the cluster's status",
-            "  crash POD              kill the pod's process (SIGKILL); the kubelet restarts it",
-            "  pause POD | resume POD SIGSTOP/SIGCONT: a node cut off from the others, then back",
-            "  delete POD             delete the pod: SIGTERM, grace period, SIGKILL; the StatefulSet recreates it",
-            "  wipe PVC               delete the data in a volume (then delete its pod to restart it empty)",
-            "  node-down NODE | node-up NODE   mark a Node NotReady / Ready",
-            "  remove-node NODE       delete a Node object",
-            "  help | quit            (Ctrl-C also stops everything)");
+    /**
+     * The help text, one file for both readers: this class (as a resource) and bin/cowsql-sandbox, which prints it
+     * with {@code cat} before anything is built. The fault commands are the lines after {@link #FAULTS_HEADING}.
+     */
+    static final String HELP_RESOURCE = "help.txt";
+    static final String FAULTS_HEADING = "Fault scenarios, typed at the sandbox> prompt once the cluster is Ready:";
+    static final String HELP = readHelp();
+    static final String FAULTS = HELP.substring(HELP.indexOf(FAULTS_HEADING) + FAULTS_HEADING.length())
+            .replaceFirst("^\n", "").stripTrailing();
+
+    private static String readHelp() {
+        try (java.io.InputStream in = Sandbox.class.getResourceAsStream(HELP_RESOURCE)) {
+            return new String(Objects.requireNonNull(in, HELP_RESOURCE).readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
 
     record Options(boolean untilReady, int zones, Duration timeout, Path workDir, Path cluster, Path repo) {
     }
@@ -79,7 +77,7 @@ public final class Sandbox {
         Options o;
         try {
             if (List.of(args).contains("--help") || List.of(args).contains("-h")) {
-                System.out.println(USAGE + "\n" + FAULTS);
+                System.out.print(HELP);
                 return;
             }
             o = parse(args, repo);
@@ -157,7 +155,7 @@ public final class Sandbox {
                 .withZones(o.zones()).withImages(ImageTable.defaults()));
         CountDownLatch stopped = new CountDownLatch(1);
         Thread hook = new Thread(() -> {
-            tb.close();
+            stop(tb, out, start);
             stopped.countDown();
         }, "sandbox-stop");
         Runtime.getRuntime().addShutdownHook(hook);
@@ -189,10 +187,22 @@ public final class Sandbox {
         } finally {
             try {
                 Runtime.getRuntime().removeShutdownHook(hook);
-                tb.close();
+                stop(tb, out, start);
             } catch (IllegalStateException shuttingDown) {
                 stopped.await();
             }
+        }
+    }
+
+    /** Stops every process of the testbed, removes its directory (logs included) and says so (also on Ctrl-C). */
+    static void stop(Testbed tb, PrintStream out, long start) {
+        step(out, start, "stopping: pods, kubelet, scheduler, controller manager, API server, etcd");
+        tb.close(); // also when the testbed's own shutdown hook got there first: it waits for that one
+        try {
+            ProcessKubelet.deleteTree(tb.dir(), true);
+            step(out, start, "stopped: no process left; removed " + tb.dir());
+        } catch (RuntimeException e) {
+            step(out, start, "stopped: no process left; could not remove " + tb.dir() + ": " + e.getMessage());
         }
     }
 
@@ -319,6 +329,16 @@ public final class Sandbox {
             step(out, start, "check: key/value PUT and GET through " + ips.get(0) + " ok; leader " + c.address() + ", "
                     + members.size() + " members, " + voters + " voters");
         }
+        // the table the printed instructions name holds what the key/value API wrote
+        try (io.cowsql.client.CowsqlDatabase db = io.cowsql.client.CowsqlDatabase.open(List.of(ips.get(0) + ":9000"),
+                KV_DATABASE, opts)) {
+            List<Object[]> rows = db.queryAll("SELECT value FROM " + KV_TABLE + " WHERE key = ?", "sandbox-check");
+            if (rows.size() != 1 || !"ok".equals(rows.get(0)[0])) {
+                throw new IllegalStateException("the key/value API's data is not in table " + KV_TABLE + " of database "
+                        + KV_DATABASE + " (rows: " + rows.size() + "); the printed instructions would be wrong");
+            }
+            step(out, start, "check: table " + KV_TABLE + " in database " + KV_DATABASE + " holds sandbox-check = ok");
+        }
     }
 
     /** The zones of the cluster's members as the operator reports them in status (one per member). */
@@ -359,8 +379,12 @@ public final class Sandbox {
         if (!kv.isEmpty()) {
             out.println("Key/value API of a node (follows the leader):");
             out.println("  curl -X PUT -d hello http://" + kv + ":8080/greeting && curl http://" + kv + ":8080/greeting");
-            out.println("The cowsql shell (node names resolve through the testbed's resolver file):");
-            out.println("  COWSQL_RESOLVER_FILE=" + tb.kubelet().resolverFile() + " bin/cowsql -s " + kv + ":9000 demo .cluster");
+            out.println("The cowsql shell (node names resolve through the testbed's resolver file); the key/value API's"
+                    + " data is the table " + KV_TABLE + " (key, value) in database " + KV_DATABASE + ":");
+            String shell = "COWSQL_RESOLVER_FILE=" + tb.kubelet().resolverFile() + " bin/cowsql -s " + kv + ":9000 "
+                    + KV_DATABASE;
+            out.println("  " + shell + " .cluster");
+            out.println("  " + shell + " 'SELECT key, value FROM " + KV_TABLE + "'");
         }
         if (!o.untilReady()) {
             out.println("Fault scenarios (type them below):");

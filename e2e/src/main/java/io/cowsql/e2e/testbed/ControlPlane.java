@@ -64,6 +64,8 @@ public final class ControlPlane implements AutoCloseable {
     private int etcdPort;
     private int apiPort;
     private Path kubeconfig;
+    private List<String> apiServerCommand;
+    private int apiServerStarts;
     private Thread shutdownHook;
     private volatile boolean closed;
 
@@ -136,6 +138,30 @@ public final class ControlPlane implements AutoCloseable {
         }
     }
 
+    private void startApiServer() {
+        String log = apiServerStarts++ == 0 ? "logs/kube-apiserver.log" : "logs/kube-apiserver-" + apiServerStarts + ".log";
+        try {
+            processes.add(processes.isEmpty() ? 0 : 1, ManagedProcess.start("kube-apiserver", apiServerCommand, baseEnv(),
+                    dir, dir.resolve(log), registry));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        waitFor("kube-apiserver /readyz", () -> httpOk(apiServerUrl() + "/readyz", adminToken));
+    }
+
+    /**
+     * Fault: the API server is gone for {@code down} (SIGTERM, 5 s, SIGKILL), then started again on the same port
+     * with the same etcd; returns once it is ready. Every watch and connection of every client breaks.
+     */
+    public synchronized void restartApiServer(Duration down) throws InterruptedException {
+        ManagedProcess api = processes.stream().filter(p -> p.label().equals("kube-apiserver")).findFirst()
+                .orElseThrow(() -> new IllegalStateException("no API server is running"));
+        api.stop(Duration.ofSeconds(5));
+        processes.remove(api);
+        Thread.sleep(down.toMillis());
+        startApiServer();
+    }
+
     private void doStart() {
         long t0 = System.nanoTime();
         try {
@@ -157,7 +183,7 @@ public final class ControlPlane implements AutoCloseable {
             waitFor("etcd /health", () -> httpOk(etcdUrl + "/health", null));
 
             apiPort = freePort();
-            processes.add(ManagedProcess.start("kube-apiserver", concat(List.of(options.binaries().apiServer().toString(),
+            apiServerCommand = concat(List.of(options.binaries().apiServer().toString(),
                 "--etcd-servers=" + etcdUrl,
                 "--bind-address=127.0.0.1", "--advertise-address=127.0.0.1",
                 "--secure-port=" + apiPort, "--insecure-port=0",
@@ -172,9 +198,8 @@ public final class ControlPlane implements AutoCloseable {
                 "--allow-privileged=true",
                 // kubectl logs: the API server dials the process kubelet at the node's InternalIP
                 "--kubelet-preferred-address-types=InternalIP",
-                "--v=1"), options.extraApiServerArgs()),
-                env, dir, dir.resolve("logs/kube-apiserver.log"), registry));
-            waitFor("kube-apiserver /readyz", () -> httpOk(apiServerUrl() + "/readyz", adminToken));
+                "--v=1"), options.extraApiServerArgs());
+            startApiServer();
             kubeconfig = writeKubeconfig();
 
             processes.add(ManagedProcess.start("kube-controller-manager", concat(List.of(
@@ -302,7 +327,7 @@ public final class ControlPlane implements AutoCloseable {
         }
     }
 
-    static void sleep(long ms) {
+    public static void sleep(long ms) {
         try {
             Thread.sleep(ms);
         } catch (InterruptedException e) {

@@ -22,12 +22,9 @@ import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZonedDateTime;
@@ -43,7 +40,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * The testbed's stand-in for the kubelet (and for a volume provisioner and cluster DNS):
@@ -102,8 +98,7 @@ public final class ProcessKubelet implements AutoCloseable {
     private final Map<String, PodRuntime> pods = new ConcurrentHashMap<>(); // by uid
     private final Map<String, String> podIps = new ConcurrentHashMap<>(); // by uid
     private final int octet;
-    private final FileChannel netLockChannel;
-    private final FileLock netLock;
+    private final LoopbackBlock block;
     private int nextIp = 256; // 127.B.1.0 upwards
     private int nextNodeIp = 1;
     private final boolean verbose = Boolean.getBoolean("cowsql.e2e.verbose");
@@ -127,39 +122,8 @@ public final class ProcessKubelet implements AutoCloseable {
         this.hostsFile = dataDir.resolve("hosts");
         this.resolverFile = dataDir.resolve("resolver");
         // One 127.B.0.0/16 per kubelet on this machine.
-        FileChannel ch = null;
-        FileLock lock = null;
-        int b = -1;
-        try {
-            Path locks = Files.createDirectories(ProcessRegistry.defaultDir());
-            int start = ThreadLocalRandom.current().nextInt(100);
-            for (int i = 0; i < 100 && lock == null; i++) {
-                int cand = 100 + (start + i) % 100;
-                FileChannel c = FileChannel.open(locks.resolve("net-127." + cand + ".lock"),
-                    StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-                FileLock l;
-                try {
-                    l = c.tryLock();
-                } catch (java.nio.channels.OverlappingFileLockException e) {
-                    l = null; // held by another testbed in this JVM
-                }
-                if (l != null) {
-                    ch = c;
-                    lock = l;
-                    b = cand;
-                } else {
-                    c.close();
-                }
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        if (lock == null) {
-            throw new IllegalStateException("no free 127.B.0.0/16 block for pod IPs");
-        }
-        this.octet = b;
-        this.netLockChannel = ch;
-        this.netLock = lock;
+        this.block = LoopbackBlock.acquire();
+        this.octet = block.octet();
     }
 
     /** Registers the nodes and the StorageClass, then starts syncing pods. */
@@ -627,7 +591,7 @@ public final class ProcessKubelet implements AutoCloseable {
         }
     }
 
-    static void deleteTree(Path dir, boolean includingRoot) {
+    public static void deleteTree(Path dir, boolean includingRoot) {
         if (!Files.exists(dir)) {
             return;
         }
@@ -890,11 +854,6 @@ public final class ProcessKubelet implements AutoCloseable {
                 log("cleanup: " + e);
             }
         }
-        try {
-            netLock.release();
-            netLockChannel.close();
-        } catch (IOException e) {
-            // ignore
-        }
+        block.close();
     }
 }

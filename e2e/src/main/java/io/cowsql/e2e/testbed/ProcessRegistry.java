@@ -17,9 +17,10 @@ import java.util.concurrent.TimeUnit;
  * <ul>
  *   <li>{@link #stopAll} on normal shutdown (also run from a JVM shutdown hook);</li>
  *   <li>a watchdog shell process (its own session) that polls the owning JVM every second and,
- *       when the JVM is gone (even by SIGKILL), kills every recorded group;</li>
+ *       when the JVM is gone (even by SIGKILL), kills every recorded group and removes the iptables
+ *       chains listed next to the PID file ({@link NetworkPartitions});</li>
  *   <li>{@link #sweep} at the next start kills the groups of files whose owner JVM is dead
- *       (the belt to the watchdog's braces).</li>
+ *       (the belt to the watchdog's braces), and removes their listed iptables chains.</li>
  * </ul>
  * PID file format, one line per process group: {@code <pgid> <starttime-ticks> <label>}; the first
  * line is {@code # owner <jvm-pid> <jvm-starttime>}. Files live in {@link #defaultDir()}.
@@ -36,6 +37,13 @@ public final class ProcessRegistry implements AutoCloseable {
               done
               [ $sig = TERM ] && sleep 2
             done
+            # Network partitions of this owner (NetworkPartitions): remove its iptables chains.
+            if [ -f "$file.iptables" ]; then
+              while read ipt chain; do
+                $ipt -w 5 -D OUTPUT -j "$chain"; $ipt -w 5 -F "$chain"; $ipt -w 5 -X "$chain"
+              done < "$file.iptables" >/dev/null 2>&1
+              rm -f "$file.iptables"
+            fi
             rm -f "$file"
             exit 0
           fi
@@ -114,6 +122,7 @@ public final class ProcessRegistry implements AutoCloseable {
                         killed++;
                     }
                 }
+                NetworkPartitions.removeListed(NetworkPartitions.listFile(f));
                 Files.deleteIfExists(f);
             }
         } catch (IOException e) {
@@ -177,6 +186,7 @@ public final class ProcessRegistry implements AutoCloseable {
     @Override
     public synchronized void close() {
         killAll();
+        NetworkPartitions.removeListed(NetworkPartitions.listFile(file));
         try {
             Files.deleteIfExists(file);
         } catch (IOException e) {

@@ -50,6 +50,7 @@ class OperatorSystemTest {
   static final String NS = "demo";
   static final String OPERATOR_NS = "cowsql-system";
   static final String SA = "system:serviceaccount:cowsql-system:cowsql-operator";
+  static final Duration HEALTH_GRACE = Duration.ofSeconds(45);
 
   static Testbed tb;
   static KubernetesClient c;
@@ -123,6 +124,74 @@ class OperatorSystemTest {
         + "\n" + tb.describe(30));
   }
 
+  /** Statuses of a cluster sampled every 300 ms in the background, to check rules that must hold at every moment. */
+  static final class StatusSampler implements AutoCloseable {
+    final List<Map<String, Object>> samples = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final Thread thread;
+    private volatile boolean running = true;
+
+    StatusSampler(String name) {
+      thread = new Thread(() -> {
+        while (running) {
+          try {
+            Map<String, Object> st = status(name);
+            if (!st.isEmpty()) {
+              samples.add(st);
+            }
+            Thread.sleep(300);
+          } catch (InterruptedException e) {
+            return;
+          } catch (RuntimeException e) {
+            // the API answered nothing this time; the next sample counts
+          }
+        }
+      }, "status-sampler");
+      thread.setDaemon(true);
+      thread.start();
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+      running = false;
+      thread.interrupt();
+      thread.join(5000);
+    }
+  }
+
+  static Map<String, Object> condition(Map<String, Object> status, String type) {
+    return list(status, "conditions").stream().filter(x -> type.equals(x.get("type"))).findFirst().orElse(Map.of());
+  }
+
+  /** The phase rule, as the operator documents it, checked on every sample. */
+  static void assertPhaseFollowsTheConditions(List<Map<String, Object>> samples) {
+    assertThat(samples).isNotEmpty();
+    for (Map<String, Object> st : samples) {
+      Object phase = st.get("phase");
+      boolean degraded = "True".equals(condition(st, "Degraded").get("status"));
+      assertThat(phase.equals("Degraded")).as("phase %s with Degraded=%s in %s", phase,
+          condition(st, "Degraded").get("status"), st).isEqualTo(degraded);
+      if (!degraded && "True".equals(condition(st, "Ready").get("status"))) {
+        assertThat(phase).as("%s", st).isEqualTo("Running");
+      }
+    }
+  }
+
+  /** The operator's Events on a cluster. */
+  static List<io.fabric8.kubernetes.api.model.Event> operatorEvents(String name) {
+    return c.v1().events().inNamespace(NS).list().getItems().stream()
+        .filter(e -> name.equals(e.getInvolvedObject().getName()) && "CowsqlCluster".equals(e.getInvolvedObject().getKind()))
+        .filter(e -> e.getSource() != null && "cowsql-operator".equals(e.getSource().getComponent())).toList();
+  }
+
+  static java.net.http.HttpResponse<String> kv(String method, String pod, String key, String value) throws Exception {
+    String api = "http://" + c.pods().inNamespace(NS).withName(pod).get().getStatus().getPodIP() + ":8080/" + key;
+    java.net.http.HttpClient http = java.net.http.HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    java.net.http.HttpRequest.Builder b = java.net.http.HttpRequest.newBuilder(java.net.URI.create(api))
+        .timeout(Duration.ofSeconds(15));
+    b = value == null ? b.GET() : b.method(method, java.net.http.HttpRequest.BodyPublishers.ofString(value));
+    return http.send(b.build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+  }
+
   static void apply(Path file) throws IOException {
     try (InputStream in = Files.newInputStream(file)) {
       for (HasMetadata item : c.load(in).items()) {
@@ -131,14 +200,22 @@ class OperatorSystemTest {
     }
   }
 
-  static String kubectl(String... args) throws IOException, InterruptedException {
+  /** kubectl's exit code and output (stdout and stderr). */
+  record Kubectl(int code, String output) {}
+
+  static Kubectl kubectlMayFail(String... args) throws IOException, InterruptedException {
     List<String> cmd = new java.util.ArrayList<>(List.of("kubectl", "--kubeconfig", tb.kubeconfig().toString()));
     cmd.addAll(List.of(args));
     Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-    assertThat(p.exitValue()).as(String.join(" ", cmd) + "\n" + out).isZero();
-    return out;
+    return new Kubectl(p.exitValue(), out);
+  }
+
+  static String kubectl(String... args) throws IOException, InterruptedException {
+    Kubectl k = kubectlMayFail(args);
+    assertThat(k.code()).as("kubectl " + String.join(" ", args) + "\n" + k.output()).isZero();
+    return k.output();
   }
 
   @Test
@@ -150,7 +227,17 @@ class OperatorSystemTest {
     c.apiextensions().v1().customResourceDefinitions().withName("cowsqlclusters.cowsql.io")
         .waitUntilCondition(d -> d != null && d.getStatus() != null && d.getStatus().getConditions().stream()
             .anyMatch(x -> "Established".equals(x.getType()) && "True".equals(x.getStatus())), 30, TimeUnit.SECONDS);
-    apply(REPO.resolve("deploy/operator.yaml"));
+    // as shipped, but with a shorter readiness grace, so that the last test can outlast it
+    try (InputStream in = Files.newInputStream(REPO.resolve("deploy/operator.yaml"))) {
+      for (HasMetadata item : c.load(in).items()) {
+        if (item instanceof io.fabric8.kubernetes.api.model.apps.Deployment d) {
+          d.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv()
+              .add(new io.fabric8.kubernetes.api.model.EnvVar("COWSQL_OPERATOR_HEALTH_GRACE", HEALTH_GRACE.toSeconds() + "s",
+                  null));
+        }
+        c.resource(item).serverSideApply();
+      }
+    }
     c.apps().deployments().inNamespace(OPERATOR_NS).withName("cowsql-operator")
         .waitUntilCondition(d -> d != null && d.getStatus() != null && d.getStatus().getReadyReplicas() != null
             && d.getStatus().getReadyReplicas() == 1, 180, TimeUnit.SECONDS);
@@ -165,9 +252,17 @@ class OperatorSystemTest {
     c.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(NS).endMetadata().build()).create();
     GenericKubernetesResource example = c.getKubernetesSerialization().unmarshal(
         Files.readString(REPO.resolve("examples/cluster.yaml")), GenericKubernetesResource.class);
-    clusters().resource(example).create();
-    Map<String, Object> s = awaitStatus("example", Duration.ofMinutes(4),
-        st -> "Running".equals(st.get("phase")) && Integer.valueOf(3).equals(st.get("readyReplicas")));
+    Map<String, Object> s;
+    try (StatusSampler creation = new StatusSampler("example")) {
+      clusters().resource(example).create();
+      s = awaitStatus("example", Duration.ofMinutes(4),
+          st -> "Running".equals(st.get("phase")) && Integer.valueOf(3).equals(st.get("readyReplicas")));
+      creation.close();
+      assertPhaseFollowsTheConditions(creation.samples);
+      // nothing scales while a cluster is created
+      assertThat(creation.samples).extracting(st -> condition(st, "Progressing").get("reason")).doesNotContain("Scaling");
+      assertThat(creation.samples).extracting(st -> st.get("phase")).contains("Creating").doesNotContain("Degraded");
+    }
     assertThat((String) s.get("leader")).startsWith("example-");
     List<Map<String, Object>> members = list(s, "members");
     assertThat(members).hasSize(3);
@@ -180,9 +275,23 @@ class OperatorSystemTest {
       assertThat(((Number) m.get("failureDomain")).longValue()).isEqualTo(((Number) codes.get(m.get("zone"))).longValue());
     }
     String table = kubectl("get", "cowsqlclusters", "-n", NS);
-    assertThat(table.lines().filter(l -> l.startsWith("NAME")).findFirst().orElseThrow())
-        .contains("REPLICAS", "READY", "LEADER", "PHASE", "AGE");
-    assertThat(table).contains("Running");
+    assertThat(table.lines().filter(l -> l.startsWith("NAME")).findFirst().orElseThrow().split("\\s+"))
+        .containsExactly("NAME", "REPLICAS", "READY", "VOTERS", "STANDBYS", "LEADER", "PHASE", "REASON", "AGE");
+    assertThat(table.lines().filter(l -> l.startsWith("example")).findFirst().orElseThrow().split("\\s+"))
+        .startsWith("example", "3", "3", "3", "0").contains("Running", "ClusterReady");
+    assertThat(s.get("clusterId")).isEqualTo(NS + "/example");
+    // node ids in hex, as the cowsql shell's .cluster prints them
+    io.cowsql.client.ClientOptions opts = io.cowsql.client.ClientOptions.defaults()
+        .withRetryTimeout(Duration.ofSeconds(20))
+        .withResolver(io.cowsql.e2e.testbed.HostsFile.addressResolver(tb.kubelet().hostsFile()));
+    String anyPod = c.pods().inNamespace(NS).withName("example-0").get().getStatus().getPodIP() + ":9000";
+    try (io.cowsql.client.CowsqlClient client = io.cowsql.client.CowsqlClient.findLeader(List.of(anyPod), opts)) {
+      Map<String, String> hexByAddress = new java.util.TreeMap<>();
+      client.cluster().forEach(n -> hexByAddress.put(n.address(), Long.toHexString(n.id())));
+      for (Map<String, Object> m : members) {
+        assertThat((String) m.get("nodeId")).matches("[0-9a-f]+").isEqualTo(hexByAddress.get(m.get("address")));
+      }
+    }
   }
 
   /** Server-side apply on 1.20 bumps resourceVersion for fields it defaults or prunes: the operator must not. */
@@ -213,12 +322,21 @@ class OperatorSystemTest {
   @Test
   @Order(4)
   void scaleToFiveKeepsVotersInThreeZones() throws Exception {
-    kubectl("scale", "-n", NS, "cowsqlcluster/example", "--replicas=5");
-    Map<String, Object> s = awaitStatus("example", Duration.ofMinutes(3), st -> Integer.valueOf(5)
-        .equals(st.get("readyReplicas")) && list(st, "members").stream()
-        .filter(m -> "voter".equals(m.get("role"))).map(m -> m.get("zone")).distinct().count() == 3
-        && list(st, "members").stream().allMatch(m -> m.get("role") != null));
+    Map<String, Object> s;
+    try (StatusSampler scaling = new StatusSampler("example")) {
+      kubectl("scale", "-n", NS, "cowsqlcluster/example", "--replicas=5");
+      s = awaitStatus("example", Duration.ofMinutes(3), st -> Integer.valueOf(5)
+          .equals(st.get("readyReplicas")) && list(st, "members").stream()
+          .filter(m -> "voter".equals(m.get("role"))).map(m -> m.get("zone")).distinct().count() == 3
+          && list(st, "members").stream().allMatch(m -> m.get("role") != null) && "Running".equals(st.get("phase")));
+      scaling.close();
+      assertPhaseFollowsTheConditions(scaling.samples);
+      assertThat(scaling.samples).extracting(st -> st.get("phase")).contains("Scaling").doesNotContain("Degraded");
+    }
     assertThat(list(s, "members")).hasSize(5);
+    assertThat(s.get("voters")).isEqualTo(3);
+    assertThat(s.get("standbys")).isEqualTo(2);
+    assertThat(condition(s, "Progressing").get("reason")).isEqualTo("Reconciled");
   }
 
   @Test
@@ -229,6 +347,10 @@ class OperatorSystemTest {
         .anyMatch(x -> "Progressing".equals(x.get("type")) && "ScaleDownRefused".equals(x.get("reason"))));
     assertThat(s.get("readyReplicas")).isEqualTo(5);
     assertThat(c.apps().statefulSets().inNamespace(NS).withName("example").get().getSpec().getReplicas()).isEqualTo(5);
+    awaitStatus("example", Duration.ofSeconds(30), st -> "ScaleDownRefused".equals(condition(st, "Ready").get("reason")));
+    String row = kubectl("get", "cowsqlclusters", "-n", NS).lines().filter(l -> l.startsWith("example")).findFirst()
+        .orElseThrow();
+    assertThat(row.split("\\s+")).startsWith("example", "3", "5").contains("ScaleDownRefused");
     kubectl("scale", "-n", NS, "cowsqlcluster/example", "--replicas=5");
     awaitStatus("example", Duration.ofSeconds(60), st -> list(st, "conditions").stream()
         .noneMatch(x -> "ScaleDownRefused".equals(x.get("reason"))));
@@ -292,10 +414,110 @@ class OperatorSystemTest {
     assertThat(http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(api + "after-failover"))
         .timeout(Duration.ofSeconds(10)).PUT(java.net.http.HttpRequest.BodyPublishers.ofString("v2")).build(),
         java.net.http.HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200);
+
+    // one Event for this leader change, naming both
+    String expected = "Leader changed from " + leader + " to " + s.get("leader");
+    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+    while (operatorEvents("example").stream().noneMatch(e -> expected.equals(e.getMessage())) && System.nanoTime() < deadline) {
+      Thread.sleep(500);
+    }
+    assertThat(operatorEvents("example")).filteredOn(e -> expected.equals(e.getMessage())).hasSize(1)
+        .allSatisfy(e -> assertThat(e.getReason()).isEqualTo("LeaderChanged"));
+  }
+
+  /** Every Event the operator recorded so far, counted: none twice in the same second. */
+  @Test
+  @Order(8)
+  void noEventIsRecordedTwiceInTheSameSecond() {
+    List<io.fabric8.kubernetes.api.model.Event> events = operatorEvents("example");
+    assertThat(events).extracting(io.fabric8.kubernetes.api.model.Event::getReason)
+        .contains("ClusterReady", "LeaderChanged", "ScaleDownRefused");
+    Map<String, Long> counts = events.stream().collect(java.util.stream.Collectors.groupingBy(
+        e -> e.getLastTimestamp() + " " + e.getReason() + " " + e.getMessage(), java.util.stream.Collectors.counting()));
+    assertThat(counts).as("events by second, reason and message").allSatisfy((k, n) -> assertThat(n).as(k).isEqualTo(1L));
   }
 
   @Test
-  @Order(8)
+  @Order(9)
+  void aMembersNodeGoingNotReadyIsOneEventAndDegraded() throws Exception {
+    Map<String, Object> member = list(status("example"), "members").get(1);
+    String pod = (String) member.get("pod");
+    String node = c.pods().inNamespace(NS).withName(pod).get().getSpec().getNodeName();
+    tb.kubelet().setNodeReady(node, false);
+    try {
+      Map<String, Object> s = awaitStatus("example", Duration.ofSeconds(45),
+          st -> "MemberNodeNotReady".equals(condition(st, "Degraded").get("reason")));
+      assertThat(s.get("phase")).isEqualTo("Degraded");
+      assertThat((String) condition(s, "Degraded").get("message")).contains(pod + " on " + node);
+      Thread.sleep(12_000); // more than a resync of a cluster that is not Ready: no second Event for it
+      List<io.fabric8.kubernetes.api.model.Event> e = operatorEvents("example").stream()
+          .filter(x -> "NodeNotReady".equals(x.getReason())).toList();
+      assertThat(e).hasSize(1);
+      assertThat(e.get(0).getType()).isEqualTo("Warning");
+      assertThat(e.get(0).getMessage()).startsWith("Node " + node + " is NotReady").contains(pod);
+    } finally {
+      tb.kubelet().setNodeReady(node, true);
+    }
+    awaitStatus("example", Duration.ofSeconds(60), st -> "Running".equals(st.get("phase")));
+    assertThat(operatorEvents("example")).filteredOn(x -> "NodeReady".equals(x.getReason())).hasSize(1);
+  }
+
+  @Test
+  @Order(10)
+  void quorumLossNamesTheSilentVotersAndTheManualProcedure() throws Exception {
+    Map<String, Object> before = awaitStatus("example", Duration.ofSeconds(60),
+        st -> "Running".equals(st.get("phase")) && st.get("leader") != null);
+    List<String> voters = list(before, "members").stream().filter(m -> "voter".equals(m.get("role")))
+        .map(m -> (String) m.get("pod")).toList();
+    assertThat(voters).hasSize(3);
+    List<String> paused = voters.subList(0, 2);
+    paused.forEach(p -> tb.kubelet().pause(NS, p));
+    try {
+      Map<String, Object> s = awaitStatus("example", Duration.ofSeconds(90),
+          st -> "True".equals(condition(st, "QuorumLost").get("status")));
+      String message = (String) condition(s, "QuorumLost").get("message");
+      assertThat(message).contains(paused.get(0), paused.get(1), "voters answer",
+          "node-image/README.md, section \"Offline subcommands (stopped nodes)\"");
+      assertThat(message).startsWith("Since " + condition(s, "QuorumLost").get("lastTransitionTime"));
+      assertThat(s.get("phase")).isEqualTo("Degraded");
+      assertThat(condition(s, "Degraded").get("reason")).isEqualTo("QuorumLost");
+    } finally {
+      paused.forEach(p -> tb.kubelet().resume(NS, p));
+    }
+    Map<String, Object> back = awaitStatus("example", Duration.ofMinutes(2), st -> "Running".equals(st.get("phase")));
+    assertThat(condition(back, "QuorumLost").get("status")).isEqualTo("False");
+  }
+
+  /**
+   * What 1.20 can validate: kubectl apply checks the manifest against the CRD's schema (published by the API server)
+   * and refuses an unknown field; the API server itself has no unknown-field validation, so a patch with one is
+   * accepted and the field is pruned (never stored).
+   */
+  @Test
+  @Order(11)
+  void kubectlApplyRefusesAnUnknownFieldAndAPatchedOneIsPruned() throws Exception {
+    Path manifest = Files.createTempFile("unknown-field", ".yaml");
+    try {
+      Files.writeString(manifest, Files.readString(REPO.resolve("examples/cluster.yaml"))
+          .replace("spec:\n", "spec:\n  replicaz: 7\n"));
+      assertThat(Files.readString(manifest)).contains("replicaz");
+      Kubectl apply = kubectlMayFail("apply", "--dry-run=server", "-n", NS, "-f", manifest.toString());
+      assertThat(apply.code()).as(apply.output()).isNotZero();
+      assertThat(apply.output()).contains("replicaz");
+    } finally {
+      Files.delete(manifest);
+    }
+    Kubectl patch = kubectlMayFail("patch", "-n", NS, "cowsqlcluster/example", "--type=merge", "-p",
+        "{\"spec\":{\"replicaz\":7}}");
+    assertThat(patch.code()).as(patch.output()).isZero();
+    @SuppressWarnings("unchecked")
+    Map<String, Object> spec = (Map<String, Object>) clusters().withName("example").get().getAdditionalProperties()
+        .get("spec");
+    assertThat(spec).doesNotContainKey("replicaz").containsEntry("replicas", 5);
+  }
+
+  @Test
+  @Order(12)
   void operatorIsNeverRefusedAndCannotReadSecrets() throws Exception {
     SubjectAccessReview review = c.authorization().v1().subjectAccessReview().create(new SubjectAccessReviewBuilder()
         .withNewSpec().withUser(SA).withNewResourceAttributes().withNamespace(NS).withVerb("get")
@@ -308,7 +530,7 @@ class OperatorSystemTest {
   }
 
   @Test
-  @Order(9)
+  @Order(13)
   void deletingTheClusterRemovesWhatItOwned() throws Exception {
     clusters().withName("example").delete();
     long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
@@ -339,5 +561,119 @@ class OperatorSystemTest {
       Thread.sleep(500);
     }
     assertThat(left).as("objects left after deleting the cluster").isEmpty();
+  }
+
+  /** whenDeleted: Retain (the default) keeps the data; the same name in the same namespace adopts it. */
+  @Test
+  @Order(14)
+  void applyingTheDeletedClusterAgainAdoptsItsRetainedData() throws Exception {
+    awaitPodsGone("example");
+    assertThat(c.persistentVolumeClaims().inNamespace(NS).list().getItems()).hasSize(5);
+    GenericKubernetesResource again = c.getKubernetesSerialization().unmarshal(
+        Files.readString(REPO.resolve("examples/cluster.yaml")), GenericKubernetesResource.class);
+    @SuppressWarnings("unchecked")
+    Map<String, Object> spec = (Map<String, Object>) again.getAdditionalProperties().get("spec");
+    spec.put("replicas", 5); // all five retained members come back
+    clusters().resource(again).create();
+    Map<String, Object> s = awaitStatus("example", Duration.ofMinutes(4),
+        st -> "Running".equals(st.get("phase")) && Integer.valueOf(5).equals(st.get("readyReplicas")));
+    assertThat(s.get("clusterId")).isEqualTo(NS + "/example");
+    String pod = (String) s.get("leader");
+    var get = kv("GET", pod, "before-failover", null);
+    assertThat(get.statusCode()).isEqualTo(200);
+    assertThat(get.body().trim()).isEqualTo("v1");
+    assertThat(kv("GET", pod, "after-failover", null).body().trim()).isEqualTo("v2");
+    for (Pod p : c.pods().inNamespace(NS).withLabel("app.kubernetes.io/instance", "example").list().getItems()) {
+      assertThat(p.getStatus().getContainerStatuses().get(0).getRestartCount()).as(p.getMetadata().getName()).isZero();
+    }
+  }
+
+  /** One look at the operator's readiness endpoint: status code and body (code 0 when it did not answer). */
+  record Readiness(long atMillis, int code, String body) {}
+
+  /**
+   * Every watch of the operator breaks when the API server goes away. While it is back within the grace, the
+   * operator stays ready although its informers were not watching (the cause of the flapping: the SDK's check
+   * said DOWN for every such moment); when the API server stays away longer than the grace, it goes DOWN, and UP
+   * again once it is back.
+   */
+  @Test
+  @Order(15)
+  void operatorReadinessStaysUpAcrossWatchReconnectsAndGoesDownOnlyAfterTheGrace() throws Exception {
+    Pod operator = c.pods().inNamespace(OPERATOR_NS).withLabel("app.kubernetes.io/name", "cowsql-operator").list()
+        .getItems().get(0);
+    java.net.URI ready = java.net.URI.create("http://" + operator.getStatus().getPodIP() + ":9090/q/health/ready");
+    java.net.http.HttpClient http = java.net.http.HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+    List<Readiness> looks = new java.util.concurrent.CopyOnWriteArrayList<>();
+    long t0 = System.currentTimeMillis();
+    Thread poller = new Thread(() -> {
+      while (!Thread.currentThread().isInterrupted()) {
+        int code = 0;
+        String body = "";
+        try {
+          var r = http.send(java.net.http.HttpRequest.newBuilder(ready).timeout(Duration.ofSeconds(2)).build(),
+              java.net.http.HttpResponse.BodyHandlers.ofString());
+          code = r.statusCode();
+          body = r.body();
+        } catch (java.io.IOException e) {
+          body = e.toString();
+        } catch (InterruptedException e) {
+          return;
+        }
+        looks.add(new Readiness(System.currentTimeMillis() - t0, code, body));
+        try {
+          Thread.sleep(250);
+        } catch (InterruptedException e) {
+          return;
+        }
+      }
+    }, "readiness-poller");
+    poller.setDaemon(true);
+    poller.start();
+    try {
+      Thread.sleep(3000);
+      assertThat(looks).isNotEmpty().allSatisfy(l -> assertThat(l.code()).as(l.body()).isEqualTo(200));
+
+      // a short outage: every watch reconnects
+      long shortFrom = System.currentTimeMillis() - t0;
+      tb.controlPlane().restartApiServer(Duration.ZERO);
+      long shortTo = System.currentTimeMillis() - t0;
+      Thread.sleep(15_000);
+      List<Readiness> around = looks.stream().filter(l -> l.atMillis() >= shortFrom).toList();
+      assertThat(shortTo - shortFrom).as("API server away (ms)").isLessThan(HEALTH_GRACE.toMillis());
+      assertThat(around).as("readiness across the reconnect").isNotEmpty()
+          .allSatisfy(l -> assertThat(l.code()).as(l.atMillis() + " ms: " + l.body()).isEqualTo(200));
+      assertThat(around).as("the informers were seen reconnecting while readiness stayed UP")
+          .anySatisfy(l -> assertThat(l.body()).contains("reconnecting for"));
+
+      // a long outage: down after the grace, up again once the API server is back
+      long longFrom = System.currentTimeMillis() - t0;
+      tb.controlPlane().restartApiServer(HEALTH_GRACE.plusSeconds(25));
+      long longTo = System.currentTimeMillis() - t0;
+      long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+      while (System.nanoTime() < deadline && looks.get(looks.size() - 1).code() != 200) {
+        Thread.sleep(500);
+      }
+      List<Readiness> during = looks.stream().filter(l -> l.atMillis() >= longFrom && l.atMillis() <= longTo).toList();
+      assertThat(during).as("readiness while the API server was away").anySatisfy(l -> {
+        assertThat(l.code()).isEqualTo(503);
+        assertThat(l.body()).contains("unhealthy for");
+      });
+      assertThat(during).filteredOn(l -> l.code() != 200)
+          .allSatisfy(l -> assertThat(l.atMillis() - longFrom).as("DOWN before the grace ran out")
+              .isGreaterThanOrEqualTo(HEALTH_GRACE.toMillis()));
+      assertThat(looks.get(looks.size() - 1).code()).as("UP again after the API server came back").isEqualTo(200);
+    } finally {
+      poller.interrupt();
+      poller.join(5000);
+    }
+  }
+
+  static void awaitPodsGone(String instance) throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+    while (!c.pods().inNamespace(NS).withLabel("app.kubernetes.io/instance", instance).list().getItems().isEmpty()) {
+      assertThat(System.nanoTime()).as("pods of " + instance + " still there").isLessThan(deadline);
+      Thread.sleep(500);
+    }
   }
 }

@@ -5,37 +5,115 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.io.ByteArrayOutputStream;
-import java.io.InputStream;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** The README's main job, run the way CI runs it: {@code --until-ready}. */
+/** The README's main job: bin/cowsql-sandbox's Sandbox, its help, its bad flags. */
 class SandboxSystemTest {
+  /**
+   * The sandbox as a person runs it (its own JVM, interactive), stopped with Ctrl-C (SIGINT) once Ready: the
+   * instructions it printed, its self-check, and the shutdown line with nothing left behind.
+   */
   @Test
-  void theSandboxInstallsTheChartAndReachesReadyWithWorkingInstructions() throws Exception {
+  void theSandboxReachesReadyWithWorkingInstructionsAndCtrlCLeavesNothingBehind() throws Exception {
     assumeFalse(Boolean.getBoolean("skipSystemTests"), "system tests skipped by -DskipSystemTests=true");
     Path repo = Sandbox.repository();
     assumeTrue(Files.exists(repo.resolve("operator/target/quarkus-app/quarkus-run.jar")),
         "build the operator first: mvn -pl operator -am package -DskipTests");
-    ByteArrayOutputStream buf = new ByteArrayOutputStream();
-    Sandbox.Options o = Sandbox.parse(new String[] {"--until-ready", "--work-dir",
-        Path.of(System.getProperty("cowsql.e2e.workDir", "target/testbed")).resolve("sandbox").toAbsolutePath().toString()}, repo);
-    int code;
-    try (PrintStream out = new PrintStream(buf, true, StandardCharsets.UTF_8)) {
-      code = Sandbox.run(o, out, InputStream.nullInputStream());
+    Path work = Path.of(System.getProperty("cowsql.e2e.workDir", "target/testbed")).resolve("sandbox").toAbsolutePath();
+    java.util.Set<String> dirsBefore = controlPlaneDirs(work);
+    List<String> cmd = new ArrayList<>(List.of(io.cowsql.e2e.testbed.ImageTable.javaExecutable(), "-XX:+UseSerialGC"));
+    System.getProperties().stringPropertyNames().stream().filter(k -> k.startsWith("cowsql."))
+        .forEach(k -> cmd.add("-D" + k + "=" + System.getProperty(k)));
+    // as bin/cowsql-sandbox passes them (the defaults are relative to e2e/, the child runs in the checkout)
+    cmd.add("-Dcowsql.e2e.operatorJar=" + repo.resolve("operator/target/quarkus-app/quarkus-run.jar"));
+    cmd.add("-Dcowsql.e2e.nodeJvmOptions=" + repo.resolve("node-image/jvm.options"));
+    cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), Sandbox.class.getName(), "--work-dir", work.toString()));
+    Process p = new ProcessBuilder(cmd).directory(repo.toFile()).redirectErrorStream(true).start();
+    StringBuilder text = new StringBuilder();
+    java.util.concurrent.CountDownLatch ready = new java.util.concurrent.CountDownLatch(1);
+    Thread reader = new Thread(() -> {
+      try (var r = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+        for (String line; (line = r.readLine()) != null; ) {
+          synchronized (text) {
+            text.append(line).append('\n');
+          }
+          if (line.startsWith("Fault scenarios (type them below)")) {
+            ready.countDown();
+          }
+        }
+      } catch (java.io.IOException e) {
+        // the process ended
+      }
+    }, "sandbox-output");
+    reader.start();
+    try {
+      assertThat(ready.await(6, java.util.concurrent.TimeUnit.MINUTES)).as("%s", text).isTrue();
+      Thread.sleep(1000);
+      assertThat(new ProcessBuilder("kill", "-INT", Long.toString(p.pid())).start().waitFor()).isZero();
+      assertThat(p.waitFor(2, java.util.concurrent.TimeUnit.MINUTES)).as("%s", text).isTrue();
+      reader.join(10_000);
+    } finally {
+      p.destroyForcibly();
     }
-    String text = buf.toString(StandardCharsets.UTF_8);
-    assertThat(code).as(text).isZero();
-    assertThat(text).contains("installing it: release cowsql-operator", "operator: cowsql-operator 1/1 available",
+    String out;
+    synchronized (text) {
+      out = text.toString();
+    }
+    assertThat(out).contains("installing it: release cowsql-operator", "operator: cowsql-operator 1/1 available",
         "phase Running, ready 3/3", "3 members, 3 voters", "The cluster is Ready.", "export KUBECONFIG=",
         "COWSQL_RESOLVER_FILE=");
     // One member per zone, as examples/cluster.yaml requires (zones zone-a, zone-b, zone-c of the testbed's Nodes).
-    String zones = text.lines().filter(l -> l.contains("member zones")).findFirst().orElseThrow();
+    String zones = out.lines().filter(l -> l.contains("member zones")).findFirst().orElseThrow();
     assertThat(zones).containsPattern("member zones \\[(\\S+), (?!\\1)(\\S+), (?!\\1|\\2)(\\S+)\\]");
+    // the key/value table is named, and the self-check read it there
+    assertThat(out).contains("table model (key, value) in database demo", "'SELECT key, value FROM model'",
+        "check: table model in database demo holds sandbox-check = ok");
+    // Ctrl-C: a line saying so, and no control-plane directory left behind
+    assertThat(out).containsPattern("stopped: no process left; removed \\S+/cp-\\S+");
+    assertThat(controlPlaneDirs(work)).isSubsetOf(dirsBefore);
+  }
+
+  static java.util.Set<String> controlPlaneDirs(Path workDir) throws java.io.IOException {
+    if (!Files.isDirectory(workDir)) {
+      return java.util.Set.of();
+    }
+    try (var dirs = Files.list(workDir)) {
+      return dirs.map(p -> p.getFileName().toString()).filter(n -> n.startsWith("cp-"))
+          .collect(java.util.stream.Collectors.toSet());
+    }
+  }
+
+  /** --help answers at once from the checked-in text: no Maven, no build (PATH holds only what the script needs). */
+  @Test
+  void helpPrintsAtOnceWithoutBuildingAnything() throws Exception {
+    Path repo = Sandbox.repository();
+    Path bin = Files.createTempDirectory("sandbox-help-path");
+    try {
+      for (String tool : new String[] {"bash", "dirname", "cat"}) {
+        Path real = Path.of("/usr/bin", tool);
+        Files.createSymbolicLink(bin.resolve(tool), Files.exists(real) ? real : Path.of("/bin", tool));
+      }
+      ProcessBuilder pb = new ProcessBuilder(bin.resolve("bash").toString(), repo.resolve("bin/cowsql-sandbox").toString(),
+          "--help").redirectErrorStream(true);
+      pb.environment().put("PATH", bin.toString());
+      Process p = pb.start();
+      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      assertThat(p.waitFor()).as(out).isZero();
+      assertThat(out).isEqualTo(Sandbox.HELP).startsWith("Usage: bin/cowsql-sandbox").doesNotContain("[ERROR]");
+      assertThat(Sandbox.FAULTS).startsWith("  status ").contains("  help | quit");
+    } finally {
+      try (var s = Files.list(bin)) {
+        for (Path f : s.toList()) {
+          Files.delete(f);
+        }
+      }
+      Files.delete(bin);
+    }
   }
 
   @Test

@@ -62,6 +62,9 @@ public final class Agent implements HttpApi.Backend {
   private KeyValueStore kv;
   private ScheduledExecutorService scheduler;
   private volatile boolean stopping;
+  private volatile Membership membership;
+  private NodeInfo loggedLeader;
+  private long loggedLeaderId;
 
   public Agent(AgentConfig cfg) {
     this.cfg = cfg;
@@ -144,13 +147,14 @@ public final class Agent implements HttpApi.Backend {
       identity = new Identity(id, cfg.address, cfg.clusterId, bootstrap);
     } else {
       if (!identity.address().equals(cfg.address)) {
-        throw new Refusal(EXIT_REFUSED, "data dir " + dir + " belongs to node " + Long.toUnsignedString(identity.id()) + " with address "
+        throw new Refusal(EXIT_REFUSED, "data dir " + dir + " belongs to node " + Identity.hex(identity.id()) + " with address "
             + identity.address() + ", but --address is " + cfg.address
             + ": start it with its old address, or move the dir away to join as a new node");
       }
       if (cfg.clusterId != null && identity.clusterId() != null && !cfg.clusterId.equals(identity.clusterId())) {
-        throw new Refusal(EXIT_REFUSED, "data dir " + dir + " belongs to cluster '" + identity.clusterId() + "', not to --cluster-id '"
-            + cfg.clusterId + "': point --dir at this cluster's volume, or move the dir away to join as a new node");
+        throw new Refusal(EXIT_REFUSED, "data dir " + dir + " belongs to cluster '" + identity.clusterId() + "', but this node is started for cluster '"
+            + cfg.clusterId + "' (--cluster-id): point --dir at cluster '" + cfg.clusterId + "''s volume, start the node with --cluster-id '"
+            + identity.clusterId() + "' if this data is meant to be adopted, or move the dir away to join as a new node");
       }
       if (!hasRaft && identity.joined() && identity.id() != Node.BOOTSTRAP_ID) {
         LOG.info("identity says joined but the dir holds no raft data: the node will wait to be re-added");
@@ -187,6 +191,9 @@ public final class Agent implements HttpApi.Backend {
     if (cfg.blockSize != null) {
       opts = opts.withBlockSize(cfg.blockSize);
     }
+    if (cfg.engineRoleManagement) {
+      opts = opts.withEngineRoleManagement(cfg.voters, cfg.standbys);
+    }
     try {
       node = Node.create(engine, identity.id(), cfg.address, dir, opts);
       node.start();
@@ -196,11 +203,11 @@ public final class Agent implements HttpApi.Backend {
       }
       throw new Refusal(e instanceof EngineException ? EXIT_ENGINE : EXIT_CONFIG, "cannot start the node: " + e.getMessage());
     }
-    LOG.info("node " + Long.toUnsignedString(identity.id()) + " up: address " + cfg.address + " bind " + cfg.bind + " http " + cfg.http
+    LOG.info("node " + Identity.hex(identity.id()) + " up: address " + cfg.address + " bind " + cfg.bind + " http " + cfg.http
         + " failure domain " + failureDomain + (bootstrap ? " (bootstrapped a new cluster)" : "") + " engine " + engine.describe());
 
     roles = new RoleManager(identity.id(), cfg.address,
-        new LiveRoleTargets(cfg.failureDomainFile, cfg.voters, cfg.standbys), clientOptions);
+        new LiveRoleTargets(cfg.failureDomainFile, cfg.voters, cfg.standbys), !cfg.engineRoleManagement, clientOptions);
     kv = new KeyValueStore(cfg.database, clientOptions, this::knownAddresses);
     scheduler = Executors.newSingleThreadScheduledExecutor(run -> {
       Thread t = new Thread(run, "agent");
@@ -299,6 +306,7 @@ public final class Agent implements HttpApi.Backend {
     scheduler.scheduleWithFixedDelay(() -> {
       if (!stopping) {
         roles.runOnce();
+        refreshMembership();
       }
     }, 0, cfg.rolesInterval.toMillis(), TimeUnit.MILLISECONDS);
   }
@@ -308,7 +316,8 @@ public final class Agent implements HttpApi.Backend {
       throw new CowsqlException("no --join addresses and not bootstrapped: nothing to join", CowsqlException.CLIENT_NO_LEADER);
     }
     try (CowsqlClient leader = CowsqlClient.findLeader(cfg.join, clientOptions)) {
-      for (NodeInfo m : leader.cluster()) {
+      List<NodeInfo> members = leader.cluster();
+      for (NodeInfo m : members) {
         if (m.id() == identity.id()) {
           LOG.info("already a member (" + RolePolicy.name(m.role()) + ")");
           return;
@@ -316,8 +325,18 @@ public final class Agent implements HttpApi.Backend {
         if (m.address().equals(cfg.address)) {
           // join() runs only for an identity that never joined, so the member holding this stable
           // address (a StatefulSet pod's DNS name) is this node's former self whose data dir was
-          // emptied: it can never come back and only blocks the address.
-          LOG.info("removing stale member " + m.idString() + " (" + RolePolicy.name(m.role()) + ") that held "
+          // emptied: it can never come back and only blocks the address. A voter is first demoted
+          // through the leader, and only when a majority of the other voters answers: the joining
+          // node cannot otherwise tell whether the leader it reached still has a quorum behind it,
+          // and a configuration change on a minority's word is what must never happen. (The
+          // leader's own role policy cannot see the former self offline: the new node answers at
+          // its address.)
+          String role = RolePolicy.name(m.role());
+          if (m.role() == Role.VOTER) {
+            demoteFormerSelf(leader, m, members);
+            role = "spare, demoted from voter";
+          }
+          LOG.info("removing stale member " + Identity.hex(m.id()) + " (" + role + ") that held "
               + cfg.address + " before this node's data dir was emptied");
           leader.remove(m.id());
         }
@@ -325,6 +344,43 @@ public final class Agent implements HttpApi.Backend {
       leader.add(identity.id(), cfg.address);
       LOG.info("joined the cluster through leader " + leader.address() + " as spare");
     }
+  }
+
+  /**
+   * Demotes {@code former} (a voter at this node's address) to spare through {@code leader}, if the
+   * leader and the other voters that answer DESCRIBE are a majority of all voters; else throws, and
+   * the join is retried later.
+   */
+  private void demoteFormerSelf(CowsqlClient leader, NodeInfo former, List<NodeInfo> members) throws CowsqlException {
+    int voters = 0;
+    int online = 0;
+    for (NodeInfo v : members) {
+      if (v.role() != Role.VOTER) {
+        continue;
+      }
+      voters++;
+      if (v.id() == former.id()) {
+        continue;
+      }
+      if (v.address().equals(leader.address())) {
+        online++;
+        continue;
+      }
+      try (CowsqlClient c = CowsqlClient.connect(v.address(), clientOptions.withRequestTimeout(RoleManager.PROBE_TIMEOUT))) {
+        c.describe(RoleManager.PROBE_TIMEOUT);
+        online++;
+      } catch (CowsqlException | RuntimeException e) {
+        // offline
+      }
+    }
+    if (online * 2 <= voters) {
+      throw new CowsqlException("the address " + cfg.address + " is still held by voter " + Identity.hex(former.id())
+          + " (this node's former self, whose data dir was emptied), and only " + online + " of " + voters
+          + " voters answer: waiting for a quorum before asking the leader to demote it", CowsqlException.CLIENT_NO_LEADER);
+    }
+    LOG.info("demoting stale voter " + Identity.hex(former.id()) + " (this node's former self at " + cfg.address + ") to spare through leader "
+        + leader.address() + ": " + online + " of " + voters + " voters answer");
+    leader.assign(former.id(), Role.SPARE);
   }
 
   private static void sleep(long ms) {
@@ -395,17 +451,70 @@ public final class Agent implements HttpApi.Backend {
     if (!healthy()) {
       return "node not running";
     }
-    if (!identity.joined()) {
+    Identity id = identity;
+    if (!id.joined()) {
       return "not joined yet";
     }
+    Membership m = membership;
+    if (m == null) {
+      return "joined; membership not checked yet (first check within " + cfg.rolesInterval.toMillis() + " ms)";
+    }
+    return m.notReadyReason();
+  }
+
+  /**
+   * What the last membership check found: this node's role as the leader's configuration lists it
+   * (any role counts: a spare or standby serves its role), the leader, or why it is not ready.
+   */
+  record Membership(Role role, NodeInfo leader, String notReadyReason) {}
+
+  /**
+   * Readiness means "a member of the configuration, serving its role, and a leader is known". A
+   * spare receives no log entries, so its own copy of the configuration may not list it: when the
+   * local view does not show this node, or knows no leader, ask the leader.
+   */
+  private void refreshMembership() {
+    long self = identity.id();
     ClusterView v = roles.view();
-    if (v.member(identity.id()) == null) {
-      return "not a member of the configuration";
+    NodeInfo mine = v.member(self);
+    NodeInfo leader = v.leader();
+    if (mine == null || leader == null) {
+      try (CowsqlClient c = CowsqlClient.findLeader(knownAddresses(), clientOptions.withRetryTimeout(Duration.ofSeconds(1)))) {
+        leader = c.leader();
+        mine = null;
+        for (NodeInfo n : c.cluster()) {
+          if (n.id() == self) {
+            mine = n;
+          }
+        }
+      } catch (CowsqlException | RuntimeException e) {
+        membership = new Membership(null, null, "no leader known: " + e.getMessage());
+        logLeader(null);
+        return;
+      }
     }
-    if (v.leader() == null) {
-      return "no leader known";
+    logLeader(leader);
+    if (mine == null) {
+      membership = new Membership(null, leader, "not a member of the configuration: leader " + Identity.hex(leader.id()) + " (" + leader.address()
+          + ") does not list node " + Identity.hex(self) + "; it was removed, or its data dir was replaced: move the dir away so the node joins as new");
+      return;
     }
-    return null;
+    membership = new Membership(mine.role(), leader, null);
+  }
+
+  /** One line per leadership change, as this node sees it (from and to, ids in hex). */
+  private void logLeader(NodeInfo now) {
+    long nowId = now == null ? 0 : now.id();
+    if (nowId == loggedLeaderId) {
+      return;
+    }
+    LOG.info("leader changed: from " + describe(loggedLeader) + " to " + describe(now));
+    loggedLeader = now;
+    loggedLeaderId = nowId;
+  }
+
+  private static String describe(NodeInfo n) {
+    return n == null ? "none" : Identity.hex(n.id()) + " (" + n.address() + ")";
   }
 
   @Override
@@ -413,9 +522,13 @@ public final class Agent implements HttpApi.Backend {
     return kv;
   }
 
-  private String roleOf(long id, ClusterView v) {
-    NodeInfo m = v.member(id);
-    return m == null ? null : m.role().name().toLowerCase(Locale.ROOT);
+  /** This node's role: as the last membership check found it, else as the local view lists it. */
+  private String ownRole(Identity id, ClusterView v, Membership ms) {
+    Role r = ms != null && ms.role() != null ? ms.role() : null;
+    if (r == null && id != null && v.member(id.id()) != null) {
+      r = v.member(id.id()).role();
+    }
+    return r == null ? null : r.name().toLowerCase(Locale.ROOT);
   }
 
   @Override
@@ -423,17 +536,21 @@ public final class Agent implements HttpApi.Backend {
     Map<String, Object> s = new LinkedHashMap<>();
     Identity id = identity;
     ClusterView v = roles == null ? ClusterView.EMPTY : roles.view();
-    s.put("id", id == null ? null : Long.toUnsignedString(id.id()));
+    Membership ms = membership;
+    s.put("id", id == null ? null : Identity.hex(id.id()));
     s.put("address", cfg.address);
     s.put("bind", cfg.bind);
     s.put("clusterId", id == null ? null : id.clusterId());
     s.put("joined", id != null && id.joined());
-    s.put("ready", notReadyReasonSafe() == null);
-    s.put("role", id == null ? null : roleOf(id.id(), v));
-    if (v.leader() != null) {
+    String notReady = notReadyReason();
+    s.put("ready", notReady == null);
+    s.put("notReadyReason", notReady);
+    s.put("role", ownRole(id, v, ms));
+    NodeInfo leader = v.leader() != null ? v.leader() : ms == null ? null : ms.leader();
+    if (leader != null) {
       Map<String, Object> l = new LinkedHashMap<>();
-      l.put("id", v.leader().idString());
-      l.put("address", v.leader().address());
+      l.put("id", Identity.hex(leader.id()));
+      l.put("address", leader.address());
       s.put("leader", l);
     } else {
       s.put("leader", null);
@@ -443,7 +560,7 @@ public final class Agent implements HttpApi.Backend {
     List<Object> members = new ArrayList<>();
     for (NodeInfo m : v.members()) {
       Map<String, Object> mm = new LinkedHashMap<>();
-      mm.put("id", m.idString());
+      mm.put("id", Identity.hex(m.id()));
       mm.put("address", m.address());
       mm.put("role", m.role().name().toLowerCase(Locale.ROOT));
       if (!v.online().isEmpty()) {
@@ -483,24 +600,16 @@ public final class Agent implements HttpApi.Backend {
     return Json.write(s);
   }
 
-  private String notReadyReasonSafe() {
-    try {
-      return notReadyReason();
-    } catch (RuntimeException e) {
-      return "unknown";
-    }
-  }
-
   @Override
   public String metrics() {
     ClusterView v = roles == null ? ClusterView.EMPTY : roles.view();
     Identity id = identity;
     StringBuilder sb = new StringBuilder();
     sb.append("# TYPE cowsql_node_up gauge\ncowsql_node_up ").append(healthy() ? 1 : 0).append('\n');
-    sb.append("# TYPE cowsql_node_ready gauge\ncowsql_node_ready ").append(notReadyReasonSafe() == null ? 1 : 0).append('\n');
+    sb.append("# TYPE cowsql_node_ready gauge\ncowsql_node_ready ").append(notReadyReason() == null ? 1 : 0).append('\n');
     boolean leader = v.leader() != null && id != null && v.leader().id() == id.id();
     sb.append("# TYPE cowsql_node_leader gauge\ncowsql_node_leader ").append(leader ? 1 : 0).append('\n');
-    String role = id == null ? null : roleOf(id.id(), v);
+    String role = ownRole(id, v, membership);
     sb.append("# TYPE cowsql_node_role gauge\n");
     for (String r : List.of("voter", "standby", "spare")) {
       sb.append("cowsql_node_role{role=\"").append(r).append("\"} ").append(r.equals(role) ? 1 : 0).append('\n');

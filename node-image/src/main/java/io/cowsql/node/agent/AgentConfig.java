@@ -64,6 +64,8 @@ public final class AgentConfig {
   public int voters = (int) AgentOption.VOTERS.integer(AgentOption.VOTERS.defaultValue());
   public int standbys = (int) AgentOption.STANDBYS.integer(AgentOption.STANDBYS.defaultValue());
   public Duration rolesInterval = AgentOption.ROLES_INTERVAL.duration(AgentOption.ROLES_INTERVAL.defaultValue());
+  /** True when libcowsql runs the role policy itself ({@code --role-management engine}). */
+  public boolean engineRoleManagement;
   public String http = AgentOption.HTTP.defaultValue();
   public Path resolverFile;
   public String database = AgentOption.DATABASE.defaultValue();
@@ -199,6 +201,9 @@ public final class AgentConfig {
     }
     if (v.containsKey(AgentOption.ROLES_INTERVAL.flag())) {
       c.rolesInterval = AgentOption.ROLES_INTERVAL.duration(v.get(AgentOption.ROLES_INTERVAL.flag()));
+    }
+    if (v.containsKey(AgentOption.ROLE_MANAGEMENT.flag())) {
+      c.engineRoleManagement = "engine".equals(AgentOption.ROLE_MANAGEMENT.choice(v.get(AgentOption.ROLE_MANAGEMENT.flag())));
     }
     if (v.containsKey(AgentOption.HTTP.flag())) {
       c.http = address(v.get(AgentOption.HTTP.flag()), AgentOption.HTTP.flag());

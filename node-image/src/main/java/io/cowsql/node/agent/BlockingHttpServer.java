@@ -18,6 +18,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import java.util.logging.Logger;
 
 /**
@@ -65,13 +66,82 @@ public final class BlockingHttpServer implements AutoCloseable {
     }
   }
 
-  /** A request: method, raw path (with any query; an absolute-form target is reduced to it), and the whole body. */
-  public record Request(String method, String rawPath, byte[] body) {}
+  /**
+   * A request: method, raw path (with any query; an absolute-form target is reduced to it), the
+   * whole body, and what a handler needs to refuse running a request nobody waits for any more.
+   *
+   * @param receivedNanos the earliest moment the request may have arrived ({@link System#nanoTime}):
+   *     when its first byte was read, or, when the whole process was stopped (SIGSTOP, a frozen
+   *     VM) just before, when the process was last seen running, since the kernel accepted and
+   *     buffered the bytes meanwhile
+   * @param clientDeadlineMillis the {@value #DEADLINE_HEADER} header (Unix epoch milliseconds after
+   *     which the client stops waiting), or 0 without one
+   * @param clientGone whether the client has closed the connection (it sends nothing more, or
+   *     reset it); it costs a read with a 5 ms timeout, so ask only when a request has waited
+   */
+  public record Request(String method, String rawPath, byte[] body, long receivedNanos, long clientDeadlineMillis,
+      BooleanSupplier clientGone) {
+    public Request(String method, String rawPath, byte[] body) {
+      this(method, rawPath, body, System.nanoTime(), 0, () -> false);
+    }
+  }
 
-  /** A response; {@code body} is sent as is with the given content type. */
-  public record Response(int status, String contentType, byte[] body) {
+  /** The request header with which a client says until when it waits for the answer. */
+  public static final String DEADLINE_HEADER = "Cowsql-Deadline";
+
+  /**
+   * A response; {@code body} is sent as is with the given content type (none when null), with
+   * {@code location} as its Location header when not null; {@code close} ends the connection after it.
+   */
+  public record Response(int status, String contentType, byte[] body, String location, boolean close) {
+    public Response(int status, String contentType, byte[] body) {
+      this(status, contentType, body, null, false);
+    }
+
     public static Response text(int status, String body, String contentType) {
       return new Response(status, contentType, body.getBytes(StandardCharsets.UTF_8));
+    }
+  }
+
+  /**
+   * Notices when the whole process was stopped: a thread that wakes every {@link #TICK_MILLIS}
+   * finds a much longer gap since its last tick. A request read right after such a gap may have
+   * arrived at any moment during it.
+   */
+  static final class StallClock {
+    static final long TICK_MILLIS = 50;
+    /** A gap this long between ticks is a stall, not a scheduling delay. */
+    static final long STALL_NANOS = 500_000_000L;
+    /** Bytes buffered during a stall are read within this time after it ends. */
+    static final long AFTER_STALL_NANOS = 500_000_000L;
+    private volatile long lastTick = System.nanoTime();
+    private volatile long stallStart;
+    private volatile long stallEnd = Long.MIN_VALUE / 2;
+
+    void run(BooleanSupplier closed) {
+      while (!closed.getAsBoolean()) {
+        sleepQuietly(TICK_MILLIS);
+        long now = System.nanoTime();
+        long last = lastTick;
+        if (now - last > STALL_NANOS) {
+          stallStart = last;
+          stallEnd = now;
+        }
+        lastTick = now;
+      }
+    }
+
+    /** The earliest moment bytes first read at {@code readNanos} may have arrived. */
+    long earliestArrival(long readNanos) {
+      long last = lastTick;
+      if (readNanos - last > STALL_NANOS) {
+        // The ticker has not run since before a stall that just ended (or one that is going on).
+        return last;
+      }
+      if (readNanos - stallEnd <= AFTER_STALL_NANOS) {
+        return Math.min(readNanos, stallStart);
+      }
+      return readNanos;
     }
   }
 
@@ -116,6 +186,7 @@ public final class BlockingHttpServer implements AutoCloseable {
   private final Limits limits;
   private final Semaphore bodyBytes;
   private final Set<Connection> open = ConcurrentHashMap.newKeySet();
+  private final StallClock stalls = new StallClock();
   private volatile boolean closed;
 
   private BlockingHttpServer(ServerSocket listener, Handler handler, Limits limits) {
@@ -138,6 +209,7 @@ public final class BlockingHttpServer implements AutoCloseable {
     BlockingHttpServer server = new BlockingHttpServer(s, handler, limits);
     daemon("http-accept", server::acceptLoop);
     daemon("http-watchdog", server::watchWrites);
+    daemon("http-stall-clock", () -> server.stalls.run(() -> server.closed));
     return server;
   }
 
@@ -237,9 +309,10 @@ public final class BlockingHttpServer implements AutoCloseable {
         if (first < 0) {
           return;
         }
+        long arrived = stalls.earliestArrival(System.nanoTime());
         c.idleSinceNanos = 0;
         deadline.expireIn(limits.requestTimeoutMillis());
-        if (!exchange(c, first, in, out)) {
+        if (!exchange(c, first, arrived, deadline, in, out)) {
           return;
         }
       }
@@ -299,7 +372,8 @@ public final class BlockingHttpServer implements AutoCloseable {
   }
 
   /** One request and its response; false when the connection must close afterwards. */
-  private boolean exchange(Connection c, int first, InputStream in, OutputStream out) throws IOException {
+  private boolean exchange(Connection c, int first, long arrived, DeadlineInput deadline, InputStream in, OutputStream out)
+      throws IOException {
     Head head;
     try {
       head = readHead(first, in);
@@ -332,18 +406,45 @@ public final class BlockingHttpServer implements AutoCloseable {
       }
       Response r;
       try {
-        r = handler.handle(new Request(head.method, head.target, body));
+        r = handler.handle(new Request(head.method, head.target, body, arrived, head.clientDeadlineMillis,
+            () -> peerClosed(deadline, in)));
       } catch (Exception | LinkageError e) {
         LOG.warning("http " + head.method + " " + head.target + ": " + e);
         r = Response.text(500, "Error: " + e.getMessage() + "\n", "text/plain");
       }
-      Framing framing = !head.keepAlive || closed ? Framing.CLOSE : head.http10 ? Framing.KEEP_ALIVE_1_0 : Framing.KEEP;
+      Framing framing = !head.keepAlive || closed || r.close() ? Framing.CLOSE : head.http10 ? Framing.KEEP_ALIVE_1_0 : Framing.KEEP;
       send(c, out, r, framing, head.method.equals("HEAD"));
       return framing != Framing.CLOSE;
     } finally {
       if (share > 0) {
         bodyBytes.release(share);
       }
+    }
+  }
+
+  /**
+   * Whether the client closed (FIN) or reset the connection after its request: a read of at most
+   * 5 ms that leaves any byte it finds (a pipelined next request) in the buffer.
+   */
+  private boolean peerClosed(DeadlineInput deadline, InputStream in) {
+    try {
+      if (in.available() > 0) {
+        return false;
+      }
+      deadline.expireIn(5);
+      in.mark(1);
+      int b;
+      try {
+        b = in.read();
+      } catch (SocketTimeoutException e) {
+        return false;
+      } finally {
+        deadline.expireIn(limits.writeTimeoutMillis());
+      }
+      in.reset();
+      return b < 0;
+    } catch (IOException e) {
+      return true;
     }
   }
 
@@ -357,7 +458,7 @@ public final class BlockingHttpServer implements AutoCloseable {
   }
 
   private record Head(String method, String target, boolean http10, boolean keepAlive, long contentLength, boolean chunked,
-      boolean expectContinue) {}
+      boolean expectContinue, long clientDeadlineMillis) {}
 
   private static final class BadRequest extends Exception {
     final int status;
@@ -395,6 +496,7 @@ public final class BlockingHttpServer implements AutoCloseable {
     long contentLength = -1;
     boolean chunked = false;
     boolean expectContinue = false;
+    long clientDeadline = 0;
     for (int n = 0; ; n++) {
       String line = readLine(-1, in, budget);
       if (line.isEmpty()) {
@@ -439,6 +541,7 @@ public final class BlockingHttpServer implements AutoCloseable {
           }
         }
         case "expect" -> expectContinue = !http10 && value.equalsIgnoreCase("100-continue");
+        case "cowsql-deadline" -> clientDeadline = digits(value, 10, 18, DEADLINE_HEADER + " (Unix epoch milliseconds)");
         default -> {
           // not needed
         }
@@ -447,7 +550,7 @@ public final class BlockingHttpServer implements AutoCloseable {
     if (chunked && contentLength >= 0) {
       throw new BadRequest(400, "both Content-Length and Transfer-Encoding");
     }
-    return new Head(parts[0], target, http10, keepAlive, contentLength, chunked, expectContinue);
+    return new Head(parts[0], target, http10, keepAlive, contentLength, chunked, expectContinue, clientDeadline);
   }
 
   /** The path and query of a request target; an absolute-form target ({@code http://host/p}) is reduced to {@code /p}. */
@@ -558,6 +661,9 @@ public final class BlockingHttpServer implements AutoCloseable {
     if (r.contentType != null) {
       h.append("Content-Type: ").append(r.contentType).append("\r\n");
     }
+    if (r.location != null) {
+      h.append("Location: ").append(r.location).append("\r\n");
+    }
     h.append("Content-Length: ").append(r.body.length).append("\r\n");
     if (framing == Framing.CLOSE) {
       h.append("Connection: close\r\n");
@@ -576,6 +682,7 @@ public final class BlockingHttpServer implements AutoCloseable {
     return switch (status) {
       case 100 -> "Continue";
       case 200 -> "OK";
+      case 301 -> "Moved Permanently";
       case 400 -> "Bad Request";
       case 404 -> "Not Found";
       case 405 -> "Method Not Allowed";
@@ -584,6 +691,7 @@ public final class BlockingHttpServer implements AutoCloseable {
       case 500 -> "Internal Server Error";
       case 501 -> "Not Implemented";
       case 503 -> "Service Unavailable";
+      case 504 -> "Gateway Timeout";
       case 505 -> "HTTP Version Not Supported";
       default -> "Status";
     };

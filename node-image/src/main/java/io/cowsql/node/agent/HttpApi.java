@@ -7,7 +7,6 @@ import io.cowsql.node.agent.BlockingHttpServer.Request;
 import io.cowsql.node.agent.BlockingHttpServer.Response;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -41,6 +40,13 @@ public final class HttpApi {
   final AtomicLong kvGets = new AtomicLong();
   final AtomicLong kvPuts = new AtomicLong();
   final AtomicLong kvErrors = new AtomicLong();
+  final AtomicLong kvStale = new AtomicLong();
+
+  /** cowsql-demo's content type (Go's sniffed {@code text/plain}). */
+  static final String DEMO_TYPE = "text/plain; charset=utf-8";
+
+  /** A request that waited longer than this before an attempt is checked for a client that has gone. */
+  static final long WAITED_NANOS = 100_000_000L;
 
   private HttpApi(Backend backend) {
     this.backend = backend;
@@ -74,7 +80,7 @@ public final class HttpApi {
       }
       case "/status" -> text(200, b.statusJson() + "\n", "application/json");
       case "/metrics" -> text(200, metricsText(b), "text/plain; version=0.0.4");
-      default -> keyValue(b, r.method(), path, r.body());
+      default -> keyValue(b, r, path);
     };
   }
 
@@ -84,33 +90,131 @@ public final class HttpApi {
         + "cowsql_kv_requests_total{method=\"GET\"} " + kvGets.get() + "\n"
         + "cowsql_kv_requests_total{method=\"PUT\"} " + kvPuts.get() + "\n"
         + "# TYPE cowsql_kv_errors_total counter\n"
-        + "cowsql_kv_errors_total " + kvErrors.get() + "\n";
+        + "cowsql_kv_errors_total " + kvErrors.get() + "\n"
+        + "# TYPE cowsql_kv_stale_total counter\n"
+        + "cowsql_kv_stale_total " + kvStale.get() + "\n";
   }
 
-  private Response keyValue(Backend b, String method, String rawPath, byte[] body) {
-    String key;
+  /** cowsql-demo's answers: a line of text, status 200, whatever the outcome (Go's default). */
+  private static Response demo(String line) {
+    return text(200, line + "\n", DEMO_TYPE);
+  }
+
+  /**
+   * The key/value API as cowsql-demo (go-cowsql 1.22, Go 1.19's {@code net/http}) answers it: the
+   * key is the percent-decoded path without its leading slash; a path that is not clean ({@code
+   * //a}, {@code /a/./b}) is redirected to its clean form (301, as Go's ServeMux does); a path that
+   * does not decode is a 400; GET answers the value, PUT {@code done}, and a missing key or any
+   * other method an {@code Error: ...} line, all with status 200. The agent's own additions: 503
+   * when the cluster cannot answer (cowsql-demo says 200 with the error), 504 when a request is not
+   * run because nobody waits for it any more, 413 for a body over 1 MiB.
+   */
+  private Response keyValue(Backend b, Request r, String rawPath) {
+    String path;
     try {
-      key = URLDecoder.decode(rawPath.substring(1), StandardCharsets.UTF_8);
+      path = decodePath(rawPath);
     } catch (IllegalArgumentException e) {
-      return text(400, "Error: malformed key: " + e.getMessage() + "\n", "text/plain");
+      return new Response(400, DEMO_TYPE, "400 Bad Request".getBytes(StandardCharsets.UTF_8), null, true);
     }
-    if (key.isEmpty()) {
-      return text(400, "Error: empty key\n", "text/plain");
+    String clean = cleanPath(path);
+    if (!clean.equals(path)) {
+      String q = r.rawPath().indexOf('?') >= 0 ? r.rawPath().substring(r.rawPath().indexOf('?')) : "";
+      String location = encodePath(clean) + (q.length() > 1 ? q : "");
+      boolean get = r.method().equals("GET") || r.method().equals("HEAD");
+      byte[] body = get ? ("<a href=\"" + htmlEscape(location) + "\">Moved Permanently</a>.\n\n").getBytes(StandardCharsets.UTF_8) : new byte[0];
+      return new Response(301, get ? "text/html; charset=utf-8" : null, body, location, false);
     }
+    String key = path.substring(1);
+    KeyValueStore.Staleness staleness = attempt -> stale(r, attempt);
     try {
-      if (method.equals("GET")) {
+      if (r.method().equals("GET")) {
         kvGets.incrementAndGet();
-        String v = b.kv().get(key);
-        return v == null ? text(404, "Error: sql: no rows in result set\n", "text/plain") : text(200, v + "\n", "text/plain");
-      } else if (method.equals("PUT")) {
+        String v = b.kv().get(key, r.receivedNanos(), staleness);
+        return demo(v == null ? "Error: sql: no rows in result set" : v);
+      } else if (r.method().equals("PUT")) {
         kvPuts.incrementAndGet();
-        b.kv().put(key, new String(body, StandardCharsets.UTF_8));
-        return text(200, "done\n", "text/plain");
+        b.kv().put(key, new String(r.body(), StandardCharsets.UTF_8), r.receivedNanos(), r.clientDeadlineMillis(), staleness);
+        return demo("done");
       }
-      return text(405, "Error: unsupported method \"" + method + "\"\n", "text/plain");
+      return demo("Error: unsupported method \"" + r.method() + "\"");
+    } catch (KeyValueStore.StaleRequest e) {
+      kvStale.incrementAndGet();
+      return text(504, "Error: " + e.getMessage() + "\n", DEMO_TYPE);
     } catch (CowsqlException e) {
       kvErrors.incrementAndGet();
-      return text(503, "Error: " + e.getMessage() + "\n", "text/plain");
+      return text(503, "Error: " + e.getMessage() + "\n", DEMO_TYPE);
     }
+  }
+
+  /**
+   * Why a request must not be run now, or null: its client's deadline passed, or (asked only once
+   * it has waited, since it costs a short read) the client closed the connection.
+   */
+  private static String stale(Request r, int attempt) {
+    if (r.clientDeadlineMillis() > 0 && System.currentTimeMillis() >= r.clientDeadlineMillis()) {
+      return "its " + BlockingHttpServer.DEADLINE_HEADER + " passed";
+    }
+    long waited = System.nanoTime() - r.receivedNanos();
+    if ((attempt > 0 || waited > WAITED_NANOS) && r.clientGone().getAsBoolean()) {
+      return "the client closed the connection " + waited / 1_000_000L + " ms after the request arrived";
+    }
+    return null;
+  }
+
+  /** Percent-decoding of a URL path as Go's {@code url.PathUnescape} does it ({@code +} stays). */
+  static String decodePath(String raw) {
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(raw.length());
+    for (int i = 0; i < raw.length(); i++) {
+      char c = raw.charAt(i);
+      if (c == '%') {
+        if (i + 2 >= raw.length() || Character.digit(raw.charAt(i + 1), 16) < 0 || Character.digit(raw.charAt(i + 2), 16) < 0) {
+          throw new IllegalArgumentException("bad percent escape in " + raw);
+        }
+        out.write(Character.digit(raw.charAt(i + 1), 16) * 16 + Character.digit(raw.charAt(i + 2), 16));
+        i += 2;
+      } else {
+        byte[] bytes = String.valueOf(c).getBytes(StandardCharsets.UTF_8);
+        out.write(bytes, 0, bytes.length);
+      }
+    }
+    return out.toString(StandardCharsets.UTF_8);
+  }
+
+  /** Go's ServeMux {@code cleanPath}: {@code path.Clean}, keeping a trailing slash. */
+  static String cleanPath(String p) {
+    if (p.isEmpty()) {
+      return "/";
+    }
+    java.util.ArrayDeque<String> out = new java.util.ArrayDeque<>();
+    for (String seg : p.split("/", -1)) {
+      if (seg.isEmpty() || seg.equals(".")) {
+        continue;
+      }
+      if (seg.equals("..")) {
+        out.pollLast();
+      } else {
+        out.addLast(seg);
+      }
+    }
+    String clean = "/" + String.join("/", out);
+    return p.endsWith("/") && !clean.equals("/") ? clean + "/" : clean;
+  }
+
+  /** A clean path as a URL path again (what Go's {@code url.URL.String} writes for it). */
+  static String encodePath(String p) {
+    StringBuilder sb = new StringBuilder();
+    for (byte x : p.getBytes(StandardCharsets.UTF_8)) {
+      int c = x & 0xff;
+      if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || "-._~/!$&'()*+,;=:@".indexOf(c) >= 0) {
+        sb.append((char) c);
+      } else {
+        sb.append('%').append(Character.toUpperCase(Character.forDigit(c >> 4, 16))).append(Character.toUpperCase(Character.forDigit(c & 15, 16)));
+      }
+    }
+    return sb.toString();
+  }
+
+  private static String htmlEscape(String s) {
+    return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&#34;").replace("'", "&#39;");
   }
 }

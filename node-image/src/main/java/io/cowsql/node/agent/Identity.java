@@ -16,6 +16,15 @@ import java.util.Map;
 public record Identity(long id, String address, String clusterId, boolean joined) {
   public static final String FILE = "identity.json";
 
+  /**
+   * A node id as the agent prints and reports it (logs, /status): lower-case hex, as go-cowsql's
+   * shell prints ids in {@code .cluster}. The identity file and the offline subcommands keep the
+   * unsigned decimal of the {@code ID@HOST:PORT} member grammar.
+   */
+  public static String hex(long id) {
+    return Long.toHexString(id);
+  }
+
   public static Identity read(Path dir) throws IOException {
     Path f = dir.resolve(FILE);
     if (!Files.exists(f)) {

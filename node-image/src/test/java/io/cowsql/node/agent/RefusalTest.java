@@ -88,7 +88,9 @@ class RefusalTest {
 
     Outcome other = runAgent(args(dir, address, "--cluster-id", "beta"), Map.of());
     assertThat(other.exit()).as(other.output()).isEqualTo(3);
-    assertThat(other.output()).contains("belongs to cluster 'alpha'");
+    // Both cluster ids, and the fix: the right volume, or the dir's own id to adopt the data.
+    assertThat(other.output()).contains("belongs to cluster 'alpha'").contains("started for cluster 'beta'")
+        .contains("--cluster-id 'alpha'").contains("move the dir away");
     assertThat(listing(dir)).as("nothing in the data dir changed").isEqualTo(before);
 
     Files.delete(dir.resolve(Identity.FILE));

@@ -72,7 +72,7 @@ public final class RoleManagementBench {
           add(nodes.stream().map(Node::address).toList(), id, addr);
         }
         if (mode == Mode.JAVA) {
-          RoleManager rm = new RoleManager(id, addr, () -> new RolePolicy(3, 1), CLIENT);
+          RoleManager rm = new RoleManager(id, addr, () -> new RolePolicy(3, 1), true, CLIENT);
           Thread t = new Thread(() -> {
             while (!Thread.currentThread().isInterrupted()) {
               rm.runOnce();

@@ -9,9 +9,11 @@ import io.cowsql.client.Role;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
@@ -22,14 +24,14 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 @ApplicationScoped
 public class CowsqlStateProbe {
 
-  /** At most this many nodes are asked per probe (the first that knows the leader ends it). */
-  static final int MAX_NODES_ASKED = 3;
-
   private final Duration timeout;
 
   public CowsqlStateProbe(@ConfigProperty(name = "cowsql.operator.probe-timeout", defaultValue = "2s") Duration timeout) {
     this.timeout = timeout;
   }
+
+  /** Nodes are asked one after the other until one knows the leader, within this many timeouts in all. */
+  static final int PROBE_BUDGET_TIMEOUTS = 3;
 
   /**
    * @param dialable cluster address (DNS name:port) -> dialable address (pod IP:port), for pods that have an IP
@@ -44,17 +46,19 @@ public class CowsqlStateProbe {
         .withRetryTimeout(timeout)
         .withResolver(address -> dialable.getOrDefault(address, address));
     List<String> problems = new ArrayList<>();
+    Set<String> answered = new HashSet<>();
     // Bound the whole probe, not just each node: a partitioned cluster must not hold a reconcile thread for
-    // (nodes x timeout). The caller puts ready pods first.
-    long deadline = System.nanoTime() + timeout.multipliedBy(MAX_NODES_ASKED).toNanos();
-    int tried = 0;
+    // (nodes x timeout). The caller puts ready pods first. Without a leader every node is asked (within the
+    // budget), so that status can name the voters that do not answer.
+    long deadline = System.nanoTime() + timeout.multipliedBy(PROBE_BUDGET_TIMEOUTS).toNanos();
     for (String address : dialable.keySet()) {
-      if (tried++ >= MAX_NODES_ASKED || System.nanoTime() > deadline) {
-        problems.add("gave up after " + (tried - 1) + " nodes");
+      if (System.nanoTime() > deadline) {
+        problems.add("gave up after " + PROBE_BUDGET_TIMEOUTS + " x " + timeout.toMillis() + " ms");
         break;
       }
       try (CowsqlClient node = CowsqlClient.connect(address, options)) {
         NodeInfo leader = node.leader();
+        answered.add(address);
         if (!leader.isKnown()) {
           problems.add(address + " knows no leader");
           continue;
@@ -64,7 +68,7 @@ public class CowsqlStateProbe {
           CowsqlClient asked = leaderClient == null ? node : leaderClient;
           List<CowsqlView.Member> members = new ArrayList<>();
           for (NodeInfo n : asked.cluster()) {
-            members.add(new CowsqlView.Member(n.idString(), n.address(), roleName(n.role())));
+            members.add(new CowsqlView.Member(Long.toHexString(n.id()), n.address(), roleName(n.role())));
           }
           return new CowsqlView(true, Optional.of(leader.address()), members, Optional.empty());
         } catch (CowsqlException e) {
@@ -76,7 +80,8 @@ public class CowsqlStateProbe {
         problems.add(address + ": " + e.getMessage());
       }
     }
-    return new CowsqlView(false, Optional.empty(), List.of(), Optional.of(String.join("; ", problems)));
+    return new CowsqlView(!answered.isEmpty(), Optional.empty(), List.of(), Optional.of(String.join("; ", problems)),
+        answered);
   }
 
   static String roleName(Role role) {

@@ -6,12 +6,15 @@ import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.Size;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
 import io.fabric8.kubernetes.model.annotation.SpecReplicas;
 
 /** What the user asks for. Every field has a default, so {@code spec: {}} is a valid 3-node cluster. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class CowsqlClusterSpec {
+  /** spec.clusterId: what the node agent compares with its data dir's record, byte for byte. */
+  public static final String CLUSTER_ID_PATTERN = "^[A-Za-z0-9]([A-Za-z0-9._/-]*[A-Za-z0-9])?$";
 
   @SpecReplicas
   @Min(1)
@@ -19,6 +22,14 @@ public class CowsqlClusterSpec {
   @Default("3")
   @JsonPropertyDescription("Number of cowsql nodes (pods). Scale up with `kubectl scale`; scale-down is refused until safe scale-down is implemented.")
   public Integer replicas = 3;
+
+  @Pattern(CLUSTER_ID_PATTERN)
+  @Size(max = 253)
+  @JsonPropertyDescription("The cluster's identity, recorded in every node's data dir: a node refuses data of another"
+      + " cluster id. Default: <namespace>/<name>, so deleting the resource and applying it again under the same name"
+      + " adopts the retained volumes. Set it to adopt volumes under another name; it cannot change once the cluster"
+      + " formed. Letters, digits and . _ / -, starting and ending with a letter or digit.")
+  public String clusterId;
 
   @Pattern("^\\S+$")
   @JsonPropertyDescription("Node agent image. Defaults to the operator's configured node image.")

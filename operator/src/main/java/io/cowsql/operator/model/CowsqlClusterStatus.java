@@ -17,11 +17,20 @@ public class CowsqlClusterStatus {
   @JsonPropertyDescription("The metadata.generation this status describes.")
   public Long observedGeneration;
 
-  @JsonPropertyDescription("Pending, Creating, Running, Degraded or Invalid.")
+  @JsonPropertyDescription("Derived from the conditions, first match: Invalid (Ready reason InvalidSpec), Degraded (Degraded=True), Running (Ready=True), Creating or Scaling (Progressing=True with that reason), else Pending.")
   public String phase;
 
-  @JsonPropertyDescription("Ready, Available, Progressing, Degraded (and ScaleDownRefused while a shrink is pending).")
+  @JsonPropertyDescription("Ready, Available, Progressing, Degraded, QuorumLost, SpecWarning.")
   public List<Condition> conditions = new ArrayList<>();
+
+  @JsonPropertyDescription("Members that vote, as the leader last reported.")
+  public Integer voters;
+
+  @JsonPropertyDescription("Members that replicate without voting, as the leader last reported.")
+  public Integer standbys;
+
+  @JsonPropertyDescription("When the cluster was Ready for the first time; until then Progressing says Creating, afterwards Scaling when nodes are added.")
+  public String firstReadyTime;
 
   @StatusReplicas
   @JsonPropertyDescription("Pods of the cluster's StatefulSet.")
@@ -40,6 +49,9 @@ public class CowsqlClusterStatus {
   @JsonPropertyDescription("True once the cluster has had a leader: from then on no node ever bootstraps again.")
   public Boolean bootstrapped;
 
+  @JsonPropertyDescription("The cluster id the nodes recorded (spec.clusterId or <namespace>/<name>), set once the cluster formed; it cannot change afterwards.")
+  public String clusterId;
+
   @JsonPropertyDescription("One entry per pod.")
   public List<Member> members = new ArrayList<>();
 
@@ -50,38 +62,41 @@ public class CowsqlClusterStatus {
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public static class Member {
     public String pod;
-    @JsonPropertyDescription("cowsql node id (unsigned decimal), empty until the node is in the configuration.")
+    @JsonPropertyDescription("cowsql node id in hex (as the cowsql shell's .cluster prints it), empty until the node is in the configuration.")
     public String nodeId;
     public String address;
-    @JsonPropertyDescription("voter, standby, spare, or empty when the node is not (yet) a member.")
+    @JsonPropertyDescription("voter, standby, spare, or empty when the node is not (yet) a member. While no leader answers: the role the leader last reported (the configuration cannot change without a leader).")
     public String role;
     public Long failureDomain;
     public String zone;
     public Boolean ready;
+    @JsonPropertyDescription("When this pod stopped being Ready, after it had been Ready; empty while Ready and for a new pod that never was.")
+    public String notReadySince;
+    @JsonPropertyDescription("The Node the pod runs on.")
+    public String node;
+    @JsonPropertyDescription("Whether that Node is Ready (false also when its kubelet stopped reporting).")
+    public Boolean nodeReady;
 
     public Member() {}
-
-    public Member(String pod, String nodeId, String address, String role, Long failureDomain, String zone, Boolean ready) {
-      this.pod = pod;
-      this.nodeId = nodeId;
-      this.address = address;
-      this.role = role;
-      this.failureDomain = failureDomain;
-      this.zone = zone;
-      this.ready = ready;
-    }
 
     @Override
     public boolean equals(Object o) {
       return o instanceof Member m && java.util.Objects.equals(pod, m.pod) && java.util.Objects.equals(nodeId, m.nodeId)
           && java.util.Objects.equals(address, m.address) && java.util.Objects.equals(role, m.role)
           && java.util.Objects.equals(failureDomain, m.failureDomain) && java.util.Objects.equals(zone, m.zone)
-          && java.util.Objects.equals(ready, m.ready);
+          && java.util.Objects.equals(ready, m.ready) && java.util.Objects.equals(notReadySince, m.notReadySince)
+          && java.util.Objects.equals(node, m.node) && java.util.Objects.equals(nodeReady, m.nodeReady);
     }
 
     @Override
     public int hashCode() {
-      return java.util.Objects.hash(pod, nodeId, address, role, failureDomain, zone, ready);
+      return java.util.Objects.hash(pod, nodeId, address, role, failureDomain, zone, ready, notReadySince, node,
+          nodeReady);
+    }
+
+    /** Whether this pod has been Ready since it joined: ready now, or it stopped being ready. */
+    public boolean hasBeenReady() {
+      return Boolean.TRUE.equals(ready) || notReadySince != null;
     }
   }
 }

@@ -15,7 +15,8 @@ import java.util.List;
  */
 public final class PrinterColumnOrder {
   /** The columns of {@code kubectl get cowsqlclusters}, in order. */
-  public static final List<String> ORDER = List.of("Replicas", "Ready", "Leader", "Phase", "Age");
+  public static final List<String> ORDER = List.of("Replicas", "Ready", "Voters", "Standbys", "Leader", "Phase",
+      "Reason", "Age");
 
   private static final String SECTION = "- additionalPrinterColumns:";
 

@@ -9,6 +9,8 @@ import java.util.Optional;
  * so tests can assert on it and logs can print it.
  *
  * @param specErrors          validation failures; when not empty nothing is changed at all
+ * @param specWarnings        valid but probably not meant (condition SpecWarning); nothing is refused for them
+ * @param clusterId           the identity the nodes get (COWSQL_CLUSTER_ID), recorded in status once formed
  * @param statefulSetReplicas replicas the StatefulSet gets (the spec, or the current count while a shrink is refused)
  * @param scaleDownRefused    why a shrink request is not carried out, empty when there is none
  * @param failureDomains      zone -> code, old codes unchanged
@@ -18,7 +20,7 @@ import java.util.Optional;
  * @param claimsToRelease     claims that lose that owner (whenDeleted=Retain)
  * @param podsToRestart       pod -> why it is deleted (the StatefulSet recreates it)
  */
-public record ClusterPlan(List<String> specErrors, int statefulSetReplicas, Optional<String> scaleDownRefused,
+public record ClusterPlan(List<String> specErrors, List<String> specWarnings, String clusterId, int statefulSetReplicas, Optional<String> scaleDownRefused,
     Map<String, Long> failureDomains, Map<String, Map<String, String>> podAnnotations, boolean bootstrapped,
     List<String> claimsToOwn, List<String> claimsToRelease, Map<String, String> podsToRestart) {
 

@@ -40,8 +40,12 @@ public final class ClusterPlanner {
         || observed.pods().stream().anyMatch(ObservedPod::ready);
     List<String> errors = new ArrayList<>(SpecValidator.validateName(cluster.getMetadata().getName()));
     errors.addAll(SpecValidator.validate(cluster.getSpec()));
+    String clusterId = ClusterNames.clusterId(cluster);
+    errors.addAll(SpecValidator.validateIdentity(clusterId,
+        Optional.ofNullable(status == null ? null : status.clusterId)));
+    List<String> warnings = SpecValidator.warnings(cluster.getSpec());
     if (!errors.isEmpty()) {
-      return new ClusterPlan(errors, observed.statefulSetReplicas().orElse(0), Optional.empty(),
+      return new ClusterPlan(errors, warnings, clusterId, observed.statefulSetReplicas().orElse(0), Optional.empty(),
           new TreeMap<>(knownCodes), Map.of(), bootstrapped, List.of(), List.of(), Map.of());
     }
 
@@ -84,7 +88,7 @@ public final class ClusterPlanner {
     for (ObservedPod pod : observed.pods()) {
       bootstrapRestart(pod, bootstrapped, now).ifPresent(why -> restart.put(pod.name(), why));
     }
-    return new ClusterPlan(List.of(), replicas, refused, codes, Collections.unmodifiableMap(annotations),
+    return new ClusterPlan(List.of(), warnings, clusterId, replicas, refused, codes, Collections.unmodifiableMap(annotations),
         bootstrapped, own, release, Collections.unmodifiableMap(restart));
   }
 

@@ -31,8 +31,7 @@ public final class NodeSettings {
     CowsqlClusterSpec spec = cluster.getSpec();
     Map<String, String> env = new TreeMap<>();
     env.put(AgentOption.DIR.env(), ClusterNames.DATA_DIR);
-    env.put(AgentOption.CLUSTER_ID.env(), cluster.getMetadata().getUid() == null ? cluster.getMetadata().getName()
-        : cluster.getMetadata().getUid());
+    env.put(AgentOption.CLUSTER_ID.env(), ClusterNames.clusterId(cluster));
     env.put(AgentOption.FAILURE_DOMAIN_FILE.env(), Annotations.ANNOTATIONS_FILE);
     env.put(AgentOption.FAILURE_DOMAIN_KEY.env(), Annotations.FAILURE_DOMAIN);
     env.put(AgentOption.BOOTSTRAP_KEY.env(), Annotations.BOOTSTRAP);

@@ -14,9 +14,16 @@ import java.util.Optional;
  * @param ready       the Ready condition
  * @param annotations its annotations (the operator's failure-domain, zone and bootstrap keys among them)
  * @param startedAt   when its node container last started, empty when it is not running
+ * @param nodeReady   its Node's Ready condition (false also for Unknown), empty when unscheduled or not read
  */
 public record ObservedPod(String name, int ordinal, Optional<String> nodeName, Optional<String> zone,
-    Optional<String> podIp, boolean ready, Map<String, String> annotations, Optional<java.time.Instant> startedAt) {
+    Optional<String> podIp, boolean ready, Map<String, String> annotations, Optional<java.time.Instant> startedAt,
+    Optional<Boolean> nodeReady) {
+
+  public ObservedPod(String name, int ordinal, Optional<String> nodeName, Optional<String> zone, Optional<String> podIp,
+      boolean ready, Map<String, String> annotations, Optional<java.time.Instant> startedAt) {
+    this(name, ordinal, nodeName, zone, podIp, ready, annotations, startedAt, Optional.empty());
+  }
 
   public ObservedPod {
     Map<String, String> copy = new java.util.LinkedHashMap<>();

@@ -24,7 +24,43 @@ public final class SpecValidator {
   /** Longest name: the StatefulSet's controller-revision-hash label ({@code <name>-<10 chars>}) must fit 63. */
   public static final int MAX_NAME = 52;
 
+  public static final int MAX_CLUSTER_ID = 253;
+
   private SpecValidator() {}
+
+  /**
+   * The identity of a formed cluster cannot change: every node would refuse its own data dir. {@code recorded} is
+   * the id in status (empty before the cluster formed).
+   */
+  public static List<String> validateIdentity(String rendered, Optional<String> recorded) {
+    if (recorded.isPresent() && !recorded.get().equals(rendered)) {
+      return List.of("spec.clusterId: the cluster formed as '" + recorded.get() + "' and its nodes' data records"
+          + " that id; '" + rendered + "' would make every node refuse its data. Set spec.clusterId back to '"
+          + recorded.get() + "' (to start a new cluster, create one under another name)");
+    }
+    return List.of();
+  }
+
+  /**
+   * What is valid but probably not meant: each message names the field, the consequence and the fix. Shown in
+   * status (condition SpecWarning), never a refusal.
+   */
+  public static List<String> warnings(CowsqlClusterSpec spec) {
+    if (spec == null) {
+      return List.of();
+    }
+    int replicas = spec.replicas == null ? 3 : spec.replicas;
+    int voters = spec.roles == null || spec.roles.voters == null ? 3 : spec.roles.voters;
+    int standbys = spec.roles == null || spec.roles.standbys == null ? 3 : spec.roles.standbys;
+    int spares = replicas - voters - standbys;
+    if (spares > 0) {
+      return List.of("spec.replicas: " + spares + (spares == 1 ? " node will be a spare" : " nodes will be spares")
+          + ": " + replicas + " replicas but spec.roles asks for " + voters + " voters + " + standbys
+          + " standbys, and a spare neither votes nor holds a copy of the data. Raise spec.roles.standbys to "
+          + (standbys + spares) + " or lower spec.replicas to " + (voters + standbys));
+    }
+    return List.of();
+  }
 
   /** Rules on the resource's name (the API server accepts up to 253 characters; pods and labels need less). */
   public static List<String> validateName(String name) {
@@ -47,6 +83,12 @@ public final class SpecValidator {
     }
     if (spec.image != null && spec.image.isBlank()) {
       errors.add("spec.image: empty; remove the field to use the operator's default node image");
+    }
+    if (spec.clusterId != null && (spec.clusterId.length() > MAX_CLUSTER_ID
+        || !spec.clusterId.matches(CowsqlClusterSpec.CLUSTER_ID_PATTERN))) {
+      errors.add("spec.clusterId: '" + spec.clusterId + "' is not a cluster id; use 1 to " + MAX_CLUSTER_ID
+          + " letters, digits and . _ / -, starting and ending with a letter or digit (or remove the field for"
+          + " <namespace>/<name>)");
     }
     validateRoles(spec, replicas, errors);
     validateStorage(spec, errors);

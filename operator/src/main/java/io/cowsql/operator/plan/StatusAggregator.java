@@ -8,26 +8,44 @@ import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConditionBuilder;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.function.Function;
+import java.util.stream.Collectors;
 
 /**
- * The one place that turns (resource, observation, plan) into status: phase, conditions with reasons and
- * messages a person can act on, members, leader and the failure-domain map. Pure; a condition keeps its
- * lastTransitionTime while its status does not change, so an unchanged cluster gives an equal status.
+ * The one place that turns (resource, observation, plan) into status: conditions with reasons and messages a person
+ * can act on, the phase derived from them ({@link #phase}), members, leader, role counts and the failure-domain map.
+ * Pure; a condition keeps its lastTransitionTime while its status does not change, so an unchanged cluster gives an
+ * equal status.
+ *
+ * <p>A pod that never was Ready is new (creation, scale-up: Progressing); a pod that was Ready and is not now is down
+ * (Degraded), from {@code members[].notReadySince}.
  */
 public final class StatusAggregator {
   public static final String READY = "Ready";
   public static final String AVAILABLE = "Available";
   public static final String PROGRESSING = "Progressing";
   public static final String DEGRADED = "Degraded";
+  public static final String QUORUM_LOST = "QuorumLost";
+  public static final String SPEC_WARNING = "SpecWarning";
 
   public static final String PHASE_PENDING = "Pending";
   public static final String PHASE_CREATING = "Creating";
+  public static final String PHASE_SCALING = "Scaling";
   public static final String PHASE_RUNNING = "Running";
   public static final String PHASE_DEGRADED = "Degraded";
   public static final String PHASE_INVALID = "Invalid";
+
+  public static final String REASON_CREATING = "Creating";
+  public static final String REASON_SCALING = "Scaling";
+  public static final String REASON_SCALE_DOWN_REFUSED = "ScaleDownRefused";
+  public static final String REASON_INVALID_SPEC = "InvalidSpec";
+
+  /** The manual procedure for a lost majority, until automated recovery lands (a path in this repository). */
+  public static final String MANUAL_RECOVERY = "node-image/README.md, section \"Offline subcommands (stopped nodes)\"";
 
   private StatusAggregator() {}
 
@@ -44,7 +62,10 @@ public final class StatusAggregator {
     s.selector = ClusterNames.selectorString(cluster);
     s.failureDomains = new TreeMap<>(plan.failureDomains());
     s.bootstrapped = plan.bootstrapped() ? Boolean.TRUE : null;
-    s.members = members(cluster, observed, plan);
+    s.clusterId = plan.bootstrapped() && plan.valid() ? plan.clusterId() : previous.clusterId;
+    s.members = members(cluster, observed, plan, previous, now);
+    s.voters = count(s.members, "voter");
+    s.standbys = count(s.members, "standby");
     Optional<String> leaderPod = cowsql.leader().flatMap(address -> observed.pods().stream()
         .filter(p -> ClusterNames.podAddress(cluster, p.name()).equals(address)).map(ObservedPod::name).findFirst());
     s.leader = leaderPod.orElse(null);
@@ -52,80 +73,219 @@ public final class StatusAggregator {
     int wanted = plan.statefulSetReplicas();
     boolean allReady = s.readyReplicas >= wanted && wanted > 0;
     boolean available = cowsql.leader().isPresent();
+    s.firstReadyTime = previous.firstReadyTime != null ? previous.firstReadyTime
+        : plan.valid() && allReady && available ? now : null;
     List<Condition> conditions = new ArrayList<>();
+    Conditions c = new Conditions(previous, generation, now, conditions);
 
     if (!plan.valid()) {
-      s.phase = PHASE_INVALID;
       String message = String.join("; ", plan.specErrors()) + ". Nothing was changed; the running cluster is left as it was.";
-      conditions.add(condition(previous, READY, "False", "InvalidSpec", message, generation, now));
-      conditions.add(condition(previous, AVAILABLE, available ? "True" : "False", available ? "LeaderElected" : "NoLeader",
-          availableMessage(cowsql, leaderPod), generation, now));
-      conditions.add(condition(previous, PROGRESSING, "False", "InvalidSpec", "Fix the spec to continue: " + message,
-          generation, now));
-      conditions.add(condition(previous, DEGRADED, "False", "InvalidSpec", "The spec is invalid; see Ready.", generation, now));
+      c.add(READY, "False", REASON_INVALID_SPEC, message);
+      c.add(AVAILABLE, available ? "True" : "False", available ? "LeaderElected" : "NoLeader",
+          availableMessage(cowsql, leaderPod));
+      c.add(PROGRESSING, "False", REASON_INVALID_SPEC, "Fix the spec to continue: " + message);
+      c.add(DEGRADED, "False", REASON_INVALID_SPEC, "The spec is invalid; see Ready.");
+      addSpecWarning(c, plan);
       s.conditions = conditions;
+      s.phase = phase(conditions);
       return s;
     }
 
     boolean formed = plan.bootstrapped();
-    if (observed.pods().isEmpty() && !formed) {
-      s.phase = PHASE_PENDING;
-    } else if (!formed) {
-      s.phase = PHASE_CREATING;
-    } else if (allReady && available) {
-      s.phase = PHASE_RUNNING;
-    } else {
-      s.phase = PHASE_DEGRADED;
-    }
+    List<CowsqlClusterStatus.Member> down = s.members.stream().filter(m -> !Boolean.TRUE.equals(m.ready)
+        && m.notReadySince != null).toList();
+    List<CowsqlClusterStatus.Member> joining = s.members.stream().filter(m -> !m.hasBeenReady()).toList();
+    List<CowsqlClusterStatus.Member> onDownNodes = s.members.stream()
+        .filter(m -> Boolean.FALSE.equals(m.nodeReady)).toList();
+    Optional<String> quorumLost = formed && !available ? quorumLostMessage(s.members, cowsql) : Optional.empty();
 
     if (allReady && available) {
-      conditions.add(condition(previous, READY, "True", "ClusterReady",
-          s.readyReplicas + " of " + wanted + " nodes ready; leader " + s.leader + ".", generation, now));
+      String reason = plan.scaleDownRefused().isPresent() ? REASON_SCALE_DOWN_REFUSED : "ClusterReady";
+      c.add(READY, "True", reason, s.readyReplicas + " of " + wanted + " nodes ready; leader " + s.leader + "."
+          + plan.scaleDownRefused().map(r -> " A shrink is refused: see Progressing.").orElse(""));
     } else if (!allReady) {
-      conditions.add(condition(previous, READY, "False", "NodesNotReady", s.readyReplicas + " of " + wanted
-          + " nodes ready" + notReadyHint(observed) + ".", generation, now));
+      c.add(READY, "False", "NodesNotReady", s.readyReplicas + " of " + wanted + " nodes ready"
+          + notReadyHint(s.members) + ".");
     } else {
-      conditions.add(condition(previous, READY, "False", "NoLeader", availableMessage(cowsql, leaderPod), generation, now));
+      c.add(READY, "False", "NoLeader", availableMessage(cowsql, leaderPod));
     }
 
-    conditions.add(condition(previous, AVAILABLE, available ? "True" : "False", available ? "LeaderElected" : "NoLeader",
-        availableMessage(cowsql, leaderPod), generation, now));
+    c.add(AVAILABLE, available ? "True" : "False", available ? "LeaderElected" : "NoLeader",
+        availableMessage(cowsql, leaderPod));
 
+    // Nodes are being added when the StatefulSet is resized, or members are missing that never were there.
+    boolean sizing = observed.statefulSetReplicas().map(r -> r != wanted).orElse(true) || s.members.size() < wanted;
     if (plan.scaleDownRefused().isPresent()) {
-      conditions.add(condition(previous, PROGRESSING, "False", "ScaleDownRefused", plan.scaleDownRefused().get(),
-          generation, now));
-    } else if (observed.statefulSetReplicas().map(r -> r != wanted).orElse(true) || observed.pods().size() != wanted
-        || !allReady) {
-      String reason = formed ? "Scaling" : "Creating";
-      conditions.add(condition(previous, PROGRESSING, "True", reason, "Bringing the cluster to " + wanted + " ready nodes ("
-          + s.readyReplicas + " ready now).", generation, now));
+      c.add(PROGRESSING, "False", REASON_SCALE_DOWN_REFUSED, plan.scaleDownRefused().get());
+    } else if (s.firstReadyTime == null) {
+      c.add(PROGRESSING, "True", REASON_CREATING, "Creating the cluster: " + s.readyReplicas + " of " + wanted
+          + " nodes ready" + (formed ? ", leader " + Objects.requireNonNullElse(s.leader, "being elected") : "") + ".");
+    } else if (sizing || !joining.isEmpty()) {
+      c.add(PROGRESSING, "True", REASON_SCALING, "Adding nodes: " + wanted + " wanted, " + s.members.size()
+          + " known, " + s.readyReplicas + " ready" + (joining.isEmpty() ? "" : "; joining: " + names(joining)) + ".");
     } else {
-      conditions.add(condition(previous, PROGRESSING, "False", "Reconciled", "The cluster matches the spec.", generation, now));
+      c.add(PROGRESSING, "False", "Reconciled", "The cluster matches the spec."
+          + (down.isEmpty() ? "" : " Nodes that are down: see Degraded."));
     }
 
-    if (formed && (!allReady || !available)) {
-      String why = !available ? "the cluster has no leader (quorum may be lost): " + availableMessage(cowsql, leaderPod)
-          : (wanted - s.readyReplicas) + " of " + wanted + " nodes not ready" + notReadyHint(observed);
-      conditions.add(condition(previous, DEGRADED, "True", available ? "NodesNotReady" : "NoLeader",
-          "The cluster formed but " + why + ".", generation, now));
+    // QuorumLost before Degraded: the one Event for the shared reason carries the recovery procedure.
+    if (quorumLost.isPresent()) {
+      String since = c.since(QUORUM_LOST, "True");
+      c.add(QUORUM_LOST, "True", QUORUM_LOST, "Since " + since + ": " + quorumLost.get());
+    } else if (formed && !available && s.voters == null) {
+      c.add(QUORUM_LOST, "Unknown", "NoMembership", "No leader, and the voters were never listed: cannot tell.");
     } else {
-      conditions.add(condition(previous, DEGRADED, "False", "AsExpected", "No node is missing.", generation, now));
+      c.add(QUORUM_LOST, "False", "AsExpected", available ? "A leader answers." : "The cluster has not formed yet.");
     }
+    if (quorumLost.isPresent()) {
+      c.add(DEGRADED, "True", QUORUM_LOST, "A majority of the voters does not answer: see QuorumLost.");
+    } else if (formed && !available) {
+      c.add(DEGRADED, "True", "NoLeader", "The cluster formed but no node reports a leader (an election may be"
+          + " running): " + availableMessage(cowsql, leaderPod));
+    } else if (!down.isEmpty()) {
+      c.add(DEGRADED, "True", "NodesNotReady", "Nodes that were ready are not: " + down.stream()
+          .map(m -> m.pod + " (since " + m.notReadySince + ")").collect(Collectors.joining(", "))
+          + "; see `kubectl describe pod` and the pod logs.");
+    } else if (!onDownNodes.isEmpty()) {
+      c.add(DEGRADED, "True", "MemberNodeNotReady", "Members on a Node that is not Ready: " + onDownNodes.stream()
+          .map(m -> m.pod + " on " + m.node).collect(Collectors.joining(", "))
+          + "; Kubernetes evicts them once the Node's not-ready toleration runs out.");
+    } else {
+      c.add(DEGRADED, "False", "AsExpected", "No node is missing.");
+    }
+
+    addSpecWarning(c, plan);
     s.conditions = conditions;
+    s.phase = phase(conditions);
     return s;
   }
 
-  static List<CowsqlClusterStatus.Member> members(CowsqlCluster cluster, ObservedCluster observed, ClusterPlan plan) {
+  /**
+   * The phase, from the conditions alone (first match): Ready reason InvalidSpec -> Invalid; Degraded=True ->
+   * Degraded; Ready=True -> Running; Progressing=True with reason Creating or Scaling -> that; else Pending.
+   */
+  public static String phase(List<Condition> conditions) {
+    Map<String, Condition> byType = conditions.stream()
+        .collect(Collectors.toMap(Condition::getType, Function.identity(), (a, b) -> a));
+    Condition ready = byType.get(READY);
+    Condition degraded = byType.get(DEGRADED);
+    Condition progressing = byType.get(PROGRESSING);
+    if (ready != null && REASON_INVALID_SPEC.equals(ready.getReason())) {
+      return PHASE_INVALID;
+    }
+    if (degraded != null && "True".equals(degraded.getStatus())) {
+      return PHASE_DEGRADED;
+    }
+    if (ready != null && "True".equals(ready.getStatus())) {
+      return PHASE_RUNNING;
+    }
+    if (progressing != null && "True".equals(progressing.getStatus())) {
+      if (REASON_CREATING.equals(progressing.getReason())) {
+        return PHASE_CREATING;
+      }
+      if (REASON_SCALING.equals(progressing.getReason())) {
+        return PHASE_SCALING;
+      }
+    }
+    return PHASE_PENDING;
+  }
+
+  /**
+   * When no leader answers: which of the last known voters did not answer the probe. Quorum is lost when fewer
+   * than a majority answered; empty otherwise (an election can take a few seconds with a majority present).
+   */
+  static Optional<String> quorumLostMessage(List<CowsqlClusterStatus.Member> members, CowsqlView cowsql) {
+    List<CowsqlClusterStatus.Member> voters = members.stream().filter(m -> "voter".equals(m.role)).toList();
+    if (voters.isEmpty()) {
+      return Optional.empty();
+    }
+    List<CowsqlClusterStatus.Member> silent = voters.stream().filter(m -> !cowsql.answered().contains(m.address))
+        .toList();
+    int majority = voters.size() / 2 + 1;
+    if (voters.size() - silent.size() >= majority) {
+      return Optional.empty();
+    }
+    return Optional.of("voters " + silent.stream().map(m -> m.pod + (m.notReadySince == null ? ""
+        : " (not ready since " + m.notReadySince + ")")).collect(Collectors.joining(", "))
+        + " do not answer; " + (voters.size() - silent.size()) + " of " + voters.size() + " voters answer and "
+        + majority + " are needed, so no leader can be elected and no write is accepted. If they come back the"
+        + " cluster recovers by itself. If they cannot (volume or Node lost), recover by hand as " + MANUAL_RECOVERY
+        + " describes: stop the survivors, inspect their data dirs, reconfigure the most up-to-date one and copy"
+        + " its data to the others. spec.recovery does not act yet in this version.");
+  }
+
+  private static void addSpecWarning(Conditions c, ClusterPlan plan) {
+    if (plan.specWarnings().isEmpty()) {
+      c.add(SPEC_WARNING, "False", "AsExpected", "No warnings.");
+    } else {
+      c.add(SPEC_WARNING, "True", "ReplicasAboveRoles", String.join("; ", plan.specWarnings()) + ".");
+    }
+  }
+
+  static List<CowsqlClusterStatus.Member> members(CowsqlCluster cluster, ObservedCluster observed, ClusterPlan plan,
+      CowsqlClusterStatus previous, String now) {
+    Map<String, CowsqlClusterStatus.Member> before = new TreeMap<>();
+    if (previous.members != null) {
+      previous.members.forEach(m -> before.put(m.pod, m));
+    }
+    // Without a leader the configuration cannot change: keep what the leader last said.
+    boolean listed = !observed.cowsql().members().isEmpty();
     List<CowsqlClusterStatus.Member> out = new ArrayList<>();
     for (ObservedPod pod : observed.pods()) {
       String address = ClusterNames.podAddress(cluster, pod.name());
       Optional<CowsqlView.Member> m = observed.cowsql().member(address);
-      String zone = pod.zone().filter(z -> !z.isEmpty()).orElse(null);
-      Long code = pod.scheduled() ? FailureDomainCodes.codeOf(plan.failureDomains(), pod.zone().orElse("")) : null;
-      out.add(new CowsqlClusterStatus.Member(pod.name(), m.map(CowsqlView.Member::nodeId).orElse(null), address,
-          m.map(CowsqlView.Member::role).orElse(null), code, zone, pod.ready()));
+      Optional<CowsqlClusterStatus.Member> last = Optional.ofNullable(before.get(pod.name()));
+      CowsqlClusterStatus.Member member = new CowsqlClusterStatus.Member();
+      member.pod = pod.name();
+      member.address = address;
+      member.nodeId = listed ? m.map(CowsqlView.Member::nodeId).orElse(null) : last.map(x -> x.nodeId).orElse(null);
+      member.role = listed ? m.map(CowsqlView.Member::role).orElse(null) : last.map(x -> x.role).orElse(null);
+      member.zone = pod.zone().filter(z -> !z.isEmpty()).orElse(null);
+      member.failureDomain = pod.scheduled() ? FailureDomainCodes.codeOf(plan.failureDomains(), pod.zone().orElse(""))
+          : null;
+      member.ready = pod.ready();
+      member.node = pod.nodeName().orElse(null);
+      member.nodeReady = pod.nodeReady().orElse(null);
+      if (!pod.ready()) {
+        member.notReadySince = last.map(x -> notReadySince(x, now)).orElse(null);
+      }
+      out.add(member);
+      before.remove(pod.name());
     }
+    // A member whose pod is gone (deleted, being recreated by the StatefulSet) stays listed, not ready: it is
+    // still in the configuration, and its replacement is the same member, not a new one.
+    before.values().stream()
+        .filter(x -> ClusterNames.ordinal(cluster, x.pod) >= 0 && ClusterNames.ordinal(cluster, x.pod) < plan.statefulSetReplicas())
+        .forEach(x -> {
+          CowsqlClusterStatus.Member member = new CowsqlClusterStatus.Member();
+          member.pod = x.pod;
+          member.address = x.address;
+          Optional<CowsqlView.Member> m = observed.cowsql().member(x.address);
+          member.nodeId = listed ? m.map(CowsqlView.Member::nodeId).orElse(null) : x.nodeId;
+          member.role = listed ? m.map(CowsqlView.Member::role).orElse(null) : x.role;
+          member.zone = x.zone;
+          member.failureDomain = x.failureDomain;
+          member.ready = false;
+          member.notReadySince = notReadySince(x, now);
+          out.add(member);
+        });
+    out.sort(java.util.Comparator.comparingInt(x -> ClusterNames.ordinal(cluster, x.pod)));
     return out;
+  }
+
+  private static String notReadySince(CowsqlClusterStatus.Member last, String now) {
+    return last.notReadySince != null ? last.notReadySince : Boolean.TRUE.equals(last.ready) ? now : null;
+  }
+
+  private static Integer count(List<CowsqlClusterStatus.Member> members, String role) {
+    if (members.stream().allMatch(m -> m.role == null)) {
+      return null;
+    }
+    return (int) members.stream().filter(m -> role.equals(m.role)).count();
+  }
+
+  private static String names(List<CowsqlClusterStatus.Member> members) {
+    return members.stream().map(m -> m.pod).collect(Collectors.joining(", "));
   }
 
   private static String availableMessage(CowsqlView cowsql, Optional<String> leaderPod) {
@@ -135,10 +295,21 @@ public final class StatusAggregator {
     return "No node reports a leader" + cowsql.problem().map(p -> " (" + p + ")").orElse("") + ".";
   }
 
-  private static String notReadyHint(ObservedCluster observed) {
-    List<String> names = observed.pods().stream().filter(p -> !p.ready()).map(ObservedPod::name).toList();
+  private static String notReadyHint(List<CowsqlClusterStatus.Member> members) {
+    List<String> names = members.stream().filter(m -> !Boolean.TRUE.equals(m.ready)).map(m -> m.pod).toList();
     return names.isEmpty() ? "" : " (not ready: " + String.join(", ", names)
         + "; see `kubectl describe pod` and the pod logs)";
+  }
+
+  /** The conditions of one status, each keeping the previous lastTransitionTime while its status is unchanged. */
+  private record Conditions(CowsqlClusterStatus previous, Long generation, String now, List<Condition> out) {
+    void add(String type, String status, String reason, String message) {
+      out.add(condition(previous, type, status, reason, message, generation, now));
+    }
+
+    String since(String type, String status) {
+      return condition(previous, type, status, "", "", generation, now).getLastTransitionTime();
+    }
   }
 
   /** A condition that keeps the previous lastTransitionTime when its status is unchanged. */

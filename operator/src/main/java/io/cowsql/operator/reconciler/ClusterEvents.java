@@ -1,7 +1,7 @@
 package io.cowsql.operator.reconciler;
 
 import io.cowsql.operator.model.CowsqlCluster;
-import io.cowsql.operator.plan.ConditionTransitions;
+import io.cowsql.operator.plan.StatusTransitions;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.EventBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -19,8 +19,8 @@ public class ClusterEvents {
   private static final Logger LOG = Logger.getLogger(ClusterEvents.class);
   static final String COMPONENT = "cowsql-operator";
 
-  public void record(KubernetesClient client, CowsqlCluster cluster, List<ConditionTransitions.Transition> transitions) {
-    for (ConditionTransitions.Transition t : transitions) {
+  public void record(KubernetesClient client, CowsqlCluster cluster, List<StatusTransitions.Transition> transitions) {
+    for (StatusTransitions.Transition t : transitions) {
       emit(client, cluster, t.warning() ? "Warning" : "Normal", t.reason(), t.message());
     }
   }

@@ -12,7 +12,6 @@ import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
@@ -21,17 +20,16 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.jboss.logging.Logger;
 
 /** observe: the StatefulSet and pods (from the informers), the pods' zones (their Nodes), claims, and cowsql. */
 @ApplicationScoped
 public class ClusterObserver {
-  private static final Logger LOG = Logger.getLogger(ClusterObserver.class);
-
   private final CowsqlStateProbe probe;
+  private final NodeCache nodes;
 
-  public ClusterObserver(CowsqlStateProbe probe) {
+  public ClusterObserver(CowsqlStateProbe probe, NodeCache nodes) {
     this.probe = probe;
+    this.nodes = nodes;
   }
 
   public ObservedCluster observe(CowsqlCluster cluster, Context<CowsqlCluster> context) {
@@ -50,14 +48,15 @@ public class ClusterObserver {
       Optional<String> zone = Optional.empty();
       String annotatedZone = pod.getMetadata().getAnnotations() == null ? null
           : pod.getMetadata().getAnnotations().get(ClusterNames.ANNOTATION_ZONE);
+      Optional<Node> node = nodeName.flatMap(n -> nodes.get(client, n));
       if (nodeName.isPresent() && annotatedZone != null) {
         zone = Optional.of(annotatedZone); // read from its Node once, when it was scheduled
       } else if (nodeName.isPresent()) {
-        Optional<Map<String, String>> labels = nodeLabels(client, nodeName.get());
-        if (labels.isEmpty()) {
+        if (node.isEmpty()) {
           nodeName = Optional.empty(); // cannot place it yet: treat as unscheduled, retry next pass
         } else {
-          zone = Optional.of(labels.get().getOrDefault(topologyKey, ""));
+          Map<String, String> labels = node.get().getMetadata().getLabels();
+          zone = Optional.of(labels == null ? "" : labels.getOrDefault(topologyKey, ""));
         }
       }
       boolean ready = pod.getStatus() != null && pod.getStatus().getConditions() != null
@@ -76,7 +75,7 @@ public class ClusterObserver {
               .map(cs -> java.time.Instant.parse(cs.getState().getRunning().getStartedAt()))
               .findFirst();
       pods.add(new ObservedPod(pod.getMetadata().getName(), ordinal, nodeName, zone, ip, ready, annotations,
-          startedAt));
+          startedAt, node.flatMap(NodeCache::ready)));
     }
     pods.sort(Comparator.comparingInt(ObservedPod::ordinal));
 
@@ -101,18 +100,5 @@ public class ClusterObserver {
         sts.map(s -> s.getStatus() == null || s.getStatus().getReadyReplicas() == null ? 0
             : s.getStatus().getReadyReplicas()),
         pods, claims, view);
-  }
-
-  private Optional<Map<String, String>> nodeLabels(KubernetesClient client, String nodeName) {
-    try {
-      Node node = client.nodes().withName(nodeName).get();
-      if (node == null) {
-        return Optional.empty();
-      }
-      return Optional.of(node.getMetadata().getLabels() == null ? Map.of() : node.getMetadata().getLabels());
-    } catch (KubernetesClientException e) {
-      LOG.warnf("cannot read node %s: %s", nodeName, e.getMessage());
-      return Optional.empty();
-    }
   }
 }

@@ -13,7 +13,7 @@ import io.cowsql.operator.model.CowsqlCluster;
 import io.cowsql.operator.model.CowsqlClusterStatus;
 import io.cowsql.operator.plan.ClusterPlan;
 import io.cowsql.operator.plan.ClusterPlanner;
-import io.cowsql.operator.plan.ConditionTransitions;
+import io.cowsql.operator.plan.StatusTransitions;
 import io.cowsql.operator.plan.ObservedCluster;
 import io.cowsql.operator.plan.StatusAggregator;
 import io.fabric8.kubernetes.api.model.Condition;
@@ -36,6 +36,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.List;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
@@ -102,7 +105,8 @@ public class CowsqlClusterReconciler implements Reconciler<CowsqlCluster> {
   }
 
   @Override
-  public UpdateControl<CowsqlCluster> reconcile(CowsqlCluster cluster, Context<CowsqlCluster> context) {
+  public UpdateControl<CowsqlCluster> reconcile(CowsqlCluster cached, Context<CowsqlCluster> context) {
+    CowsqlCluster cluster = withStatusLastWritten(cached);
     ObservedCluster observed = observer.observe(cluster, context);
     ClusterPlan plan = ClusterPlanner.decide(cluster, observed);
     if (plan.valid()) {
@@ -121,10 +125,12 @@ public class CowsqlClusterReconciler implements Reconciler<CowsqlCluster> {
     CowsqlClusterStatus status = StatusAggregator.aggregate(cluster, observed, plan, now());
     Duration next = "True".equals(StatusAggregator.find(status, StatusAggregator.READY).map(Condition::getStatus)
         .orElse("False")) ? resyncReady : resyncBusy;
-    events.record(context.getClient(), cluster, ConditionTransitions.between(cluster.getStatus(), status));
+    events.record(context.getClient(), cluster, StatusTransitions.between(cluster.getStatus(), status));
     if (sameStatus(cluster.getStatus(), status)) {
       return UpdateControl.<CowsqlCluster>noUpdate().rescheduleAfter(next);
     }
+    lastWritten.put(cluster.getMetadata().getUid(), new WrittenStatus(cached.getMetadata().getResourceVersion(), status,
+        System.nanoTime()));
     CowsqlCluster patch = statusPatch(cluster, status);
     return UpdateControl.patchStatus(patch).rescheduleAfter(next);
   }
@@ -141,9 +147,48 @@ public class CowsqlClusterReconciler implements Reconciler<CowsqlCluster> {
         .withReason("ReconcileError").withMessage(message.length() > 1000 ? message.substring(0, 1000) : message)
         .withObservedGeneration(cluster.getMetadata().getGeneration()).withLastTransitionTime(now()).build());
     status.conditions = conditions;
+    status.phase = StatusAggregator.phase(conditions);
+    lastWritten.remove(cluster.getMetadata().getUid()); // the pass failed: what it may have written counts for nothing
     LOG.warnf(e, "%s/%s: reconcile failed", cluster.getMetadata().getNamespace(), cluster.getMetadata().getName());
     return ErrorStatusUpdateControl.patchStatus(statusPatch(cluster, status));
   }
+
+  /**
+   * The resource with the status this operator last wrote, when the informer has not delivered that write yet (the
+   * cached resource is still the version the status was computed from). Without this, a reconcile right after a
+   * status patch compares against the older status and records every Event a second time.
+   */
+  CowsqlCluster withStatusLastWritten(CowsqlCluster cached) {
+    WrittenStatus written = lastWritten.get(cached.getMetadata().getUid());
+    if (written == null || !written.baseVersion().equals(cached.getMetadata().getResourceVersion())
+        || System.nanoTime() - written.atNanos() > LAST_WRITTEN_TRUSTED_FOR.toNanos()) {
+      return cached;
+    }
+    CowsqlCluster cluster = Serialization.clone(cached);
+    cluster.setStatus(Serialization.clone(written.status()));
+    return cluster;
+  }
+
+  /** A status patch, the resourceVersion of the resource it was computed from, and when it was sent. */
+  record WrittenStatus(String baseVersion, CowsqlClusterStatus status, long atNanos) {}
+
+  /**
+   * How long a sent status stands in for a cache that has not seen it. A patch that failed leaves the cache at the
+   * same version: after this long the stored status counts again, so the write is made again.
+   */
+  static final Duration LAST_WRITTEN_TRUSTED_FOR = Duration.ofSeconds(30);
+
+  /** uid -> the status last written; bounded (entries of deleted clusters age out). */
+  private final Map<String, WrittenStatus> lastWritten = Collections.synchronizedMap(
+      new LinkedHashMap<>(16, 0.75f, true) {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, WrittenStatus> eldest) {
+          return size() > LAST_WRITTEN_KEPT;
+        }
+      });
+  static final int LAST_WRITTEN_KEPT = 1000;
 
   private static CowsqlCluster statusPatch(CowsqlCluster cluster, CowsqlClusterStatus status) {
     CowsqlCluster patch = Serialization.clone(cluster);

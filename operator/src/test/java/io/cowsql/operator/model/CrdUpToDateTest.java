@@ -34,7 +34,19 @@ class CrdUpToDateTest {
     assertThat(crd).contains("- \"csql\"", "scope: \"Namespaced\"");
     // kubectl shows the columns in file order (PrinterColumnOrder fixes the generator's path order)
     assertThat(crd.lines().filter(l -> l.matches("^      name: \"[A-Za-z]+\"$")).map(l -> l.trim().substring(7, l.trim()
-        .length() - 1)).toList()).containsExactly("Replicas", "Ready", "Leader", "Phase", "Age");
+        .length() - 1)).toList()).containsExactly("Replicas", "Ready", "Voters", "Standbys", "Leader", "Phase", "Reason",
+        "Age");
+    assertThat(crd).contains(".status.conditions[?(@.type==\\\"Ready\\\")].reason");
+  }
+
+  /**
+   * Unknown fields are pruned because the schema is structural and does not preserve them; stating
+   * {@code x-kubernetes-preserve-unknown-fields: false} is refused by Kubernetes 1.20 ("must be true or undefined").
+   */
+  @Test
+  void crdNeverStatesPreserveUnknownFieldsFalseWhich120Refuses() throws IOException {
+    assertThat(Files.readString(GENERATED)).doesNotContain("x-kubernetes-preserve-unknown-fields: false")
+        .doesNotContain("x-kubernetes-preserve-unknown-fields: true");
   }
 
   private static void assertSame(Path checkedIn) throws IOException {

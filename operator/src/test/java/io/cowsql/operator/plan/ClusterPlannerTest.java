@@ -185,4 +185,18 @@ class ClusterPlannerTest {
     c.getSpec().storage.retention.whenDeleted = StorageSpec.RetentionPolicy.Retain;
     assertThat(ClusterPlanner.decide(c, o).claimsToRelease()).containsExactly("data-a-1");
   }
+
+  @Test
+  void aFormedClustersIdentityCannotChange() {
+    CowsqlCluster c = cluster("a");
+    c.setStatus(new CowsqlClusterStatus());
+    c.getStatus().bootstrapped = true;
+    c.getStatus().clusterId = "db/a";
+    ObservedCluster o = observed(1, List.of(pod("a", 0, "zone-a", true, Map.of())), led(c, 0, "voter"));
+    assertThat(ClusterPlanner.decide(c, o).valid()).isTrue();
+    c.getSpec().clusterId = "db/b";
+    ClusterPlan plan = ClusterPlanner.decide(c, o);
+    assertThat(plan.valid()).isFalse();
+    assertThat(plan.specErrors()).singleElement().asString().startsWith("spec.clusterId: the cluster formed as 'db/a'");
+  }
 }

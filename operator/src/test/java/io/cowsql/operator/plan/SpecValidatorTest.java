@@ -100,4 +100,34 @@ class SpecValidatorTest {
     assertThat(SpecValidator.validate(spec)).singleElement().asString()
         .startsWith("spec.recovery.quorumLossTimeout: 'soon'");
   }
+
+  @Test
+  void clusterIdMustBeAnIdAndCannotChangeOnceFormed() {
+    CowsqlClusterSpec spec = new CowsqlClusterSpec();
+    spec.clusterId = "team-a/orders.v2";
+    assertThat(SpecValidator.validate(spec)).isEmpty();
+    spec.clusterId = "has space";
+    assertThat(SpecValidator.validate(spec)).singleElement().asString()
+        .startsWith("spec.clusterId: 'has space' is not a cluster id");
+    spec.clusterId = "x".repeat(254);
+    assertThat(SpecValidator.validate(spec)).singleElement().asString().contains("use 1 to 253");
+    assertThat(SpecValidator.validateIdentity("db/a", java.util.Optional.empty())).isEmpty();
+    assertThat(SpecValidator.validateIdentity("db/a", java.util.Optional.of("db/a"))).isEmpty();
+    assertThat(SpecValidator.validateIdentity("other", java.util.Optional.of("db/a"))).singleElement().asString()
+        .contains("formed as 'db/a'").contains("Set spec.clusterId back to 'db/a'");
+  }
+
+  @Test
+  void replicasAboveVotersPlusStandbysWarnWithTheFix() {
+    CowsqlClusterSpec spec = new CowsqlClusterSpec();
+    assertThat(SpecValidator.warnings(spec)).isEmpty();
+    spec.replicas = 6;
+    assertThat(SpecValidator.warnings(spec)).isEmpty();
+    spec.replicas = 8;
+    assertThat(SpecValidator.validate(spec)).isEmpty();
+    assertThat(SpecValidator.warnings(spec)).singleElement().asString()
+        .isEqualTo("spec.replicas: 2 nodes will be spares: 8 replicas but spec.roles asks for 3 voters + 3 standbys,"
+            + " and a spare neither votes nor holds a copy of the data. Raise spec.roles.standbys to 5 or lower"
+            + " spec.replicas to 6");
+  }
 }

@@ -83,7 +83,11 @@ class StatusAggregatorTest {
     assertThat(progressing.getReason()).isEqualTo("ScaleDownRefused");
     assertThat(progressing.getMessage()).contains("scale-down is not supported yet");
     assertThat(cond(s, "Ready").getStatus()).isEqualTo("True");
+    // visible in `kubectl get` (the Reason column shows Ready's reason)
+    assertThat(cond(s, "Ready").getReason()).isEqualTo("ScaleDownRefused");
     assertThat(s.replicas).isEqualTo(5);
+    assertThat(s.voters).isEqualTo(3);
+    assertThat(s.standbys).isEqualTo(2);
   }
 
   @Test
@@ -111,5 +115,140 @@ class StatusAggregatorTest {
     assertThat(cond(s, "Progressing").getReason()).isEqualTo("Creating");
     assertThat(cond(s, "Degraded").getStatus()).isEqualTo("False");
     assertThat(s.bootstrapped).isNull();
+  }
+
+  private static List<ObservedPod> pods(String name, boolean... ready) {
+    List<ObservedPod> out = new java.util.ArrayList<>();
+    for (int i = 0; i < ready.length; i++) {
+      out.add(pod(name, i, "z" + (i % 3), ready[i], Map.of()));
+    }
+    return out;
+  }
+
+  private static CowsqlClusterStatus pass(CowsqlCluster c, ObservedCluster o, String now) {
+    CowsqlClusterStatus s = StatusAggregator.aggregate(c, o, ClusterPlanner.decide(c, o), now);
+    c.setStatus(s);
+    return s;
+  }
+
+  @Test
+  void creationIsCreatingAndNeverDegradedUntilFirstReady() {
+    CowsqlCluster c = cluster("a");
+    pass(c, observed(3, pods("a", false, false, false), noAnswer()), "t1");
+    // ordinal 0 formed the cluster, the others still join
+    CowsqlClusterStatus s = pass(c, observed(3, pods("a", true, false, false), led(c, 0, "voter", "spare")), "t2");
+    assertThat(s.phase).isEqualTo("Creating");
+    assertThat(cond(s, "Progressing").getReason()).isEqualTo("Creating");
+    assertThat(cond(s, "Degraded").getStatus()).isEqualTo("False");
+    assertThat(s.firstReadyTime).isNull();
+    s = pass(c, observed(3, pods("a", true, true, true), led(c, 0, "voter", "voter", "voter")), "t3");
+    assertThat(s.phase).isEqualTo("Running");
+    assertThat(s.firstReadyTime).isEqualTo("t3");
+    assertThat(cond(s, "Progressing").getReason()).isEqualTo("Reconciled");
+  }
+
+  @Test
+  void scaleUpIsScalingNotDegradedAndASteadyClusterIsNotScaling() {
+    CowsqlCluster c = cluster("a");
+    pass(c, observed(3, pods("a", true, true, true), led(c, 0, "voter", "voter", "voter")), "t1");
+    CowsqlClusterStatus s = pass(c, observed(3, pods("a", true, true, true), led(c, 0, "voter", "voter", "voter")), "t2");
+    assertThat(cond(s, "Progressing").getReason()).isEqualTo("Reconciled");
+    c.getSpec().replicas = 5;
+    s = pass(c, observed(3, pods("a", true, true, true), led(c, 0, "voter", "voter", "voter")), "t3");
+    assertThat(s.phase).isEqualTo("Scaling");
+    assertThat(cond(s, "Progressing").getReason()).isEqualTo("Scaling");
+    s = pass(c, observed(5, pods("a", true, true, true, false, false),
+        led(c, 0, "voter", "voter", "voter", "spare")), "t4");
+    assertThat(s.phase).isEqualTo("Scaling");
+    assertThat(cond(s, "Progressing").getMessage()).contains("joining: a-3, a-4");
+    assertThat(cond(s, "Degraded").getStatus()).isEqualTo("False");
+    s = pass(c, observed(5, pods("a", true, true, true, true, true),
+        led(c, 0, "voter", "voter", "voter", "standby", "standby")), "t5");
+    assertThat(s.phase).isEqualTo("Running");
+    assertThat(cond(s, "Progressing").getReason()).isEqualTo("Reconciled");
+  }
+
+  @Test
+  void aMemberThatWasReadyAndIsNotIsDegradedSinceThenAlsoWhileItsPodIsRecreated() {
+    CowsqlCluster c = cluster("a");
+    pass(c, observed(3, pods("a", true, true, true), led(c, 0, "voter", "voter", "voter")), "t1");
+    CowsqlClusterStatus s = pass(c, observed(3, pods("a", true, true, false), led(c, 0, "voter", "voter", "voter")), "t2");
+    assertThat(s.phase).isEqualTo("Degraded");
+    assertThat(cond(s, "Degraded").getReason()).isEqualTo("NodesNotReady");
+    assertThat(cond(s, "Degraded").getMessage()).contains("a-2 (since t2)");
+    assertThat(cond(s, "Progressing").getReason()).isEqualTo("Reconciled");
+    // its pod is deleted: still a member, still down since t2, and nothing "scales"
+    s = pass(c, observed(3, pods("a", true, true), led(c, 0, "voter", "voter", "voter")), "t3");
+    assertThat(s.members).extracting(m -> m.pod + " " + m.ready + " " + m.notReadySince + " " + m.role)
+        .containsExactly("a-0 true null voter", "a-1 true null voter", "a-2 false t2 voter");
+    assertThat(cond(s, "Progressing").getReason()).isEqualTo("Reconciled");
+    // recreated, not ready yet: the same member, not a new one
+    s = pass(c, observed(3, pods("a", true, true, false), led(c, 0, "voter", "voter", "voter")), "t4");
+    assertThat(cond(s, "Progressing").getReason()).isEqualTo("Reconciled");
+    assertThat(cond(s, "Degraded").getMessage()).contains("a-2 (since t2)");
+    s = pass(c, observed(3, pods("a", true, true, true), led(c, 0, "voter", "voter", "voter")), "t5");
+    assertThat(s.phase).isEqualTo("Running");
+    assertThat(s.members).allSatisfy(m -> assertThat(m.notReadySince).isNull());
+  }
+
+  @Test
+  void quorumLossNamesTheSilentVotersSinceWhenAndTheManualProcedure() {
+    CowsqlCluster c = cluster("a");
+    pass(c, observed(3, pods("a", true, true, true), led(c, 0, "voter", "voter", "voter")), "t1");
+    String a0 = io.cowsql.operator.ClusterNames.podAddress(c, "a-0");
+    String a1 = io.cowsql.operator.ClusterNames.podAddress(c, "a-1");
+    // two of three answer (an election): no quorum loss
+    CowsqlClusterStatus s = pass(c, observed(3, pods("a", false, false, false), new io.cowsql.operator.cluster.CowsqlView(
+        true, java.util.Optional.empty(), List.of(), java.util.Optional.of("no leader"), java.util.Set.of(a0, a1))), "t2");
+    assertThat(cond(s, "QuorumLost").getStatus()).isEqualTo("False");
+    assertThat(cond(s, "Degraded").getReason()).isEqualTo("NoLeader");
+    // one of three answers
+    s = pass(c, observed(3, pods("a", false, false, false), new io.cowsql.operator.cluster.CowsqlView(true,
+        java.util.Optional.empty(), List.of(), java.util.Optional.of("no leader"), java.util.Set.of(a0))), "t3");
+    Condition lost = cond(s, "QuorumLost");
+    assertThat(lost.getStatus()).isEqualTo("True");
+    assertThat(lost.getLastTransitionTime()).isEqualTo("t3");
+    assertThat(lost.getMessage()).startsWith("Since t3: voters a-1 (not ready since t2), a-2 (not ready since t2) do"
+        + " not answer; 1 of 3 voters answer and 2 are needed")
+        .contains("node-image/README.md, section \"Offline subcommands (stopped nodes)\"");
+    assertThat(s.phase).isEqualTo("Degraded");
+    assertThat(cond(s, "Degraded").getReason()).isEqualTo("QuorumLost");
+    // still lost later: same since, same message (no status rewrite)
+    CowsqlClusterStatus later = pass(c, observed(3, pods("a", false, false, false), new io.cowsql.operator.cluster
+        .CowsqlView(true, java.util.Optional.empty(), List.of(), java.util.Optional.of("no leader"), java.util.Set.of(a0))),
+        "t4");
+    assertThat(cond(later, "QuorumLost")).isEqualTo(lost);
+  }
+
+  @Test
+  void replicasAboveVotersAndStandbysIsAWarningNotARefusal() {
+    CowsqlCluster c = cluster("a");
+    c.getSpec().replicas = 7;
+    CowsqlClusterStatus s = pass(c, observed(7, pods("a", true, true, true, true, true, true, true),
+        led(c, 0, "voter", "voter", "voter", "standby", "standby", "standby", "spare")), "t1");
+    assertThat(cond(s, "SpecWarning").getStatus()).isEqualTo("True");
+    assertThat(cond(s, "SpecWarning").getMessage()).startsWith("spec.replicas: 1 node will be a spare: 7 replicas but"
+        + " spec.roles asks for 3 voters + 3 standbys");
+    assertThat(cond(s, "Ready").getStatus()).isEqualTo("True");
+    assertThat(s.phase).isEqualTo("Running");
+  }
+
+  @Test
+  void phaseIsDerivedFromTheConditionsByOneRule() {
+    java.util.function.BiFunction<String, String[], Condition> c = (type, sr) -> new io.fabric8.kubernetes.api.model
+        .ConditionBuilder().withType(type).withStatus(sr[0]).withReason(sr[1]).build();
+    assertThat(StatusAggregator.phase(List.of(c.apply("Ready", new String[] {"False", "InvalidSpec"}),
+        c.apply("Degraded", new String[] {"True", "NoLeader"})))).isEqualTo("Invalid");
+    assertThat(StatusAggregator.phase(List.of(c.apply("Ready", new String[] {"True", "ClusterReady"}),
+        c.apply("Degraded", new String[] {"True", "NodeNotReady"})))).isEqualTo("Degraded");
+    assertThat(StatusAggregator.phase(List.of(c.apply("Ready", new String[] {"True", "ClusterReady"}),
+        c.apply("Progressing", new String[] {"True", "Scaling"})))).isEqualTo("Running");
+    assertThat(StatusAggregator.phase(List.of(c.apply("Ready", new String[] {"False", "NodesNotReady"}),
+        c.apply("Progressing", new String[] {"True", "Scaling"}), c.apply("Degraded", new String[] {"False", "x"}))))
+        .isEqualTo("Scaling");
+    assertThat(StatusAggregator.phase(List.of(c.apply("Ready", new String[] {"False", "NodesNotReady"}),
+        c.apply("Progressing", new String[] {"True", "Creating"})))).isEqualTo("Creating");
+    assertThat(StatusAggregator.phase(List.of(c.apply("Ready", new String[] {"False", "ReconcileError"}))))
+        .isEqualTo("Pending");
   }
 }

@@ -20,19 +20,53 @@ import java.util.List;
 import java.util.stream.Stream;
 
 /**
- * A real cluster of Debian's {@code dqlite-demo} processes (Go, libdqlite) on
- * loopback with free ports and data in a temporary folder. Every process is
- * killed on {@link #close()} and, should the test JVM die first, by a
- * shutdown hook. The database is "demo" (dqlite-demo opens it).
+ * A real cluster of go-cowsql's {@code cowsql-demo} processes (Go, libcowsql)
+ * on loopback with free ports and data in a temporary folder; with
+ * {@link Engine#DQLITE}, go-dqlite's {@code dqlite-demo} on libdqlite, the
+ * second engine, for a test that is about it. Each node's process is checked to
+ * have mapped its engine's library, so a test never runs on the other engine
+ * unnoticed. Every process is killed on {@link #close()} and, should the test
+ * JVM die first, by a shutdown hook. The database is "demo" (both demos open it).
  */
-public final class DqliteDemoCluster implements AutoCloseable {
+public final class DemoCluster implements AutoCloseable {
     public static final String DATABASE = "demo";
 
+    /** The engine a demo cluster runs on: its demo program, its Go shell and the library it must load. */
+    public enum Engine {
+        /** go-cowsql's programs on libcowsql: the default. */
+        COWSQL("cowsql-demo", "cowsql", "libcowsql.so"),
+        /** go-dqlite's programs on libdqlite: the second engine. */
+        DQLITE("dqlite-demo", "dqlite", "libdqlite.so");
+
+        private final String demo;
+        private final String shell;
+        private final String library;
+
+        Engine(String demo, String shell, String library) {
+            this.demo = demo;
+            this.shell = shell;
+            this.library = library;
+        }
+
+        /** The Go demo program (key/value HTTP API on top of a node). */
+        public String demo() {
+            return demo;
+        }
+
+        /** The Go shell of the same seed ({@code cowsql} or {@code dqlite}). */
+        public String shell() {
+            return shell;
+        }
+    }
+
+    private static final java.util.Set<Engine> LOGGED = java.util.EnumSet.noneOf(Engine.class);
+
+    private final Engine engine;
     private final Path dir;
     private final List<Node> nodes = new ArrayList<>();
-    private final Thread hook = new Thread(this::killAll, "dqlite-demo-cleanup");
+    private final Thread hook = new Thread(this::killAll, "demo-cluster-cleanup");
 
-    /** One dqlite-demo process. */
+    /** One demo process. */
     public static final class Node {
         final int index;
         final String dbAddress;
@@ -62,14 +96,20 @@ public final class DqliteDemoCluster implements AutoCloseable {
         }
     }
 
-    private DqliteDemoCluster(Path dir) {
+    private DemoCluster(Engine engine, Path dir) {
+        this.engine = engine;
         this.dir = dir;
         Runtime.getRuntime().addShutdownHook(hook);
     }
 
-    /** Starts {@code n} nodes and waits until all are members and the cluster has min(n, 3) voters. */
-    public static DqliteDemoCluster start(int n) throws Exception {
-        DqliteDemoCluster c = new DqliteDemoCluster(Files.createTempDirectory("dqlite-demo-"));
+    /** Starts {@code n} cowsql-demo nodes and waits until all are members and the cluster has min(n, 3) voters. */
+    public static DemoCluster start(int n) throws Exception {
+        return start(Engine.COWSQL, n);
+    }
+
+    /** Starts {@code n} nodes of {@code engine}'s demo and waits until all are members and min(n, 3) are voters. */
+    public static DemoCluster start(Engine engine, int n) throws Exception {
+        DemoCluster c = new DemoCluster(engine, Files.createTempDirectory(engine.demo + "-"));
         try {
             for (int i = 0; i < n; i++) {
                 c.addNode();
@@ -92,7 +132,7 @@ public final class DqliteDemoCluster implements AutoCloseable {
     }
 
     private void launch(Node node) throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>(List.of("dqlite-demo", "--api", node.apiAddress, "--db", node.dbAddress,
+        List<String> cmd = new ArrayList<>(List.of(engine.demo, "--api", node.apiAddress, "--db", node.dbAddress,
                 "--dir", dir.resolve("node" + node.index).toString()));
         if (node.index > 0) {
             cmd.add("--join");
@@ -102,6 +142,29 @@ public final class DqliteDemoCluster implements AutoCloseable {
         node.process = new ProcessBuilder(cmd).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
         awaitPort(node, Duration.ofSeconds(30));
+        checkEngine(node);
+    }
+
+    /** Fails unless the node's process mapped this engine's library; logs the library once per JVM and engine. */
+    private void checkEngine(Node node) throws IOException {
+        Path maps = Path.of("/proc", Long.toString(node.process.pid()), "maps");
+        String library = Files.readAllLines(maps, StandardCharsets.UTF_8).stream()
+                .map(l -> l.substring(l.lastIndexOf(' ') + 1))
+                .filter(f -> f.contains("/" + engine.library))
+                .findFirst()
+                .orElseThrow(() -> new IllegalStateException(engine.demo + " node " + node.index + " (pid "
+                        + node.process.pid() + ") did not load " + engine.library + ": the test needs the "
+                        + engine + " engine"));
+        synchronized (LOGGED) {
+            if (LOGGED.add(engine)) {
+                System.err.println("demo cluster: engine " + engine + " (" + engine.demo + ", "
+                        + library + ")");
+            }
+        }
+    }
+
+    public Engine engine() {
+        return engine;
     }
 
     private List<String> joinTargets(Node self) {
@@ -119,7 +182,7 @@ public final class DqliteDemoCluster implements AutoCloseable {
         String[] hp = node.apiAddress.split(":");
         while (System.nanoTime() < deadline) {
             if (!node.process.isAlive()) {
-                throw new IllegalStateException("dqlite-demo node " + node.index + " exited with "
+                throw new IllegalStateException(engine.demo + " node " + node.index + " exited with "
                         + node.process.exitValue() + ": " + log(node.index));
             }
             try (Socket s = new Socket()) {
@@ -129,7 +192,7 @@ public final class DqliteDemoCluster implements AutoCloseable {
                 Thread.sleep(50);
             }
         }
-        throw new IllegalStateException("dqlite-demo node " + node.index + " did not open its API port: " + log(node.index));
+        throw new IllegalStateException(engine.demo + " node " + node.index + " did not open its API port: " + log(node.index));
     }
 
     /** Waits until the leader reports {@code members} members of which {@code voters} are voters. */

@@ -1,0 +1,115 @@
+package io.cowsql.e2e.chaos;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code bin/cowsql-chaos}: runs scenarios against three real node agents on loopback and prints the
+ * table. Exit 0 when every run was checked and passed, 1 on any violation or unchecked run, 2 on a
+ * bad flag.
+ */
+@Command(name = "cowsql-chaos", mixinStandardHelpOptions = true,
+    description = "Randomized fault runs (kill, pause, network partitions) against three cowsql node agents on "
+        + "loopback, with a set, a list-append and a key/value workload; the checkers read each run's history.")
+public final class ChaosMain implements Callable<Integer> {
+    @Option(names = "--scenario", required = true, split = ",", paramLabel = "NAME",
+        description = "scenario(s) to run, comma-separated, or 'all' (see the list below)")
+    List<String> scenarios;
+
+    @Option(names = "--runs", defaultValue = "1", paramLabel = "N", description = "runs per scenario (default ${DEFAULT-VALUE})")
+    int runs;
+
+    @Option(names = "--seed", paramLabel = "S", description = "seed of the first run; run i uses S+i (default: random, printed)")
+    Long seed;
+
+    @Option(names = "--minutes", paramLabel = "M", description = "start no new run after M minutes in total (default: no limit)")
+    Double minutes;
+
+    @Option(names = "--faults", defaultValue = "2", paramLabel = "K", description = "faults per run (default ${DEFAULT-VALUE})")
+    int faults;
+
+    @Option(names = "--clients", defaultValue = "2", paramLabel = "C",
+        description = "clients per workload, alternating between the two client endpoints (default ${DEFAULT-VALUE})")
+    int clients;
+
+    @Option(names = "--dir", defaultValue = "target/chaos", paramLabel = "DIR",
+        description = "where runs write history.jsonl and verdict.json (default ${DEFAULT-VALUE})")
+    Path dir;
+
+    @Option(names = "--keep", description = "keep passing runs' histories and cluster logs too")
+    boolean keep;
+
+    @Option(names = "--node-classpath", paramLabel = "CP",
+        description = "classpath holding io.cowsql.node.NodeAgent (default: -Dcowsql.e2e.nodeClasspath, else this JVM's)")
+    String nodeClasspath;
+
+    @Override
+    public Integer call() {
+        List<Scenario> chosen = new ArrayList<>();
+        for (String s : scenarios) {
+            if (s.equals("all")) {
+                chosen.addAll(List.of(Scenario.values()));
+            } else {
+                try {
+                    chosen.add(Scenario.byId(s));
+                } catch (IllegalArgumentException e) {
+                    throw new CommandLine.ParameterException(new CommandLine(this), "--scenario: " + e.getMessage());
+                }
+            }
+        }
+        if (runs < 1 || faults < 1 || clients < 1) {
+            throw new CommandLine.ParameterException(new CommandLine(this),
+                "--runs, --faults and --clients must be at least 1 (got " + runs + ", " + faults + ", " + clients + ")");
+        }
+        long first = seed != null ? seed : System.nanoTime() & 0xFFFFFFFFL;
+        String cp = nodeClasspath != null ? nodeClasspath
+            : System.getProperty("cowsql.e2e.nodeClasspath", System.getProperty("java.class.path"));
+        System.out.println("cowsql-chaos: seed " + first + " (replay a run with --seed <its seed> --runs 1)");
+        long deadline = minutes == null ? Long.MAX_VALUE : System.nanoTime() + (long) (minutes * 60e9);
+        RunTable table = new RunTable();
+        outer:
+        for (Scenario s : chosen) {
+            for (int i = 0; i < runs; i++) {
+                if (System.nanoTime() > deadline) {
+                    System.out.println("cowsql-chaos: --minutes reached, no more runs started");
+                    break outer;
+                }
+                long runSeed = first + i;
+                ChaosRun.Result r = ChaosRun.run(ChaosRun.Config.defaults(s, runSeed,
+                    dir.resolve(s.id() + "-" + runSeed), cp).withFaults(faults).withClients(clients).withKeep(keep));
+                table.add(s, r);
+                if (!r.passed()) {
+                    System.out.println("cowsql-chaos: " + s.id() + " seed " + runSeed + " FAILED, kept in " + r.dir()
+                        + (r.error() != null ? ": " + r.error() : "") + (r.verdict() != null ? " " + r.verdict().violations() : ""));
+                }
+            }
+        }
+        System.out.print(table.render());
+        return table.allPassed() ? 0 : 1;
+    }
+
+    static String scenarioList() {
+        StringBuilder sb = new StringBuilder();
+        for (Scenario s : Scenario.values()) {
+            sb.append(String.format("  %-17s %s%n", s.id(), s.description()));
+        }
+        sb.append("  all               every scenario above");
+        return sb.toString();
+    }
+
+    public static int execute(String... args) {
+        CommandLine cl = new CommandLine(new ChaosMain());
+        cl.getHelpSectionMap().put(CommandLine.Model.UsageMessageSpec.SECTION_KEY_FOOTER,
+            help -> "%nScenarios:%n".formatted() + scenarioList() + System.lineSeparator());
+        return cl.execute(args);
+    }
+
+    public static void main(String[] args) {
+        System.exit(execute(args));
+    }
+}

@@ -1,0 +1,190 @@
+package io.cowsql.e2e.chaos;
+
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.cowsql.e2e.testbed.ControlPlane;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Stream;
+
+/**
+ * One run: a fresh {@link LocalCluster}, every workload's clients writing while the nemesis plays
+ * the scenario's seeded {@link Schedule}, a tail of quiet load after the last heal, the final reads
+ * once the cluster is healthy again, then the checkers. The run's directory gets {@code history.jsonl}
+ * and {@code verdict.json}; a passing run's history and cluster directory are deleted unless kept.
+ */
+public final class ChaosRun {
+    /**
+     * @param faults     faults per run
+     * @param clients    clients per workload (alternating between client endpoints 1 and 2)
+     * @param tail       load after the last heal (at least {@code liveBound}, so a slow recovery shows)
+     * @param liveBound  the liveness bound after the last heal
+     * @param keep       keep a passing run's history and cluster logs too
+     */
+    public record Config(Scenario scenario, long seed, int faults, int clients, Duration tail, Duration liveBound,
+                         Path dir, String nodeClasspath, boolean keep, List<Workload> workloads) {
+        public static Config defaults(Scenario scenario, long seed, Path dir, String nodeClasspath) {
+            return new Config(scenario, seed, 2, 2, Duration.ofSeconds(10), Duration.ofSeconds(10), dir, nodeClasspath,
+                false, Workload.all());
+        }
+
+        public Config withFaults(int n) {
+            return new Config(scenario, seed, n, clients, tail, liveBound, dir, nodeClasspath, keep, workloads);
+        }
+
+        public Config withClients(int n) {
+            return new Config(scenario, seed, faults, n, tail, liveBound, dir, nodeClasspath, keep, workloads);
+        }
+
+        public Config withKeep(boolean k) {
+            return new Config(scenario, seed, faults, clients, tail, liveBound, dir, nodeClasspath, k, workloads);
+        }
+
+        public Config withWorkloads(List<Workload> w) {
+            return new Config(scenario, seed, faults, clients, tail, liveBound, dir, nodeClasspath, keep, List.copyOf(w));
+        }
+    }
+
+    /** What {@code verdict.json} holds. {@code error}: why the run could not be checked (null if it could). */
+    public record Result(String scenario, long seed, String schedule, Verdict verdict, String error, String dir) {
+        public boolean passed() {
+            return error == null && verdict != null && verdict.passed();
+        }
+    }
+
+    private ChaosRun() {}
+
+    public static Result run(Config cfg) {
+        Schedule schedule = cfg.scenario().schedule(cfg.seed(), cfg.faults());
+        Path dir = cfg.dir().toAbsolutePath();
+        log("run " + cfg.scenario().id() + " " + schedule + " in " + dir);
+        Verdict verdict = null;
+        String error = null;
+        History history = null;
+        LocalCluster cluster = null;
+        try {
+            Files.createDirectories(dir);
+            // A replay of the same seed into the same directory starts afresh.
+            deleteTree(dir.resolve("cluster"));
+            Files.deleteIfExists(dir.resolve("history.jsonl"));
+            cluster = LocalCluster.start(dir.resolve("cluster"), cfg.nodeClasspath(), Duration.ofSeconds(120));
+            for (Workload w : cfg.workloads()) {
+                w.setup(cluster);
+            }
+            history = History.writingTo(dir.resolve("history.jsonl"));
+            error = play(cfg, schedule, cluster, history);
+            verdict = Verdict.of(history.ops(), Verdict.checkers(cfg.liveBound()));
+        } catch (Exception | Error e) {
+            error = (error == null ? "" : error + "; ") + Outcomes.describe(e);
+            if (history != null) {
+                verdict = Verdict.of(history.ops(), Verdict.checkers(cfg.liveBound()));
+            }
+        } finally {
+            if (history != null) {
+                history.close();
+            }
+            if (cluster != null) {
+                cluster.close();
+            }
+        }
+        Result result = new Result(cfg.scenario().id(), cfg.seed(), schedule.toString(), verdict, error, dir.toString());
+        try {
+            History.JSON.writer().with(SerializationFeature.INDENT_OUTPUT).writeValue(dir.resolve("verdict.json").toFile(), result);
+            if (result.passed() && !cfg.keep()) {
+                Files.deleteIfExists(dir.resolve("history.jsonl"));
+                deleteTree(dir.resolve("cluster"));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        log("run " + cfg.scenario().id() + " seed " + cfg.seed() + ": " + (result.passed() ? "passed"
+            : "FAILED " + (error != null ? error : verdict.violations())));
+        return result;
+    }
+
+    /** Load, faults, tail, final reads; returns a note on what went wrong outside the checkers, or null. */
+    private static String play(Config cfg, Schedule schedule, LocalCluster cluster, History h) throws InterruptedException {
+        AtomicBoolean stop = new AtomicBoolean();
+        AtomicLong elements = new AtomicLong();
+        AtomicInteger processes = new AtomicInteger();
+        List<Thread> threads = new ArrayList<>();
+        for (Workload w : cfg.workloads()) {
+            for (int i = 0; i < cfg.clients(); i++) {
+                Workload.Client client = w.client(cluster, i, i % 2);
+                int first = processes.getAndIncrement();
+                Thread t = new Thread(() -> {
+                    int p = first;
+                    try (client) {
+                        while (!stop.get()) {
+                            if (client.step(h, p, elements.incrementAndGet()) == Op.Type.INFO) {
+                                p = processes.getAndIncrement(); // the old operation may still be in flight
+                            }
+                            ControlPlane.sleep(10 + ThreadLocalRandom.current().nextInt(30));
+                        }
+                    }
+                }, "chaos-" + w.name() + "-" + i);
+                t.setDaemon(true);
+                threads.add(t);
+            }
+        }
+        threads.forEach(Thread::start);
+        String note = null;
+        try {
+            Thread.sleep(1000);
+            for (Schedule.Step step : schedule.steps()) {
+                Thread.sleep(step.quiet().toMillis());
+                Fault.Applied a = step.fault().apply(cluster, step.pick());
+                h.nemesis(step.fault().kind(), a.detail());
+                try {
+                    Thread.sleep(step.hold().toMillis());
+                } finally {
+                    a.heal().run();
+                    h.nemesis("heal", a.detail());
+                }
+            }
+            Thread.sleep(cfg.tail().toMillis());
+        } finally {
+            stop.set(true);
+            for (Thread t : threads) {
+                t.join(40_000);
+                if (t.isAlive()) {
+                    note = "client " + t.getName() + " did not stop within 40 s";
+                }
+            }
+        }
+        cluster.healAll(); // in case a fault could not be healed by its own step
+        cluster.awaitHealthy(Duration.ofSeconds(60));
+        for (Workload w : cfg.workloads()) {
+            try {
+                w.finalRead(cluster, h);
+            } catch (Exception e) {
+                note = (note == null ? "" : note + "; ") + w.name() + " final read: " + Outcomes.describe(e);
+            }
+        }
+        return note;
+    }
+
+    static void deleteTree(Path p) throws IOException {
+        if (!Files.exists(p)) {
+            return;
+        }
+        try (Stream<Path> s = Files.walk(p)) {
+            for (Path x : s.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(x);
+            }
+        }
+    }
+
+    static void log(String line) {
+        System.err.println(java.time.Instant.now() + " chaos: " + line);
+    }
+}

@@ -1,0 +1,117 @@
+package io.cowsql.e2e.chaos;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * An operation history, recorded while a run goes and written as it grows, one JSON object per line
+ * ({@link Op}), so that a run that dies still leaves its history behind. Thread-safe: every client
+ * thread and the nemesis record into the same history, and the order of the lines is the order in
+ * which the events were recorded.
+ */
+public final class History implements AutoCloseable {
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    private final List<Op> ops = new ArrayList<>();
+    private final long startNanos = System.nanoTime();
+    private final BufferedWriter out;
+
+    private History(BufferedWriter out) {
+        this.out = out;
+    }
+
+    /** A history kept in memory only. */
+    public static History inMemory() {
+        return new History(null);
+    }
+
+    /** A history also written to {@code file} (JSON lines), line by line as events are recorded. */
+    public static History writingTo(Path file) {
+        try {
+            Files.createDirectories(file.toAbsolutePath().getParent());
+            return new History(Files.newBufferedWriter(file, StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Records the invocation of an operation; returns it (pass it to {@link #complete}). */
+    public Op invoke(int process, String f, String key, Long element) {
+        return record(Op.Type.INVOKE, process, f, key, element, null, null, null);
+    }
+
+    /** Records how {@code invocation} ended. */
+    public Op complete(Op invocation, Op.Type type, Long element, List<Long> read, String error) {
+        if (!type.completes()) {
+            throw new IllegalArgumentException("a completion needs ok, fail or info, not " + type);
+        }
+        return record(type, invocation.process(), invocation.f(), invocation.key(), element, read, error,
+            invocation.detail());
+    }
+
+    /** Records a nemesis step (a fault or a heal), when it has been applied. */
+    public Op nemesis(String f, String detail) {
+        return record(Op.Type.OK, Op.NEMESIS, f, null, null, null, null, detail);
+    }
+
+    private synchronized Op record(Op.Type type, int process, String f, String key, Long element, List<Long> read,
+                                   String error, String detail) {
+        Op op = new Op(ops.size(), type, process, f, key, element, read, error, detail, System.nanoTime() - startNanos);
+        ops.add(op);
+        if (out != null) {
+            try {
+                out.write(JSON.writeValueAsString(op));
+                out.write('\n');
+                out.flush();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return op;
+    }
+
+    /** The events so far, in order. */
+    public synchronized List<Op> ops() {
+        return List.copyOf(ops);
+    }
+
+    /** Reads a history written by {@link #writingTo}. */
+    public static List<Op> read(Path file) {
+        List<Op> out = new ArrayList<>();
+        try {
+            int n = 0;
+            for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+                n++;
+                if (line.isBlank()) {
+                    continue;
+                }
+                try {
+                    out.add(JSON.readValue(line, Op.class));
+                } catch (IOException e) {
+                    throw new IllegalArgumentException(file + " line " + n + " is not a history event: " + e.getMessage(), e);
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out;
+    }
+
+    @Override
+    public synchronized void close() {
+        if (out != null) {
+            try {
+                out.close();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+    }
+}

@@ -1,0 +1,346 @@
+package io.cowsql.e2e.chaos;
+
+import io.cowsql.client.ClientOptions;
+import io.cowsql.client.CowsqlClient;
+import io.cowsql.client.CowsqlException;
+import io.cowsql.client.Dialer;
+import io.cowsql.client.HostPort;
+import io.cowsql.client.NodeInfo;
+import io.cowsql.client.Role;
+import io.cowsql.e2e.testbed.ControlPlane;
+import io.cowsql.e2e.testbed.ImageTable;
+import io.cowsql.e2e.testbed.LoopbackBlock;
+import io.cowsql.e2e.testbed.ManagedProcess;
+import io.cowsql.e2e.testbed.NetworkPartitions;
+import io.cowsql.e2e.testbed.ProcessRegistry;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Three node agents (the real engine) started directly by the harness on loopback, one address each
+ * ({@code 127.B.0.1..3}, from a machine-wide {@link LoopbackBlock}), each under a group id of its own so
+ * {@link NetworkPartitions} can cut it off; every process is recorded in a {@link ProcessRegistry}, so
+ * its watchdog kills them (and removes the partition chain) even when this JVM is killed.
+ *
+ * <p>Client endpoints ({@link #client(int)}) are source addresses {@code 127.B.1.k} that the clients'
+ * sockets bind before connecting ({@link #clientOptions(int)}), so a partition can put clients on
+ * either side.
+ */
+public final class LocalCluster implements AutoCloseable {
+    /** The engine's default election timeout, which fault durations are drawn around. */
+    public static final Duration ELECTION_TIMEOUT = Duration.ofSeconds(3);
+    static final int NODES = 3;
+    static final int RAFT_PORT = 9001;
+    static final int HTTP_PORT = 8080;
+    private static final HttpClient HTTP = HttpClient.newBuilder().proxy(HttpClient.Builder.NO_PROXY)
+        .connectTimeout(Duration.ofSeconds(1)).build();
+
+    private final Path dir;
+    private final String classpath;
+    private final LoopbackBlock block;
+    private final ProcessRegistry registry;
+    private final NetworkPartitions partitions;
+    private final ManagedProcess[] processes = new ManagedProcess[NODES];
+    private final NetworkPartitions.Endpoint[] endpoints = new NetworkPartitions.Endpoint[NODES];
+
+    private LocalCluster(Path dir, String classpath) {
+        this.dir = dir;
+        this.classpath = classpath;
+        this.block = LoopbackBlock.acquire();
+        ProcessRegistry r = null;
+        NetworkPartitions p = null;
+        try {
+            r = ProcessRegistry.open(ProcessRegistry.defaultDir(), "chaos-" + block.octet());
+            p = NetworkPartitions.open(r);
+        } catch (RuntimeException e) {
+            if (r != null) {
+                r.close();
+            }
+            block.close();
+            throw e;
+        }
+        this.registry = r;
+        this.partitions = p;
+        for (int i = 0; i < NODES; i++) {
+            // One group id per node per loopback block: unique on this machine while the block is held.
+            endpoints[i] = new NetworkPartitions.Endpoint("n" + (i + 1), block.address(0, i + 1),
+                60_000 + block.octet() * 8 + i);
+        }
+    }
+
+    /**
+     * Starts three agents in {@code dir} (data dirs and logs; it must be empty or new), node 1 bootstrapping, and waits until all
+     * three are voters and ready. {@code classpath} must hold the node agent ({@code io.cowsql.node.NodeAgent}).
+     */
+    public static LocalCluster start(Path dir, String classpath, Duration timeout) {
+        try (var entries = Files.exists(dir) ? Files.list(dir) : java.util.stream.Stream.<Path>empty()) {
+            if (entries.findAny().isPresent()) {
+                throw new IllegalArgumentException("cluster dir " + dir + " is not empty: start a new cluster in an empty or new directory");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        LocalCluster c = new LocalCluster(dir.toAbsolutePath(), classpath);
+        try {
+            for (int i = 0; i < NODES; i++) {
+                c.startNode(i);
+            }
+            c.awaitHealthy(timeout);
+            return c;
+        } catch (RuntimeException | Error e) {
+            c.close();
+            throw e;
+        }
+    }
+
+    public Path dir() {
+        return dir;
+    }
+
+    public NetworkPartitions partitions() {
+        return partitions;
+    }
+
+    public int size() {
+        return NODES;
+    }
+
+    /** The cluster address of node {@code i} (0-based), {@code 127.B.0.(i+1):9001}. */
+    public String address(int i) {
+        return endpoints[i].ip() + ":" + RAFT_PORT;
+    }
+
+    public List<String> addresses() {
+        List<String> out = new ArrayList<>();
+        for (int i = 0; i < NODES; i++) {
+            out.add(address(i));
+        }
+        return out;
+    }
+
+    /** The key/value HTTP API of node {@code i}. */
+    public URI http(int i) {
+        return URI.create("http://" + endpoints[i].ip() + ":" + HTTP_PORT + "/");
+    }
+
+    public NetworkPartitions.Endpoint node(int i) {
+        return endpoints[i];
+    }
+
+    /** Client endpoint {@code k}: source address {@code 127.B.1.(k+1)}. */
+    public NetworkPartitions.Endpoint client(int k) {
+        return new NetworkPartitions.Endpoint("c" + (k + 1), block.address(1, k + 1), -1);
+    }
+
+    /** Options for a client on endpoint {@code k}: its sockets bind that source address. */
+    public ClientOptions clientOptions(int k) {
+        String source = client(k).ip();
+        Dialer bound = (address, timeout) -> {
+            HostPort hp = HostPort.parse(address);
+            Socket s = new Socket();
+            try {
+                s.bind(new InetSocketAddress(source, 0));
+                s.connect(new InetSocketAddress(hp.host(), hp.port()), (int) Math.max(1, timeout.toMillis()));
+                return s;
+            } catch (IOException e) {
+                s.close();
+                throw e;
+            }
+        };
+        return ClientOptions.defaults().withDialer(bound).withConnectTimeout(Duration.ofSeconds(1))
+            .withRequestTimeout(Duration.ofSeconds(5)).withRetryTimeout(Duration.ofSeconds(5))
+            .withRetryBackoff(Duration.ofMillis(50), Duration.ofMillis(500));
+    }
+
+    /** Index of the node with {@code address}, or -1. */
+    public int indexOf(String address) {
+        return addresses().indexOf(address);
+    }
+
+    private void startNode(int i) {
+        Path data = dir.resolve("n" + (i + 1));
+        List<String> args = new ArrayList<>(List.of("--dir=" + data, "--address=" + address(i),
+            "--http=" + endpoints[i].ip() + ":" + HTTP_PORT, "--roles-interval=1s"));
+        if (i == 0) {
+            args.add("--bootstrap");
+        } else {
+            args.add("--join=" + String.join(",", addresses()));
+        }
+        ImageTable.ImageCommand agent = ImageTable.nodeAgentCommand(classpath);
+        List<String> cmd = new ArrayList<>(NetworkPartitions.runAs(endpoints[i].gid()));
+        cmd.addAll(agent.argv(List.of(), args));
+        Map<String, String> env = new LinkedHashMap<>(agent.env());
+        env.put("PATH", System.getenv().getOrDefault("PATH", "/usr/bin:/bin"));
+        try {
+            Files.createDirectories(data);
+            processes[i] = ManagedProcess.start(endpoints[i].name(), cmd, env, dir, dir.resolve(endpoints[i].name() + ".log"),
+                registry);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Waits until a leader sees three voters and every node answers ready. */
+    public void awaitHealthy(Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        String last = "nothing tried";
+        while (System.nanoTime() < deadline) {
+            try {
+                List<NodeInfo> members = members();
+                long voters = members.stream().filter(m -> m.role() == Role.VOTER).count();
+                if (voters == NODES) {
+                    boolean ready = true;
+                    for (int i = 0; i < NODES && ready; i++) {
+                        ready = status(i, "readyz") == 200;
+                    }
+                    if (ready) {
+                        return;
+                    }
+                    last = "3 voters, not every node ready";
+                } else {
+                    last = voters + " voters: " + members;
+                }
+            } catch (CowsqlException | IOException e) {
+                last = e.getMessage();
+            }
+            for (int i = 0; i < NODES; i++) {
+                if (processes[i] != null && !processes[i].isAlive()) {
+                    throw new IllegalStateException("node " + endpoints[i] + " exited with " + processes[i].exitCode().orElse(-1)
+                        + "; log " + processes[i].log());
+                }
+            }
+            ControlPlane.sleep(200);
+        }
+        throw new IllegalStateException("cluster not healthy after " + timeout.toSeconds() + " s: " + last + "; logs in " + dir);
+    }
+
+    /** The members as the leader lists them (through the harness's own, unpartitioned address). */
+    public List<NodeInfo> members() throws CowsqlException {
+        try (CowsqlClient leader = CowsqlClient.findLeader(addresses(), observerOptions())) {
+            return leader.cluster();
+        }
+    }
+
+    /** Index of the current leader, or -1 when none is found within a few seconds. */
+    public int leader() {
+        try (CowsqlClient leader = CowsqlClient.findLeader(addresses(), observerOptions())) {
+            return indexOf(leader.address());
+        } catch (CowsqlException e) {
+            return -1;
+        }
+    }
+
+    /**
+     * What node {@code i} itself believes the leader is (-1: none); for a deposed leader that does not
+     * know it yet, itself.
+     */
+    public int leaderAsSeenBy(int i) {
+        try (CowsqlClient c = CowsqlClient.connect(address(i), observerOptions())) {
+            NodeInfo l = c.leader();
+            return l.id() == 0 ? -1 : indexOf(l.address());
+        } catch (CowsqlException e) {
+            return -1;
+        }
+    }
+
+    private static ClientOptions observerOptions() {
+        return ClientOptions.defaults().withConnectTimeout(Duration.ofSeconds(1)).withRequestTimeout(Duration.ofSeconds(2))
+            .withRetryTimeout(Duration.ofSeconds(3)).withRetryBackoff(Duration.ofMillis(50), Duration.ofMillis(300));
+    }
+
+    private int status(int i, String path) throws IOException {
+        try {
+            return HTTP.send(HttpRequest.newBuilder(http(i).resolve(path)).timeout(Duration.ofSeconds(2)).GET().build(),
+                HttpResponse.BodyHandlers.discarding()).statusCode();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted", e);
+        }
+    }
+
+    /** SIGKILL to node {@code i}'s process group. */
+    public void kill(int i) {
+        processes[i].kill();
+    }
+
+    /** Starts node {@code i} again on its data dir (after {@link #kill}). */
+    public void restart(int i) {
+        if (processes[i].isAlive()) {
+            throw new IllegalStateException(endpoints[i] + " is running");
+        }
+        startNode(i);
+    }
+
+    /** Ends every fault: removes the cuts, resumes every node, starts the ones that are not running. */
+    public void healAll() {
+        partitions.heal();
+        for (int i = 0; i < NODES; i++) {
+            if (isRunning(i)) {
+                resume(i);
+            } else {
+                startNode(i);
+            }
+        }
+    }
+
+    public boolean isRunning(int i) {
+        return processes[i] != null && processes[i].isAlive();
+    }
+
+    /** SIGSTOP to node {@code i}'s process group. */
+    public void pause(int i) {
+        processes[i].signal("STOP");
+    }
+
+    /** SIGCONT to node {@code i}'s process group. */
+    public void resume(int i) {
+        processes[i].signal("CONT");
+    }
+
+    /** The processes' group ids (what the registry records), for tests. */
+    public List<Long> pids() {
+        List<Long> out = new ArrayList<>();
+        for (ManagedProcess p : processes) {
+            if (p != null) {
+                out.add(p.pid());
+            }
+        }
+        return out;
+    }
+
+    public ProcessRegistry registry() {
+        return registry;
+    }
+
+    /** Removes the partitions, stops every node (SIGTERM, then SIGKILL), releases the addresses. */
+    @Override
+    public void close() {
+        try {
+            partitions.close();
+        } finally {
+            try {
+                for (ManagedProcess p : processes) {
+                    if (p != null) {
+                        p.stop(Duration.ofSeconds(5));
+                    }
+                }
+            } finally {
+                registry.close();
+                block.close();
+            }
+        }
+    }
+}

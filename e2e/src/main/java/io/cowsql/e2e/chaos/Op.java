@@ -1,0 +1,63 @@
+package io.cowsql.e2e.chaos;
+
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import java.util.List;
+
+/**
+ * One event of a history: the invocation or the completion of an operation by a client process, or a
+ * fault step of the nemesis (process {@link #NEMESIS}).
+ *
+ * @param index   position in the history (0, 1, 2, ...)
+ * @param type    invoke, or how the operation ended
+ * @param process the logical client process; a process that got an unknown outcome is retired and its
+ *                client continues as a new process (its old operation may still be in flight)
+ * @param f       what the operation does: {@code add} (set insert), {@code append} (list-append
+ *                transaction, which also reads the list), {@code read}, {@code put} / {@code get}
+ *                (key/value API), {@code final-read}; for the nemesis the fault ({@code kill},
+ *                {@code pause}, {@code partition}, ...) or {@code heal}
+ * @param key     the set, list or key/value namespace the operation touches
+ * @param element the unique element written (add, append, put) or looked up (get)
+ * @param read    the list read (append, read, final-read), in the server's order; for get the value
+ * @param error   why it failed or why its outcome is unknown
+ * @param detail  nemesis: what exactly was done (which node, which partition)
+ * @param nanos   time since the start of the run
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record Op(long index, Type type, int process, String f, String key, Long element, List<Long> read,
+                 String error, String detail, long nanos) {
+    /** The process number of nemesis events. */
+    public static final int NEMESIS = -1;
+
+    /** Invocation, or the outcome of a completed operation. */
+    public enum Type {
+        /** The operation was sent (or is about to be). */
+        INVOKE,
+        /** It succeeded. */
+        OK,
+        /** It certainly did not take effect (the server refused it before running it). */
+        FAIL,
+        /** Unknown: it may or may not have taken effect (connection broke after sending, timeout). */
+        INFO;
+
+        /** Whether this is a completion. */
+        public boolean completes() {
+            return this != INVOKE;
+        }
+    }
+
+    public Op {
+        read = read == null ? null : List.copyOf(read);
+    }
+
+    /** Whether this event is an operation that writes {@link #element} (add, append, put). */
+    @JsonIgnore
+    public boolean isWrite() {
+        return "add".equals(f) || "append".equals(f) || "put".equals(f);
+    }
+
+    @JsonIgnore
+    public boolean isNemesis() {
+        return process == NEMESIS;
+    }
+}

@@ -1,0 +1,58 @@
+package io.cowsql.e2e.chaos;
+
+import java.util.List;
+
+/**
+ * The scenarios the harness runs: a pool of faults and the range of their durations, in multiples
+ * of the engine's election timeout (3 s).
+ */
+public enum Scenario {
+    LEADER_KILL("leader-kill", "SIGKILL the leader, start it again on its data", List.of(Fault.KILL_LEADER), 0.3, 2.5),
+    LEADER_PAUSE("leader-pause", "SIGSTOP the leader for longer than the election timeout, then SIGCONT",
+        List.of(Fault.PAUSE_LEADER), 1.3, 3.0),
+    LEADER_PARTITION("leader-partition", "cut the leader (and client endpoint 1) off from the majority (and client endpoint 2)",
+        List.of(Fault.ISOLATE_LEADER), 0.3, 2.5),
+    SPLIT("split", "majority/minority split of a random node, clients on both sides", List.of(Fault.SPLIT_MINORITY), 0.3, 2.5),
+    MIXED("mixed", "any fault: kill/pause any node or the leader, isolate a node or the leader, split, bridge",
+        List.of(Fault.values()), 0.3, 2.5);
+
+    private final String id;
+    private final String description;
+    private final List<Fault> pool;
+    private final double minHold;
+    private final double maxHold;
+
+    Scenario(String id, String description, List<Fault> pool, double minHold, double maxHold) {
+        this.id = id;
+        this.description = description;
+        this.pool = pool;
+        this.minHold = minHold;
+        this.maxHold = maxHold;
+    }
+
+    public String id() {
+        return id;
+    }
+
+    public String description() {
+        return description;
+    }
+
+    public Schedule schedule(long seed, int faults) {
+        return Schedule.random(seed, pool, faults, minHold, maxHold, LocalCluster.ELECTION_TIMEOUT, LocalCluster.NODES);
+    }
+
+    /** The scenario named {@code id}; the message lists the known ones. */
+    public static Scenario byId(String id) {
+        for (Scenario s : values()) {
+            if (s.id.equals(id)) {
+                return s;
+            }
+        }
+        throw new IllegalArgumentException("unknown scenario '" + id + "': use one of " + ids());
+    }
+
+    public static String ids() {
+        return String.join(", ", java.util.Arrays.stream(values()).map(Scenario::id).toList());
+    }
+}

@@ -1,0 +1,42 @@
+package io.cowsql.e2e.chaos;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * The smoke set (system tier): two short runs (one fault each) of every scenario against three real
+ * agents; each must be checked (history, final reads), see its fault and pass every checker.
+ */
+class ChaosScenariosSystemTest {
+    static final Path WORK = Path.of(System.getProperty("cowsql.e2e.workDir", "target/testbed")).resolveSibling("chaos");
+
+    @BeforeAll
+    static void systemTier() {
+        assumeFalse(Boolean.getBoolean("skipSystemTests"), "system tests skipped by -DskipSystemTests=true");
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = Scenario.class, names = {"LEADER_KILL", "LEADER_PAUSE", "LEADER_PARTITION", "SPLIT"})
+    void twoShortRunsPassEveryChecker(Scenario scenario) throws Exception {
+        for (long seed : List.of(1L, 2L)) {
+            Path dir = WORK.resolve("smoke-" + scenario.id() + "-" + seed);
+            ChaosRun.Result r = ChaosRun.run(ChaosRun.Config.defaults(scenario, seed, dir, System.getProperty("java.class.path"))
+                .withFaults(1).withKeep(true));
+            assertThat(r.error()).as("run error, history in " + dir).isNull();
+            assertThat(r.verdict().violations()).as("violations, history in " + dir).isEmpty();
+            List<Op> h = History.read(dir.resolve("history.jsonl"));
+            assertThat(h).filteredOn(Op::isNemesis).extracting(Op::f).contains("heal");
+            assertThat(h).filteredOn(op -> "final-read".equals(op.f()) && op.type() == Op.Type.OK).hasSize(5);
+            assertThat(r.verdict().ok()).as("acknowledged operations").isGreaterThan(20);
+            assertThat(Files.readString(dir.resolve("verdict.json"))).contains("\"seed\" : " + seed);
+            ChaosRun.deleteTree(dir);
+        }
+    }
+}

@@ -1,0 +1,204 @@
+package io.cowsql.e2e.chaos;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Each checker reports the anomaly it looks for, and a clean history passes all of them (unit tier). */
+class CheckersTest {
+    /** Builds a history with explicit times (milliseconds). */
+    static final class Builder {
+        final List<Op> ops = new ArrayList<>();
+
+        Builder op(Op.Type type, int process, String f, String key, Long element, List<Long> read, long millis) {
+            ops.add(new Op(ops.size(), type, process, f, key, element, read, type == Op.Type.OK ? null : "x", null,
+                millis * 1_000_000));
+            return this;
+        }
+
+        Builder write(int process, String f, String key, long element, Op.Type outcome, List<Long> read, long at) {
+            op(Op.Type.INVOKE, process, f, key, element, null, at);
+            return op(outcome, process, f, key, element, read, at + 5);
+        }
+
+        Builder add(int process, long element, Op.Type outcome, long at) {
+            return write(process, "add", "set", element, outcome, null, at);
+        }
+
+        Builder append(int process, String key, long element, List<Long> read, long at) {
+            return write(process, "append", key, element, Op.Type.OK, read, at);
+        }
+
+        Builder finalRead(String key, List<Long> read, long at) {
+            op(Op.Type.INVOKE, 99, "final-read", key, null, null, at);
+            return op(Op.Type.OK, 99, "final-read", key, null, read, at + 1);
+        }
+
+        Builder heal(long at) {
+            ops.add(new Op(ops.size(), Op.Type.OK, Op.NEMESIS, "heal", null, null, null, null, "all", at * 1_000_000));
+            return this;
+        }
+    }
+
+    static List<Violation> all(Builder b) {
+        return Verdict.of(b.ops, Verdict.checkers(Duration.ofSeconds(10))).violations();
+    }
+
+    static Builder clean() {
+        return new Builder()
+            .add(0, 1, Op.Type.OK, 0)
+            .add(1, 2, Op.Type.FAIL, 10)
+            .add(2, 3, Op.Type.INFO, 20)
+            .add(3, 4, Op.Type.INFO, 30)
+            .append(0, "l0", 10, List.of(10L), 40)
+            .append(1, "l0", 11, List.of(10L, 11L), 50)
+            .heal(60)
+            .append(0, "l0", 12, List.of(10L, 11L, 12L), 70)
+            .add(0, 5, Op.Type.OK, 80)
+            .finalRead("set", List.of(1L, 3L, 5L), 100)
+            .finalRead("l0", List.of(10L, 11L, 12L), 101);
+    }
+
+    @Test
+    void aCleanHistoryWithUnknownOutcomesEitherWayPasses() {
+        Verdict v = Verdict.of(clean().ops, Verdict.checkers(Duration.ofSeconds(10)));
+        assertThat(v.violations()).isEmpty();
+        assertThat(v.operations()).isEqualTo(8);
+        assertThat(v.ok()).isEqualTo(5);
+        assertThat(v.failed()).isEqualTo(1);
+        assertThat(v.unknown()).isEqualTo(2);
+        assertThat(v.recoveryMillis()).isEqualTo(15);
+    }
+
+    @Test
+    void anAcknowledgedWriteMissingAtTheEndIsALostWrite() {
+        Builder b = new Builder().add(0, 1, Op.Type.OK, 0).add(0, 2, Op.Type.OK, 10).finalRead("set", List.of(2L), 20);
+        assertThat(all(b)).extracting(Violation::checker).containsExactly(LostWritesChecker.NAME);
+        assertThat(all(b).get(0).message()).contains("acknowledged write of 1", "missing");
+    }
+
+    @Test
+    void aDefinitelyFailedWriteThatAppearsIsReported() {
+        Builder b = new Builder().add(0, 1, Op.Type.FAIL, 0).finalRead("set", List.of(1L), 20);
+        assertThat(all(b)).singleElement().satisfies(x -> {
+            assertThat(x.checker()).isEqualTo(LostWritesChecker.NAME);
+            assertThat(x.message()).contains("failed definitely");
+        });
+    }
+
+    @Test
+    void anElementNoOneWroteAndAWrittenKeyWithoutFinalReadAreReported() {
+        Builder b = new Builder().add(0, 1, Op.Type.OK, 0).finalRead("set", List.of(1L, 7L), 20)
+            .append(0, "l1", 3, List.of(3L), 30);
+        assertThat(new LostWritesChecker().check(b.ops)).extracting(Violation::message)
+            .anySatisfy(m -> assertThat(m).contains("holds 7, which no one wrote"))
+            .anySatisfy(m -> assertThat(m).contains("key l1", "no final read"));
+    }
+
+    @Test
+    void aGetAnsweringAnotherValueThanTheOneWrittenIsReported() {
+        Builder b = new Builder().write(0, "put", "kv", 5, Op.Type.OK, null, 0)
+            .op(Op.Type.INVOKE, 0, "get", "kv", 5L, null, 10).op(Op.Type.OK, 0, "get", "kv", 5L, List.of(6L), 11)
+            .op(Op.Type.INVOKE, 0, "get", "kv", 5L, null, 12).op(Op.Type.OK, 0, "get", "kv", 5L, List.of(), 13)
+            .finalRead("kv", List.of(5L), 20);
+        assertThat(all(b)).singleElement().satisfies(x -> assertThat(x.message()).contains("get of 5", "answered [6]"));
+    }
+
+    @Test
+    void aListReadThatIsNotAPrefixOfTheFinalListIsDivergence() {
+        Builder b = new Builder()
+            .append(0, "l0", 1, List.of(1L), 0)
+            .append(1, "l0", 2, List.of(2L), 10) // saw a history without 1: another side
+            .finalRead("l0", List.of(1L, 2L), 20);
+        assertThat(all(b)).singleElement().satisfies(x -> {
+            assertThat(x.checker()).isEqualTo(DivergenceChecker.NAME);
+            assertThat(x.message()).contains("not a prefix");
+        });
+    }
+
+    @Test
+    void twoReadsThatDisagreeWithoutAFinalReadAreDivergence() {
+        Builder b = new Builder()
+            .append(0, "l0", 1, List.of(1L), 0)
+            .append(1, "l0", 2, List.of(1L, 2L), 10)
+            .append(2, "l0", 3, List.of(1L, 3L), 20);
+        assertThat(new DivergenceChecker().check(b.ops)).singleElement()
+            .satisfies(x -> assertThat(x.message()).contains("op 5"));
+    }
+
+    @Test
+    void anElementTwiceInASetOrAListIsADuplicate() {
+        Builder set = new Builder().add(0, 1, Op.Type.OK, 0).finalRead("set", List.of(1L, 1L), 20);
+        assertThat(all(set)).singleElement().satisfies(x -> {
+            assertThat(x.checker()).isEqualTo(DivergenceChecker.NAME);
+            assertThat(x.message()).contains("duplicate 1");
+        });
+        Builder list = new Builder().append(0, "l0", 1, List.of(1L), 0).append(0, "l0", 2, List.of(1L, 1L, 2L), 10)
+            .finalRead("l0", List.of(1L, 1L, 2L), 20);
+        assertThat(all(list)).extracting(Violation::message).allSatisfy(m -> assertThat(m).contains("duplicate 1"))
+            .hasSize(2);
+    }
+
+    @Test
+    void anAppendThatDidNotReadItsOwnElementIsReported() {
+        Builder b = new Builder().append(0, "l0", 1, List.of(), 0).finalRead("l0", List.of(1L), 20);
+        assertThat(all(b)).singleElement().satisfies(x -> assertThat(x.message()).contains("did not read its own"));
+    }
+
+    @Test
+    void noAcknowledgedWriteWithinTheBoundAfterTheLastHealIsALivenessViolation() {
+        Builder late = new Builder().add(0, 1, Op.Type.OK, 0).heal(100).add(0, 2, Op.Type.FAIL, 200)
+            .add(0, 3, Op.Type.OK, 20_000).finalRead("set", List.of(1L, 3L), 20_100);
+        Verdict v = Verdict.of(late.ops, Verdict.checkers(Duration.ofSeconds(10)));
+        assertThat(v.violations()).singleElement().satisfies(x -> {
+            assertThat(x.checker()).isEqualTo(LivenessChecker.NAME);
+            assertThat(x.message()).contains("19905 ms");
+        });
+        assertThat(v.longestUnavailableMillis()).isEqualTo(20_000);
+        Builder never = new Builder().add(0, 1, Op.Type.OK, 0).heal(100).add(0, 2, Op.Type.INFO, 200)
+            .finalRead("set", List.of(1L), 300);
+        assertThat(all(never)).singleElement().satisfies(x -> assertThat(x.message()).contains("no write was acknowledged"));
+    }
+
+    @Test
+    void theLongestUnavailabilityCountsTheTailAfterTheLastAcknowledgedWrite() {
+        Builder b = new Builder().add(0, 1, Op.Type.OK, 0).add(0, 2, Op.Type.OK, 1_000).add(0, 3, Op.Type.INFO, 1_100)
+            .add(0, 4, Op.Type.FAIL, 4_000);
+        assertThat(LivenessChecker.longestUnavailableNanos(b.ops) / 1_000_000).isEqualTo(3_000);
+    }
+
+    @Test
+    void aHistoryRoundTripsThroughJsonLines(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("history.jsonl");
+        try (History h = History.writingTo(file)) {
+            Op inv = h.invoke(3, "append", "l0", 42L);
+            h.complete(inv, Op.Type.OK, 42L, List.of(41L, 42L), null);
+            Op inv2 = h.invoke(4, "add", "set", 7L);
+            h.complete(inv2, Op.Type.INFO, 7L, null, "connection reset");
+            h.nemesis("partition", "{n1} | {n2 n3}");
+        }
+        List<String> lines = Files.readAllLines(file);
+        assertThat(lines).hasSize(5);
+        assertThat(lines.get(1)).startsWith("{").contains("\"type\":\"OK\"", "\"read\":[41,42]").doesNotContain("error");
+        List<Op> back = History.read(file);
+        assertThat(back).hasSize(5);
+        assertThat(back.get(1).read()).containsExactly(41L, 42L);
+        assertThat(back.get(3).error()).isEqualTo("connection reset");
+        assertThat(back.get(4).isNemesis()).isTrue();
+        assertThat(back.get(4).detail()).isEqualTo("{n1} | {n2 n3}");
+    }
+
+    @Test
+    void aMalformedHistoryLineNamesTheFileAndLine(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("bad.jsonl");
+        Files.writeString(file, "{\"index\":0,\"type\":\"OK\",\"process\":0,\"f\":\"add\",\"nanos\":1}\nnot json\n");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> History.read(file))
+            .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("line 2");
+    }
+}

@@ -1,0 +1,73 @@
+package io.cowsql.node.agent;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A request that reached a stopped agent and that its client gave up on is never run when the
+ * agent wakes: the acknowledged write sent meanwhile through another node always wins.
+ */
+class StaleRequestTest {
+  /** Longer than the election timeout (15 x the tests' 50 ms network latency). */
+  static final int CLIENT_TIMEOUT_MILLIS = 1500;
+
+  @TempDir
+  Path tmp;
+
+  @Test
+  void aRequestToAStoppedLeaderThatItsClientGaveUpOnNeverOverwritesALaterAcknowledgedWrite() throws Exception {
+    try (AgentCluster c = AgentCluster.start(tmp, 3)) {
+      ClusterWaits.voters(c, 3);
+      for (int round = 0; round < 20; round++) {
+        String key = "/ghost" + round;
+        AgentProcess leader = c.awaitLeader(Duration.ofSeconds(30));
+        AgentProcess other = c.nodes.stream().filter(p -> p != leader).findFirst().orElseThrow();
+        // Odd rounds: the client hangs up after its timeout. Even rounds: it keeps the connection
+        // open but said until when it waits (the Cowsql-Deadline header).
+        boolean hangUp = round % 2 == 1;
+        Signals.stop(leader);
+        Socket late = RawHttp.open(leader.http, CLIENT_TIMEOUT_MILLIS);
+        try {
+          byte[] v1 = "v1".getBytes(StandardCharsets.UTF_8);
+          if (hangUp) {
+            RawHttp.write(late, "PUT", key, leader.http, v1);
+          } else {
+            RawHttp.write(late, "PUT", key, leader.http, v1, "Cowsql-Deadline: " + (System.currentTimeMillis() + CLIENT_TIMEOUT_MILLIS));
+          }
+          assertThatThrownBy(() -> RawHttp.read(late.getInputStream(), false)).isInstanceOf(SocketTimeoutException.class);
+          if (hangUp) {
+            late.close();
+          }
+          var put = other.put(key, "v2");
+          assertThat(put.statusCode()).as("round " + round + ": " + put.body()).isEqualTo(200);
+          assertThat(put.body()).isEqualTo("done\n");
+          assertThat(other.get(key).body()).isEqualTo("v2\n");
+        } finally {
+          Signals.resume(leader);
+        }
+        if (!hangUp) {
+          late.setSoTimeout(20_000);
+          RawHttp.Answer a = RawHttp.read(late.getInputStream(), false);
+          assertThat(a.status()).as("round " + round + ": " + a.body()).isEqualTo(504);
+          // Not run: its Cowsql-Deadline passed, or (a long pause) the agent's own bound did.
+          assertThat(a.body()).contains("not executed");
+          late.close();
+        }
+        // Give the woken agent time to act on what it read, then every node must answer v2.
+        AgentCluster.await(Duration.ofSeconds(20), () -> AgentCluster.ok(leader, "/healthz"), leader + " answering");
+        Thread.sleep(1000);
+        for (AgentProcess p : c.nodes) {
+          assertThat(p.get(key).body()).as("round " + round + ", " + p.name + "\n" + c.logs()).isEqualTo("v2\n");
+        }
+      }
+    }
+  }
+}
