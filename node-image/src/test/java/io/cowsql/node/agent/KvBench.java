@@ -43,8 +43,8 @@ public final class KvBench {
   /** Seconds between the end of a load and the reading of RSS, the same for both sides. */
   static final int SETTLE_SECONDS = Integer.getInteger("bench.settleSeconds", 5);
   static final Map<String, AtomicLong> ACKED = new java.util.concurrent.ConcurrentHashMap<>();
-  /** Per cluster, round and client: the keys its PUT cell got acknowledged, which its GET cell then reads. */
-  static final Map<String, int[]> WRITTEN = new java.util.concurrent.ConcurrentHashMap<>();
+  /** Per cluster and round: the keys its PUT cell got acknowledged (any client), which its GET cell then reads. */
+  static final Map<String, List<String>> WRITTEN = new java.util.concurrent.ConcurrentHashMap<>();
   /** Per cluster and cell ("cowsql-demo PUT 16"): how often each failure (response body or exception) happened, over all rounds. */
   static final Map<String, Map<String, AtomicLong>> FAILURES = new java.util.concurrent.ConcurrentHashMap<>();
 
@@ -175,25 +175,26 @@ public final class KvBench {
     List<long[]> lat = new ArrayList<>();
     AtomicLong errors = new AtomicLong();
     List<Thread> threads = new ArrayList<>();
+    java.util.concurrent.atomic.AtomicReference<Throwable> crashed = new java.util.concurrent.atomic.AtomicReference<>();
+    // GET reads only keys whose PUT was acknowledged: a key the baseline failed to write is not a failed read.
+    // With none acknowledged at all, it reads a key nobody wrote, and every read fails.
+    List<String> written = method.equals("PUT") ? List.of() : List.copyOf(WRITTEN.getOrDefault(c.name() + prefix, List.of(prefix + "-none")));
     for (int t = 0; t < conc; t++) {
       final int id = t;
       long[] samples = new long[400_000];
       lat.add(samples);
       Thread th = new Thread(() -> {
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
-        String base = "http://" + c.apis().get(id % c.apis().size()) + "/" + prefix + "-" + id + "-";
+        String base = "http://" + c.apis().get(id % c.apis().size()) + "/";
         int n = 0;
-        int i = 0;
-        String wkey = c.name() + prefix + id;
-        // GET reads only keys whose PUT was acknowledged: a key the baseline failed to write is not a failed read.
-        int[] written = WRITTEN.getOrDefault(wkey, new int[] {0});
-        int keys = method.equals("PUT") ? 1000 : Math.max(1, written.length);
-        java.util.BitSet acked = new java.util.BitSet(keys);
+        // Each GET client starts at its own place in the acknowledged keys.
+        int i = method.equals("PUT") ? 0 : id * written.size() / conc;
+        java.util.Set<String> acked = new java.util.LinkedHashSet<>();
         Map<String, AtomicLong> failures = prefix.equals("warm") ? new java.util.HashMap<>()
             : FAILURES.computeIfAbsent(c.name() + " " + method + " " + conc, k -> new java.util.concurrent.ConcurrentHashMap<>());
         while (System.nanoTime() < end && n < samples.length - 1) {
           try {
-            int key = method.equals("PUT") ? i % keys : written[i % keys];
+            String key = method.equals("PUT") ? prefix + "-" + id + "-" + (i % 1000) : written.get(i % written.size());
             i++;
             HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + key)).timeout(Duration.ofSeconds(15));
             b = method.equals("PUT") ? b.PUT(HttpRequest.BodyPublishers.ofString(value)) : b.GET();
@@ -205,7 +206,7 @@ public final class KvBench {
               failures.computeIfAbsent(r.statusCode() + " " + r.body().strip(), k -> new AtomicLong()).incrementAndGet();
             } else {
               samples[n++] = t1 - t0;
-              acked.set(key);
+              acked.add(key);
             }
           } catch (IOException e) {
             errors.incrementAndGet();
@@ -216,15 +217,19 @@ public final class KvBench {
         }
         samples[samples.length - 1] = n;
         if (method.equals("PUT")) {
-          WRITTEN.put(wkey, acked.stream().toArray());
+          WRITTEN.computeIfAbsent(c.name() + prefix, k -> java.util.Collections.synchronizedList(new ArrayList<>())).addAll(acked);
         }
       });
+      th.setUncaughtExceptionHandler((thread, e) -> crashed.compareAndSet(null, e));
       threads.add(th);
     }
     long t0 = System.nanoTime();
     threads.forEach(Thread::start);
     for (Thread th : threads) {
       th.join();
+    }
+    if (crashed.get() != null) {
+      throw new IllegalStateException("a " + method + " client of " + c.name() + " crashed", crashed.get());
     }
     double elapsed = (System.nanoTime() - t0) / 1e9;
     int total = 0;
