@@ -3,6 +3,7 @@ package io.cowsql.node.agent;
 import io.cowsql.client.ClientOptions;
 import io.cowsql.client.CowsqlClient;
 import io.cowsql.client.Role;
+import io.cowsql.node.TestEngine;
 import io.cowsql.node.TestPorts;
 import java.io.IOException;
 import java.net.URI;
@@ -22,13 +23,16 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Benchmark (not a test): the cowsql-demo key/value workload (PUT, then GET, of small values with
- * 1 and 16 concurrent HTTP clients) against 3 node agents and, in the same run, 3 Debian
- * dqlite-demo processes (the Go twin on the same engine); throughput, p50/p99 latency, and the
- * resident memory of one agent vs one dqlite-demo afterwards. Medians over rounds.
+ * 1 and 16 concurrent HTTP clients) against 3 node agents and, in the same run, 3 nodes of the Go
+ * baseline on the same engine: go-cowsql's {@code cowsql-demo} on libcowsql (the default), or,
+ * with {@code -Dcowsql.test.engine=dqlite -Dcowsql.library=libdqlite.so.0}, go-dqlite's {@code
+ * dqlite-demo} on libdqlite with the agents on libdqlite too. Throughput, p50/p99 latency, and the
+ * resident memory of one agent vs one baseline node. Medians over rounds. Before measuring it
+ * checks that both sides loaded the engine asked for (the agents through {@code /status}, the Go
+ * processes through their memory maps) and fails otherwise.
  *
- * <p>Run: {@code mvn -q -pl node-image -am install -DskipTests && mvn -pl node-image -Pbench test}.
- * System properties: bench.seconds (per cell, default 8), bench.rounds (default 5),
- * bench.valueBytes (default 16).
+ * <p>Run: {@code mvn -B -ntp -pl node-image -am -Pbench test -DskipTests}. System properties:
+ * bench.seconds (per cell, default 8), bench.rounds (default 5), bench.valueBytes (default 16).
  */
 public final class KvBench {
   /** The image's options file unless -Dbench.agentJvm names other flags (space separated). */
@@ -39,7 +43,19 @@ public final class KvBench {
   /** Seconds between the end of a load and the reading of RSS, the same for both sides. */
   static final int SETTLE_SECONDS = Integer.getInteger("bench.settleSeconds", 5);
   static final Map<String, AtomicLong> ACKED = new java.util.concurrent.ConcurrentHashMap<>();
-  static final Map<String, Integer> WRITTEN = new java.util.concurrent.ConcurrentHashMap<>();
+  /** Per cluster and round: the keys its PUT cell got acknowledged (any client), which its GET cell then reads. */
+  static final Map<String, List<String>> WRITTEN = new java.util.concurrent.ConcurrentHashMap<>();
+  /** Per cluster and cell ("cowsql-demo PUT 16"): how often each failure (response body or exception) happened, over all rounds. */
+  static final Map<String, Map<String, AtomicLong>> FAILURES = new java.util.concurrent.ConcurrentHashMap<>();
+
+  /** The Go program of an engine's own bindings, and the file name its engine library starts with. */
+  record Baseline(String program, String engineLibrary, String otherEngineLibrary) {
+    static Baseline forEngine(String engine) {
+      return engine.equals("cowsql") ? new Baseline("cowsql-demo", "libcowsql.so", "libdqlite.so") : new Baseline("dqlite-demo", "libdqlite.so", "libcowsql.so");
+    }
+  }
+
+  static final Baseline BASELINE = Baseline.forEngine(TestEngine.expected());
 
   interface Cluster extends AutoCloseable {
     String name();
@@ -61,6 +77,13 @@ public final class KvBench {
     try {
       Cluster agents = startAgents(root.resolve("agents"), all);
       Cluster demo = startDemo(root.resolve("demo"), all);
+      java.util.Set<String> agentFiles = new java.util.TreeSet<>();
+      java.util.Set<String> demoFiles = new java.util.TreeSet<>();
+      String engines = "Engines: agents " + agentEngines(agents, agentFiles) + "; " + demo.name() + " " + demoEngines(demo, demoFiles) + ".";
+      if (!agentFiles.equals(demoFiles)) {
+        throw new IllegalStateException("the two sides loaded different engine files: agents " + agentFiles + ", " + demo.name() + " " + demoFiles);
+      }
+      System.out.println(engines);
       Map<String, List<double[]>> results = new LinkedHashMap<>();
       String value = "x".repeat(valueBytes);
       settle();
@@ -109,14 +132,22 @@ public final class KvBench {
       long agentRss = medianRss(agents.pids());
       long demoRss = medianRss(demo.pids());
       StringBuilder md = new StringBuilder();
-      md.append("| workload | agents ops/s | dqlite-demo ops/s | ratio | agents p50 / p99 ms | dqlite-demo p50 / p99 ms | p99 counting failures, agents / dqlite-demo ms | failed requests, agents / dqlite-demo |\n|---|---|---|---|---|---|---|---|\n");
+      String d0 = demo.name();
+      md.append(engines).append("\n\n");
+      md.append("| workload | agents ops/s | " + d0 + " ops/s | ratio | agents p50 / p99 ms | " + d0 + " p50 / p99 ms | p99 counting failures, agents / " + d0 + " ms | failed requests, agents / " + d0
+          + " |\n|---|---|---|---|---|---|---|---|\n");
       for (String op : results.keySet().stream().filter(k -> k.startsWith(agents.name() + " ")).map(k -> k.substring(agents.name().length() + 1)).toList()) {
         double[] a = median(results.get(agents.name() + " " + op));
         double[] d = median(results.get(demo.name() + " " + op));
         md.append(String.format("| %s | %.0f | %.0f | %.2f | %.2f / %.2f | %.2f / %.2f | %s / %s | %.1f%% / %.1f%% |%n", op, a[0], d[0], a[0] / d[0], a[1], a[2], d[1], d[2],
             ms(a[4]), ms(d[4]), a[5] * 100, d[5] * 100));
       }
-      md.append(String.format("%nRSS, median of 3 nodes, each read %d s after the load stopped:%n%n| when | agent MiB | dqlite-demo MiB | ratio | per node, agents; dqlite-demo |%n|---|---|---|---|---|%n", SETTLE_SECONDS));
+      if (!FAILURES.values().stream().allMatch(Map::isEmpty)) {
+        md.append("\nFailed requests, all rounds, by answer:\n\n");
+        FAILURES.forEach((cell, byAnswer) -> byAnswer.entrySet().stream().sorted((x, y) -> Long.compare(y.getValue().get(), x.getValue().get())).limit(3)
+            .forEach(f -> md.append(String.format("* %s: %d x `%s`%n", cell, f.getValue().get(), f.getKey()))));
+      }
+      md.append(String.format("%nRSS, median of 3 nodes, each read %d s after the load stopped:%n%n| when | agent MiB | %s MiB | ratio | per node, agents; %s |%n|---|---|---|---|---|%n", SETTLE_SECONDS, d0, d0));
       md.append(String.format("| idle | %d | %d | %.2f | %s |%n", idleAgent / 1024, idleDemo / 1024, (double) idleAgent / idleDemo, idleNodes));
       md.append(String.format("| after %d acknowledged writes each | %d | %d | %.2f | %s |%n", fixed, fixedRss[0] / 1024, fixedRss[1] / 1024, (double) fixedRss[0] / fixedRss[1], fixedNodes));
       md.append(String.format("| after the whole run (%d vs %d acknowledged writes) | %d | %d | %.2f | %s |%n", ACKED.get(agents.name()).get(), ACKED.get(demo.name()).get(),
@@ -144,46 +175,61 @@ public final class KvBench {
     List<long[]> lat = new ArrayList<>();
     AtomicLong errors = new AtomicLong();
     List<Thread> threads = new ArrayList<>();
+    java.util.concurrent.atomic.AtomicReference<Throwable> crashed = new java.util.concurrent.atomic.AtomicReference<>();
+    // GET reads only keys whose PUT was acknowledged: a key the baseline failed to write is not a failed read.
+    // With none acknowledged at all, it reads a key nobody wrote, and every read fails.
+    List<String> written = method.equals("PUT") ? List.of() : List.copyOf(WRITTEN.getOrDefault(c.name() + prefix, List.of(prefix + "-none")));
     for (int t = 0; t < conc; t++) {
       final int id = t;
       long[] samples = new long[400_000];
       lat.add(samples);
       Thread th = new Thread(() -> {
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
-        String base = "http://" + c.apis().get(id % c.apis().size()) + "/" + prefix + "-" + id + "-";
+        String base = "http://" + c.apis().get(id % c.apis().size()) + "/";
         int n = 0;
-        int i = 0;
-        String wkey = c.name() + prefix + id;
-        int keys = method.equals("PUT") ? 1000 : Math.max(1, Math.min(1000, WRITTEN.getOrDefault(wkey, 1)));
+        // Each GET client starts at its own place in the acknowledged keys.
+        int i = method.equals("PUT") ? 0 : id * written.size() / conc;
+        java.util.Set<String> acked = new java.util.LinkedHashSet<>();
+        Map<String, AtomicLong> failures = prefix.equals("warm") ? new java.util.HashMap<>()
+            : FAILURES.computeIfAbsent(c.name() + " " + method + " " + conc, k -> new java.util.concurrent.ConcurrentHashMap<>());
         while (System.nanoTime() < end && n < samples.length - 1) {
           try {
-            HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + (i++ % keys))).timeout(Duration.ofSeconds(15));
+            String key = method.equals("PUT") ? prefix + "-" + id + "-" + (i % 1000) : written.get(i % written.size());
+            i++;
+            HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + key)).timeout(Duration.ofSeconds(15));
             b = method.equals("PUT") ? b.PUT(HttpRequest.BodyPublishers.ofString(value)) : b.GET();
             long t0 = System.nanoTime();
             HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
             long t1 = System.nanoTime();
             if (r.statusCode() != 200 || r.body().startsWith("Error")) {
               errors.incrementAndGet();
+              failures.computeIfAbsent(r.statusCode() + " " + r.body().strip(), k -> new AtomicLong()).incrementAndGet();
             } else {
               samples[n++] = t1 - t0;
+              acked.add(key);
             }
           } catch (IOException e) {
             errors.incrementAndGet();
+            failures.computeIfAbsent(e.getClass().getSimpleName() + " " + e.getMessage(), k -> new AtomicLong()).incrementAndGet();
           } catch (InterruptedException e) {
             return;
           }
         }
         samples[samples.length - 1] = n;
         if (method.equals("PUT")) {
-          WRITTEN.put(wkey, i);
+          WRITTEN.computeIfAbsent(c.name() + prefix, k -> java.util.Collections.synchronizedList(new ArrayList<>())).addAll(acked);
         }
       });
+      th.setUncaughtExceptionHandler((thread, e) -> crashed.compareAndSet(null, e));
       threads.add(th);
     }
     long t0 = System.nanoTime();
     threads.forEach(Thread::start);
     for (Thread th : threads) {
       th.join();
+    }
+    if (crashed.get() != null) {
+      throw new IllegalStateException("a " + method + " client of " + c.name() + " crashed", crashed.get());
     }
     double elapsed = (System.nanoTime() - t0) / 1e9;
     int total = 0;
@@ -339,9 +385,41 @@ public final class KvBench {
     });
   }
 
+  /** The engine each agent reports in /status; fails unless it is the one this run asks for. */
+  @SuppressWarnings("unchecked")
+  static String agentEngines(Cluster agents, java.util.Set<String> files) throws Exception {
+    HttpClient http = HttpClient.newHttpClient();
+    java.util.Set<String> seen = new java.util.TreeSet<>();
+    for (String api : agents.apis()) {
+      String body = http.send(HttpRequest.newBuilder(URI.create("http://" + api + "/status")).timeout(Duration.ofSeconds(15)).GET().build(), HttpResponse.BodyHandlers.ofString()).body();
+      Map<String, Object> engine = (Map<String, Object>) Json.parseObject(body).get("engine");
+      if (engine == null || !TestEngine.expected().equals(engine.get("name"))) {
+        throw new IllegalStateException("the agent at " + api + " runs engine " + engine + " but this run asks for " + TestEngine.expected() + " (-D" + TestEngine.PROPERTY + ")");
+      }
+      seen.add(engine.get("name") + " " + engine.get("version") + " (" + engine.get("library") + ")");
+      files.add(String.valueOf(engine.get("library")));
+    }
+    return "3 x " + String.join(", ", seen);
+  }
+
+  /** The engine library each Go process has mapped; fails unless it is this run's engine, and only it. */
+  static String demoEngines(Cluster demo, java.util.Set<String> files) throws IOException {
+    java.util.Set<String> seen = new java.util.TreeSet<>();
+    for (long pid : demo.pids()) {
+      List<String> libs = Files.readAllLines(Path.of("/proc/" + pid + "/maps")).stream().map(l -> l.substring(l.lastIndexOf(' ') + 1))
+          .filter(f -> f.contains("/lib") && (f.contains(BASELINE.engineLibrary()) || f.contains(BASELINE.otherEngineLibrary()))).distinct().toList();
+      if (libs.isEmpty() || libs.stream().anyMatch(f -> !Path.of(f).getFileName().toString().startsWith(BASELINE.engineLibrary()))) {
+        throw new IllegalStateException(demo.name() + " pid " + pid + " maps " + libs + ", expected " + BASELINE.engineLibrary() + " only");
+      }
+      seen.addAll(libs);
+      files.addAll(libs);
+    }
+    return "3 x " + String.join(", ", seen) + " (from /proc/<pid>/maps)";
+  }
+
   static Cluster startDemo(Path dir, List<Process> all) throws Exception {
-    return startThree("dqlite-demo", dir, all, (i, db, api, earlier) -> {
-      List<String> cmd = new ArrayList<>(List.of("dqlite-demo", "--api", api, "--db", db, "--dir", dir.toString()));
+    return startThree(BASELINE.program(), dir, all, (i, db, api, earlier) -> {
+      List<String> cmd = new ArrayList<>(List.of(BASELINE.program(), "--api", api, "--db", db, "--dir", dir.toString()));
       if (i > 0) {
         cmd.addAll(List.of("--join", earlier.get(0)));
       }
