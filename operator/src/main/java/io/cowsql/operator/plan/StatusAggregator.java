@@ -1,8 +1,10 @@
 package io.cowsql.operator.plan;
 
+import io.cowsql.contract.RoleTargets;
 import io.cowsql.operator.ClusterNames;
 import io.cowsql.operator.cluster.CowsqlView;
 import io.cowsql.operator.model.CowsqlCluster;
+import io.cowsql.operator.model.RolesSpec;
 import io.cowsql.operator.model.CowsqlClusterStatus;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConditionBuilder;
@@ -41,6 +43,8 @@ public final class StatusAggregator {
 
   public static final String REASON_CREATING = "Creating";
   public static final String REASON_SCALING = "Scaling";
+  /** Every node is there and ready, but the leader's role policy has not yet given each its role. */
+  public static final String REASON_ASSIGNING_ROLES = "AssigningRoles";
   public static final String REASON_SCALE_DOWN_REFUSED = "ScaleDownRefused";
   public static final String REASON_INVALID_SPEC = "InvalidSpec";
 
@@ -123,6 +127,8 @@ public final class StatusAggregator {
     } else if (sizing || !joining.isEmpty()) {
       c.add(PROGRESSING, "True", REASON_SCALING, "Adding nodes: " + wanted + " wanted, " + s.members.size()
           + " known, " + s.readyReplicas + " ready" + (joining.isEmpty() ? "" : "; joining: " + names(joining)) + ".");
+    } else if (down.isEmpty() && rolesPending(cluster, s.members).isPresent()) {
+      c.add(PROGRESSING, "True", REASON_ASSIGNING_ROLES, rolesPending(cluster, s.members).get());
     } else {
       c.add(PROGRESSING, "False", "Reconciled", "The cluster matches the spec."
           + (down.isEmpty() ? "" : " Nodes that are down: see Degraded."));
@@ -275,6 +281,30 @@ public final class StatusAggregator {
 
   private static String notReadySince(CowsqlClusterStatus.Member last, String now) {
     return last.notReadySince != null ? last.notReadySince : Boolean.TRUE.equals(last.ready) ? now : null;
+  }
+
+  /**
+   * Whether the ready members' roles still differ from what the role policy makes of the targets (a cluster of
+   * fewer than three keeps only the leader voting; then as many voters as the target allows, then standbys), and
+   * the message saying so. A node that joined is Ready as a spare before the policy promotes it, a few seconds later.
+   */
+  static Optional<String> rolesPending(CowsqlCluster cluster, List<CowsqlClusterStatus.Member> members) {
+    int serving = (int) members.stream().filter(m -> Boolean.TRUE.equals(m.ready) && m.role != null).count();
+    if (serving == 0) {
+      return Optional.empty();
+    }
+    RolesSpec roles = cluster.getSpec().roles == null ? new RolesSpec() : cluster.getSpec().roles;
+    int targetVoters = roles.voters == null ? RoleTargets.DEFAULT_VOTERS : roles.voters;
+    int targetStandbys = roles.standbys == null ? RoleTargets.DEFAULT_STANDBYS : roles.standbys;
+    int voters = serving < 3 ? 1 : Math.min(targetVoters, serving);
+    int standbys = Math.min(targetStandbys, serving - voters);
+    int haveVoters = (int) members.stream().filter(m -> "voter".equals(m.role)).count();
+    int haveStandbys = (int) members.stream().filter(m -> "standby".equals(m.role)).count();
+    if (haveVoters == voters && haveStandbys == standbys) {
+      return Optional.empty();
+    }
+    return Optional.of("Assigning roles: " + haveVoters + " of " + voters + " voters, " + haveStandbys + " of " + standbys
+        + " standbys; the leader's role policy promotes and demotes one member every few seconds.");
   }
 
   private static Integer count(List<CowsqlClusterStatus.Member> members, String role) {

@@ -148,6 +148,26 @@ class StatusAggregatorTest {
   }
 
   @Test
+  void readyNodesWaitingForTheirRolesAreProgressingNotReconciled() {
+    CowsqlCluster c = cluster("a");
+    pass(c, observed(3, pods("a", true, true, true), led(c, 0, "voter", "voter", "voter")), "t1");
+    // a joined node is Ready as a spare a few seconds before the leader's role policy promotes it
+    CowsqlClusterStatus s = pass(c, observed(3, pods("a", true, true, true), led(c, 0, "voter", "voter", "spare")), "t2");
+    assertThat(s.phase).isEqualTo("Running");
+    assertThat(cond(s, "Progressing").getStatus()).isEqualTo("True");
+    assertThat(cond(s, "Progressing").getReason()).isEqualTo("AssigningRoles");
+    assertThat(cond(s, "Progressing").getMessage()).startsWith("Assigning roles: 2 of 3 voters, 0 of 0 standbys");
+    s = pass(c, observed(3, pods("a", true, true, true), led(c, 0, "voter", "voter", "voter")), "t3");
+    assertThat(cond(s, "Progressing").getReason()).isEqualTo("Reconciled");
+    // one node alone: only the leader votes
+    CowsqlCluster one = cluster("b");
+    one.getSpec().replicas = 1;
+    one.getSpec().roles.voters = 1;
+    s = pass(one, observed(1, pods("b", true), led(one, 0, "voter")), "t1");
+    assertThat(cond(s, "Progressing").getReason()).isEqualTo("Reconciled");
+  }
+
+  @Test
   void scaleUpIsScalingNotDegradedAndASteadyClusterIsNotScaling() {
     CowsqlCluster c = cluster("a");
     pass(c, observed(3, pods("a", true, true, true), led(c, 0, "voter", "voter", "voter")), "t1");
