@@ -100,12 +100,8 @@ class ClusterPlannerTest {
 
   @Test
   void settledPodsNeedNoWrites() {
-    CowsqlCluster c = cluster("a");
-    c.setStatus(new CowsqlClusterStatus());
-    c.getStatus().bootstrapped = true;
-    c.getStatus().failureDomains.put("zone-a", 1L);
-    Map<String, String> annotated = withLiveTargets(Map.of(ClusterNames.ANNOTATION_ZONE, "zone-a",
-        ClusterNames.ANNOTATION_FAILURE_DOMAIN, "1"));
+    CowsqlCluster c = formedInZoneA();
+    Map<String, String> annotated = settledInZoneA();
     ClusterPlan plan = ClusterPlanner.decide(c, observed(1, List.of(pod("a", 0, "zone-a", true, annotated)),
         led(c, 0, "voter")));
     assertThat(plan.writesNothingExtra()).isTrue();
@@ -113,12 +109,8 @@ class ClusterPlannerTest {
 
   @Test
   void aRoleTargetChangeReachesEveryRunningPodAsAnnotations() {
-    CowsqlCluster c = cluster("a");
-    c.setStatus(new CowsqlClusterStatus());
-    c.getStatus().bootstrapped = true;
-    c.getStatus().failureDomains.put("zone-a", 1L);
-    Map<String, String> annotated = withLiveTargets(Map.of(ClusterNames.ANNOTATION_ZONE, "zone-a",
-        ClusterNames.ANNOTATION_FAILURE_DOMAIN, "1"));
+    CowsqlCluster c = formedInZoneA();
+    Map<String, String> annotated = settledInZoneA();
     c.getSpec().replicas = 5;
     c.getSpec().roles = new io.cowsql.operator.model.RolesSpec();
     c.getSpec().roles.voters = 5;
@@ -127,6 +119,20 @@ class ClusterPlannerTest {
     assertThat(plan.podAnnotations()).containsOnlyKeys("a-0", "a-1");
     assertThat(plan.podAnnotations().get("a-1")).containsExactlyEntriesOf(Map.of(Annotations.VOTERS, "5"));
     assertThat(plan.podsToRestart()).isEmpty();
+  }
+
+  /** Cluster "a", formed, zone-a known as failure domain 1. */
+  static CowsqlCluster formedInZoneA() {
+    CowsqlCluster c = cluster("a");
+    c.setStatus(new CowsqlClusterStatus());
+    c.getStatus().bootstrapped = true;
+    c.getStatus().failureDomains.put("zone-a", 1L);
+    return c;
+  }
+
+  /** A pod's annotations once the operator has nothing more to write on it (in zone-a, defaults). */
+  static Map<String, String> settledInZoneA() {
+    return withLiveTargets(Map.of(ClusterNames.ANNOTATION_ZONE, "zone-a", ClusterNames.ANNOTATION_FAILURE_DOMAIN, "1"));
   }
 
   /** The annotations with the live role targets at their defaults, as the operator keeps them on every pod. */
