@@ -152,7 +152,7 @@ class RefusalTest {
 
     Outcome badNum = runAgent(List.of("--dir", dir.toString(), "--address", "127.0.0.1:9", "--voters", "many"), Map.of());
     assertThat(badNum.exit()).isEqualTo(2);
-    assertThat(badNum.output()).contains("--voters must be a number");
+    assertThat(badNum.output()).contains("--voters must be a whole number, got 'many'");
 
     try (ServerSocket busy = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       String busyAddr = "127.0.0.1:" + busy.getLocalPort();
