@@ -47,7 +47,10 @@ public final class AgentCluster implements AutoCloseable {
     return add(a, a, extra, Map.of());
   }
 
-  /** Start n plain loopback nodes and wait until all are ready and the first n voters exist. */
+  /**
+   * Start n plain loopback nodes and wait until all are ready and the role policy has made its voters (3, or 1
+   * below three nodes): a joined node is Ready as a spare before it is promoted.
+   */
   static AgentCluster start(Path root, int n) throws Exception {
     AgentCluster c = new AgentCluster(root);
     try {
@@ -55,6 +58,7 @@ public final class AgentCluster implements AutoCloseable {
         c.add(List.of()).start();
       }
       c.awaitReady(Duration.ofSeconds(60));
+      AgentClusterTest.awaitVoters(c, n < 3 ? 1 : 3);
       return c;
     } catch (Exception | Error e) {
       c.close();
