@@ -1,7 +1,6 @@
 package io.cowsql.e2e.chaos;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import io.cowsql.client.ClientOptions;
 import io.cowsql.client.CowsqlException;
@@ -27,11 +26,7 @@ class BrokenClientMutationSystemTest {
 
     @BeforeAll
     static void up() throws Exception {
-        assumeFalse(Boolean.getBoolean("skipSystemTests"), "system tests skipped by -DskipSystemTests=true");
-        ChaosRun.deleteTree(ChaosScenariosSystemTest.WORK.resolve("mutation"));
-        cluster = LocalCluster.start(ChaosScenariosSystemTest.WORK.resolve("mutation"), System.getProperty("java.class.path"),
-            Duration.ofSeconds(120));
-        new SetWorkload().setup(cluster);
+        cluster = ChaosScenariosSystemTest.freshCluster("mutation");
         proxy = new ResponseDroppingProxy(cluster.address(cluster.leader()));
     }
 

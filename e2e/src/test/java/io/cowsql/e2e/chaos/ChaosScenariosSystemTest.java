@@ -17,6 +17,16 @@ import org.junit.jupiter.params.provider.EnumSource;
 class ChaosScenariosSystemTest {
     static final Path WORK = Path.of(System.getProperty("cowsql.e2e.workDir", "target/testbed")).resolveSibling("chaos");
 
+    /** The system tier's switch, then a fresh three-agent cluster under WORK/{@code name} with the set workload's table. */
+    static LocalCluster freshCluster(String name) throws Exception {
+        assumeFalse(Boolean.getBoolean("skipSystemTests"), "system tests skipped by -DskipSystemTests=true");
+        ChaosRun.deleteTree(WORK.resolve(name));
+        LocalCluster cluster = LocalCluster.start(WORK.resolve(name), System.getProperty("java.class.path"),
+            java.time.Duration.ofSeconds(120));
+        new SetWorkload().setup(cluster);
+        return cluster;
+    }
+
     @BeforeAll
     static void systemTier() {
         assumeFalse(Boolean.getBoolean("skipSystemTests"), "system tests skipped by -DskipSystemTests=true");

@@ -1,7 +1,6 @@
 package io.cowsql.e2e.chaos;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import io.cowsql.client.CowsqlDatabase;
 import io.cowsql.client.CowsqlException;
@@ -18,11 +17,7 @@ class NemesisSystemTest {
 
     @BeforeAll
     static void up() throws Exception {
-        assumeFalse(Boolean.getBoolean("skipSystemTests"), "system tests skipped by -DskipSystemTests=true");
-        ChaosRun.deleteTree(ChaosScenariosSystemTest.WORK.resolve("nemesis"));
-        cluster = LocalCluster.start(ChaosScenariosSystemTest.WORK.resolve("nemesis"), System.getProperty("java.class.path"),
-            Duration.ofSeconds(120));
-        new SetWorkload().setup(cluster);
+        cluster = ChaosScenariosSystemTest.freshCluster("nemesis");
     }
 
     @AfterAll
