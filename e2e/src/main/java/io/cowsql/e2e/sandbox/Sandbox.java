@@ -263,19 +263,37 @@ public final class Sandbox {
         return s instanceof Map ? (Map<String, Object>) s : Map.of();
     }
 
-    @SuppressWarnings("unchecked")
+    /**
+     * Ready as a user means it: the Ready condition is True and nothing is still in progress. A joined
+     * node is Ready as a spare before the operator promotes it, so Ready alone can be reported while
+     * Progressing=True (AssigningRoles) and the cluster still has fewer voters than it will have.
+     */
     static boolean isReady(Map<String, Object> status) {
+        return "True".equals(conditionStatus(status, "Ready")) && !"True".equals(conditionStatus(status, "Progressing"));
+    }
+
+    static String conditionStatus(Map<String, Object> status, String type) {
+        return (String) condition(status, type).get("status");
+    }
+
+    /** The reason of a condition that is True, or null. */
+    static String conditionReason(Map<String, Object> status, String type) {
+        Map<String, Object> c = condition(status, type);
+        return "True".equals(c.get("status")) ? (String) c.get("reason") : null;
+    }
+
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> condition(Map<String, Object> status, String type) {
         Object conds = status.get("conditions");
-        if (!(conds instanceof List)) {
-            return false;
-        }
-        for (Object c : (List<Object>) conds) {
-            Map<String, Object> m = (Map<String, Object>) c;
-            if ("Ready".equals(m.get("type"))) {
-                return "True".equals(m.get("status"));
+        if (conds instanceof List) {
+            for (Object c : (List<Object>) conds) {
+                Map<String, Object> m = (Map<String, Object>) c;
+                if (type.equals(m.get("type"))) {
+                    return m;
+                }
             }
         }
-        return false;
+        return Map.of();
     }
 
     static boolean awaitReady(KubernetesClient k, String name, PrintStream out, long start, Duration timeout)
@@ -288,7 +306,8 @@ public final class Sandbox {
                     .filter(p -> "Running".equals(p.getStatus() == null ? null : p.getStatus().getPhase())).count();
             String now = "cluster " + name + ": phase " + s.getOrDefault("phase", "-") + ", ready "
                     + s.getOrDefault("readyReplicas", 0) + "/" + s.getOrDefault("replicas", "?") + ", pods running "
-                    + running + ", leader " + s.getOrDefault("leader", "-");
+                    + running + ", leader " + s.getOrDefault("leader", "-")
+                    + (conditionReason(s, "Progressing") == null ? "" : ", progressing " + conditionReason(s, "Progressing"));
             if (!now.equals(last)) {
                 step(out, start, now);
                 last = now;
