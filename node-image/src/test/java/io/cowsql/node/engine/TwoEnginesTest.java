@@ -46,9 +46,11 @@ class TwoEnginesTest {
 
   private String run(String mode) throws Exception {
     Path log = tmp.resolve(mode + ".log");
+    Path work = Files.createDirectories(tmp.resolve(mode));
+    // A crash report goes to the temp dir, not to the module's directory.
     List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-cp", classpath(), TwoEnginesTest.class.getName(), mode, Files.createDirectories(tmp.resolve(mode)).toString()));
-    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
+        "-XX:ErrorFile=" + work.resolve("hs_err_pid%p.log"), "-cp", classpath(), TwoEnginesTest.class.getName(), mode, work.toString()));
+    ProcessBuilder pb = new ProcessBuilder(cmd).directory(work.toFile()).redirectErrorStream(true).redirectOutput(log.toFile());
     pb.environment().keySet().removeIf(k -> k.startsWith("COWSQL_"));
     Process p = pb.start();
     boolean ended = p.waitFor(90, TimeUnit.SECONDS);
