@@ -6,6 +6,7 @@ import io.cowsql.client.ClientOptions;
 import io.cowsql.client.CowsqlException;
 import io.cowsql.client.LeaderSession;
 import io.cowsql.client.SessionGroup;
+import io.cowsql.testing.SystemTier;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -20,6 +21,7 @@ import org.junit.jupiter.api.Test;
  * broken client that silently re-sends the insert after the unknown outcome writes it twice, and the
  * divergence checker reports each duplicate.
  */
+@SystemTier
 class BrokenClientMutationSystemTest {
     static LocalCluster cluster;
     static ResponseDroppingProxy proxy;

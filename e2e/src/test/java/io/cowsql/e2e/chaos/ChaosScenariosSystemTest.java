@@ -1,12 +1,11 @@
 package io.cowsql.e2e.chaos;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
+import io.cowsql.testing.SystemTier;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -14,22 +13,17 @@ import org.junit.jupiter.params.provider.EnumSource;
  * The smoke set (system tier): two short runs (one fault each) of every scenario against three real
  * agents; each must be checked (history, final reads), see its fault and pass every checker.
  */
+@SystemTier
 class ChaosScenariosSystemTest {
     static final Path WORK = Path.of(System.getProperty("cowsql.e2e.workDir", "target/testbed")).resolveSibling("chaos");
 
-    /** The system tier's switch, then a fresh three-agent cluster under WORK/{@code name} with the set workload's table. */
+    /** A fresh three-agent cluster under WORK/{@code name} with the set workload's table. */
     static LocalCluster freshCluster(String name) throws Exception {
-        assumeFalse(Boolean.getBoolean("skipSystemTests"), "system tests skipped by -DskipSystemTests=true");
         ChaosRun.deleteTree(WORK.resolve(name));
         LocalCluster cluster = LocalCluster.start(WORK.resolve(name), System.getProperty("java.class.path"),
             java.time.Duration.ofSeconds(120));
         new SetWorkload().setup(cluster);
         return cluster;
-    }
-
-    @BeforeAll
-    static void systemTier() {
-        assumeFalse(Boolean.getBoolean("skipSystemTests"), "system tests skipped by -DskipSystemTests=true");
     }
 
     @ParameterizedTest

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.cowsql.client.CowsqlDatabase;
 import io.cowsql.client.CowsqlException;
 import io.cowsql.e2e.testbed.ControlPlane;
+import io.cowsql.testing.SystemTier;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
@@ -12,6 +13,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** The leader faults do what they say on three real agents: the others elect a new leader; heal restores three voters. */
+@SystemTier
 class NemesisSystemTest {
     static LocalCluster cluster;
 

@@ -1,9 +1,9 @@
 package io.cowsql.e2e.chaos;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import io.cowsql.e2e.testbed.NetworkPartitions;
+import io.cowsql.testing.SystemTier;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -18,7 +18,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -26,11 +25,8 @@ import org.junit.jupiter.api.Test;
  * chain in iptables, no process, no mount, after close and after kill -9 of the JVM that owned it
  * (then the registry's watchdog cleans up).
  */
+@SystemTier
 class TeardownSystemTest {
-    @BeforeAll
-    static void systemTier() {
-        assumeFalse(Boolean.getBoolean("skipSystemTests"), "system tests skipped by -DskipSystemTests=true");
-    }
 
     static String iptablesRules() throws Exception {
         Process p = new ProcessBuilder(NetworkPartitions.iptables(), "-w", "5", "-S").redirectErrorStream(true).start();

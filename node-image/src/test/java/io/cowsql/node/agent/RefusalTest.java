@@ -3,6 +3,7 @@ package io.cowsql.node.agent;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cowsql.node.TestPorts;
+import io.cowsql.testing.SystemTier;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -19,13 +20,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Acceptance: identity, lock, missing library and bad input each give one clear message and a non-zero exit. */
+@SystemTier
 class RefusalTest {
   @TempDir Path tmp;
 
-  @org.junit.jupiter.api.BeforeEach
-  void systemTier() {
-    SystemTier.assumeEnabled();
-  }
 
   record Outcome(int exit, String output) {}
 

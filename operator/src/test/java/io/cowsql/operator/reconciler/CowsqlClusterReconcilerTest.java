@@ -10,6 +10,7 @@ import io.cowsql.operator.model.CowsqlCluster;
 import io.cowsql.operator.model.CowsqlClusterSpec;
 import io.cowsql.operator.model.CowsqlClusterStatus;
 import io.cowsql.operator.plan.StatusAggregator;
+import io.cowsql.testing.ApiTier;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
@@ -45,6 +46,7 @@ import org.junit.jupiter.api.Test;
  * controllers). Pods and Nodes are created by the test where a StatefulSet controller and a scheduler would;
  * cowsql's answers come from a stand-in probe.
  */
+@ApiTier
 @QuarkusTest
 @WithKubernetesTestServer(crud = true)
 class CowsqlClusterReconcilerTest {
