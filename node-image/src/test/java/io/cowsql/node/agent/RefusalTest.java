@@ -144,6 +144,18 @@ class RefusalTest {
     assertThat(badAddr.exit()).isEqualTo(2);
     assertThat(badAddr.output()).contains("--address").contains("host:port");
 
+    Outcome unbracketed = runAgent(List.of("--dir", dir.toString(), "--address", "a:b:9001"), Map.of());
+    assertThat(unbracketed.exit()).isEqualTo(2);
+    assertThat(unbracketed.output()).contains("--address").contains("'a:b:9001': more than one ':'")
+        .contains("[::1]:9001");
+
+    // libcowsql could listen on an abstract socket, but peers dial --address over TCP: refused, naming the forms.
+    Outcome abstractBind = runAgent(List.of("--dir", dir.toString(), "--address", "127.0.0.1:" + TestPorts.free(),
+        "--bind", "@cowsql", "--bootstrap"), Map.of());
+    assertThat(abstractBind.exit()).as(abstractBind.output()).isEqualTo(2);
+    assertThat(abstractBind.output()).contains("--bind").contains("'@cowsql' is an abstract Unix socket")
+        .contains("host:port, IPv4:port or [IPv6]:port");
+
     Outcome noDir = runAgent(List.of("--address", "127.0.0.1:9"), Map.of());
     assertThat(noDir.exit()).isEqualTo(2);
     assertThat(noDir.output()).contains("missing --dir").contains("COWSQL_DIR");
