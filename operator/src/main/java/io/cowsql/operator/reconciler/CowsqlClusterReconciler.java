@@ -6,7 +6,9 @@ import io.cowsql.operator.dependents.DesiredState;
 import io.cowsql.operator.dependents.HeadlessServiceDependent;
 import io.cowsql.operator.dependents.NodeConfigMapDependent;
 import io.cowsql.operator.dependents.NodeDefaults;
+import io.cowsql.operator.dependents.PodDisruptionBudgetApi;
 import io.cowsql.operator.dependents.PodDisruptionBudgetDependent;
+import io.cowsql.operator.dependents.PodDisruptionBudgetV1beta1Dependent;
 import io.cowsql.operator.dependents.ServiceAccountDependent;
 import io.cowsql.operator.dependents.StatefulSetDependent;
 import io.cowsql.operator.model.CowsqlCluster;
@@ -19,6 +21,7 @@ import io.cowsql.operator.plan.StatusAggregator;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConditionBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
@@ -56,7 +59,11 @@ import org.jboss.logging.Logger;
     @Dependent(name = CowsqlClusterReconciler.STATEFUL_SET, type = StatefulSetDependent.class,
         dependsOn = {CowsqlClusterReconciler.SERVICE_ACCOUNT, CowsqlClusterReconciler.NODE_CONFIG,
             CowsqlClusterReconciler.PEERS_SERVICE}),
-    @Dependent(name = CowsqlClusterReconciler.DISRUPTION_BUDGET, type = PodDisruptionBudgetDependent.class)})
+    // One budget, in the version the server serves: the other's informer is never registered.
+    @Dependent(name = CowsqlClusterReconciler.DISRUPTION_BUDGET, type = PodDisruptionBudgetDependent.class,
+        activationCondition = PodDisruptionBudgetDependent.Served.class),
+    @Dependent(name = CowsqlClusterReconciler.DISRUPTION_BUDGET_V1BETA1, type = PodDisruptionBudgetV1beta1Dependent.class,
+        activationCondition = PodDisruptionBudgetV1beta1Dependent.Served.class)})
 @ControllerConfiguration(name = CowsqlClusterReconciler.NAME)
 public class CowsqlClusterReconciler implements Reconciler<CowsqlCluster> {
   private static final Logger LOG = Logger.getLogger(CowsqlClusterReconciler.class);
@@ -68,16 +75,19 @@ public class CowsqlClusterReconciler implements Reconciler<CowsqlCluster> {
   static final String CLIENT_SERVICE = "client-service";
   static final String STATEFUL_SET = "statefulset";
   static final String DISRUPTION_BUDGET = "disruption-budget";
+  static final String DISRUPTION_BUDGET_V1BETA1 = "disruption-budget-v1beta1";
   static final String PODS = "pods";
 
   private final ClusterObserver observer;
   private final PlanExecutor executor;
   private final ClusterEvents events;
   private final NodeDefaults defaults;
+  private final PodDisruptionBudgetApi disruptionBudgets;
   private final Duration resyncReady;
   private final Duration resyncBusy;
 
   public CowsqlClusterReconciler(ClusterObserver observer, PlanExecutor executor, ClusterEvents events,
+      KubernetesClient client,
       @ConfigProperty(name = "cowsql.operator.node-image", defaultValue = NodeDefaults.DEFAULT_IMAGE) String nodeImage,
       @ConfigProperty(name = "cowsql.operator.node-shutdown-timeout", defaultValue = "20s") Duration shutdownTimeout,
       @ConfigProperty(name = "cowsql.operator.resync-ready", defaultValue = "10s") Duration resyncReady,
@@ -88,6 +98,13 @@ public class CowsqlClusterReconciler implements Reconciler<CowsqlCluster> {
     this.defaults = new NodeDefaults(nodeImage, shutdownTimeout);
     this.resyncReady = resyncReady;
     this.resyncBusy = resyncBusy;
+    this.disruptionBudgets = PodDisruptionBudgetApi.servedBy(client);
+    if (disruptionBudgets == PodDisruptionBudgetApi.NONE) {
+      LOG.warn("the API server serves neither policy/v1 nor policy/v1beta1 PodDisruptionBudgets: clusters get no"
+          + " disruption budget, so a drain may evict several voters at once");
+    } else {
+      LOG.infof("PodDisruptionBudgets as %s (the newest version the API server serves)", disruptionBudgets.apiVersion());
+    }
   }
 
   @Override
@@ -111,6 +128,7 @@ public class CowsqlClusterReconciler implements Reconciler<CowsqlCluster> {
     ClusterPlan plan = ClusterPlanner.decide(cluster, observed);
     if (plan.valid()) {
       DesiredState.put(context, new DesiredState(plan, defaults));
+      disruptionBudgets.put(context);
       context.managedWorkflowAndDependentResourceContext().reconcileManagedWorkflow()
           .throwAggregateExceptionIfErrorsPresent();
       executor.annotatePods(context.getClient(), cluster, plan);

@@ -1,0 +1,43 @@
+package io.cowsql.operator.dependents;
+
+import io.cowsql.operator.ClusterNames;
+import io.cowsql.operator.model.CowsqlCluster;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.policy.v1beta1.PodDisruptionBudget;
+import io.javaoperatorsdk.operator.api.config.informer.Informer;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.dependent.DependentResource;
+import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
+import io.javaoperatorsdk.operator.processing.dependent.workflow.Condition;
+
+/**
+ * The budget of {@link PodDisruptionBudgetDependent} as policy/v1beta1, for servers without policy/v1 (Kubernetes
+ * 1.20; 1.25 removed v1beta1).
+ */
+@KubernetesDependent(informer = @Informer(labelSelector = ClusterNames.MANAGED_SELECTOR),
+    // Kubernetes 1.20 answers an apply that carries resourceVersion "create only" with a bare 500, which the
+    // client retries for minutes: create by plain apply instead.
+    createResourceOnlyIfNotExistingWithSSA = false)
+public class PodDisruptionBudgetV1beta1Dependent extends ClusterOwnedDependent<PodDisruptionBudget> {
+
+  public PodDisruptionBudgetV1beta1Dependent() {
+    super(PodDisruptionBudget.class);
+  }
+
+  @Override
+  protected PodDisruptionBudget desired(CowsqlCluster cluster, Context<CowsqlCluster> context) {
+    PodDisruptionBudget budget = context.getClient().getKubernetesSerialization()
+        .convertValue(PodDisruptionBudgetDependent.build(cluster), PodDisruptionBudget.class);
+    budget.setApiVersion(HasMetadata.getApiVersion(PodDisruptionBudget.class));
+    return budget;
+  }
+
+  /** Activation condition: the server serves policy/v1beta1 and not policy/v1. */
+  public static final class Served implements Condition<PodDisruptionBudget, CowsqlCluster> {
+    @Override
+    public boolean isMet(DependentResource<PodDisruptionBudget, CowsqlCluster> dependent, CowsqlCluster cluster,
+        Context<CowsqlCluster> context) {
+      return PodDisruptionBudgetApi.of(context) == PodDisruptionBudgetApi.V1BETA1;
+    }
+  }
+}
