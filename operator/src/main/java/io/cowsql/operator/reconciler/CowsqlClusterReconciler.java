@@ -19,7 +19,6 @@ import io.cowsql.operator.plan.StatusTransitions;
 import io.cowsql.operator.plan.ObservedCluster;
 import io.cowsql.operator.plan.StatusAggregator;
 import io.fabric8.kubernetes.api.model.Condition;
-import io.fabric8.kubernetes.api.model.ConditionBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.utils.Serialization;
@@ -154,20 +153,15 @@ public class CowsqlClusterReconciler implements Reconciler<CowsqlCluster> {
   }
 
   @Override
-  public ErrorStatusUpdateControl<CowsqlCluster> updateErrorStatus(CowsqlCluster cluster, Context<CowsqlCluster> context,
+  public ErrorStatusUpdateControl<CowsqlCluster> updateErrorStatus(CowsqlCluster cached, Context<CowsqlCluster> context,
       Exception e) {
-    CowsqlClusterStatus status = cluster.getStatus() == null ? new CowsqlClusterStatus()
-        : Serialization.clone(cluster.getStatus());
-    String message = "Reconcile failed (retrying): " + e.getMessage();
-    List<Condition> conditions = new ArrayList<>(status.conditions == null ? List.of() : status.conditions);
-    conditions.removeIf(c -> StatusAggregator.READY.equals(c.getType()));
-    conditions.add(0, new ConditionBuilder().withType(StatusAggregator.READY).withStatus("False")
-        .withReason("ReconcileError").withMessage(message.length() > 1000 ? message.substring(0, 1000) : message)
-        .withObservedGeneration(cluster.getMetadata().getGeneration()).withLastTransitionTime(now()).build());
-    status.conditions = conditions;
-    status.phase = StatusAggregator.phase(conditions);
-    lastWritten.remove(cluster.getMetadata().getUid()); // the pass failed: what it may have written counts for nothing
+    CowsqlCluster cluster = withStatusLastWritten(cached);
+    CowsqlClusterStatus status = StatusAggregator.reconcileFailed(cluster,
+        e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage(), now());
     LOG.warnf(e, "%s/%s: reconcile failed", cluster.getMetadata().getNamespace(), cluster.getMetadata().getName());
+    events.record(context.getClient(), cluster, StatusTransitions.between(cluster.getStatus(), status));
+    lastWritten.put(cluster.getMetadata().getUid(), new WrittenStatus(cached.getMetadata().getResourceVersion(), status,
+        System.nanoTime()));
     return ErrorStatusUpdateControl.patchStatus(statusPatch(cluster, status));
   }
 

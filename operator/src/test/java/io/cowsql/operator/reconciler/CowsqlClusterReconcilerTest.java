@@ -301,6 +301,41 @@ class CowsqlClusterReconcilerTest {
   }
 
   @Test
+  void aFailedPassSaysSoOnReadyAndTheRetryRecovers() {
+    // the API server refuses the first two creations of the cluster's ServiceAccount
+    server.expect().post().withPath("/api/v1/namespaces/broken/serviceaccounts")
+        .andReturn(403, new io.fabric8.kubernetes.api.model.StatusBuilder().withStatus("Failure").withReason("Forbidden")
+            .withCode(403).withMessage("serviceaccounts is forbidden: quota exceeded (test)").build())
+        .times(2);
+    CowsqlCluster c = new CowsqlCluster();
+    c.setMetadata(new ObjectMetaBuilder().withName("hotel").withNamespace("broken").build());
+    c.setSpec(new CowsqlClusterSpec());
+    client.resources(CowsqlCluster.class).inNamespace("broken").resource(c).create();
+
+    AtomicReference<Condition> failed = new AtomicReference<>();
+    await().atMost(WAIT).until(() -> {
+      CowsqlCluster r = client.resources(CowsqlCluster.class).inNamespace("broken").withName("hotel").get();
+      StatusAggregator.find(r.getStatus(), "Ready").filter(x -> "ReconcileError".equals(x.getReason()))
+          .ifPresent(failed::set);
+      return failed.get() != null;
+    });
+    assertThat(failed.get().getStatus()).isEqualTo("False");
+    assertThat(failed.get().getMessage()).startsWith("Reconcile failed, retrying with backoff: ")
+        .contains("quota exceeded (test)");
+    await().atMost(WAIT).until(() -> client.v1().events().inNamespace("broken").list().getItems().stream()
+        .anyMatch(e -> "hotel".equals(e.getInvolvedObject().getName()) && "ReconcileError".equals(e.getReason())
+            && "Warning".equals(e.getType())));
+
+    // the third attempt goes through: every dependent is there and Ready says what the cluster is waiting for
+    await().atMost(WAIT).until(() -> client.apps().statefulSets().inNamespace("broken").withName("hotel").get() != null);
+    CowsqlCluster recovered = await().atMost(WAIT).until(
+        () -> client.resources(CowsqlCluster.class).inNamespace("broken").withName("hotel").get(),
+        r -> StatusAggregator.find(r.getStatus(), "Ready").map(x -> "NodesNotReady".equals(x.getReason())).orElse(false));
+    assertThat(recovered.getStatus().phase).isEqualTo("Creating");
+    assertThat(client.serviceAccounts().inNamespace("broken").withName("hotel").get()).isNotNull();
+  }
+
+  @Test
   void examplesApplyAndGetTheirStatefulSets() throws java.io.IOException {
     for (String file : List.of("cluster.yaml", "cluster-5-zones.yaml")) {
       CowsqlCluster c = client.getKubernetesSerialization().unmarshal(
