@@ -19,6 +19,8 @@ import io.cowsql.operator.plan.StatusTransitions;
 import io.cowsql.operator.plan.ObservedCluster;
 import io.cowsql.operator.plan.StatusAggregator;
 import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.utils.Serialization;
@@ -31,6 +33,7 @@ import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.Workflow;
 import io.javaoperatorsdk.operator.api.reconciler.dependent.Dependent;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.Mappers;
@@ -42,6 +45,9 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.stream.Collectors;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
@@ -76,6 +82,10 @@ public class CowsqlClusterReconciler implements Reconciler<CowsqlCluster> {
   static final String DISRUPTION_BUDGET = "disruption-budget";
   static final String DISRUPTION_BUDGET_V1BETA1 = "disruption-budget-v1beta1";
   static final String PODS = "pods";
+  static final String CLAIMS = "claims";
+  static final String NODES = "nodes";
+  /** Pods informer index: the Node a pod is scheduled on. */
+  static final String PODS_BY_NODE = "by-node";
 
   private final ClusterObserver observer;
   private final PlanExecutor executor;
@@ -108,16 +118,53 @@ public class CowsqlClusterReconciler implements Reconciler<CowsqlCluster> {
 
   @Override
   public List<EventSource<?, CowsqlCluster>> prepareEventSources(EventSourceContext<CowsqlCluster> context) {
-    // Pods belong to the StatefulSet, not to us: map them back by their instance label.
-    InformerEventSourceConfiguration<Pod> pods = InformerEventSourceConfiguration.from(Pod.class, CowsqlCluster.class)
+    // Pods belong to the StatefulSet, claims to its volumeClaimTemplate, not to us: map them back by their instance
+    // label.
+    InformerEventSourceConfiguration<Pod> podConfig = InformerEventSourceConfiguration.from(Pod.class, CowsqlCluster.class)
         .withName(PODS)
         .withLabelSelector(ClusterNames.MANAGED_SELECTOR)
         .withSecondaryToPrimaryMapper(Mappers.fromLabel(ClusterNames.LABEL_INSTANCE, null, CowsqlCluster.class))
         .withNamespacesInheritedFromController()
         .build();
+    InformerEventSource<Pod, CowsqlCluster> pods = new InformerEventSource<>(podConfig, context);
+    pods.addIndexers(Map.of(PODS_BY_NODE, pod -> pod.getSpec() == null || pod.getSpec().getNodeName() == null
+        ? List.of() : List.of(pod.getSpec().getNodeName())));
+
+    InformerEventSourceConfiguration<PersistentVolumeClaim> claims = InformerEventSourceConfiguration
+        .from(PersistentVolumeClaim.class, CowsqlCluster.class)
+        .withName(CLAIMS)
+        .withLabelSelector(ClusterNames.MANAGED_SELECTOR)
+        .withSecondaryToPrimaryMapper(Mappers.fromLabel(ClusterNames.LABEL_INSTANCE, null, CowsqlCluster.class))
+        .withNamespacesInheritedFromController()
+        .build();
+
+    // Nodes are cluster-scoped and nobody's: a Node concerns the clusters with a pod on it (the pods informer's
+    // index), and a cluster's Nodes are those its pods run on. Only a change the observer reads (labels, Ready)
+    // triggers a pass, not every status heartbeat.
+    InformerEventSourceConfiguration<Node> nodes = InformerEventSourceConfiguration.from(Node.class, CowsqlCluster.class)
+        .withName(NODES)
+        .withWatchAllNamespaces()
+        .withSecondaryToPrimaryMapper(node -> pods.byIndex(PODS_BY_NODE, node.getMetadata().getName()).stream()
+            .map(CowsqlClusterReconciler::clusterOf).flatMap(Optional::stream).collect(Collectors.toSet()))
+        .withPrimaryToSecondaryMapper((CowsqlCluster cluster) -> pods.getSecondaryResources(cluster).stream()
+            .map(pod -> pod.getSpec() == null ? null : pod.getSpec().getNodeName()).filter(Objects::nonNull)
+            .map(ResourceID::new).collect(Collectors.toSet()))
+        .withOnUpdateFilter((updated, old) -> !Objects.equals(updated.getMetadata().getLabels(),
+            old.getMetadata().getLabels()) || !ClusterObserver.nodeReady(updated).equals(ClusterObserver.nodeReady(old)))
+        .build();
+
     List<EventSource<?, CowsqlCluster>> sources = new ArrayList<>();
-    sources.add(new InformerEventSource<>(pods, context));
+    sources.add(pods);
+    sources.add(new InformerEventSource<>(claims, context));
+    sources.add(new InformerEventSource<>(nodes, context));
     return sources;
+  }
+
+  /** The CowsqlCluster a pod of ours belongs to (its instance label, its namespace). */
+  private static Optional<ResourceID> clusterOf(Pod pod) {
+    Map<String, String> labels = pod.getMetadata().getLabels();
+    return Optional.ofNullable(labels == null ? null : labels.get(ClusterNames.LABEL_INSTANCE))
+        .map(name -> new ResourceID(name, pod.getMetadata().getNamespace()));
   }
 
   @Override
