@@ -14,9 +14,8 @@ import io.javaoperatorsdk.operator.processing.dependent.workflow.Condition;
  * The budget of {@link PodDisruptionBudgetDependent} as policy/v1beta1, for servers without policy/v1 (Kubernetes
  * 1.20; 1.25 removed v1beta1).
  */
+// Plain create, as PodDisruptionBudgetDependent says why: 1.20 is exactly where this version is used.
 @KubernetesDependent(informer = @Informer(labelSelector = ClusterNames.MANAGED_SELECTOR),
-    // Kubernetes 1.20 answers an apply that carries resourceVersion "create only" with a bare 500, which the
-    // client retries for minutes: create by plain apply instead.
     createResourceOnlyIfNotExistingWithSSA = false)
 public class PodDisruptionBudgetV1beta1Dependent extends ClusterOwnedDependent<PodDisruptionBudget> {
 
