@@ -9,7 +9,6 @@ import io.cowsql.node.engine.EngineException;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
-import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
@@ -35,33 +34,45 @@ import picocli.CommandLine.TypeConversionException;
 public final class Offline {
   private Offline() {}
 
-  @Command(name = "inspect", sortOptions = false,
-      description = "Print the identity, Raft metadata, configuration and last log entry of a data dir as JSON;"
-          + " of several dirs, a ranking, most up-to-date first.")
-  public static final class Inspect implements Callable<Integer> {
+  /** An offline command: {@code -h, --help}, and one JSON document printed. */
+  abstract static class OfflineCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Mixin AgentConfig.HelpOption help;
 
+    abstract String document() throws Exception;
+
+    @Override
+    public Integer call() throws Exception {
+      spec.commandLine().getOut().println(document());
+      return 0;
+    }
+  }
+
+  /** The {@code --dir} of reconfigure and backup: one data dir, of a stopped node. */
+  static final class StoppedDir {
+    @Option(names = "--dir", required = true, paramLabel = "DIR", converter = TrimmedPath.class,
+        description = "the stopped node's data dir")
+    Path dir;
+  }
+
+  @Command(name = "inspect", sortOptions = false,
+      description = "Print the identity, Raft metadata, configuration and last log entry of a data dir as JSON;"
+          + " of several dirs, a ranking, most up-to-date first.")
+  public static final class Inspect extends OfflineCommand {
     @Option(names = "--dir", required = true, split = ",", paramLabel = "DIR", converter = TrimmedPath.class,
         description = "data dir(s) to inspect (comma-separated or repeated)")
     List<Path> dirs;
 
     @Override
-    public Integer call() throws Exception {
-      spec.commandLine().getOut().println(inspect(dirs));
-      return 0;
+    String document() throws Exception {
+      return inspect(dirs);
     }
   }
 
   @Command(name = "reconfigure", sortOptions = false,
       description = "Force a new Raft configuration onto a stopped survivor's data dir (quorum-loss recovery).")
-  public static final class Reconfigure implements Callable<Integer> {
-    @Spec CommandSpec spec;
-    @Mixin AgentConfig.HelpOption help;
-
-    @Option(names = "--dir", required = true, paramLabel = "DIR", converter = TrimmedPath.class,
-        description = "the stopped survivor's data dir")
-    Path dir;
+  public static final class Reconfigure extends OfflineCommand {
+    @Mixin StoppedDir stopped;
 
     @Option(names = "--members", required = true, split = ",", paramLabel = "ID@HOST:PORT:ROLE",
         converter = MemberConverter.class,
@@ -69,54 +80,52 @@ public final class Offline {
     List<Member> members;
 
     @Override
-    public Integer call() throws Exception {
-      spec.commandLine().getOut().println(reconfigure(dir, members));
-      return 0;
+    String document() throws Exception {
+      return reconfigure(stopped.dir, members);
     }
   }
 
   @Command(name = "backup", sortOptions = false,
       description = "Copy a stopped node's data dir consistently (its lock is held while copying) and verify the copy.")
-  public static final class Backup implements Callable<Integer> {
-    @Spec CommandSpec spec;
-    @Mixin AgentConfig.HelpOption help;
-
-    @Option(names = "--dir", required = true, paramLabel = "DIR", converter = TrimmedPath.class,
-        description = "the stopped node's data dir")
-    Path dir;
+  public static final class Backup extends OfflineCommand {
+    @Mixin StoppedDir stopped;
 
     @Option(names = "--to", required = true, paramLabel = "DEST", converter = TrimmedPath.class,
         description = "destination directory (must not exist or be empty)")
     Path to;
 
     @Override
-    public Integer call() throws Exception {
-      spec.commandLine().getOut().println(backup(dir, to));
-      return 0;
+    String document() throws Exception {
+      return backup(stopped.dir, to);
     }
   }
 
-  /** A path, surrounding blanks dropped (as in {@code --dir a, b}). */
-  static final class TrimmedPath implements ITypeConverter<Path> {
+  /** A value, surrounding blanks dropped (as in {@code --dir a, b}); its parse error is the conversion error. */
+  abstract static class Trimmed<T> implements ITypeConverter<T> {
+    abstract T parse(String text);
+
     @Override
-    public Path convert(String text) {
+    public T convert(String text) {
       try {
-        return Path.of(text.trim());
-      } catch (InvalidPathException e) {
+        return parse(text.trim());
+      } catch (IllegalArgumentException e) {
         throw new TypeConversionException(e.getMessage());
       }
+    }
+  }
+
+  static final class TrimmedPath extends Trimmed<Path> {
+    @Override
+    Path parse(String text) {
+      return Path.of(text);
     }
   }
 
   /** A member {@code id@host:port:role}. */
-  static final class MemberConverter implements ITypeConverter<Member> {
+  static final class MemberConverter extends Trimmed<Member> {
     @Override
-    public Member convert(String text) {
-      try {
-        return Member.parse(text.trim());
-      } catch (IllegalArgumentException e) {
-        throw new TypeConversionException(e.getMessage());
-      }
+    Member parse(String text) {
+      return Member.parse(text);
     }
   }
 
