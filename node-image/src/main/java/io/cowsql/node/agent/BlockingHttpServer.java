@@ -38,7 +38,7 @@ import java.util.logging.Logger;
  * and one for reading it, and a write that does not progress is cut off. Malformed requests get
  * 400 and a close.
  */
-public final class BlockingHttpServer implements AutoCloseable {
+public final class BlockingHttpServer implements HttpApi.Server {
   private static final Logger LOG = Logger.getLogger(BlockingHttpServer.class.getName());
   static final int MAX_HEAD_BYTES = 16 * 1024;
   static final int MAX_HEADERS = 100;
@@ -219,6 +219,7 @@ public final class BlockingHttpServer implements AutoCloseable {
     t.start();
   }
 
+  @Override
   public int port() {
     return listener.getLocalPort();
   }
