@@ -72,12 +72,12 @@ class StatusReportTest {
   void theStatusDocumentCarriesTheSameFactsAsJson() {
     Map<String, Object> s = Json.parseObject(leaderReport().json());
     assertThat(s).containsEntry("id", "2dc171858c3155be").containsEntry("failureDomainName", HOSTILE_ZONE).containsEntry("role", "voter")
-        .containsEntry("ready", true).containsEntry("failureDomain", 12345L);
+        .containsEntry("ready", true).containsEntry("failureDomain", 12345);
     assertThat(s.get("leader")).isEqualTo(Map.of("id", "2dc171858c3155be", "address", "127.0.0.1:9001"));
     @SuppressWarnings("unchecked")
     List<Map<String, Object>> members = (List<Map<String, Object>>) s.get("members");
     assertThat(members).hasSize(2);
-    assertThat(members.get(0)).containsEntry("online", true).containsEntry("failureDomain", 12345L);
+    assertThat(members.get(0)).containsEntry("online", true).containsEntry("failureDomain", 12345);
     assertThat(members.get(1)).containsEntry("role", "standby").containsEntry("online", false);
     @SuppressWarnings("unchecked")
     Map<String, Object> engine = (Map<String, Object>) s.get("engine");
