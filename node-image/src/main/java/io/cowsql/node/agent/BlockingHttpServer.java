@@ -28,8 +28,10 @@ import java.util.logging.Logger;
  * <p>Why not the JDK's {@code com.sun.net.httpserver}: it parses each request on a pool thread
  * and hands the connection back to a selector thread after every response, so a request costs
  * two extra thread wake-ups. The key/value API is a one-round-trip proxy to the leader, and those
- * wake-ups were a measurable part of its latency (see the node-image benchmark). A connection that
- * owns its thread reads, calls the leader and answers without a hand-off, as a Go server does.
+ * wake-ups were a measurable part of its latency. A connection that owns its thread reads, calls
+ * the leader and answers without a hand-off, as a Go server does. The node-image benchmark
+ * compares it with the JDK's server and Jetty 12 under the same handler; it stays while both of
+ * them fall below cowsql-demo's throughput (node-image README).
  *
  * <p>Bounds (see {@link Limits}): the request head (431 beyond), the body (413, refused before it
  * is read), the body bytes held by all requests at once (503 when a body cannot get its share in

@@ -52,16 +52,22 @@ public final class HttpApi {
   }
 
   /** The HTTP server under the endpoints: listens until closed. */
-  interface Server extends AutoCloseable {
+  public interface Server extends AutoCloseable {
     int port();
 
     @Override
     void close();
   }
 
+  /** Starts the server under the endpoints. */
+  public interface ServerFactory {
+    Server start(InetSocketAddress at, BlockingHttpServer.Limits limits, BlockingHttpServer.Handler handler) throws IOException;
+  }
+
   /**
-   * Which server: {@code blocking} (the agent's own), {@code jdk} or {@code jetty}, for the
-   * benchmark's comparison of the three under the same handler.
+   * The class name of another {@link ServerFactory} (public, with a no-argument constructor) to
+   * serve the endpoints instead of the agent's {@link BlockingHttpServer}: the benchmark's
+   * comparison runs agents with the JDK's server and Jetty's this way, from its own class path.
    */
   static final String SERVER_PROPERTY = "cowsql.http.server";
 
@@ -69,13 +75,16 @@ public final class HttpApi {
     // Complete before the first request can arrive.
     HttpApi api = new HttpApi(backend);
     BlockingHttpServer.Limits limits = BlockingHttpServer.Limits.defaults(MAX_VALUE_BYTES, MAX_CONNECTIONS);
-    String kind = System.getProperty(SERVER_PROPERTY, "blocking");
-    api.server = switch (kind) {
-      case "blocking" -> BlockingHttpServer.start(at, limits, api::handle);
-      case "jdk" -> JdkHttpServer.start(at, limits, api::handle);
-      case "jetty" -> JettyHttpServer.start(at, limits, api::handle);
-      default -> throw new IllegalArgumentException("-D" + SERVER_PROPERTY + "=" + kind + ": expected blocking, jdk or jetty");
-    };
+    String factory = System.getProperty(SERVER_PROPERTY);
+    if (factory == null || factory.isBlank()) {
+      api.server = BlockingHttpServer.start(at, limits, api::handle);
+    } else {
+      try {
+        api.server = ((ServerFactory) Class.forName(factory).getConstructor().newInstance()).start(at, limits, api::handle);
+      } catch (ReflectiveOperationException | ClassCastException e) {
+        throw new IllegalArgumentException("-D" + SERVER_PROPERTY + "=" + factory + ": not a class implementing " + ServerFactory.class.getName() + " (" + e + ")");
+      }
+    }
     return api;
   }
 

@@ -68,8 +68,11 @@ public final class KvBench {
     void close();
   }
 
-  /** The agents' HTTP servers to compare (HttpApi's -Dcowsql.http.server), one 3-agent cluster each. */
+  /** The agents' HTTP servers to compare ({@link #SERVER_FACTORIES}), one 3-agent cluster each. */
   static final List<String> SERVERS = List.of(System.getProperty("bench.servers", "blocking,jdk,jetty").split(","));
+
+  /** A server of {@link #SERVERS} as {@link HttpApi#SERVER_PROPERTY} names it; blocking is the agent's own (the property unset). */
+  static final Map<String, String> SERVER_FACTORIES = Map.of("jdk", JdkHttpServer.Factory.class.getName(), "jetty", JettyHttpServer.Factory.class.getName());
 
   public static void main(String[] args) throws Exception {
     int seconds = Integer.getInteger("bench.seconds", 8);
@@ -515,12 +518,14 @@ public final class KvBench {
     return startAgents("agents", null, dir, all);
   }
 
-  /** Three agents on the given HTTP server ({@link HttpApi#SERVER_PROPERTY}), or the default one when null. */
+  /** Three agents on the given HTTP server ({@link #SERVER_FACTORIES}), or the default one when null. */
   static Cluster startAgents(String name, String server, Path dir, List<Process> all) throws Exception {
     Map<String, String> env = MALLOC_ARENA_MAX.isEmpty() ? Map.of() : Map.of("MALLOC_ARENA_MAX", MALLOC_ARENA_MAX);
     List<String> jvm = new ArrayList<>(AGENT_JVM);
-    if (server != null) {
-      jvm.add("-D" + HttpApi.SERVER_PROPERTY + "=" + server);
+    if (SERVER_FACTORIES.containsKey(server)) {
+      jvm.add("-D" + HttpApi.SERVER_PROPERTY + "=" + SERVER_FACTORIES.get(server));
+    } else if (server != null && !server.equals("blocking")) {
+      throw new IllegalArgumentException("bench.servers: unknown server " + server + " (blocking, jdk, jetty)");
     }
     if ("jdk".equals(server)) {
       // Without it the JDK server leaves Nagle's algorithm on, and every answer waits for the client's delayed ACK.

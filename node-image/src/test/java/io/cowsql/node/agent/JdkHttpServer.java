@@ -17,7 +17,15 @@ import java.util.concurrent.Executors;
  * connection at most: one of the servers of the benchmark's HTTP comparison. Run it with
  * {@code -Dsun.net.httpserver.nodelay=true} (the JDK reads it once, at its first server).
  */
-final class JdkHttpServer implements HttpApi.Server {
+public final class JdkHttpServer implements HttpApi.Server {
+  /** What {@code -D{@value HttpApi#SERVER_PROPERTY}} names to run an agent on this server. */
+  public static final class Factory implements HttpApi.ServerFactory {
+    @Override
+    public HttpApi.Server start(InetSocketAddress at, Limits limits, Handler handler) throws IOException {
+      return JdkHttpServer.start(at, limits, handler);
+    }
+  }
+
   private final HttpServer server;
   private final ExecutorService pool;
 
