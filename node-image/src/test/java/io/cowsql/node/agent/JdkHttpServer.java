@@ -17,23 +17,7 @@ import java.util.concurrent.Executors;
  * connection at most: one of the servers of the benchmark's HTTP comparison. Run it with
  * {@code -Dsun.net.httpserver.nodelay=true} (the JDK reads it once, at its first server).
  */
-public final class JdkHttpServer implements HttpApi.Server {
-  /** What {@code -D{@value HttpApi#SERVER_PROPERTY}} names to run an agent on this server. */
-  public static final class Factory implements HttpApi.ServerFactory {
-    @Override
-    public HttpApi.Server start(InetSocketAddress at, Limits limits, Handler handler) throws IOException {
-      return JdkHttpServer.start(at, limits, handler);
-    }
-  }
-
-  private final HttpServer server;
-  private final ExecutorService pool;
-
-  private JdkHttpServer(HttpServer server, ExecutorService pool) {
-    this.server = server;
-    this.pool = pool;
-  }
-
+record JdkHttpServer(HttpServer server, ExecutorService pool) implements HttpApi.Server {
   static JdkHttpServer start(InetSocketAddress at, Limits limits, Handler handler) throws IOException {
     HttpServer s = HttpServer.create(at, 128);
     ExecutorService pool = Executors.newFixedThreadPool(limits.maxConnections(), r -> {

@@ -17,23 +17,7 @@ import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 /** The agent's handler on Jetty 12's core server (no servlets): one of the servers of the benchmark's HTTP comparison. */
-public final class JettyHttpServer implements HttpApi.Server {
-  /** What {@code -D{@value HttpApi#SERVER_PROPERTY}} names to run an agent on this server. */
-  public static final class Factory implements HttpApi.ServerFactory {
-    @Override
-    public HttpApi.Server start(InetSocketAddress at, Limits limits, Handler handler) throws IOException {
-      return JettyHttpServer.start(at, limits, handler);
-    }
-  }
-
-  private final Server server;
-  private final ServerConnector connector;
-
-  private JettyHttpServer(Server server, ServerConnector connector) {
-    this.server = server;
-    this.connector = connector;
-  }
-
+record JettyHttpServer(Server server, ServerConnector connector) implements HttpApi.Server {
   static JettyHttpServer start(InetSocketAddress at, Limits limits, Handler handler) throws IOException {
     QueuedThreadPool threads = new QueuedThreadPool(limits.maxConnections() + 8, 4);
     threads.setName("http-jetty");

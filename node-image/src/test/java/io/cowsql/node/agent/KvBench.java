@@ -68,11 +68,8 @@ public final class KvBench {
     void close();
   }
 
-  /** The agents' HTTP servers to compare ({@link #SERVER_FACTORIES}), one 3-agent cluster each. */
+  /** The agents' HTTP servers to compare (blocking: the agent's own; jdk, jetty: {@link LibraryServerFactory}), one 3-agent cluster each. */
   static final List<String> SERVERS = List.of(System.getProperty("bench.servers", "blocking,jdk,jetty").split(","));
-
-  /** A server of {@link #SERVERS} as {@link HttpApi#SERVER_PROPERTY} names it; blocking is the agent's own (the property unset). */
-  static final Map<String, String> SERVER_FACTORIES = Map.of("jdk", JdkHttpServer.Factory.class.getName(), "jetty", JettyHttpServer.Factory.class.getName());
 
   public static void main(String[] args) throws Exception {
     int seconds = Integer.getInteger("bench.seconds", 8);
@@ -518,12 +515,13 @@ public final class KvBench {
     return startAgents("agents", null, dir, all);
   }
 
-  /** Three agents on the given HTTP server ({@link #SERVER_FACTORIES}), or the default one when null. */
+  /** Three agents on the given HTTP server (blocking: the agent's own; jdk, jetty: {@link LibraryServerFactory}), or the default one when null. */
   static Cluster startAgents(String name, String server, Path dir, List<Process> all) throws Exception {
     Map<String, String> env = MALLOC_ARENA_MAX.isEmpty() ? Map.of() : Map.of("MALLOC_ARENA_MAX", MALLOC_ARENA_MAX);
     List<String> jvm = new ArrayList<>(AGENT_JVM);
-    if (SERVER_FACTORIES.containsKey(server)) {
-      jvm.add("-D" + HttpApi.SERVER_PROPERTY + "=" + SERVER_FACTORIES.get(server));
+    if ("jdk".equals(server) || "jetty".equals(server)) {
+      jvm.add("-D" + HttpApi.SERVER_PROPERTY + "=" + LibraryServerFactory.class.getName());
+      jvm.add("-D" + LibraryServerFactory.PROPERTY + "=" + server);
     } else if (server != null && !server.equals("blocking")) {
       throw new IllegalArgumentException("bench.servers: unknown server " + server + " (blocking, jdk, jetty)");
     }
