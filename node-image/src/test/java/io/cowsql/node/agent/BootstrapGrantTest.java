@@ -38,6 +38,8 @@ class BootstrapGrantTest {
       assertThat(p.logText()).contains("bootstrap granted by cowsql.io/bootstrap");
       assertThat(p.put("/k", "v").statusCode()).isEqualTo(200);
       assertThat(((Number) p.status().get("failureDomain")).longValue()).isEqualTo(2L);
+      assertThat(p.status()).containsEntry("failureDomainName", "2");
+      assertThat(p.get("/metrics").body()).contains("\ncowsql_failure_domain_info{name=\"2\"} 1\n");
     }
   }
 

@@ -89,8 +89,8 @@ class MajorityLossTest {
       Map<String, Object> second = (Map<String, Object>) ranking.get(1);
       System.out.println("inspect ranking: " + first.get("dir") + " " + first.get("lastEntry") + " > " + second.get("dir") + " " + second.get("lastEntry"));
       assertThat(first.get("dir")).isEqualTo(survivor.dir.toString());
-      long idx1 = (Long) ((Map<String, Object>) first.get("lastEntry")).get("index");
-      long idx2 = (Long) ((Map<String, Object>) second.get("lastEntry")).get("index");
+      long idx1 = ((Number) ((Map<String, Object>) first.get("lastEntry")).get("index")).longValue();
+      long idx2 = ((Number) ((Map<String, Object>) second.get("lastEntry")).get("index")).longValue();
       assertThat(idx1).isGreaterThanOrEqualTo(idx2 + 20);
 
       // The killed node's log ends in an open segment; the engine itself, loading a copy of the dir,
