@@ -48,7 +48,8 @@ public final class ClientBenchmark {
     /**
      * One run of one client. {@code cpuUsPerOp}: CPU time of the client's whole process (every
      * thread: JIT and GC included for Java, the Go runtime for Go) in the measured phase, per op.
-     * {@code allocBytesPerOp}: heap bytes the Java workers allocated per op (NaN for Go).
+     * {@code allocBytesPerOp}: heap bytes the Java workers allocated per op (NaN for Go), the
+     * benchmark's own share included (the parameter list, growing the latency array).
      */
     record Run(int round, String client, String op, int conns, long ops, double seconds, double opsPerSec, double p50us,
             double p99us, double p999us, double meanUs, double maxUs, double cpuUsPerOp, double allocBytesPerOp) {
