@@ -142,13 +142,17 @@ public final class ChaosRun {
             Thread.sleep(1000);
             for (Schedule.Step step : schedule.steps()) {
                 Thread.sleep(step.quiet().toMillis());
+                // Jepsen-style nemesis entries: invoked before the change, completed once it is in force, with the
+                // network as it is from then on (what the minority-ack checker reads).
+                Op start = h.nemesisStart(step.fault().kind());
                 Fault.Applied a = step.fault().apply(cluster, step.pick());
-                h.nemesis(step.fault().kind(), a.detail());
+                h.nemesisDone(start, a.detail(), cluster.reach());
                 try {
                     Thread.sleep(step.hold().toMillis());
                 } finally {
+                    Op healing = h.nemesisStart("heal");
                     a.heal().run();
-                    h.nemesis("heal", a.detail());
+                    h.nemesisDone(healing, a.detail(), cluster.reach());
                 }
             }
             Thread.sleep(cfg.tail().toMillis());

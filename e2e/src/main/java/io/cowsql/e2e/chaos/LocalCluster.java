@@ -165,6 +165,30 @@ public final class LocalCluster implements AutoCloseable {
             .withRetryBackoff(Duration.ofMillis(50), Duration.ofMillis(500));
     }
 
+    /**
+     * The network between the nodes as the partitions leave it: for each node (by name), the nodes it
+     * can exchange messages with directly, itself included. Every node is a voter (see {@link #awaitHealthy}).
+     */
+    public Map<String, List<String>> reach() {
+        Map<String, List<String>> out = new LinkedHashMap<>();
+        for (int i = 0; i < NODES; i++) {
+            List<String> r = new ArrayList<>();
+            for (int j = 0; j < NODES; j++) {
+                if (i == j || !partitions.isCut(endpoints[i], endpoints[j])) {
+                    r.add(endpoints[j].name());
+                }
+            }
+            out.put(endpoints[i].name(), r);
+        }
+        return out;
+    }
+
+    /** The name of the node at {@code address} ({@code n1}..), or the address itself when it is none of them. */
+    public String nameOf(String address) {
+        int i = indexOf(address);
+        return i < 0 ? address : endpoints[i].name();
+    }
+
     /** Index of the node with {@code address}, or -1. */
     public int indexOf(String address) {
         return addresses().indexOf(address);

@@ -19,7 +19,7 @@ public final class RunTable {
 
     public String render() {
         String[] head = {"scenario", "runs", "failed", "unchecked", "ops", "ok", "fail", "unknown",
-            LostWritesChecker.NAME, DivergenceChecker.NAME, LivenessChecker.NAME, "unavail p50 ms", "unavail max ms",
+            LostWritesChecker.NAME, DivergenceChecker.NAME, MinorityAckChecker.NAME, LivenessChecker.NAME, "unavail p50 ms", "unavail max ms",
             "recovery max ms"};
         List<String[]> lines = new ArrayList<>();
         lines.add(head);
@@ -34,6 +34,7 @@ public final class RunTable {
                 str(vs.stream().mapToLong(Verdict::failed).sum()), str(vs.stream().mapToLong(Verdict::unknown).sum()),
                 str(vs.stream().mapToLong(v -> v.count(LostWritesChecker.NAME)).sum()),
                 str(vs.stream().mapToLong(v -> v.count(DivergenceChecker.NAME)).sum()),
+                str(vs.stream().mapToLong(v -> v.count(MinorityAckChecker.NAME)).sum()),
                 str(vs.stream().mapToLong(v -> v.count(LivenessChecker.NAME)).sum()),
                 unavail.isEmpty() ? "-" : str(unavail.get(unavail.size() / 2)),
                 unavail.isEmpty() ? "-" : str(unavail.get(unavail.size() - 1)),
