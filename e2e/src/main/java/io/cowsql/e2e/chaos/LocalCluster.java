@@ -55,6 +55,8 @@ public final class LocalCluster implements AutoCloseable {
     private final NetworkPartitions partitions;
     private final ManagedProcess[] processes = new ManagedProcess[NODES];
     private final NetworkPartitions.Endpoint[] endpoints = new NetworkPartitions.Endpoint[NODES];
+    /** Whether the cluster was formed: from then on no node bootstraps. */
+    private volatile boolean formed;
 
     private LocalCluster(Path dir, String classpath) {
         this.dir = dir;
@@ -99,6 +101,7 @@ public final class LocalCluster implements AutoCloseable {
                 c.startNode(i);
             }
             c.awaitHealthy(timeout);
+            c.formed = true;
             return c;
         } catch (RuntimeException | Error e) {
             c.close();
@@ -195,12 +198,13 @@ public final class LocalCluster implements AutoCloseable {
     }
 
     private void startNode(int i) {
-        Path data = dir.resolve("n" + (i + 1));
+        Path data = dataDir(i);
         List<String> args = new ArrayList<>(List.of("--dir=" + data, "--address=" + address(i),
             "--http=" + endpoints[i].ip() + ":" + HTTP_PORT, "--roles-interval=1s"));
-        if (i == 0) {
+        if (i == 0 && !formed) {
             args.add("--bootstrap");
         } else {
+            // Every later start joins, node 1 too: with an emptied dir, --bootstrap and no --join would make a second cluster.
             args.add("--join=" + String.join(",", addresses()));
         }
         ImageTable.ImageCommand agent = ImageTable.nodeAgentCommand(classpath);
@@ -306,6 +310,26 @@ public final class LocalCluster implements AutoCloseable {
             throw new IllegalStateException(endpoints[i] + " is running");
         }
         startNode(i);
+    }
+
+    /**
+     * Empties the data dir of node {@code i}, which must not be running: started again, it is a new
+     * node at the old address (what a replaced disk looks like).
+     */
+    public void wipe(int i) {
+        if (isRunning(i)) {
+            throw new IllegalStateException(endpoints[i] + " is running: kill it before wiping its data");
+        }
+        try {
+            ChaosRun.deleteTree(dataDir(i));
+            Files.createDirectories(dataDir(i));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private Path dataDir(int i) {
+        return dir.resolve(endpoints[i].name());
     }
 
     /** Ends every fault: removes the cuts, resumes every node, starts the ones that are not running. */

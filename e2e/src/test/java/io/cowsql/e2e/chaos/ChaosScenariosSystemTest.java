@@ -33,7 +33,7 @@ class ChaosScenariosSystemTest {
     }
 
     @ParameterizedTest
-    @EnumSource(value = Scenario.class, names = {"LEADER_KILL", "LEADER_PAUSE", "LEADER_PARTITION", "SPLIT"})
+    @EnumSource(value = Scenario.class, names = {"LEADER_KILL", "LEADER_PAUSE", "LEADER_PARTITION", "SPLIT", "FOLLOWER_WIPE"})
     void twoShortRunsPassEveryChecker(Scenario scenario) throws Exception {
         for (long seed : List.of(1L, 2L)) {
             Path dir = WORK.resolve("smoke-" + scenario.id() + "-" + seed);
