@@ -23,6 +23,7 @@ public final class History implements AutoCloseable {
     private final List<Op> ops = new ArrayList<>();
     private final long startNanos = System.nanoTime();
     private final BufferedWriter out;
+    private long lastWriteAckNanos = -1;
 
     private History(BufferedWriter out) {
         this.out = out;
@@ -80,6 +81,9 @@ public final class History implements AutoCloseable {
         Op op = new Op(ops.size(), type, process, f, key, element, read, error, node, detail, reach,
             System.nanoTime() - startNanos);
         ops.add(op);
+        if (type == Op.Type.OK && op.isWrite() && !op.isNemesis()) {
+            lastWriteAckNanos = op.nanos();
+        }
         if (out != null) {
             try {
                 out.write(JSON.writeValueAsString(op));
@@ -90,6 +94,16 @@ public final class History implements AutoCloseable {
             }
         }
         return op;
+    }
+
+    /** When the latest acknowledged write was recorded (this history's clock), or -1. */
+    public synchronized long lastWriteAckNanos() {
+        return lastWriteAckNanos;
+    }
+
+    /** Now, on this history's clock ({@link Op#nanos}). */
+    public long nanosNow() {
+        return System.nanoTime() - startNanos;
     }
 
     /** The events so far, in order. */

@@ -373,16 +373,27 @@ public final class LocalCluster implements AutoCloseable {
         return registry;
     }
 
-    /** Removes the partitions, stops every node (SIGTERM, then SIGKILL), releases the addresses. */
+    /** Removes the partitions, stops every node at once (SIGTERM, then SIGKILL after 5 s), releases the addresses. */
     @Override
     public void close() {
         try {
             partitions.close();
         } finally {
             try {
+                // All at once: one by one, each stop waits out the handover of a node whose peers are going too.
+                List<Thread> stops = new ArrayList<>();
                 for (ManagedProcess p : processes) {
                     if (p != null) {
-                        p.stop(Duration.ofSeconds(5));
+                        Thread t = new Thread(() -> p.stop(Duration.ofSeconds(5)), "stop-" + p.label());
+                        t.start();
+                        stops.add(t);
+                    }
+                }
+                for (Thread t : stops) {
+                    try {
+                        t.join();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
                     }
                 }
             } finally {
