@@ -59,7 +59,7 @@ class BrokenClientMutationSystemTest {
     void aClientThatResendsAfterAnUnknownOutcomeIsCaughtWritingTwice() throws Exception {
         History h = History.inMemory();
         // The workload's own client: an unknown outcome is recorded as such, never re-sent.
-        try (Workload.Client correct = SetWorkload.over(throughProxy())) {
+        try (Workload.Client correct = SetWorkload.over(throughProxy(), cluster::nameOf)) {
             for (long e = 1; e <= 6; e++) {
                 if (e % 2 == 0) {
                     proxy.armNextResponse();

@@ -10,7 +10,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * The smoke set (system tier): two short runs (one fault each) of every scenario against three real
+ * The smoke set (system tier, what CI runs): two short runs (one fault each) of every scenario against three real
  * agents; each must be checked (history, final reads), see its fault and pass every checker.
  */
 @SystemTier
@@ -27,7 +27,7 @@ class ChaosScenariosSystemTest {
     }
 
     @ParameterizedTest
-    @EnumSource(value = Scenario.class, names = {"LEADER_KILL", "LEADER_PAUSE", "LEADER_PARTITION", "SPLIT"})
+    @EnumSource(value = Scenario.class, names = {"LEADER_KILL", "LEADER_PAUSE", "LEADER_PARTITION", "SPLIT", "FOLLOWER_WIPE", "MIXED"})
     void twoShortRunsPassEveryChecker(Scenario scenario) throws Exception {
         for (long seed : List.of(1L, 2L)) {
             Path dir = WORK.resolve("smoke-" + scenario.id() + "-" + seed);
