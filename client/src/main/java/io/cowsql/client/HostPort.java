@@ -62,7 +62,7 @@ public record HostPort(String host, int port) {
         } else {
             int colon = a.indexOf(':');
             if (colon < 0) {
-                throw new IllegalArgumentException("bad address '" + a + "': no port; expected " + FORMS);
+                throw new IllegalArgumentException("bad address '" + a + "': expected " + FORMS + "; it has no port");
             }
             if (a.indexOf(':', colon + 1) >= 0) {
                 throw new IllegalArgumentException("bad address '" + a + "': more than one ':'; write an IPv6 address in "
@@ -72,7 +72,7 @@ public record HostPort(String host, int port) {
             port = a.substring(colon + 1);
         }
         if (host.isEmpty()) {
-            throw new IllegalArgumentException("bad address '" + a + "': no host; expected " + FORMS);
+            throw new IllegalArgumentException("bad address '" + a + "': expected " + FORMS + "; it has no host");
         }
         try {
             return new HostPort(host, port(port));

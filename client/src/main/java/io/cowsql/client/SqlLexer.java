@@ -2,7 +2,6 @@ package io.cowsql.client;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * SQLite's lexical rules, once for the client: a cursor over the tokens of SQL text that skips
@@ -82,96 +81,116 @@ public final class SqlLexer {
 
     /** Moves to the next token, skipping whitespace and comments; {@link Token#END} at the end, and after it. */
     public Token next() {
-        int n = sql.length();
-        while (pos < n) {
-            char c = sql.charAt(pos);
-            if (Character.isWhitespace(c)) {
-                pos++;
-            } else if (c == '-' && pos + 1 < n && sql.charAt(pos + 1) == '-') {
-                int eol = sql.indexOf('\n', pos + 2);
-                pos = eol < 0 ? n : eol + 1;
-            } else if (c == '/' && pos + 1 < n && sql.charAt(pos + 1) == '*') {
-                int close = sql.indexOf("*/", pos + 2);
+        String s = sql;
+        int n = s.length();
+        int i = pos;
+        while (i < n) {
+            char c = s.charAt(i);
+            if (c == '$' && i + 1 < n && isWordChar(s.charAt(i + 1))) {
+                return found(i, parameterNameEnd(i + 1), Token.PARAMETER);
+            }
+            if (isWordChar(c)) {
+                int j = i + 1;
+                while (j < n && isWordChar(s.charAt(j))) {
+                    j++;
+                }
+                return found(i, j, c >= '0' && c <= '9' || c > 127 && Character.isDigit(c) ? Token.NUMBER : Token.WORD);
+            }
+            if ((c <= ' ' || c > 127) && Character.isWhitespace(c)) {
+                i++;
+            } else if (c == '-' && i + 1 < n && s.charAt(i + 1) == '-') {
+                int eol = s.indexOf('\n', i + 2);
+                i = eol < 0 ? n : eol + 1;
+            } else if (c == '/' && i + 1 < n && s.charAt(i + 1) == '*') {
+                int close = s.indexOf("*/", i + 2);
                 if (close < 0) {
                     endsInComment = true;
-                    pos = n;
+                    i = n;
                 } else {
-                    pos = close + 2;
+                    i = close + 2;
                 }
             } else {
-                start = pos;
-                token = read(c);
-                return token;
+                return punctuation(c, i);
             }
         }
-        start = n;
-        token = Token.END;
-        return token;
+        return found(n, n, Token.END);
     }
 
-    private Token read(char c) {
-        int n = sql.length();
+    private Token found(int from, int to, Token t) {
+        start = from;
+        pos = to;
+        token = t;
+        return t;
+    }
+
+    /** A token that does not start with a word character: a quote, ';', a parameter or a symbol. */
+    private Token punctuation(char c, int i) {
+        String s = sql;
+        int n = s.length();
+        start = i;
         switch (c) {
             case '\'':
-                pos = closingQuote(c, "string literal");
-                return Token.STRING;
+                return found(i, closingQuote(c, i, "string literal"), Token.STRING);
             case '"':
             case '`':
-                pos = closingQuote(c, "quoted name");
-                return Token.QUOTED_NAME;
+                return found(i, closingQuote(c, i, "quoted name"), Token.QUOTED_NAME);
             case '[': {
-                int close = sql.indexOf(']', pos + 1);
+                int close = s.indexOf(']', i + 1);
                 if (close < 0) {
-                    throw new MalformedSqlException("unterminated quoted name " + excerpt() + " at offset " + start
-                            + ": close it with ]", start);
+                    pos = i;
+                    throw new MalformedSqlException("unterminated quoted name " + excerpt() + " at offset " + i
+                            + ": close it with ]", i);
                 }
-                pos = close + 1;
-                return Token.QUOTED_NAME;
+                return found(i, close + 1, Token.QUOTED_NAME);
             }
             case ';':
-                pos++;
-                return Token.SEMICOLON;
-            case '?':
-                pos++;
-                while (pos < n && Character.isDigit(sql.charAt(pos))) {
-                    pos++;
+                return found(i, i + 1, Token.SEMICOLON);
+            case '?': {
+                int j = i + 1;
+                while (j < n && Character.isDigit(s.charAt(j))) {
+                    j++;
                 }
+                pos = j;
                 checkIndex();
-                return Token.PARAMETER;
-            default:
-                break;
-        }
-        if ((c == ':' || c == '@' || c == '$') && pos + 1 < n && isWordChar(sql.charAt(pos + 1))) {
-            pos++;
-            while (pos < n) {
-                char d = sql.charAt(pos);
-                if (isWordChar(d)) {
-                    pos++;
-                } else if (d == ':' && pos + 1 < n && sql.charAt(pos + 1) == ':') {
-                    pos += 2; // Tcl-style $ns::name, as SQLite reads it
-                } else {
-                    break;
+                return found(i, j, Token.PARAMETER);
+            }
+            case ':':
+            case '@':
+                if (i + 1 < n && isWordChar(s.charAt(i + 1))) {
+                    return found(i, parameterNameEnd(i + 1), Token.PARAMETER);
                 }
-            }
-            return Token.PARAMETER;
+                return found(i, i + 1, Token.SYMBOL);
+            default:
+                return found(i, i + 1, Token.SYMBOL);
         }
-        if (isWordChar(c)) {
-            while (pos < n && isWordChar(sql.charAt(pos))) {
-                pos++;
-            }
-            return Character.isDigit(c) ? Token.NUMBER : Token.WORD;
-        }
-        pos++;
-        return Token.SYMBOL;
     }
 
-    /** The offset after the quote that closes the one at {@code pos}; a doubled quote is one quote character. */
-    private int closingQuote(char quote, String what) {
+    /** The offset after a parameter name starting at {@code i}: word characters and Tcl-style {@code ::} (as SQLite reads them). */
+    private int parameterNameEnd(int i) {
+        String s = sql;
+        int n = s.length();
+        int j = i;
+        while (j < n) {
+            char d = s.charAt(j);
+            if (isWordChar(d)) {
+                j++;
+            } else if (d == ':' && j + 1 < n && s.charAt(j + 1) == ':') {
+                j += 2;
+            } else {
+                break;
+            }
+        }
+        return j;
+    }
+
+    /** The offset after the quote that closes the one at {@code from}; a doubled quote is one quote character. */
+    private int closingQuote(char quote, int from, String what) {
         int n = sql.length();
-        int i = pos + 1;
+        int i = from + 1;
         while (true) {
             int q = sql.indexOf(quote, i);
             if (q < 0) {
+                pos = from;
                 throw new MalformedSqlException("unterminated " + what + " " + excerpt() + " at offset " + start
                         + ": close it with " + quote + " (write " + quote + quote + " for a " + quote + " inside it)", start);
             }
@@ -246,22 +265,37 @@ public final class SqlLexer {
      */
     public static List<Integer> statementEnds(String sql) {
         List<Integer> ends = new ArrayList<>();
+        if (sql.indexOf(';') < 0) {
+            return ends; // the common case, without a pass
+        }
         SqlLexer lx = new SqlLexer(sql);
-        String[] first = new String[3];
-        int words = 0;
+        int words = 0; // bare words read in this statement, counted up to 3
+        boolean trigger = false;
+        boolean temp = false;
         boolean afterEnd = false;
         try {
             for (Token t = lx.next(); t != Token.END; t = lx.next()) {
                 if (t == Token.SEMICOLON) {
-                    if (!isTrigger(first, words) || afterEnd) {
+                    if (!trigger || afterEnd) {
                         ends.add(lx.start());
                         words = 0;
+                        trigger = false;
+                        temp = false;
                     }
                     afterEnd = false;
                     continue;
                 }
-                if (t == Token.WORD && words < first.length) {
-                    first[words++] = lx.text().toUpperCase(Locale.ROOT);
+                if (t == Token.WORD && words < 3) {
+                    // CREATE TRIGGER or CREATE TEMP[ORARY] TRIGGER
+                    if (words == 0 && !lx.isWord("CREATE")) {
+                        words = 3;
+                    } else if (words == 1) {
+                        trigger = lx.isWord("TRIGGER");
+                        temp = lx.isWord("TEMP") || lx.isWord("TEMPORARY");
+                    } else if (words == 2 && temp) {
+                        trigger = lx.isWord("TRIGGER");
+                    }
+                    words++;
                 }
                 afterEnd = lx.isWord("END");
             }
@@ -269,14 +303,6 @@ public final class SqlLexer {
             // the rest is one unfinished statement
         }
         return ends;
-    }
-
-    private static boolean isTrigger(String[] first, int words) {
-        if (words < 2 || !first[0].equals("CREATE")) {
-            return false;
-        }
-        return first[1].equals("TRIGGER")
-                || (first[1].equals("TEMP") || first[1].equals("TEMPORARY")) && words > 2 && first[2].equals("TRIGGER");
     }
 
     /**
@@ -293,6 +319,9 @@ public final class SqlLexer {
     }
 
     private static boolean isWordChar(char c) {
-        return Character.isLetterOrDigit(c) || c == '_' || c == '$';
+        if (c < 128) {
+            return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '$';
+        }
+        return Character.isLetterOrDigit(c);
     }
 }

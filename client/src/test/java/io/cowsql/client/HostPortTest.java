@@ -30,9 +30,9 @@ class HostPortTest {
     @ParameterizedTest
     @CsvSource(delimiter = ';', quoteCharacter = '~', value = {
         ";empty address: expected host:port, IPv4:port or [IPv6]:port with a port 1-65535",
-        "127.0.0.1;bad address '127.0.0.1': no port; expected host:port",
+        "127.0.0.1;bad address '127.0.0.1': expected host:port, IPv4:port or [IPv6]:port with a port 1-65535 (e.g. node-0.peers:9001, 127.0.0.1:9001, [::1]:9001); it has no port",
         "127.0.0.1:;bad address '127.0.0.1:': bad port '': expected a number 1-65535",
-        ":9000;bad address ':9000': no host; expected host:port",
+        ":9000;bad address ':9000': expected host:port, IPv4:port or [IPv6]:port with a port 1-65535 (e.g. node-0.peers:9001, 127.0.0.1:9001, [::1]:9001); it has no host",
         "host:http;bad address 'host:http': bad port 'http': expected a number 1-65535",
         "host:+9000;bad port '+9000'",
         "host:0;bad address 'host:0': port 0 is out of range 1-65535",
