@@ -10,6 +10,7 @@ import io.cowsql.operator.model.CowsqlCluster;
 import io.cowsql.operator.model.CowsqlClusterSpec;
 import io.cowsql.operator.model.CowsqlClusterStatus;
 import io.cowsql.operator.model.StorageSpec;
+import io.cowsql.testing.ApiTier;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
@@ -37,6 +38,7 @@ import org.junit.jupiter.api.Test;
  * A Node's readiness and a new claim reach the cluster's status and plan through the informers, and no pass reads
  * claims or Nodes from the API server.
  */
+@ApiTier
 @QuarkusTest
 @TestProfile(InformerTriggersTest.EventsOnly.class)
 @WithKubernetesTestServer(crud = true, setup = ServedApiVersions.PolicyV1Only.class)

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import io.cowsql.operator.ClusterNames;
 import io.cowsql.operator.model.CowsqlCluster;
 import io.cowsql.operator.model.CowsqlClusterSpec;
+import io.cowsql.testing.ApiTier;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.policy.v1beta1.PodDisruptionBudget;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -21,6 +22,7 @@ import org.junit.jupiter.api.Test;
  * Mock-API tier, a server that serves PodDisruptionBudgets as policy/v1beta1 only (Kubernetes 1.20): the operator
  * writes its budget in that version and never touches policy/v1.
  */
+@ApiTier
 @QuarkusTest
 @WithKubernetesTestServer(crud = true, setup = ServedApiVersions.PolicyV1beta1Only.class)
 class PodDisruptionBudgetOnV1beta1ServerTest {
