@@ -6,6 +6,7 @@ import io.cowsql.client.AddressResolver;
 import io.cowsql.client.ClientOptions;
 import io.cowsql.client.CowsqlClient;
 import io.cowsql.client.CowsqlException;
+import io.cowsql.client.HostPort;
 import io.cowsql.client.NodeInfo;
 import io.cowsql.client.Role;
 import io.cowsql.node.DataDirLock;
@@ -57,6 +58,8 @@ public final class Agent implements HttpApi.Backend {
   private Engine engine;
   private volatile Node node;
   private long failureDomain;
+  /** The failure domain as the annotation file named it, or null. */
+  private String failureDomainName;
   private LastEntry lastEntryAtStart;
   private RoleManager roles;
   private KeyValueStore kv;
@@ -88,8 +91,8 @@ public final class Agent implements HttpApi.Backend {
         .withResolver(r);
     checkBindable(cfg.bind, "--bind (the engine's listen address)");
     try {
-      InetSocketAddress h = SocketDialer.parse(cfg.http);
-      http = HttpApi.start(new InetSocketAddress(h.getHostString(), h.getPort()), this);
+      HostPort h = HostPort.parse(cfg.http);
+      http = HttpApi.start(new InetSocketAddress(h.host(), h.port()), this);
     } catch (BindException e) {
       throw new Refusal(EXIT_PORT, "cannot listen on --http " + cfg.http + ": " + e.getMessage() + " (port in use?)");
     } catch (IOException e) {
@@ -123,7 +126,8 @@ public final class Agent implements HttpApi.Backend {
     // arrives in the same file, no later than the domain.
     if (cfg.failureDomainFile != null) {
       try {
-        failureDomain = FailureDomain.await(cfg.failureDomainFile, cfg.failureDomainKey, cfg.failureDomainWait);
+        failureDomainName = FailureDomain.awaitValue(cfg.failureDomainFile, cfg.failureDomainKey, cfg.failureDomainWait);
+        failureDomain = FailureDomain.code(failureDomainName);
       } catch (AgentConfig.BadConfig e) {
         throw new Refusal(EXIT_CONFIG, e.getMessage());
       }
@@ -178,7 +182,7 @@ public final class Agent implements HttpApi.Backend {
         .withBindAddress(cfg.bind)
         .withFailureDomain(failureDomain)
         .withLock(lock)
-        .withDialFunc(new SocketDialer(a -> SocketDialer.parse(r.resolve(a)), Duration.ofSeconds(2)));
+        .withDialFunc(new SocketDialer(a -> HostPort.parse(r.resolve(a)).unresolved(), Duration.ofSeconds(2)));
     if (cfg.networkLatency != null) {
       opts = opts.withNetworkLatency(cfg.networkLatency);
     }
@@ -218,13 +222,10 @@ public final class Agent implements HttpApi.Backend {
   }
 
   private void checkBindable(String address, String what) throws Refusal {
-    if (address.startsWith("@")) {
-      return;
-    }
-    InetSocketAddress a = SocketDialer.parse(address);
+    HostPort a = HostPort.parse(address);
     try (ServerSocket s = new ServerSocket()) {
       s.setReuseAddress(true);
-      s.bind(new InetSocketAddress(a.getHostString(), a.getPort()));
+      s.bind(new InetSocketAddress(a.host(), a.port()));
     } catch (IOException e) {
       throw new Refusal(EXIT_PORT, "cannot listen on " + what + " " + address + ": " + e.getMessage() + " (port in use, or not an address of this host?)");
     }
@@ -532,97 +533,24 @@ public final class Agent implements HttpApi.Backend {
   }
 
   @Override
-  public String statusJson() {
-    Map<String, Object> s = new LinkedHashMap<>();
+  public StatusReport status() {
     Identity id = identity;
     ClusterView v = roles == null ? ClusterView.EMPTY : roles.view();
     Membership ms = membership;
-    s.put("id", id == null ? null : Identity.hex(id.id()));
-    s.put("address", cfg.address);
-    s.put("bind", cfg.bind);
-    s.put("clusterId", id == null ? null : id.clusterId());
-    s.put("joined", id != null && id.joined());
-    String notReady = notReadyReason();
-    s.put("ready", notReady == null);
-    s.put("notReadyReason", notReady);
-    s.put("role", ownRole(id, v, ms));
     NodeInfo leader = v.leader() != null ? v.leader() : ms == null ? null : ms.leader();
-    if (leader != null) {
-      Map<String, Object> l = new LinkedHashMap<>();
-      l.put("id", Identity.hex(leader.id()));
-      l.put("address", leader.address());
-      s.put("leader", l);
-    } else {
-      s.put("leader", null);
-    }
-    s.put("failureDomain", failureDomain);
-    s.put("weight", v.self() == null ? cfg.weight : v.self().weight());
-    List<Object> members = new ArrayList<>();
-    for (NodeInfo m : v.members()) {
-      Map<String, Object> mm = new LinkedHashMap<>();
-      mm.put("id", Identity.hex(m.id()));
-      mm.put("address", m.address());
-      mm.put("role", m.role().name().toLowerCase(Locale.ROOT));
-      if (!v.online().isEmpty()) {
-        mm.put("online", v.online().containsKey(m.id()));
-        if (v.online().get(m.id()) != null) {
-          mm.put("failureDomain", v.online().get(m.id()).failureDomain());
-          mm.put("weight", v.online().get(m.id()).weight());
-        }
-      }
-      members.add(mm);
-    }
-    s.put("members", members);
-    if (lastEntryAtStart != null) {
-      Map<String, Object> le = new LinkedHashMap<>();
-      le.put("term", lastEntryAtStart.term());
-      le.put("index", lastEntryAtStart.index());
-      le.put("note", "read from the data dir before the engine opened it");
-      s.put("lastEntry", le);
-    } else {
-      s.put("lastEntry", null);
-    }
-    Map<String, Object> e = new LinkedHashMap<>();
+    StatusReport.EngineInfo e = null;
     if (engine != null) {
-      e.put("name", engine.name());
-      e.put("version", engine.version());
-      e.put("versionNumber", engine.versionNumber());
-      e.put("library", engine.library());
-      List<Object> caps = new ArrayList<>();
+      List<String> caps = new ArrayList<>();
       for (Capability c : engine.capabilities()) {
         caps.add(c.name().toLowerCase(Locale.ROOT));
       }
-      e.put("capabilities", caps);
-      e.put("handover", engine.has(Capability.HANDOVER) ? "native" : "client");
+      e = new StatusReport.EngineInfo(engine.name(), engine.version(), engine.versionNumber(), engine.library(), caps,
+          engine.has(Capability.HANDOVER) ? "native" : "client");
     }
-    s.put("engine", e);
-    s.put("uptimeSeconds", (System.nanoTime() - startNanos) / 1_000_000_000L);
-    return Json.write(s);
-  }
-
-  @Override
-  public String metrics() {
-    ClusterView v = roles == null ? ClusterView.EMPTY : roles.view();
-    Identity id = identity;
-    StringBuilder sb = new StringBuilder();
-    sb.append("# TYPE cowsql_node_up gauge\ncowsql_node_up ").append(healthy() ? 1 : 0).append('\n');
-    sb.append("# TYPE cowsql_node_ready gauge\ncowsql_node_ready ").append(notReadyReason() == null ? 1 : 0).append('\n');
-    boolean leader = v.leader() != null && id != null && v.leader().id() == id.id();
-    sb.append("# TYPE cowsql_node_leader gauge\ncowsql_node_leader ").append(leader ? 1 : 0).append('\n');
-    String role = ownRole(id, v, membership);
-    sb.append("# TYPE cowsql_node_role gauge\n");
-    for (String r : List.of("voter", "standby", "spare")) {
-      sb.append("cowsql_node_role{role=\"").append(r).append("\"} ").append(r.equals(role) ? 1 : 0).append('\n');
-    }
-    sb.append("# TYPE cowsql_cluster_members gauge\ncowsql_cluster_members ").append(v.members().size()).append('\n');
-    if (leader) {
-      sb.append("# TYPE cowsql_cluster_online_members gauge\ncowsql_cluster_online_members ").append(v.online().size()).append('\n');
-    }
-    sb.append("# TYPE cowsql_role_changes_total counter\ncowsql_role_changes_total ").append(roles == null ? 0 : roles.roleChanges.get()).append('\n');
-    sb.append("# TYPE cowsql_failure_domain gauge\ncowsql_failure_domain ").append(failureDomain).append('\n');
-    if (engine != null) {
-      sb.append("# TYPE cowsql_engine_info gauge\ncowsql_engine_info{name=\"").append(engine.name()).append("\",version=\"").append(engine.version()).append("\"} 1\n");
-    }
-    return sb.toString();
+    return new StatusReport(id == null ? null : id.id(), cfg.address, cfg.bind, id == null ? null : id.clusterId(),
+        id != null && id.joined(), healthy(), notReadyReason(), ownRole(id, v, ms), leader,
+        v.leader() != null && id != null && v.leader().id() == id.id(), failureDomain, failureDomainName,
+        v.self() == null ? cfg.weight : v.self().weight(), v.members(), v.online(), lastEntryAtStart, e,
+        roles == null ? 0 : roles.roleChanges.get(), (System.nanoTime() - startNanos) / 1_000_000_000L);
   }
 }

@@ -28,8 +28,10 @@ import java.util.logging.Logger;
  * <p>Why not the JDK's {@code com.sun.net.httpserver}: it parses each request on a pool thread
  * and hands the connection back to a selector thread after every response, so a request costs
  * two extra thread wake-ups. The key/value API is a one-round-trip proxy to the leader, and those
- * wake-ups were a measurable part of its latency (see the node-image benchmark). A connection that
- * owns its thread reads, calls the leader and answers without a hand-off, as a Go server does.
+ * wake-ups were a measurable part of its latency. A connection that owns its thread reads, calls
+ * the leader and answers without a hand-off, as a Go server does. The node-image benchmark
+ * compares it with the JDK's server and Jetty 12 under the same handler; it stays while both of
+ * them fall below cowsql-demo's throughput (node-image README).
  *
  * <p>Bounds (see {@link Limits}): the request head (431 beyond), the body (413, refused before it
  * is read), the body bytes held by all requests at once (503 when a body cannot get its share in
@@ -38,7 +40,7 @@ import java.util.logging.Logger;
  * and one for reading it, and a write that does not progress is cut off. Malformed requests get
  * 400 and a close.
  */
-public final class BlockingHttpServer implements AutoCloseable {
+public final class BlockingHttpServer implements HttpApi.Server {
   private static final Logger LOG = Logger.getLogger(BlockingHttpServer.class.getName());
   static final int MAX_HEAD_BYTES = 16 * 1024;
   static final int MAX_HEADERS = 100;
@@ -219,6 +221,7 @@ public final class BlockingHttpServer implements AutoCloseable {
     t.start();
   }
 
+  @Override
   public int port() {
     return listener.getLocalPort();
   }

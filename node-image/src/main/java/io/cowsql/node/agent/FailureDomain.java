@@ -104,8 +104,8 @@ public final class FailureDomain {
     }
   }
 
-  /** Wait up to {@code wait} for the file to exist and hold a value. */
-  public static long await(Path file, String key, Duration wait) throws AgentConfig.BadConfig, InterruptedException {
+  /** Wait up to {@code wait} for the file to exist and hold a value; the value as the file has it. */
+  public static String awaitValue(Path file, String key, Duration wait) throws AgentConfig.BadConfig, InterruptedException {
     long deadline = System.nanoTime() + wait.toNanos();
     boolean logged = false;
     while (true) {
@@ -115,7 +115,7 @@ public final class FailureDomain {
           String v = valueIn(content, key);
           if (v != null && !v.isBlank()) {
             refuseUnknownAnnotations(file, content);
-            return code(v);
+            return v.trim();
           }
         }
       } catch (IOException e) {

@@ -25,9 +25,8 @@ public final class HttpApi {
     /** Null when ready, else the reason. */
     String notReadyReason();
 
-    String statusJson();
-
-    String metrics();
+    /** The agent's state now, for {@code /status} and {@code /metrics}. */
+    StatusReport status();
 
     KeyValueStore kv();
   }
@@ -36,7 +35,7 @@ public final class HttpApi {
   static final int MAX_CONNECTIONS = 256;
 
   private final Backend backend;
-  private volatile BlockingHttpServer server;
+  private volatile Server server;
   final AtomicLong kvGets = new AtomicLong();
   final AtomicLong kvPuts = new AtomicLong();
   final AtomicLong kvErrors = new AtomicLong();
@@ -52,10 +51,40 @@ public final class HttpApi {
     this.backend = backend;
   }
 
+  /** The HTTP server under the endpoints: listens until closed. */
+  public interface Server extends AutoCloseable {
+    int port();
+
+    @Override
+    void close();
+  }
+
+  /** Starts the server under the endpoints. */
+  public interface ServerFactory {
+    Server start(InetSocketAddress at, BlockingHttpServer.Limits limits, BlockingHttpServer.Handler handler) throws IOException;
+  }
+
+  /**
+   * The class name of another {@link ServerFactory} (public, with a no-argument constructor) to
+   * serve the endpoints instead of the agent's {@link BlockingHttpServer}: the benchmark's
+   * comparison runs agents with the JDK's server and Jetty's this way, from its own class path.
+   */
+  static final String SERVER_PROPERTY = "cowsql.http.server";
+
   public static HttpApi start(InetSocketAddress at, Backend backend) throws IOException {
     // Complete before the first request can arrive.
     HttpApi api = new HttpApi(backend);
-    api.server = BlockingHttpServer.start(at, BlockingHttpServer.Limits.defaults(MAX_VALUE_BYTES, MAX_CONNECTIONS), api::handle);
+    BlockingHttpServer.Limits limits = BlockingHttpServer.Limits.defaults(MAX_VALUE_BYTES, MAX_CONNECTIONS);
+    String factory = System.getProperty(SERVER_PROPERTY);
+    if (factory == null || factory.isBlank()) {
+      api.server = BlockingHttpServer.start(at, limits, api::handle);
+    } else {
+      try {
+        api.server = ((ServerFactory) Class.forName(factory).getConstructor().newInstance()).start(at, limits, api::handle);
+      } catch (ReflectiveOperationException | ClassCastException e) {
+        throw new IllegalArgumentException("-D" + SERVER_PROPERTY + "=" + factory + ": not a class implementing " + ServerFactory.class.getName() + " (" + e + ")");
+      }
+    }
     return api;
   }
 
@@ -78,21 +107,11 @@ public final class HttpApi {
         String why = b.notReadyReason();
         yield text(why == null ? 200 : 503, why == null ? "ready\n" : why + "\n", "text/plain");
       }
-      case "/status" -> text(200, b.statusJson() + "\n", "application/json");
-      case "/metrics" -> text(200, metricsText(b), "text/plain; version=0.0.4");
+      case "/status" -> text(200, b.status().json() + "\n", "application/json");
+      case "/metrics" -> text(200, b.status().prometheus(new StatusReport.KvRequests(kvGets.get(), kvPuts.get(), kvErrors.get(), kvStale.get())),
+          "text/plain; version=0.0.4; charset=utf-8");
       default -> keyValue(b, r, path);
     };
-  }
-
-  private String metricsText(Backend b) {
-    return b.metrics()
-        + "# TYPE cowsql_kv_requests_total counter\n"
-        + "cowsql_kv_requests_total{method=\"GET\"} " + kvGets.get() + "\n"
-        + "cowsql_kv_requests_total{method=\"PUT\"} " + kvPuts.get() + "\n"
-        + "# TYPE cowsql_kv_errors_total counter\n"
-        + "cowsql_kv_errors_total " + kvErrors.get() + "\n"
-        + "# TYPE cowsql_kv_stale_total counter\n"
-        + "cowsql_kv_stale_total " + kvStale.get() + "\n";
   }
 
   /** cowsql-demo's answers: a line of text, status 200, whatever the outcome (Go's default). */

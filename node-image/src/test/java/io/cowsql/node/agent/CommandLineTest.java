@@ -3,6 +3,7 @@ package io.cowsql.node.agent;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cowsql.contract.AgentOption;
+import io.cowsql.testing.SystemTier;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,9 +31,9 @@ class CommandLineTest {
     return new Exit(p.exitValue(), Files.readString(log, StandardCharsets.UTF_8));
   }
 
+  @SystemTier
   @Test
   void runRefusesABadFlagABadValueAndAMissingOptionWithExit2NamingIt() throws Exception {
-    SystemTier.assumeEnabled();
     Path dir = tmp.resolve("data");
     Exit unknown = agent(List.of("--dir", dir.toString(), "--address", "127.0.0.1:1", "--votrs", "3"), Map.of());
     assertThat(unknown.code()).as(unknown.output()).isEqualTo(2);

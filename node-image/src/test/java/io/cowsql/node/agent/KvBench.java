@@ -68,6 +68,9 @@ public final class KvBench {
     void close();
   }
 
+  /** The agents' HTTP servers to compare (blocking: the agent's own; jdk, jetty: {@link LibraryServerFactory}), one 3-agent cluster each. */
+  static final List<String> SERVERS = List.of(System.getProperty("bench.servers", "blocking,jdk,jetty").split(","));
+
   public static void main(String[] args) throws Exception {
     int seconds = Integer.getInteger("bench.seconds", 8);
     int rounds = Integer.getInteger("bench.rounds", 5);
@@ -75,27 +78,45 @@ public final class KvBench {
     Path root = Files.createTempDirectory("cowsql-kvbench");
     List<Process> all = new ArrayList<>();
     try {
-      Cluster agents = startAgents(root.resolve("agents"), all);
-      Cluster demo = startDemo(root.resolve("demo"), all);
-      java.util.Set<String> agentFiles = new java.util.TreeSet<>();
-      java.util.Set<String> demoFiles = new java.util.TreeSet<>();
-      String engines = "Engines: agents " + agentEngines(agents, agentFiles) + "; " + demo.name() + " " + demoEngines(demo, demoFiles) + ".";
-      if (!agentFiles.equals(demoFiles)) {
-        throw new IllegalStateException("the two sides loaded different engine files: agents " + agentFiles + ", " + demo.name() + " " + demoFiles);
+      String loadAtStart = uptime();
+      List<Cluster> agentSides = new ArrayList<>();
+      for (String server : SERVERS) {
+        agentSides.add(startAgents("agents-" + server, server, root.resolve("agents-" + server), all));
       }
+      Cluster demo = startDemo(root.resolve("demo"), all);
+      List<Cluster> sides = new ArrayList<>(agentSides);
+      sides.add(demo);
+      java.util.Set<String> demoFiles = new java.util.TreeSet<>();
+      StringBuilder engineLine = new StringBuilder("Engines: ");
+      for (Cluster agents : agentSides) {
+        java.util.Set<String> agentFiles = new java.util.TreeSet<>();
+        engineLine.append(agents.name()).append(' ').append(agentEngines(agents, agentFiles)).append("; ");
+        demoFiles.clear();
+        String demoEngine = demoEngines(demo, demoFiles);
+        if (!agentFiles.equals(demoFiles)) {
+          throw new IllegalStateException("the two sides loaded different engine files: " + agents.name() + " " + agentFiles + ", " + demo.name() + " " + demoFiles);
+        }
+        if (agents == agentSides.get(agentSides.size() - 1)) {
+          engineLine.append(demo.name()).append(' ').append(demoEngine).append('.');
+        }
+      }
+      String engines = engineLine.toString();
       System.out.println(engines);
       Map<String, List<double[]>> results = new LinkedHashMap<>();
       String value = "x".repeat(valueBytes);
       settle();
-      long idleAgent = medianRss(agents.pids());
-      long idleDemo = medianRss(demo.pids());
-      String idleNodes = nodesRss(agents) + "; " + nodesRss(demo);
+      Map<String, Long> idle = new LinkedHashMap<>();
+      Map<String, String> idleNodes = new LinkedHashMap<>();
+      for (Cluster c : sides) {
+        idle.put(c.name(), medianRss(c.pids()));
+        idleNodes.put(c.name(), nodesRss(c));
+      }
       // The engine keeps its raft log in memory (up to the snapshot trailing), so memory is
-      // compared after the same number of acknowledged writes on both clusters.
+      // compared after the same number of acknowledged writes on every cluster.
       int fixed = Integer.getInteger("bench.fixedWrites", 2000);
-      long[] fixedRss = new long[2];
-      int ci = 0;
-      for (Cluster c : List.of(agents, demo)) {
+      Map<String, Long> fixedRss = new LinkedHashMap<>();
+      Map<String, String> fixedNodes = new LinkedHashMap<>();
+      for (Cluster c : sides) {
         HttpClient http = HttpClient.newHttpClient();
         int ok = 0;
         for (int i = 0; ok < fixed && i < fixed * 3; i++) {
@@ -105,17 +126,24 @@ public final class KvBench {
           }
         }
         ACKED.computeIfAbsent(c.name(), k -> new AtomicLong()).addAndGet(ok);
-        settle();
-        fixedRss[ci++] = medianRss(c.pids());
       }
-      String fixedNodes = nodesRss(agents) + "; " + nodesRss(demo);
-      // Warm-up (not measured): both sides serve a few seconds of the workload first.
-      for (Cluster c : List.of(agents, demo)) {
+      settle();
+      for (Cluster c : sides) {
+        fixedRss.put(c.name(), medianRss(c.pids()));
+        fixedNodes.put(c.name(), nodesRss(c));
+      }
+      // Warm-up (not measured): every side serves a few seconds of the workload first.
+      for (Cluster c : sides) {
         run(c, "PUT", 4, 2, "warm", value);
         run(c, "GET", 4, 2, "warm", value);
       }
+      // Per round and cell, each agent side's throughput over the baseline's in that round.
+      Map<String, List<Double>> roundRatios = new LinkedHashMap<>();
       for (int r = 0; r < rounds; r++) {
-        List<Cluster> order = r % 2 == 0 ? List.of(agents, demo) : List.of(demo, agents);
+        // Each round starts with another side, so that no side always runs first or after the same one.
+        List<Cluster> order = new ArrayList<>(sides);
+        java.util.Collections.rotate(order, -r);
+        Map<String, double[]> round = new LinkedHashMap<>();
         for (Cluster c : order) {
           for (int conc : CONCURRENCY) {
             String prefix = "r" + r + "c" + conc;
@@ -123,50 +151,156 @@ public final class KvBench {
             double[] get = run(c, "GET", conc, seconds, prefix, value);
             results.computeIfAbsent(c.name() + " PUT " + conc, k -> new ArrayList<>()).add(put);
             results.computeIfAbsent(c.name() + " GET " + conc, k -> new ArrayList<>()).add(get);
+            round.put(c.name() + " PUT " + conc, put);
+            round.put(c.name() + " GET " + conc, get);
             System.out.printf("round %d %s c=%d: PUT %.0f/s p50 %.2f ms p99 %.2f ms (%.0f errors); GET %.0f/s p50 %.2f ms p99 %.2f ms (%.0f errors)%n",
                 r + 1, c.name(), conc, put[0], put[1], put[2], put[3], get[0], get[1], get[2], get[3]);
           }
         }
+        for (Cluster a : agentSides) {
+          for (String op : ops()) {
+            roundRatios.computeIfAbsent(a.name() + " " + op, k -> new ArrayList<>()).add(round.get(a.name() + " " + op)[0] / round.get(demo.name() + " " + op)[0]);
+          }
+        }
+        System.out.println("round " + (r + 1) + " load: " + uptime());
       }
+      String loadAtEnd = uptime();
       settle();
-      long agentRss = medianRss(agents.pids());
-      long demoRss = medianRss(demo.pids());
+      Map<String, Long> endRss = new LinkedHashMap<>();
+      Map<String, String> endNodes = new LinkedHashMap<>();
+      for (Cluster c : sides) {
+        endRss.put(c.name(), medianRss(c.pids()));
+        endNodes.put(c.name(), nodesRss(c));
+      }
       StringBuilder md = new StringBuilder();
       String d0 = demo.name();
       md.append(engines).append("\n\n");
-      md.append("| workload | agents ops/s | " + d0 + " ops/s | ratio | agents p50 / p99 ms | " + d0 + " p50 / p99 ms | p99 counting failures, agents / " + d0 + " ms | failed requests, agents / " + d0
-          + " |\n|---|---|---|---|---|---|---|---|\n");
-      for (String op : results.keySet().stream().filter(k -> k.startsWith(agents.name() + " ")).map(k -> k.substring(agents.name().length() + 1)).toList()) {
-        double[] a = median(results.get(agents.name() + " " + op));
-        double[] d = median(results.get(demo.name() + " " + op));
-        md.append(String.format("| %s | %.0f | %.0f | %.2f | %.2f / %.2f | %.2f / %.2f | %s / %s | %.1f%% / %.1f%% |%n", op, a[0], d[0], a[0] / d[0], a[1], a[2], d[1], d[2],
-            ms(a[4]), ms(d[4]), a[5] * 100, d[5] * 100));
+      md.append("Load average (`uptime`): at the start ").append(loadAtStart).append("; at the end ").append(loadAtEnd).append(".\n\n");
+      md.append("Throughput, median over the rounds, and the median of the per-round ratios to " + d0 + " (each agent side over " + d0 + " in the same round):\n\n| workload |");
+      for (Cluster c : sides) {
+        md.append(' ').append(c.name()).append(" ops/s |");
+      }
+      for (Cluster a : agentSides) {
+        md.append(' ').append(a.name()).append(" ratio |");
+      }
+      md.append("\n|---|").append("---|".repeat(sides.size() + agentSides.size())).append('\n');
+      for (String op : ops()) {
+        md.append("| ").append(op).append(" |");
+        for (Cluster c : sides) {
+          md.append(String.format(" %.0f |", median(results.get(c.name() + " " + op))[0]));
+        }
+        for (Cluster a : agentSides) {
+          List<Double> rs = roundRatios.get(a.name() + " " + op);
+          md.append(String.format(" %.2f (%s) |", medianOf(rs), rs.stream().map(x -> String.format("%.2f", x)).collect(java.util.stream.Collectors.joining(", "))));
+        }
+        md.append('\n');
+      }
+      md.append("\nLatency, median over the rounds: p50 / p99 ms, p99 counting failures ms, failed requests:\n\n| workload |");
+      for (Cluster c : sides) {
+        md.append(' ').append(c.name()).append(" |");
+      }
+      md.append("\n|---|").append("---|".repeat(sides.size())).append('\n');
+      for (String op : ops()) {
+        md.append("| ").append(op).append(" |");
+        for (Cluster c : sides) {
+          double[] m = median(results.get(c.name() + " " + op));
+          md.append(String.format(" %.2f / %.2f, %s, %.1f%% |", m[1], m[2], ms(m[4]), m[5] * 100));
+        }
+        md.append('\n');
       }
       if (!FAILURES.values().stream().allMatch(Map::isEmpty)) {
         md.append("\nFailed requests, all rounds, by answer:\n\n");
         FAILURES.forEach((cell, byAnswer) -> byAnswer.entrySet().stream().sorted((x, y) -> Long.compare(y.getValue().get(), x.getValue().get())).limit(3)
             .forEach(f -> md.append(String.format("* %s: %d x `%s`%n", cell, f.getValue().get(), f.getKey()))));
       }
-      md.append(String.format("%nRSS, median of 3 nodes, each read %d s after the load stopped:%n%n| when | agent MiB | %s MiB | ratio | per node, agents; %s |%n|---|---|---|---|---|%n", SETTLE_SECONDS, d0, d0));
-      md.append(String.format("| idle | %d | %d | %.2f | %s |%n", idleAgent / 1024, idleDemo / 1024, (double) idleAgent / idleDemo, idleNodes));
-      md.append(String.format("| after %d acknowledged writes each | %d | %d | %.2f | %s |%n", fixed, fixedRss[0] / 1024, fixedRss[1] / 1024, (double) fixedRss[0] / fixedRss[1], fixedNodes));
-      md.append(String.format("| after the whole run (%d vs %d acknowledged writes) | %d | %d | %.2f | %s |%n", ACKED.get(agents.name()).get(), ACKED.get(demo.name()).get(),
-          agentRss / 1024, demoRss / 1024, (double) agentRss / demoRss, nodesRss(agents) + "; " + nodesRss(demo)));
-      md.append("\nThe engine keeps its raft log in memory up to the snapshot trailing (8192 entries after a snapshot every 1024 by default), so both sides grow alike with writes until that cap.\n");
+      md.append(String.format("%nRSS MiB, median of 3 nodes (per node in brackets), each read %d s after the load stopped:%n%n| when |", SETTLE_SECONDS));
+      for (Cluster c : sides) {
+        md.append(' ').append(c.name()).append(" |");
+      }
+      md.append("\n|---|").append("---|".repeat(sides.size())).append('\n');
+      rssRow(md, "idle", sides, idle, idleNodes);
+      rssRow(md, "after " + fixed + " acknowledged writes each", sides, fixedRss, fixedNodes);
+      rssRow(md, "after the whole run (acknowledged writes: " + sides.stream().map(c -> c.name() + " " + ACKED.get(c.name()).get()).collect(java.util.stream.Collectors.joining(", ")) + ")", sides, endRss, endNodes);
+      md.append("\nJava heap of the agents after a full GC at the end (median of 3 nodes, KiB used: young + old; metaspace used):\n\n");
+      for (Cluster a : agentSides) {
+        md.append("* ").append(a.name()).append(": ").append(heapAfterGc(a.pids())).append('\n');
+      }
+      md.append("\nThe engine keeps its raft log in memory up to the snapshot trailing (8192 entries after a snapshot every 1024 by default), so every side grows alike with writes until that cap.\n");
       md.append(String.format("Agent JVM flags: %s, MALLOC_ARENA_MAX=%s; %d rounds x %d s per cell, %d-byte values, clients spread over the 3 nodes.%n", expandArgFiles(AGENT_JVM), MALLOC_ARENA_MAX, rounds, seconds, valueBytes));
       System.out.println();
       System.out.println(md);
       Path out = Path.of("target", "kvbench.md");
       Files.createDirectories(out.getParent());
       Files.writeString(out, md.toString());
-      agents.close();
-      demo.close();
+      for (Cluster c : sides) {
+        c.close();
+      }
     } finally {
       for (Process p : all) {
         p.destroyForcibly();
         p.waitFor(10, TimeUnit.SECONDS);
       }
     }
+  }
+
+  static List<String> ops() {
+    List<String> ops = new ArrayList<>();
+    for (int conc : CONCURRENCY) {
+      ops.add("PUT " + conc);
+      ops.add("GET " + conc);
+    }
+    return ops;
+  }
+
+  static void rssRow(StringBuilder md, String when, List<Cluster> sides, Map<String, Long> rss, Map<String, String> nodes) {
+    md.append("| ").append(when).append(" |");
+    for (Cluster c : sides) {
+      md.append(' ').append(rss.get(c.name()) / 1024).append(" (").append(nodes.get(c.name())).append(") |");
+    }
+    md.append('\n');
+  }
+
+  static double medianOf(List<Double> v) {
+    List<Double> sorted = new ArrayList<>(v);
+    java.util.Collections.sort(sorted);
+    return sorted.get(sorted.size() / 2);
+  }
+
+  /** The 1-, 5- and 15-minute load averages, as {@code uptime} prints them. */
+  static String uptime() throws IOException {
+    String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
+    return f[0] + ", " + f[1] + ", " + f[2];
+  }
+
+  /** Heap (young + old) and metaspace used after a full GC, median over the processes, from jcmd. */
+  static String heapAfterGc(List<Long> pids) throws Exception {
+    List<long[]> per = new ArrayList<>();
+    for (long pid : pids) {
+      jcmd(pid, "GC.run");
+      long heap = 0;
+      long meta = 0;
+      for (String line : jcmd(pid, "GC.heap_info").split("\n")) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("used (\\d+)K").matcher(line);
+        if (m.find()) {
+          if (line.trim().startsWith("Metaspace")) {
+            meta = Long.parseLong(m.group(1));
+          } else if (line.contains("generation")) {
+            heap += Long.parseLong(m.group(1));
+          }
+        }
+      }
+      per.add(new long[] {heap, meta});
+    }
+    per.sort(java.util.Comparator.comparingLong(x -> x[0]));
+    long[] mid = per.get(per.size() / 2);
+    return "heap " + mid[0] + " KiB, metaspace " + mid[1] + " KiB (per node: " + per.stream().map(x -> x[0] + "/" + x[1]).collect(java.util.stream.Collectors.joining(", ")) + ")";
+  }
+
+  static String jcmd(long pid, String command) throws Exception {
+    Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(), String.valueOf(pid), command).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    p.waitFor(30, TimeUnit.SECONDS);
+    return out;
   }
 
   /** [throughput ops/s, p50 ms, p99 ms, errors] */
@@ -376,12 +510,29 @@ public final class KvBench {
     return cluster(name, apis, pids);
   }
 
+  /** Three agents on the agent's default HTTP server. */
   static Cluster startAgents(Path dir, List<Process> all) throws Exception {
+    return startAgents("agents", null, dir, all);
+  }
+
+  /** Three agents on the given HTTP server (blocking: the agent's own; jdk, jetty: {@link LibraryServerFactory}), or the default one when null. */
+  static Cluster startAgents(String name, String server, Path dir, List<Process> all) throws Exception {
     Map<String, String> env = MALLOC_ARENA_MAX.isEmpty() ? Map.of() : Map.of("MALLOC_ARENA_MAX", MALLOC_ARENA_MAX);
-    return startThree("agents", dir, all, (i, db, api, earlier) -> {
+    List<String> jvm = new ArrayList<>(AGENT_JVM);
+    if ("jdk".equals(server) || "jetty".equals(server)) {
+      jvm.add("-D" + HttpApi.SERVER_PROPERTY + "=" + LibraryServerFactory.class.getName());
+      jvm.add("-D" + LibraryServerFactory.PROPERTY + "=" + server);
+    } else if (server != null && !server.equals("blocking")) {
+      throw new IllegalArgumentException("bench.servers: unknown server " + server + " (blocking, jdk, jetty)");
+    }
+    if ("jdk".equals(server)) {
+      // Without it the JDK server leaves Nagle's algorithm on, and every answer waits for the client's delayed ACK.
+      jvm.add("-Dsun.net.httpserver.nodelay=true");
+    }
+    return startThree(name, dir, all, (i, db, api, earlier) -> {
       List<String> args = new ArrayList<>(List.of("--dir", dir.resolve("n" + i).toString(), "--address", db, "--http", api));
       args.addAll(i == 0 ? List.of("--bootstrap") : List.of("--join", earlier.get(0)));
-      return AgentProcess.launch(AGENT_JVM, args, env, dir.resolve("n" + i + ".log"));
+      return AgentProcess.launch(jvm, args, env, dir.resolve("n" + i + ".log"));
     });
   }
 

@@ -53,7 +53,7 @@ class OfflineTest {
     assertThat(((Map<String, Object>) doc.get("identity")).get("address")).isEqualTo(addr);
     assertThat(doc.get("running")).isEqualTo(false);
     Map<String, Object> le = (Map<String, Object>) doc.get("lastEntry");
-    assertThat((Long) le.get("index")).isGreaterThanOrEqualTo(7L);
+    assertThat(((Number) le.get("index")).longValue()).isGreaterThanOrEqualTo(7L);
     assertThat((List<Object>) le.get("problems")).isEmpty();
     List<Object> members = (List<Object>) ((Map<String, Object>) doc.get("configuration")).get("members");
     assertThat(members).hasSize(1);
