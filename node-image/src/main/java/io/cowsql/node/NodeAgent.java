@@ -125,8 +125,14 @@ public final class NodeAgent {
     if (e.getCause() instanceof TypeConversionException t && e.getArgSpec() instanceof OptionSpec o) {
       message = t.getMessage().startsWith(o.longestName()) ? t.getMessage() : o.longestName() + ": " + t.getMessage();
     }
-    if (e instanceof UnmatchedArgumentException u && !u.getSuggestions().isEmpty()) {
-      message += " (did you mean " + String.join(" or ", u.getSuggestions()) + "?)";
+    if (e instanceof UnmatchedArgumentException u && !u.getUnmatched().isEmpty()) {
+      String arg = u.getUnmatched().get(0);
+      message = arg.startsWith("-")
+          ? "unknown flag " + (arg.contains("=") ? arg.substring(0, arg.indexOf('=')) : arg)
+          : "unexpected argument '" + arg + "' (flags start with --)";
+      if (!u.getSuggestions().isEmpty()) {
+        message += " (did you mean " + String.join(" or ", u.getSuggestions()) + "?)";
+      }
     }
     return message.contains("--help") ? message : message + " (see " + command + " --help)";
   }

@@ -37,7 +37,7 @@ class CommandLineTest {
     Path dir = tmp.resolve("data");
     Exit unknown = agent(List.of("--dir", dir.toString(), "--address", "127.0.0.1:1", "--votrs", "3"), Map.of());
     assertThat(unknown.code()).as(unknown.output()).isEqualTo(2);
-    assertThat(unknown.output()).contains("Unknown option").contains("'--votrs'").contains("did you mean --voters?")
+    assertThat(unknown.output()).contains("cowsql-node: unknown flag --votrs (did you mean --voters?)")
         .contains("see cowsql-node run --help");
 
     Exit range = agent(List.of("run", "--dir", dir.toString(), "--address", "127.0.0.1:1", "--voters", "0"), Map.of());
@@ -66,7 +66,7 @@ class CommandLineTest {
       args.add("--bogus");
       OfflineTest.Out out = OfflineTest.cli(args.toArray(String[]::new));
       assertThat(out.exit()).as(command + ": " + out.err()).isEqualTo(2);
-      assertThat(out.err()).as(command).contains("Unknown option: '--bogus'").contains("see cowsql-node " + command + " --help");
+      assertThat(out.err()).as(command).contains("unknown flag --bogus").contains("see cowsql-node " + command + " --help");
       assertThat(out.out()).isEmpty();
     }
     // --dir repeats and takes comma-separated lists: every dir is inspected and ranked.
@@ -96,6 +96,9 @@ class CommandLineTest {
     assertThat(OfflineTest.cli("inspect", "--help").out()).contains("--dir=DIR", "comma-separated or repeated");
     assertThat(OfflineTest.cli("reconfigure", "-h").out()).contains("--members=ID@HOST:PORT:ROLE");
     assertThat(OfflineTest.cli("backup", "--help").out()).contains("--to=DEST");
+    OfflineTest.Out stray = OfflineTest.cli("run", "--dir", tmp.resolve("n").toString(), "--address", "127.0.0.1:1", "now");
+    assertThat(stray.exit()).isEqualTo(2);
+    assertThat(stray.err()).contains("unexpected argument 'now' (flags start with --)");
     OfflineTest.Out unknown = OfflineTest.cli("frobnicate");
     assertThat(unknown.exit()).isEqualTo(2);
     assertThat(unknown.err()).contains("unknown command 'frobnicate' (commands: run, inspect, reconfigure, backup");
