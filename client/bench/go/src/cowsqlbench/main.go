@@ -43,6 +43,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"time"
 
 	"github.com/cowsql/go-cowsql/client"
@@ -68,6 +69,9 @@ type result struct {
 	DB        string  `json:"db"`
 	Rows      int     `json:"rows,omitempty"`
 	ValueSize int     `json:"valueSize"`
+	// CPU time of the whole process (user + system, every thread) during the
+	// measured phase, per measured op: the client's own cost.
+	CPUUsPerOp float64 `json:"cpuUsPerOp"`
 }
 
 const (
@@ -266,6 +270,7 @@ func main() {
 	time.Sleep(time.Duration(*warmup * float64(time.Second)))
 	warmupErrors := atomic.SwapInt64(&errCount, 0)
 	measureStart := time.Now()
+	cpuStart := processCPU()
 	atomic.StoreInt32(&phase, phaseMeasure)
 	time.Sleep(time.Duration(*duration * float64(time.Second)))
 	atomic.StoreInt32(&phase, phaseStop)
@@ -273,6 +278,7 @@ func main() {
 	// runs until the last of them has completed.
 	wg.Wait()
 	elapsed := time.Since(measureStart).Seconds()
+	cpu := processCPU() - cpuStart
 
 	var all []int64
 	for _, l := range lat {
@@ -299,6 +305,7 @@ func main() {
 		res.P999us = round(pct(all, 0.999), 1)
 		res.MeanUs = round(sum/float64(n)/1e3, 1)
 		res.MaxUs = round(float64(all[n-1])/1e3, 1)
+		res.CPUUsPerOp = round(float64(cpu)/float64(n)/1e3, 1)
 	}
 	out, _ := json.Marshal(res)
 	fmt.Println(string(out))
@@ -310,6 +317,15 @@ func main() {
 	if res.Errors > 0 || n == 0 {
 		os.Exit(1)
 	}
+}
+
+// processCPU is the user + system CPU time this process has used so far.
+func processCPU() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		fail(1, "getrusage: %v", err)
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 // isBusy reports whether err is SQLITE_BUSY (any extended code).

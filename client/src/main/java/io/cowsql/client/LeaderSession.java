@@ -186,7 +186,7 @@ public final class LeaderSession implements AutoCloseable {
      * EXEC_SQL, since dqlite 1.11 would silently prepare only the first one.
      */
     public Result execPrepared(String sql, List<?> params, Duration timeout) throws CowsqlException {
-        if (SqlSafety.hasSeveralStatements(sql)) {
+        if (severalStatements(sql)) {
             return exec(sql, params, timeout);
         }
         return runWrite(timeout, c -> c.exec(statement(c, sql), params, timeout));
@@ -199,7 +199,7 @@ public final class LeaderSession implements AutoCloseable {
      * column added later on this connection. Name the columns, or use {@link #query}.
      */
     public Rows queryPrepared(String sql, List<?> params, Duration timeout) throws CowsqlException {
-        if (SqlSafety.hasSeveralStatements(sql)) {
+        if (severalStatements(sql)) {
             return query(sql, params, timeout);
         }
         return run(c -> c.query(statement(c, sql), params, timeout));
@@ -230,8 +230,16 @@ public final class LeaderSession implements AutoCloseable {
         });
     }
 
-    private static void singleStatement(String sql) {
-        if (SqlSafety.hasSeveralStatements(sql)) {
+    /**
+     * Whether {@code sql} holds more than one statement. A statement in the cache was found to be
+     * a single one when it was prepared, so the repeated call of a hot statement skips the scan.
+     */
+    private boolean severalStatements(String sql) {
+        return !statements.containsKey(sql) && SqlSafety.hasSeveralStatements(sql);
+    }
+
+    private void singleStatement(String sql) {
+        if (severalStatements(sql)) {
             throw new IllegalArgumentException("a bounded prepared statement must be a single statement: " + sql);
         }
     }

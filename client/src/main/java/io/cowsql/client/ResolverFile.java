@@ -112,8 +112,7 @@ public final class ResolverFile implements AddressResolver {
             HostPort.parse(target);
             return target;
         } catch (IllegalArgumentException noPort) {
-            int port = HostPort.parse(original).port();
-            return (target.contains(":") ? "[" + target + "]" : target) + ":" + port;
+            return new HostPort(target, HostPort.parse(original).port()).toString();
         }
     }
 }

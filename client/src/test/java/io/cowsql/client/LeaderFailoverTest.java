@@ -1,7 +1,7 @@
 package io.cowsql.client;
 
 import io.cowsql.client.testing.DemoCluster;
-import io.cowsql.client.testing.SystemTests;
+import io.cowsql.testing.SystemTier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -14,12 +14,12 @@ import java.util.Set;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** SIGKILL of the leader while a writer runs through a {@link CowsqlDatabase}: no acknowledged write is lost. */
+@SystemTier
 class LeaderFailoverTest {
     DemoCluster cluster;
 
     @BeforeEach
     void start() throws Exception {
-        SystemTests.assumeEnabled();
         cluster = DemoCluster.start(3);
     }
 

@@ -40,7 +40,7 @@ public record Member(long id, String address, MemberRole role) {
         rest = rest.substring(0, last);
       }
     }
-    io.cowsql.node.engine.SocketDialer.parse(rest); // validates host:port
+    io.cowsql.client.HostPort.parse(rest);
     return new Member(id, rest, role);
   }
 

@@ -4,13 +4,21 @@ import io.cowsql.node.agent.Agent;
 import io.cowsql.node.agent.AgentConfig;
 import io.cowsql.node.agent.Offline;
 import io.cowsql.node.agent.Refusal;
-import java.io.IOException;
-import java.io.PrintStream;
-import java.util.Arrays;
 import io.cowsql.node.engine.LibC;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.logging.Handler;
 import java.util.logging.Logger;
+import picocli.CommandLine;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.TypeConversionException;
+import picocli.CommandLine.UnmatchedArgumentException;
 
 /**
  * The node image's main program.
@@ -52,46 +60,78 @@ public final class NodeAgent {
     }
   }
 
+  /**
+   * Runs a command line and returns its exit code. Without a command (no arguments, or a flag
+   * first), the command is {@code run}: {@code NodeAgent --dir D ...} is {@code NodeAgent run --dir D ...}.
+   */
   public static int run(String[] argv, PrintStream out, PrintStream err) {
     configureLogging();
-    List<String> args = Arrays.asList(argv);
-    String sub = args.isEmpty() || args.get(0).startsWith("--") ? "run" : args.get(0);
-    List<String> rest = args.isEmpty() || args.get(0).startsWith("--") ? args : args.subList(1, args.size());
-    if (rest.contains("--help") || rest.contains("-h") || sub.equals("help")) {
-      out.print(usage());
-      return 0;
+    List<String> args = new ArrayList<>(Arrays.asList(argv));
+    if (args.isEmpty() || args.get(0).startsWith("-")) {
+      args.add(0, "run");
     }
-    try {
-      switch (sub) {
-        case "run":
-          return runAgent(rest, err);
-        case "inspect":
-          out.println(Offline.inspect(rest));
-          return 0;
-        case "reconfigure":
-          out.println(Offline.reconfigure(rest));
-          return 0;
-        case "backup":
-          out.println(Offline.backup(rest));
-          return 0;
-        default:
-          err.println("cowsql-node: unknown command '" + sub + "' (use run, inspect, reconfigure, backup; see --help)");
-          return Agent.EXIT_CONFIG;
-      }
-    } catch (AgentConfig.BadConfig e) {
-      err.println("cowsql-node: " + e.getMessage());
-      return Agent.EXIT_CONFIG;
-    } catch (Refusal e) {
-      err.println("cowsql-node: " + e.getMessage());
-      return e.exitCode();
-    } catch (IOException | RuntimeException e) {
-      err.println("cowsql-node: " + e);
-      return 1;
-    }
+    return commandLine(System.getenv(), err, out).execute(args.toArray(String[]::new));
   }
 
-  private static int runAgent(List<String> args, PrintStream err) throws AgentConfig.BadConfig {
-    AgentConfig cfg = AgentConfig.fromRun(args, System.getenv());
+  /** The node agent's commands: run (its options from the contract) and the offline ones. */
+  static CommandLine commandLine(Map<String, String> env, PrintStream err, PrintStream out) {
+    CommandSpec top = CommandSpec.create().name("cowsql-node");
+    top.addMixin("help", CommandSpec.forAnnotatedObject(new AgentConfig.HelpOption()));
+    top.usageMessage()
+        .description("The cowsql node agent. Without a command, the command is run (cowsql-node --dir D ... runs a node).")
+        .footerHeading("%n")
+        .footer("Each command's options: cowsql-node COMMAND --help.",
+            "Exit codes: 0 ok, 1 error, 2 bad flags or configuration, 3 refused (identity, lock, dir), 4 engine, 5 port in use.");
+    CommandLine cl = new CommandLine(top);
+    cl.addSubcommand("run", new CommandLine(AgentConfig.runCommand(env, cfg -> runAgent(cfg, err))));
+    cl.addSubcommand("inspect", new Offline.Inspect());
+    cl.addSubcommand("reconfigure", new Offline.Reconfigure());
+    cl.addSubcommand("backup", new Offline.Backup());
+    cl.addSubcommand("help", new CommandLine.HelpCommand());
+    cl.setOut(new PrintWriter(out, true));
+    cl.setErr(new PrintWriter(err, true));
+    cl.setParameterExceptionHandler((e, a) -> {
+      err.println("cowsql-node: " + badArguments(e));
+      return Agent.EXIT_CONFIG;
+    });
+    cl.setExecutionExceptionHandler((e, c, parsed) -> {
+      if (e instanceof AgentConfig.BadConfig) {
+        err.println("cowsql-node: " + e.getMessage());
+        return Agent.EXIT_CONFIG;
+      }
+      if (e instanceof Refusal r) {
+        err.println("cowsql-node: " + r.getMessage());
+        return r.exitCode();
+      }
+      err.println("cowsql-node: " + e);
+      return 1;
+    });
+    return cl;
+  }
+
+  /**
+   * One line for a bad command line: what is wrong, naming the flag, and where the fix is. A value
+   * a converter refused (the contract's checks) has the converter's message, which says what is
+   * expected, after the flag.
+   */
+  static String badArguments(ParameterException e) {
+    CommandLine c = e.getCommandLine();
+    String command = c.getParent() == null ? "cowsql-node" : "cowsql-node " + c.getCommandName();
+    if (c.getParent() == null && e instanceof UnmatchedArgumentException u) {
+      return "unknown command '" + u.getUnmatched().get(0) + "' (commands: " + String.join(", ", c.getSubcommands().keySet())
+          + "; see cowsql-node --help)";
+    }
+    String message = e.getMessage();
+    if (e.getCause() instanceof TypeConversionException t && e.getArgSpec() instanceof OptionSpec o) {
+      message = t.getMessage().startsWith(o.longestName()) ? t.getMessage() : o.longestName() + ": " + t.getMessage();
+    }
+    if (e instanceof UnmatchedArgumentException u && !u.getSuggestions().isEmpty()) {
+      message += " (did you mean " + String.join(" or ", u.getSuggestions()) + "?)";
+    }
+    return message.contains("--help") ? message : message + " (see " + command + " --help)";
+  }
+
+  private static int runAgent(AgentConfig cfg, PrintStream err) {
     Agent agent = new Agent(cfg);
     Runnable stop = () -> {
       Thread watchdog = new Thread(() -> {
@@ -140,22 +180,5 @@ public final class NodeAgent {
         // signal not available here
       }
     }
-  }
-
-  static String usage() {
-    StringBuilder sb = new StringBuilder();
-    sb.append("cowsql-node: the cowsql node agent\n\n");
-    sb.append("usage:\n");
-    sb.append("  NodeAgent [run] --dir DIR --address HOST:PORT [flags]\n");
-    sb.append("  NodeAgent inspect --dir DIR [--dir DIR ...]\n");
-    sb.append("  NodeAgent reconfigure --dir DIR --members ID@HOST:PORT:ROLE,...\n");
-    sb.append("  NodeAgent backup --dir DIR --to DEST\n\n");
-    sb.append("run flags (each also read from the environment variable shown; a flag wins):\n");
-    for (AgentConfig.Option o : AgentConfig.RUN_OPTIONS) {
-      sb.append(String.format("  --%-22s %-30s %s%n", o.name() + (o.isSwitch() ? "" : " V"), o.env(), o.help()));
-    }
-    sb.append("\nengine library: COWSQL_LIBRARY or -Dcowsql.library (a name such as libdqlite.so.0, or a path); default libcowsql.so.0, no fallback\n");
-    sb.append("exit codes: 0 ok, 1 error, 2 bad flags/config, 3 refused (identity, lock, dir), 4 engine, 5 port in use\n");
-    return sb.toString();
   }
 }

@@ -42,14 +42,12 @@ public final class NodeOptions {
     return new NodeOptions();
   }
 
-  /** The address to listen on: IPv4 {@code host:port} or {@code @abstract}. Mandatory for start. */
+  /**
+   * The address to listen on, in {@link io.cowsql.client.HostPort}'s grammar (the engine needs an IP
+   * address there, not a name). Mandatory for start.
+   */
   public NodeOptions withBindAddress(String address) {
-    if (address == null || address.isBlank() || address.indexOf('\0') >= 0) {
-      throw new IllegalArgumentException("bind address must be host:port or @name");
-    }
-    if (!address.startsWith("@")) {
-      io.cowsql.node.engine.SocketDialer.parse(address);
-    }
+    io.cowsql.client.HostPort.parse(address);
     NodeOptions o = copy();
     o.bindAddress = address;
     return o;

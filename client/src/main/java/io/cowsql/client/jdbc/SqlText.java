@@ -1,5 +1,7 @@
 package io.cowsql.client.jdbc;
 
+import io.cowsql.client.SqlLexer;
+import io.cowsql.client.SqlLexer.Token;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -7,9 +9,11 @@ import java.util.Locale;
 import java.util.Set;
 
 /**
- * Lexical facts about SQL text, skipping string literals, quoted identifiers
- * and comments: the leading keyword, whether the statement returns rows,
- * how many parameters it has, and where statements end.
+ * What the driver and the shell need to know about SQL text, read with {@link SqlLexer}
+ * (string literals, quoted names and comments skipped): the leading keyword, whether the
+ * statement returns rows, how many parameters it has, and where statements end. Reading stops
+ * quietly at text the lexer cannot read: {@link io.cowsql.client.SqlSafety#check} refuses such
+ * SQL, with the lexer's message, before anything is sent.
  */
 public final class SqlText {
     private SqlText() {
@@ -36,13 +40,16 @@ public final class SqlText {
     /** The words of {@code sql} outside literals and comments, upper case (stops after {@code max}). */
     static List<String> words(String sql, int max) {
         List<String> out = new ArrayList<>();
-        scan(sql, new Visitor() {
-            @Override
-            public boolean word(String w) {
-                out.add(w.toUpperCase(Locale.ROOT));
-                return out.size() < max;
+        SqlLexer lx = new SqlLexer(sql);
+        try {
+            for (Token t = lx.next(); t != Token.END && out.size() < max; t = lx.next()) {
+                if (t == Token.WORD) {
+                    out.add(lx.text().toUpperCase(Locale.ROOT));
+                }
             }
-        });
+        } catch (SqlLexer.MalformedSqlException e) {
+            // the words before it
+        }
         return out;
     }
 
@@ -106,53 +113,58 @@ public final class SqlText {
     }
 
     private static boolean hasAssignment(String sql) {
-        boolean[] found = {false};
-        scan(sql, new Visitor() {
-            @Override
-            public boolean symbol(char c) {
-                if (c == '=') {
-                    found[0] = true;
-                    return false;
+        SqlLexer lx = new SqlLexer(sql);
+        try {
+            for (Token t = lx.next(); t != Token.END; t = lx.next()) {
+                if (t == Token.SYMBOL && lx.symbol() == '=') {
+                    return true;
                 }
-                return true;
             }
-        });
-        return found[0];
+        } catch (SqlLexer.MalformedSqlException e) {
+            // no '=' before it
+        }
+        return false;
     }
 
     /**
      * The number of parameters SQLite will see: {@code ?} takes the next
      * index, {@code ?NNN} that index, {@code :name @name $name} one index
-     * per distinct name.
+     * per distinct name. At most {@link SqlLexer#MAX_PARAMETER_INDEX} per distinct
+     * index; SQLite refuses more.
      */
     public static int parameterCount(String sql) {
-        int[] max = {0};
+        int max = 0;
         Set<String> names = new HashSet<>();
-        scan(sql, new Visitor() {
-            @Override
-            public boolean parameter(String p) {
-                if (p.equals("?")) {
-                    max[0]++;
-                } else if (p.charAt(0) == '?') {
-                    max[0] = Math.max(max[0], Integer.parseInt(p.substring(1)));
-                } else if (names.add(p)) {
-                    max[0]++;
+        SqlLexer lx = new SqlLexer(sql);
+        try {
+            for (Token t = lx.next(); t != Token.END; t = lx.next()) {
+                if (t != Token.PARAMETER) {
+                    continue;
                 }
-                return true;
+                String p = lx.text();
+                if (p.equals("?")) {
+                    max++;
+                } else if (p.charAt(0) == '?') {
+                    max = Math.max(max, Integer.parseInt(p, 1, p.length(), 10));
+                } else if (names.add(p)) {
+                    max++;
+                }
             }
-        });
-        return max[0];
+        } catch (SqlLexer.MalformedSqlException e) {
+            // the parameters before it
+        }
+        return max;
     }
 
     /**
-     * Splits a script on ';' outside literals and comments; blank pieces are
-     * dropped. The ';' inside a CREATE TRIGGER ... BEGIN ... END body do not
-     * end the statement.
+     * Splits a script where statements end ({@link SqlLexer#statementEnds}: on ';' outside
+     * literals, comments and trigger bodies); blank pieces are dropped. Text the lexer cannot
+     * read stays in the last piece, for the check to refuse with its message.
      */
     public static List<String> split(String sql) {
         List<String> out = new ArrayList<>();
         int start = 0;
-        for (int end : statementEnds(sql)) {
+        for (int end : SqlLexer.statementEnds(sql)) {
             String piece = sql.substring(start, end);
             if (!isEmpty(piece)) {
                 out.add(piece.strip());
@@ -166,171 +178,26 @@ public final class SqlText {
         return out;
     }
 
-    /** True when the text ends with a statement-ending ';' (only whitespace and comments after it). */
+    /**
+     * True when the text ends with a statement-ending ';' and only whitespace and closed comments
+     * after it: what the shell waits for before it runs the input (an unclosed literal or comment
+     * is still being typed).
+     */
     public static boolean isComplete(String sql) {
-        List<Integer> ends = statementEnds(sql);
-        return !ends.isEmpty() && isEmpty(sql.substring(ends.get(ends.size() - 1) + 1));
+        List<Integer> ends = SqlLexer.statementEnds(sql);
+        if (ends.isEmpty()) {
+            return false;
+        }
+        SqlLexer lx = new SqlLexer(sql, ends.get(ends.size() - 1) + 1);
+        try {
+            return lx.next() == Token.END && !lx.endsInComment();
+        } catch (SqlLexer.MalformedSqlException e) {
+            return false;
+        }
     }
 
     /** True when the text holds nothing but whitespace and comments. */
     public static boolean isEmpty(String sql) {
-        boolean[] any = {false};
-        scan(sql, new Visitor() {
-            @Override
-            public boolean word(String w) {
-                any[0] = true;
-                return false;
-            }
-
-            @Override
-            public boolean symbol(char c) {
-                any[0] = true;
-                return false;
-            }
-
-            @Override
-            public boolean parameter(String p) {
-                any[0] = true;
-                return false;
-            }
-        });
-        return !any[0];
-    }
-
-    /** Offsets of the semicolons that end statements. */
-    private static List<Integer> statementEnds(String sql) {
-        List<Integer> ends = new ArrayList<>();
-        List<String> first = new ArrayList<>();
-        String[] last = {null};
-        scan(sql, new Visitor() {
-            @Override
-            public boolean word(String w) {
-                String u = w.toUpperCase(Locale.ROOT);
-                if (first.size() < 4) {
-                    first.add(u);
-                }
-                last[0] = u;
-                return true;
-            }
-
-            @Override
-            public boolean semicolon(int at) {
-                if (isTrigger(first) && !"END".equals(last[0])) {
-                    last[0] = null;
-                    return true; // a statement inside the trigger body
-                }
-                ends.add(at);
-                first.clear();
-                last[0] = null;
-                return true;
-            }
-        });
-        return ends;
-    }
-
-    private static boolean isTrigger(List<String> first) {
-        if (first.size() < 2 || !first.get(0).equals("CREATE")) {
-            return false;
-        }
-        String second = first.get(1);
-        if (second.equals("TRIGGER")) {
-            return true;
-        }
-        return (second.equals("TEMP") || second.equals("TEMPORARY")) && first.size() > 2 && first.get(2).equals("TRIGGER");
-    }
-
-    interface Visitor {
-        default boolean word(String w) {
-            return true;
-        }
-
-        default boolean symbol(char c) {
-            return true;
-        }
-
-        default boolean parameter(String p) {
-            return true;
-        }
-
-        default boolean semicolon(int at) {
-            return symbol(';');
-        }
-    }
-
-    private static void scan(String sql, Visitor v) {
-        int n = sql.length();
-        int i = 0;
-        while (i < n) {
-            char c = sql.charAt(i);
-            if (c == '\'' || c == '"' || c == '`') {
-                i = skipQuoted(sql, i, c);
-            } else if (c == '[') {
-                int end = sql.indexOf(']', i + 1);
-                i = end < 0 ? n : end + 1;
-            } else if (c == '-' && i + 1 < n && sql.charAt(i + 1) == '-') {
-                int end = sql.indexOf('\n', i);
-                i = end < 0 ? n : end + 1;
-            } else if (c == '/' && i + 1 < n && sql.charAt(i + 1) == '*') {
-                int end = sql.indexOf("*/", i + 2);
-                i = end < 0 ? n : end + 2;
-            } else if (c == '?') {
-                int j = i + 1;
-                while (j < n && Character.isDigit(sql.charAt(j))) {
-                    j++;
-                }
-                if (!v.parameter(sql.substring(i, j))) {
-                    return;
-                }
-                i = j;
-            } else if ((c == ':' || c == '@' || c == '$') && i + 1 < n && isWordChar(sql.charAt(i + 1))) {
-                int j = i + 1;
-                while (j < n && (isWordChar(sql.charAt(j)) || sql.charAt(j) == ':' && j + 1 < n && sql.charAt(j + 1) == ':')) {
-                    j += sql.charAt(j) == ':' ? 2 : 1;
-                }
-                if (!v.parameter(sql.substring(i, j))) {
-                    return;
-                }
-                i = j;
-            } else if (isWordChar(c)) {
-                int start = i;
-                while (i < n && isWordChar(sql.charAt(i))) {
-                    i++;
-                }
-                boolean go = Character.isDigit(c) ? v.symbol('0') : v.word(sql.substring(start, i));
-                if (!go) {
-                    return;
-                }
-            } else if (c == ';') {
-                if (!v.semicolon(i)) {
-                    return;
-                }
-                i++;
-            } else {
-                if (!Character.isWhitespace(c) && !v.symbol(c)) {
-                    return;
-                }
-                i++;
-            }
-        }
-    }
-
-    private static int skipQuoted(String sql, int start, char quote) {
-        int i = start + 1;
-        int n = sql.length();
-        while (i < n) {
-            if (sql.charAt(i) == quote) {
-                if (i + 1 < n && sql.charAt(i + 1) == quote) {
-                    i += 2;
-                    continue;
-                }
-                return i + 1;
-            }
-            i++;
-        }
-        return n;
-    }
-
-    private static boolean isWordChar(char c) {
-        return Character.isLetterOrDigit(c) || c == '_' || c == '$';
+        return SqlLexer.isBlank(sql, 0);
     }
 }

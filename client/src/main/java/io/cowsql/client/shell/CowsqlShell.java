@@ -122,27 +122,10 @@ public final class CowsqlShell implements AutoCloseable {
      * {@code terminal}: read interactively with JLine (when it is on the class path).
      */
     static int run(String[] args, InputStream in, PrintStream out, PrintStream err, Path workDir, boolean terminal) {
-        ShellArgs a;
-        try {
-            a = ShellArgs.parse(args);
-        } catch (ShellArgs.BadArgs e) {
-            err.println("Error: " + e.getMessage());
-            err.println(ShellArgs.USAGE);
-            return 2;
-        }
-        if (a.help) {
-            out.println(ShellArgs.USAGE);
-            out.println();
-            out.println("Flags:");
-            out.println("  -s, --servers host:port,...   the nodes (comma-separated, repeatable)");
-            out.println("  -f, --format tabular|json     output format (default tabular)");
-            out.println("  -h, --help                    this text");
-            out.println();
-            out.println("Environment: COWSQL_RESOLVER_FILE=F dials cluster names through F (NAME TARGET lines).");
-            out.println();
-            out.println(HELP);
-            return 0;
-        }
+        return ShellArgs.commandLine(out, err, HELP, a -> run(a, in, out, err, workDir, terminal)).execute(args);
+    }
+
+    private static int run(ShellArgs a, InputStream in, PrintStream out, PrintStream err, Path workDir, boolean terminal) {
         ClientOptions options = defaultOptions();
         String resolverFile = System.getenv("COWSQL_RESOLVER_FILE");
         if (resolverFile != null && !resolverFile.isBlank()) {

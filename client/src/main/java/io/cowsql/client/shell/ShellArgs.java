@@ -2,151 +2,157 @@ package io.cowsql.client.shell;
 
 import io.cowsql.client.HostPort;
 
+import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.function.ToIntFunction;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.MissingParameterException;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.UnmatchedArgumentException;
 
 /**
- * The command line, parsed the way the Go shell's flag library (pflag)
- * does: {@code -s a,b}, {@code -s=a}, {@code -sa}, {@code --servers a},
- * {@code --servers=a} (repeatable), flags anywhere, {@code --} ends them.
+ * The shell's command line (picocli), accepting what the Go shell's flag library (pflag) does:
+ * {@code -s a,b}, {@code -s=a}, {@code -sa}, {@code --servers a}, {@code --servers=a}
+ * (repeatable), flags anywhere, {@code --} ends them; a flag given twice takes the last value. A
+ * bad command line prints pflag's wording for the same mistake and exits with code 2.
  */
-final class ShellArgs {
-    static final String USAGE = "Usage: cowsql -s host:port[,host:port...] [-f tabular|json] DATABASE [SQL | .command]";
+@Command(name = "cowsql", customSynopsis = ShellArgs.SYNOPSIS, sortOptions = false, usageHelpWidth = 100,
+        optionListHeading = "%nFlags:%n", footerHeading = "%n",
+        footer = {"Environment: COWSQL_RESOLVER_FILE=F dials cluster names through F (NAME TARGET lines).", ""})
+final class ShellArgs implements Callable<Integer> {
+    static final String SYNOPSIS = "cowsql -s host:port[,host:port...] [-f tabular|json] DATABASE [SQL | .command]";
+    static final String USAGE = "Usage: " + SYNOPSIS;
 
-    /** A bad command line: exit code 2. */
-    static final class BadArgs extends Exception {
-        private static final long serialVersionUID = 1L;
+    @Spec
+    CommandSpec spec;
 
-        BadArgs(String message) {
-            super(message);
-        }
-    }
+    @Option(names = {"-s", "--servers"}, paramLabel = "host:port,...",
+            description = "the nodes (comma-separated, repeatable)")
+    List<String> serverFlags = new ArrayList<>();
 
-    final List<String> servers = new ArrayList<>();
-    String format = "tabular";
-    String database;
-    String command;
+    @Option(names = {"-f", "--format"}, paramLabel = "tabular|json", defaultValue = "tabular",
+            description = "output format (default ${DEFAULT-VALUE})")
+    String format;
+
+    @Option(names = {"-c", "--cert"}, hidden = true, description = "TLS: not supported by the Java shell")
+    String cert;
+
+    @Option(names = {"-k", "--key"}, hidden = true, description = "TLS: not supported by the Java shell")
+    String key;
+
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "this text")
     boolean help;
 
-    static ShellArgs parse(String[] args) throws BadArgs {
+    @Parameters(paramLabel = "DATABASE [SQL | .command]", arity = "0..*", hidden = true)
+    List<String> positional = new ArrayList<>();
+
+    final List<String> servers = new ArrayList<>();
+    String database;
+    String command;
+    private ToIntFunction<ShellArgs> shell;
+
+    /**
+     * The command line that checks {@code args} and hands them to {@code shell}; {@code --help}
+     * prints the flags and {@code commandHelp}; a bad command line prints the problem and the
+     * usage line to {@code err}, and {@link CommandLine#execute} returns 2.
+     */
+    static CommandLine commandLine(PrintStream out, PrintStream err, String commandHelp, ToIntFunction<ShellArgs> shell) {
         ShellArgs a = new ShellArgs();
-        List<String> positional = new ArrayList<>();
-        for (int i = 0; i < args.length; i++) {
-            String arg = args[i];
-            if (arg.equals("--")) {
-                for (i++; i < args.length; i++) {
-                    positional.add(args[i]);
-                }
-                break;
-            }
-            String name;
-            String value = null;
-            boolean longForm;
-            if (arg.startsWith("--")) {
-                longForm = true;
-                name = arg.substring(2);
-                int eq = name.indexOf('=');
-                if (eq >= 0) {
-                    value = name.substring(eq + 1);
-                    name = name.substring(0, eq);
-                }
-            } else if (arg.startsWith("-") && arg.length() > 1) {
-                longForm = false;
-                name = arg.substring(1, 2);
-                String rest = arg.substring(2);
-                if (!rest.isEmpty()) {
-                    value = rest.startsWith("=") ? rest.substring(1) : rest;
-                }
-            } else {
-                positional.add(arg);
-                continue;
-            }
-            String flag = canonical(name, longForm, arg);
-            if (flag.equals("help")) {
-                a.help = true;
-                continue;
-            }
-            if (value == null) {
-                if (i + 1 >= args.length) {
-                    throw new BadArgs("flag needs an argument: " + (longForm ? "--" + name : "'" + name + "' in " + arg));
-                }
-                value = args[++i];
-            }
-            switch (flag) {
-                case "servers":
-                    for (String s : value.split(",", -1)) {
-                        a.servers.add(s.trim());
-                    }
-                    break;
-                case "format":
-                    a.format = value;
-                    break;
-                default:
-                    throw new BadArgs("--cert/--key: TLS is not supported by the Java shell; connect to the nodes "
-                            + "directly (host:port) or through a TLS proxy");
+        a.shell = shell;
+        CommandLine cl = new CommandLine(a);
+        List<String> footer = new ArrayList<>(List.of(cl.getCommandSpec().usageMessage().footer()));
+        footer.add(commandHelp.replace("%", "%%"));
+        cl.getCommandSpec().usageMessage().footer(footer.toArray(String[]::new));
+        cl.setOverwrittenOptionsAllowed(true);
+        cl.setAllowOptionsAsOptionParameters(true);
+        cl.setOut(new PrintWriter(out, true));
+        cl.setErr(new PrintWriter(err, true));
+        cl.setParameterExceptionHandler((e, args) -> {
+            err.println("Error: " + pflagMessage(e, args));
+            err.println(USAGE);
+            return 2;
+        });
+        return cl;
+    }
+
+    @Override
+    public Integer call() {
+        check();
+        return shell.applyAsInt(this);
+    }
+
+    /** The checks of the parsed values: the servers, the format, DATABASE and the command. */
+    private void check() {
+        if (cert != null || key != null) {
+            throw bad("--cert/--key: TLS is not supported by the Java shell; connect to the nodes "
+                    + "directly (host:port) or through a TLS proxy");
+        }
+        if (serverFlags.isEmpty()) {
+            throw bad("required flag(s) \"servers\" not set: pass -s host:port[,host:port...]");
+        }
+        for (String flag : serverFlags) {
+            for (String s : flag.split(",", -1)) {
+                servers.add(s.trim());
             }
         }
-        if (a.help) {
-            return a;
-        }
-        if (a.servers.isEmpty()) {
-            throw new BadArgs("required flag(s) \"servers\" not set: pass -s host:port[,host:port...]");
-        }
-        for (String s : a.servers) {
+        for (String s : servers) {
             if (s.startsWith("file://")) {
-                throw new BadArgs("bad server '" + s + "': file:// node stores are not supported by the Java shell; "
+                throw bad("bad server '" + s + "': file:// node stores are not supported by the Java shell; "
                         + "list the nodes as host:port");
             }
             try {
                 HostPort.parse(s);
             } catch (IllegalArgumentException e) {
-                throw new BadArgs("bad server address in -s: " + e.getMessage());
+                throw bad("bad server address in -s: " + e.getMessage());
             }
         }
-        if (!a.format.equals("tabular") && !a.format.equals("json")) {
-            throw new BadArgs("unknown format " + a.format + ": use -f tabular or -f json");
+        if (!format.equals("tabular") && !format.equals("json")) {
+            throw bad("unknown format " + format + ": use -f tabular or -f json");
         }
         if (positional.isEmpty()) {
-            throw new BadArgs("missing the database name: cowsql -s host:port DATABASE [SQL | .command]");
+            throw bad("missing the database name: cowsql -s host:port DATABASE [SQL | .command]");
         }
         if (positional.size() > 2) {
-            throw new BadArgs("accepts between 1 and 2 arguments (DATABASE [SQL | .command]), received "
+            throw bad("accepts between 1 and 2 arguments (DATABASE [SQL | .command]), received "
                     + positional.size() + ": quote the SQL as one argument, e.g. \"SELECT 1\"");
         }
-        a.database = positional.get(0);
-        if (a.database.isBlank()) {
-            throw new BadArgs("the database name is empty");
+        database = positional.get(0);
+        if (database.isBlank()) {
+            throw bad("the database name is empty");
         }
-        a.command = positional.size() > 1 ? positional.get(1) : null;
-        return a;
+        command = positional.size() > 1 ? positional.get(1) : null;
     }
 
-    private static String canonical(String name, boolean longForm, String arg) throws BadArgs {
-        if (longForm) {
-            switch (name) {
-                case "servers":
-                case "format":
-                case "help":
-                case "cert":
-                case "key":
-                    return name;
-                default:
-                    throw new BadArgs("unknown flag: --" + name);
+    private ParameterException bad(String message) {
+        return new ParameterException(spec.commandLine(), message);
+    }
+
+    /** pflag's wording (which the Go shell prints) for an unknown flag and a flag without its value. */
+    static String pflagMessage(ParameterException e, String[] args) {
+        if (e instanceof UnmatchedArgumentException u && !u.getUnmatched().isEmpty()) {
+            String arg = u.getUnmatched().get(0);
+            if (arg.startsWith("--")) {
+                int eq = arg.indexOf('=');
+                return "unknown flag: " + (eq < 0 ? arg : arg.substring(0, eq));
+            }
+            if (arg.startsWith("-") && arg.length() > 1) {
+                return "unknown shorthand flag: '" + arg.charAt(1) + "' in " + arg;
             }
         }
-        switch (name) {
-            case "s":
-                return "servers";
-            case "f":
-                return "format";
-            case "h":
-                return "help";
-            case "c":
-                return "cert";
-            case "k":
-                return "key";
-            default:
-                throw new BadArgs("unknown shorthand flag: '" + name + "' in " + arg);
+        if (e instanceof MissingParameterException && args.length > 0) {
+            // The option without its value can only be the last argument: any other takes the next one.
+            String typed = args[args.length - 1];
+            return "flag needs an argument: " + (typed.startsWith("--") ? typed : "'" + typed.substring(1) + "' in " + typed);
         }
+        return e.getMessage();
     }
 }

@@ -26,6 +26,8 @@ public final class WireConnection implements Closeable {
     private final long maxBodyBytes;
     private final String address;
     private byte[] sendBuf = new byte[256];
+    /** The header of the message being received (one message at a time). */
+    private final byte[] header = new byte[8];
     private volatile boolean closed;
     private long lastActivity = System.nanoTime();
 
@@ -128,7 +130,6 @@ public final class WireConnection implements Closeable {
      * @throws EOFException when the server closes the connection
      */
     public Message receive(long deadlineNanos) throws IOException, ProtocolException {
-        byte[] header = new byte[8];
         readFully(header, 0, 8, deadlineNanos, "message header");
         long words = (header[0] & 0xffL) | (header[1] & 0xffL) << 8 | (header[2] & 0xffL) << 16 | (header[3] & 0xffL) << 24;
         int type = header[4] & 0xff;

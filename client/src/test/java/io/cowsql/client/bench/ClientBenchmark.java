@@ -30,47 +30,82 @@ import java.util.regex.Pattern;
  * the medians and Java/Go ratios, also written to client/target/bench/results.md.
  *
  * Run: {@code mvn -pl client -am -Pbench verify} (see client/bench/README.md).
- * Settings (system properties): bench.rounds (3), bench.duration (10 s),
- * bench.warmup (3 s), bench.conns ("1,8"), bench.ops ("insert,select"), bench.go (binary path).
+ * Settings (system properties): bench.rounds (4), bench.duration (10 s),
+ * bench.warmup (3 s), bench.jitWarmup (10 s per Java workload, once, before round 1),
+ * bench.conns ("1,8"), bench.ops ("insert,select"), bench.go (binary path),
+ * bench.clients ("go,java": one of them alone for profiling), bench.cluster (node addresses of a
+ * running cluster, e.g. from client/bench/start-cluster.sh, instead of starting one).
  */
 public final class ClientBenchmark {
     static final String DB = "bench";
     static final String VALUE = "x".repeat(32);
     static final int ROWS = 10_000;
+    static final com.sun.management.ThreadMXBean THREADS =
+            (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+    static final com.sun.management.OperatingSystemMXBean PROCESS =
+            (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
 
-    record Run(String client, String op, int conns, long ops, double seconds, double opsPerSec, double p50us, double p99us) {
+    /**
+     * One run of one client. {@code cpuUsPerOp}: CPU time of the client's whole process (every
+     * thread: JIT and GC included for Java, the Go runtime for Go) in the measured phase, per op.
+     * {@code allocBytesPerOp}: heap bytes the Java workers allocated per op (NaN for Go), the
+     * benchmark's own share included (the parameter list, growing the latency array).
+     */
+    record Run(int round, String client, String op, int conns, long ops, double seconds, double opsPerSec, double p50us,
+            double p99us, double p999us, double meanUs, double maxUs, double cpuUsPerOp, double allocBytesPerOp) {
         String json() {
-            return String.format(Locale.ROOT, "{\"client\":\"%s\",\"op\":\"%s\",\"conns\":%d,\"ops\":%d,\"seconds\":%.3f,"
-                    + "\"opsPerSec\":%.1f,\"p50us\":%.1f,\"p99us\":%.1f}", client, op, conns, ops, seconds, opsPerSec, p50us, p99us);
+            return String.format(Locale.ROOT, "{\"round\":%d,\"client\":\"%s\",\"op\":\"%s\",\"conns\":%d,\"ops\":%d,"
+                    + "\"seconds\":%.3f,\"opsPerSec\":%.1f,\"p50us\":%.1f,\"p99us\":%.1f,\"p999us\":%.1f,\"meanUs\":%.1f,"
+                    + "\"maxUs\":%.1f,\"cpuUsPerOp\":%.1f,\"allocBytesPerOp\":%.0f}", round, client, op, conns, ops, seconds,
+                    opsPerSec, p50us, p99us, p999us, meanUs, maxUs, cpuUsPerOp, allocBytesPerOp);
         }
     }
 
     public static void main(String[] args) throws Exception {
-        int rounds = Integer.getInteger("bench.rounds", 3);
+        int rounds = Integer.getInteger("bench.rounds", 4);
         double duration = Double.parseDouble(System.getProperty("bench.duration", "10"));
         double warmup = Double.parseDouble(System.getProperty("bench.warmup", "3"));
         int[] conns = Arrays.stream(System.getProperty("bench.conns", "1,8").split(",")).mapToInt(Integer::parseInt).toArray();
         String[] ops = System.getProperty("bench.ops", "insert,select").split(",");
+        double jitWarmup = Double.parseDouble(System.getProperty("bench.jitWarmup", "10"));
         Path goBinary = Path.of(System.getProperty("bench.go", "target/bench/cowsqlbench"));
         if (!Files.isExecutable(goBinary)) {
             System.err.println("ClientBenchmark: the Go baseline " + goBinary.toAbsolutePath()
                     + " is missing: build it with client/bench/build-go-baseline.sh");
             System.exit(2);
         }
+        List<String> clients = List.of(System.getProperty("bench.clients", "go,java").split(","));
+        String external = System.getProperty("bench.cluster", "");
         List<Run> runs = new ArrayList<>();
-        try (DemoCluster cluster = DemoCluster.start(3)) {
-            List<String> addrs = cluster.addresses();
+        try (DemoCluster cluster = external.isEmpty() ? DemoCluster.start(3) : null) {
+            List<String> addrs = cluster != null ? cluster.addresses() : List.of(external.split(","));
             System.err.println("ClientBenchmark: cluster " + addrs + ", " + rounds + " rounds of " + duration + " s after "
                     + warmup + " s warm-up; JVM " + System.getProperty("java.vm.version") + " "
                     + jvmArgs());
             prepare(addrs);
+            if (clients.contains("java") && jitWarmup > 0) {
+                // The Go baseline is compiled ahead of time; the JVM compiles the client's hot
+                // path while it runs. Each Java workload runs once, unrecorded, before round 1 so
+                // that no measured run pays for JIT compilation (on 2 shared cores the compiler
+                // threads take CPU from the cluster's nodes, which shows as insert latency).
+                for (String op : ops) {
+                    for (int n : conns) {
+                        Run r = runJava(0, addrs, op, n, jitWarmup, 0);
+                        System.err.println("ClientBenchmark: JIT warm-up (not recorded) " + r.json());
+                    }
+                }
+            }
             for (int round = 1; round <= rounds; round++) {
                 for (String op : ops) {
                     for (int n : conns) {
                         boolean goFirst = round % 2 == 1;
                         for (int k = 0; k < 2; k++) {
-                            Run r = (k == 0) == goFirst ? runGo(goBinary, addrs, op, n, duration, warmup)
-                                    : runJava(addrs, op, n, duration, warmup);
+                            boolean go = (k == 0) == goFirst;
+                            if (!clients.contains(go ? "go" : "java")) {
+                                continue;
+                            }
+                            Run r = go ? runGo(round, goBinary, addrs, op, n, duration, warmup)
+                                    : runJava(round, addrs, op, n, duration, warmup);
                             System.out.println(r.json());
                             runs.add(r);
                         }
@@ -103,7 +138,7 @@ public final class ClientBenchmark {
         }
     }
 
-    static Run runJava(List<String> addrs, String op, int n, double duration, double warmup) throws Exception {
+    static Run runJava(int round, List<String> addrs, String op, int n, double duration, double warmup) throws Exception {
         SessionGroup group = SessionGroup.shared(addrs, DB);
         List<LeaderSession> sessions = new ArrayList<>();
         for (int i = 0; i < n; i++) {
@@ -115,6 +150,7 @@ public final class ClientBenchmark {
         long[][] latencies = new long[n][];
         int[] counts = new int[n];
         long[] lastEnd = new long[n];
+        long[] allocated = new long[n];
         Throwable[] errors = new Throwable[n];
         Thread[] threads = new Thread[n];
         String sql = op.equals("insert") ? "INSERT INTO bench(v) VALUES(?)" : "SELECT v FROM bench WHERE id = ?";
@@ -125,12 +161,16 @@ public final class ClientBenchmark {
                 LeaderSession s = sessions.get(w);
                 long[] lat = new long[1 << 16];
                 int count = 0;
+                long allocAtMeasure = -1;
                 ThreadLocalRandom rnd = ThreadLocalRandom.current();
                 try {
                     while (true) {
                         int p = phase.get();
                         if (p == 2) {
                             break;
+                        }
+                        if (p == 1 && allocAtMeasure < 0) {
+                            allocAtMeasure = THREADS.getCurrentThreadAllocatedBytes();
                         }
                         long start = System.nanoTime();
                         if (op.equals("insert")) {
@@ -155,6 +195,7 @@ public final class ClientBenchmark {
                 } catch (Throwable e) {
                     errors[w] = e;
                 }
+                allocated[w] = allocAtMeasure < 0 ? 0 : THREADS.getCurrentThreadAllocatedBytes() - allocAtMeasure;
                 latencies[w] = lat;
                 counts[w] = count;
             }, "bench-" + t);
@@ -162,12 +203,14 @@ public final class ClientBenchmark {
         }
         Thread.sleep((long) (warmup * 1000));
         long measureStart = System.nanoTime();
+        long cpuStart = PROCESS.getProcessCpuTime();
         phase.set(1);
         Thread.sleep((long) (duration * 1000));
         phase.set(2);
         for (Thread t : threads) {
             t.join(TimeUnit.SECONDS.toMillis(120));
         }
+        long cpu = PROCESS.getProcessCpuTime() - cpuStart;
         sessions.forEach(LeaderSession::close);
         for (Throwable e : errors) {
             if (e != null) {
@@ -185,7 +228,10 @@ public final class ClientBenchmark {
         }
         Arrays.sort(all);
         double seconds = (end - measureStart) / 1e9;
-        return new Run("java", op, n, total, seconds, total / seconds, rank(all, 0.50) / 1e3, rank(all, 0.99) / 1e3);
+        double mean = Arrays.stream(all).average().orElse(Double.NaN);
+        return new Run(round, "java", op, n, total, seconds, total / seconds, rank(all, 0.50) / 1e3, rank(all, 0.99) / 1e3,
+                rank(all, 0.999) / 1e3, mean / 1e3, all.length == 0 ? Double.NaN : all[all.length - 1] / 1e3,
+                cpu / 1e3 / total, (double) Arrays.stream(allocated).sum() / total);
     }
 
     /** Nearest-rank percentile, as the Go side computes it. */
@@ -197,7 +243,7 @@ public final class ClientBenchmark {
         return sorted[Math.max(0, Math.min(sorted.length - 1, i))];
     }
 
-    static Run runGo(Path bin, List<String> addrs, String op, int n, double duration, double warmup)
+    static Run runGo(int round, Path bin, List<String> addrs, String op, int n, double duration, double warmup)
             throws IOException, InterruptedException {
         Process p = new ProcessBuilder(bin.toString(), "-cluster", String.join(",", addrs), "-db", DB, "-op", op,
                 "-conns", Integer.toString(n), "-duration", Double.toString(duration), "-warmup", Double.toString(warmup))
@@ -210,8 +256,9 @@ public final class ClientBenchmark {
         if (p.exitValue() != 0) {
             throw new IllegalStateException("Go baseline exited " + p.exitValue() + ": " + out);
         }
-        return new Run("go", op, n, (long) num(out, "ops"), num(out, "seconds"), num(out, "opsPerSec"), num(out, "p50us"),
-                num(out, "p99us"));
+        return new Run(round, "go", op, n, (long) num(out, "ops"), num(out, "seconds"), num(out, "opsPerSec"),
+                num(out, "p50us"), num(out, "p99us"), num(out, "p999us"), num(out, "meanUs"), num(out, "maxUs"),
+                num(out, "cpuUsPerOp"), Double.NaN);
     }
 
     static double num(String json, String field) {
@@ -227,21 +274,62 @@ public final class ClientBenchmark {
         return a.length % 2 == 1 ? a[a.length / 2] : (a[a.length / 2 - 1] + a[a.length / 2]) / 2;
     }
 
+    /**
+     * The table: per cell, the medians of each client's runs, and each ratio as the median of
+     * the per-round ratios (Java and Go ran next to each other in one round, in the same machine
+     * state; the ratio of the two medians would pair runs from different rounds), with the
+     * per-round ratios in brackets.
+     */
     static String summary(List<Run> runs, String[] ops, int[] conns) {
         StringBuilder sb = new StringBuilder();
-        sb.append("| op | conns | Java ops/s | Go ops/s | throughput Java/Go | Java p50 µs | Go p50 µs | Java p99 µs | Go p99 µs | p99 Java/Go |\n");
-        sb.append("|---|---|---|---|---|---|---|---|---|---|\n");
+        sb.append("| op | conns | Java ops/s | Go ops/s | throughput Java/Go (rounds) | Java p50 µs | Go p50 µs "
+                + "| Java p99 µs | Go p99 µs | p99 Java/Go (rounds) | CPU µs/op Java / Go | Java B/op |\n");
+        sb.append("|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+        long fewest = Long.MAX_VALUE;
         for (String op : ops) {
             for (int n : conns) {
-                double jt = median(pick(runs, "java", op, n, Run::opsPerSec));
-                double gt = median(pick(runs, "go", op, n, Run::opsPerSec));
-                double j50 = median(pick(runs, "java", op, n, Run::p50us));
-                double g50 = median(pick(runs, "go", op, n, Run::p50us));
-                double j99 = median(pick(runs, "java", op, n, Run::p99us));
-                double g99 = median(pick(runs, "go", op, n, Run::p99us));
-                sb.append(String.format(Locale.ROOT, "| %s | %d | %.0f | %.0f | %.2f | %.0f | %.0f | %.0f | %.0f | %.2f |%n",
-                        op, n, jt, gt, jt / gt, j50, g50, j99, g99, j99 / g99));
+                List<Double> throughput = new ArrayList<>();
+                List<Double> p99 = new ArrayList<>();
+                for (Run j : runs) {
+                    if (!j.client().equals("java") || !j.op().equals(op) || j.conns() != n) {
+                        continue;
+                    }
+                    for (Run g : runs) {
+                        if (g.client().equals("go") && g.op().equals(op) && g.conns() == n && g.round() == j.round()) {
+                            throughput.add(j.opsPerSec() / g.opsPerSec());
+                            p99.add(j.p99us() / g.p99us());
+                        }
+                    }
+                }
+                if (throughput.isEmpty()) {
+                    continue;
+                }
+                for (Run r : runs) {
+                    if (r.op().equals(op) && r.conns() == n) {
+                        fewest = Math.min(fewest, r.ops());
+                    }
+                }
+                sb.append(String.format(Locale.ROOT,
+                        "| %s | %d | %.0f | %.0f | **%.2f** (%s) | %.0f | %.0f | %.0f | %.0f | **%.2f** (%s) | %.0f / %.0f | %.0f |%n",
+                        op, n, median(pick(runs, "java", op, n, Run::opsPerSec)), median(pick(runs, "go", op, n, Run::opsPerSec)),
+                        median(throughput), list(throughput), median(pick(runs, "java", op, n, Run::p50us)),
+                        median(pick(runs, "go", op, n, Run::p50us)), median(pick(runs, "java", op, n, Run::p99us)),
+                        median(pick(runs, "go", op, n, Run::p99us)), median(p99), list(p99),
+                        median(pick(runs, "java", op, n, Run::cpuUsPerOp)), median(pick(runs, "go", op, n, Run::cpuUsPerOp)),
+                        median(pick(runs, "java", op, n, Run::allocBytesPerOp))));
             }
+        }
+        if (fewest != Long.MAX_VALUE) {
+            sb.append(String.format(Locale.ROOT, "%nThe smallest run had %d ops: its p99 rests on its %d slowest samples%s.%n",
+                    fewest, fewest / 100, fewest < 1000 ? " (fewer than 10: too few for a stable p99, run longer)" : ""));
+        }
+        return sb.toString();
+    }
+
+    static String list(List<Double> xs) {
+        StringBuilder sb = new StringBuilder();
+        for (double x : xs) {
+            sb.append(sb.length() == 0 ? "" : ", ").append(String.format(Locale.ROOT, "%.2f", x));
         }
         return sb.toString();
     }

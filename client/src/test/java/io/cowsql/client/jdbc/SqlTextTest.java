@@ -35,6 +35,8 @@ class SqlTextTest {
         assertThat(SqlText.parameterCount("SELECT :a, @b, $c, :a")).isEqualTo(3);
         assertThat(SqlText.parameterCount("SELECT 'it''s ?' || ?")).isEqualTo(1);
         assertThat(SqlText.parameterCount("SELECT 1")).isZero();
+        assertThat(SqlText.parameterCount("SELECT ?, ?99999999999")).as("counting stops at an index SQLite refuses").isEqualTo(1);
+        assertThat(SqlText.parameterCount("SELECT ?, 'open ?")).isEqualTo(1);
     }
 
     @Test
@@ -53,5 +55,15 @@ class SqlTextTest {
         assertThat(SqlText.isComplete("SELECT 1; SELECT 2")).isFalse();
         assertThat(SqlText.isComplete("CREATE TRIGGER x AFTER INSERT ON t BEGIN SELECT 1;")).isFalse();
         assertThat(SqlText.isComplete("CREATE TRIGGER x AFTER INSERT ON t BEGIN SELECT 1; END;")).isTrue();
+        assertThat(SqlText.isComplete("SELECT 1; /* still typing")).as("an unclosed comment is still being typed").isFalse();
+        assertThat(SqlText.isComplete("SELECT 1; /* done */")).isTrue();
+    }
+
+    @Test
+    void textTheLexerCannotReadStaysInTheLastPieceForTheCheckToRefuse() {
+        assertThat(SqlText.split("SELECT 1; SELECT 'open; SELECT 2")).containsExactly("SELECT 1", "SELECT 'open; SELECT 2");
+        assertThat(SqlText.split("SELECT 1;'x'")).containsExactly("SELECT 1", "'x'");
+        assertThat(SqlText.kind("SELECT 'open")).isEqualTo(SqlText.Kind.QUERY);
+        assertThat(SqlText.isEmpty("'open")).isFalse();
     }
 }

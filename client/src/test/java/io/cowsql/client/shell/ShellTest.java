@@ -321,7 +321,8 @@ class ShellTest extends OneClusterPerClass {
                 new String[] {"-s=" + servers, "demo", ".leader"},
                 new String[] {"-s" + servers, "demo", ".leader"},
                 new String[] {"demo", ".leader", "-s", cluster.addresses().get(0), "-s", cluster.addresses().get(1)},
-                new String[] {"-s", servers, "--", "demo", ".leader"})) {
+                new String[] {"-s", servers, "--", "demo", ".leader"},
+                new String[] {"-s", servers, "-f", "json", "--format=tabular", "demo", ".leader"})) {
             Run r = java(ok);
             assertThat(r.code()).as("%s: %s", List.of(ok), r.err()).isZero();
             assertThat(r.out()).matches("127\\.0\\.0\\.1:\\d+\n");
@@ -330,6 +331,9 @@ class ShellTest extends OneClusterPerClass {
         Run bad = launcher("", "--servers", "nowhere", "demo");
         assertThat(bad.code()).isEqualTo(2);
         assertThat(bad.err()).contains("bad address 'nowhere'").contains("Usage: cowsql");
+        Run unknown = launcher("", "-s", servers, "--frobnicate", "demo");
+        assertThat(unknown.code()).isEqualTo(2);
+        assertThat(unknown.err()).startsWith("Error: unknown flag: --frobnicate\nUsage: cowsql");
         Run help = launcher("", "--help");
         assertThat(help.code()).isZero();
         assertThat(help.out()).contains("Usage: cowsql").contains(".dump <address> [<database>]").contains(".tables");

@@ -1,5 +1,6 @@
 package io.cowsql.client.testing;
 
+import io.cowsql.testing.SystemTier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 
@@ -8,12 +9,12 @@ import org.junit.jupiter.api.BeforeAll;
  * cluster for all their tests; it is started before the first test and every
  * process is killed after the last.
  */
+@SystemTier
 public abstract class OneClusterPerClass {
     protected static DemoCluster cluster;
 
     @BeforeAll
     static void startCluster() throws Exception {
-        SystemTests.assumeEnabled();
         cluster = DemoCluster.start(3);
     }
 

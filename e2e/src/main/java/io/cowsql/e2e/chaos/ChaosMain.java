@@ -27,7 +27,8 @@ public final class ChaosMain implements Callable<Integer> {
     @Option(names = "--seed", paramLabel = "S", description = "seed of the first run; run i uses S+i (default: random, printed)")
     Long seed;
 
-    @Option(names = "--minutes", paramLabel = "M", description = "start no new run after M minutes in total (default: no limit)")
+    @Option(names = "--minutes", paramLabel = "M",
+        description = "start no new run after M minutes in total (default: no limit); scenarios take turns, run by run")
     Double minutes;
 
     @Option(names = "--faults", defaultValue = "2", paramLabel = "K", description = "faults per run (default ${DEFAULT-VALUE})")
@@ -72,9 +73,10 @@ public final class ChaosMain implements Callable<Integer> {
         System.out.println("cowsql-chaos: seed " + first + " (replay a run with --seed <its seed> --runs 1)");
         long deadline = minutes == null ? Long.MAX_VALUE : System.nanoTime() + (long) (minutes * 60e9);
         RunTable table = new RunTable();
+        // Round robin over the scenarios: a run cut short by --minutes still has every scenario in its table.
         outer:
-        for (Scenario s : chosen) {
-            for (int i = 0; i < runs; i++) {
+        for (int i = 0; i < runs; i++) {
+            for (Scenario s : chosen) {
                 if (System.nanoTime() > deadline) {
                     System.out.println("cowsql-chaos: --minutes reached, no more runs started");
                     break outer;

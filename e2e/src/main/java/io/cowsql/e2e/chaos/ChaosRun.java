@@ -26,7 +26,8 @@ public final class ChaosRun {
     /**
      * @param faults     faults per run
      * @param clients    clients per workload (alternating between client endpoints 1 and 2)
-     * @param tail       load after the last heal (at least {@code liveBound}, so a slow recovery shows)
+     * @param tail       load after the last heal, at most: it ends {@link #SETTLE} after the first write
+     *                   acknowledged after the heal (at least {@code liveBound}, so a slow recovery shows)
      * @param liveBound  the liveness bound after the last heal
      * @param keep       keep a passing run's history and cluster logs too
      */
@@ -54,8 +55,15 @@ public final class ChaosRun {
         }
     }
 
-    /** What {@code verdict.json} holds. {@code error}: why the run could not be checked (null if it could). */
-    public record Result(String scenario, long seed, String schedule, Verdict verdict, String error, String dir) {
+    /** How long the load goes on once a write was acknowledged after the last heal. */
+    static final Duration SETTLE = Duration.ofSeconds(2);
+
+    /**
+     * What {@code verdict.json} holds. {@code error}: why the run could not be checked (null if it could);
+     * {@code seconds}: the run's wall time, set-up and teardown of the cluster included.
+     */
+    public record Result(String scenario, long seed, String schedule, Verdict verdict, String error, String dir,
+                         double seconds) {
         public boolean passed() {
             return error == null && verdict != null && verdict.passed();
         }
@@ -64,6 +72,7 @@ public final class ChaosRun {
     private ChaosRun() {}
 
     public static Result run(Config cfg) {
+        long started = System.nanoTime();
         Schedule schedule = cfg.scenario().schedule(cfg.seed(), cfg.faults());
         Path dir = cfg.dir().toAbsolutePath();
         log("run " + cfg.scenario().id() + " " + schedule + " in " + dir);
@@ -96,7 +105,8 @@ public final class ChaosRun {
                 cluster.close();
             }
         }
-        Result result = new Result(cfg.scenario().id(), cfg.seed(), schedule.toString(), verdict, error, dir.toString());
+        Result result = new Result(cfg.scenario().id(), cfg.seed(), schedule.toString(), verdict, error, dir.toString(),
+            Math.round((System.nanoTime() - started) / 1e8) / 10.0);
         try {
             History.JSON.writer().with(SerializationFeature.INDENT_OUTPUT).writeValue(dir.resolve("verdict.json").toFile(), result);
             if (result.passed() && !cfg.keep()) {
@@ -106,7 +116,7 @@ public final class ChaosRun {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        log("run " + cfg.scenario().id() + " seed " + cfg.seed() + ": " + (result.passed() ? "passed"
+        log("run " + cfg.scenario().id() + " seed " + cfg.seed() + " (" + result.seconds() + " s): " + (result.passed() ? "passed"
             : "FAILED " + (error != null ? error : verdict.violations())));
         return result;
     }
@@ -142,16 +152,20 @@ public final class ChaosRun {
             Thread.sleep(1000);
             for (Schedule.Step step : schedule.steps()) {
                 Thread.sleep(step.quiet().toMillis());
+                // Jepsen-style nemesis entries: invoked before the change, completed once it is in force, with the
+                // network as it is from then on (what the minority-ack checker reads).
+                Op start = h.nemesisStart(step.fault().kind());
                 Fault.Applied a = step.fault().apply(cluster, step.pick());
-                h.nemesis(step.fault().kind(), a.detail());
+                h.nemesisDone(start, a.detail(), cluster.reach());
                 try {
                     Thread.sleep(step.hold().toMillis());
                 } finally {
+                    Op healing = h.nemesisStart("heal");
                     a.heal().run();
-                    h.nemesis("heal", a.detail());
+                    h.nemesisDone(healing, a.detail(), cluster.reach());
                 }
             }
-            Thread.sleep(cfg.tail().toMillis());
+            awaitRecovery(h, cfg.tail());
         } finally {
             stop.set(true);
             for (Thread t : threads) {
@@ -171,6 +185,22 @@ public final class ChaosRun {
             }
         }
         return note;
+    }
+
+    /**
+     * The tail: load until {@link #SETTLE} after the first write acknowledged from now on, or
+     * {@code tail} at most (a run that does not recover within the liveness bound shows it then).
+     */
+    private static void awaitRecovery(History h, Duration tail) throws InterruptedException {
+        long heal = h.nanosNow();
+        long end = heal + tail.toNanos();
+        while (h.nanosNow() < end) {
+            long ack = h.lastWriteAckNanos();
+            if (ack > heal) {
+                end = Math.min(end, ack + SETTLE.toNanos());
+            }
+            Thread.sleep(100);
+        }
     }
 
     static void deleteTree(Path p) throws IOException {

@@ -29,6 +29,26 @@ public enum Fault {
             return new Applied("SIGKILL " + c.node(n), () -> c.restart(n));
         }
     },
+    /**
+     * SIGKILL a follower and empty its data dir; heal: start it again empty, at its old address. The agent
+     * then joins as a new node (a new id), removing its former self through the leader once a majority
+     * of the voters answers, and the role policy promotes it.
+     */
+    WIPE_FOLLOWER("wipe") {
+        @Override
+        Applied apply(LocalCluster c, int pick) {
+            // Only on a cluster back to three voters: wiping a second node while the first wiped one is still a
+            // spare loses two of three copies, a quorum the cluster never gets back (not a single fault).
+            c.awaitHealthy(WIPE_AFTER_RECOVERY);
+            int l = c.leader();
+            // pick is 0..2: with a leader, the (pick % 2 + 1)-th node after it; without one, pick itself.
+            int n = l < 0 ? pick : (l + 1 + pick % 2) % c.size();
+            c.kill(n);
+            c.wipe(n);
+            return new Applied("SIGKILL " + c.node(n) + (l < 0 ? " (no leader found: a random node)" : " (a follower)")
+                + ", data dir emptied", () -> c.restart(n));
+        }
+    },
     /** SIGSTOP the leader's process group; heal: SIGCONT (it comes back believing it leads). */
     PAUSE_LEADER("pause") {
         @Override
@@ -90,6 +110,9 @@ public enum Fault {
                 () -> c.partitions().heal());
         }
     };
+
+    /** How long a wipe waits for the cluster to be back to three ready voters first. */
+    static final java.time.Duration WIPE_AFTER_RECOVERY = java.time.Duration.ofSeconds(60);
 
     /** A fault in force, and how to end it. */
     record Applied(String detail, Runnable heal) {

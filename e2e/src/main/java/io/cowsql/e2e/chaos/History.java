@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * An operation history, recorded while a run goes and written as it grows, one JSON object per line
@@ -22,6 +23,7 @@ public final class History implements AutoCloseable {
     private final List<Op> ops = new ArrayList<>();
     private final long startNanos = System.nanoTime();
     private final BufferedWriter out;
+    private long lastWriteAckNanos = -1;
 
     private History(BufferedWriter out) {
         this.out = out;
@@ -44,27 +46,44 @@ public final class History implements AutoCloseable {
 
     /** Records the invocation of an operation; returns it (pass it to {@link #complete}). */
     public Op invoke(int process, String f, String key, Long element) {
-        return record(Op.Type.INVOKE, process, f, key, element, null, null, null);
+        return record(Op.Type.INVOKE, process, f, key, element, null, null, null, null, null);
     }
 
     /** Records how {@code invocation} ended. */
     public Op complete(Op invocation, Op.Type type, Long element, List<Long> read, String error) {
+        return complete(invocation, type, element, read, error, null);
+    }
+
+    /** Records how {@code invocation} ended; {@code node}: the member that acknowledged it (null if none or unknown). */
+    public Op complete(Op invocation, Op.Type type, Long element, List<Long> read, String error, String node) {
         if (!type.completes()) {
             throw new IllegalArgumentException("a completion needs ok, fail or info, not " + type);
         }
-        return record(type, invocation.process(), invocation.f(), invocation.key(), element, read, error,
-            invocation.detail());
+        return record(type, invocation.process(), invocation.f(), invocation.key(), element, read, error, node,
+            invocation.detail(), null);
     }
 
-    /** Records a nemesis step (a fault or a heal), when it has been applied. */
-    public Op nemesis(String f, String detail) {
-        return record(Op.Type.OK, Op.NEMESIS, f, null, null, null, null, detail);
+    /**
+     * Records that the nemesis starts a step ({@code f}: a fault or {@code heal}): from now on the
+     * network is in transition until {@link #nemesisDone}.
+     */
+    public Op nemesisStart(String f) {
+        return record(Op.Type.INVOKE, Op.NEMESIS, f, null, null, null, null, null, null, null);
+    }
+
+    /** Records that the step {@code start} is in force: what was done, and the network from now on. */
+    public Op nemesisDone(Op start, String detail, Map<String, List<String>> reach) {
+        return record(Op.Type.OK, Op.NEMESIS, start.f(), null, null, null, null, null, detail, reach);
     }
 
     private synchronized Op record(Op.Type type, int process, String f, String key, Long element, List<Long> read,
-                                   String error, String detail) {
-        Op op = new Op(ops.size(), type, process, f, key, element, read, error, detail, System.nanoTime() - startNanos);
+                                   String error, String node, String detail, Map<String, List<String>> reach) {
+        Op op = new Op(ops.size(), type, process, f, key, element, read, error, node, detail, reach,
+            System.nanoTime() - startNanos);
         ops.add(op);
+        if (type == Op.Type.OK && op.isWrite() && !op.isNemesis()) {
+            lastWriteAckNanos = op.nanos();
+        }
         if (out != null) {
             try {
                 out.write(JSON.writeValueAsString(op));
@@ -75,6 +94,16 @@ public final class History implements AutoCloseable {
             }
         }
         return op;
+    }
+
+    /** When the latest acknowledged write was recorded (this history's clock), or -1. */
+    public synchronized long lastWriteAckNanos() {
+        return lastWriteAckNanos;
+    }
+
+    /** Now, on this history's clock ({@link Op#nanos}). */
+    public long nanosNow() {
+        return System.nanoTime() - startNanos;
     }
 
     /** The events so far, in order. */

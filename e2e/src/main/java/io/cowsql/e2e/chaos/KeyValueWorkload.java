@@ -53,7 +53,8 @@ public final class KeyValueWorkload implements Workload {
                         .timeout(REQUEST_TIMEOUT).PUT(HttpRequest.BodyPublishers.ofString(Long.toString(element))).build(),
                         HttpResponse.BodyHandlers.ofString());
                     t = r.statusCode() == 200 ? Op.Type.OK : Op.Type.INFO;
-                    h.complete(inv, t, element, null, t == Op.Type.OK ? null : r.statusCode() + " " + r.body().strip());
+                    h.complete(inv, t, element, null, t == Op.Type.OK ? null : r.statusCode() + " " + r.body().strip(),
+                        t == Op.Type.OK ? cluster.node(node).name() : null);
                 } catch (ConnectException e) {
                     t = Op.Type.FAIL;
                     h.complete(inv, t, element, null, Outcomes.describe(e));

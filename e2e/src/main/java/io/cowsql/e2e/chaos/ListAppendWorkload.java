@@ -64,7 +64,7 @@ public final class ListAppendWorkload implements Workload {
                     }
                     commitSent = true;
                     c.exec("COMMIT");
-                    h.complete(inv, Op.Type.OK, element, read, null);
+                    h.complete(inv, Op.Type.OK, element, read, null, cluster.nameOf(c.address()));
                     return Op.Type.OK;
                 } catch (CowsqlException e) {
                     s.disconnect(); // the server rolls back an open transaction with the connection

@@ -55,6 +55,8 @@ public final class LocalCluster implements AutoCloseable {
     private final NetworkPartitions partitions;
     private final ManagedProcess[] processes = new ManagedProcess[NODES];
     private final NetworkPartitions.Endpoint[] endpoints = new NetworkPartitions.Endpoint[NODES];
+    /** Whether the cluster was formed: from then on no node bootstraps. */
+    private volatile boolean formed;
 
     private LocalCluster(Path dir, String classpath) {
         this.dir = dir;
@@ -99,6 +101,7 @@ public final class LocalCluster implements AutoCloseable {
                 c.startNode(i);
             }
             c.awaitHealthy(timeout);
+            c.formed = true;
             return c;
         } catch (RuntimeException | Error e) {
             c.close();
@@ -165,18 +168,43 @@ public final class LocalCluster implements AutoCloseable {
             .withRetryBackoff(Duration.ofMillis(50), Duration.ofMillis(500));
     }
 
+    /**
+     * The network between the nodes as the partitions leave it: for each node (by name), the nodes it
+     * can exchange messages with directly, itself included. Every node is a voter (see {@link #awaitHealthy}).
+     */
+    public Map<String, List<String>> reach() {
+        Map<String, List<String>> out = new LinkedHashMap<>();
+        for (int i = 0; i < NODES; i++) {
+            List<String> r = new ArrayList<>();
+            for (int j = 0; j < NODES; j++) {
+                if (i == j || !partitions.isCut(endpoints[i], endpoints[j])) {
+                    r.add(endpoints[j].name());
+                }
+            }
+            out.put(endpoints[i].name(), r);
+        }
+        return out;
+    }
+
+    /** The name of the node at {@code address} ({@code n1}..), or the address itself when it is none of them. */
+    public String nameOf(String address) {
+        int i = indexOf(address);
+        return i < 0 ? address : endpoints[i].name();
+    }
+
     /** Index of the node with {@code address}, or -1. */
     public int indexOf(String address) {
         return addresses().indexOf(address);
     }
 
     private void startNode(int i) {
-        Path data = dir.resolve("n" + (i + 1));
+        Path data = dataDir(i);
         List<String> args = new ArrayList<>(List.of("--dir=" + data, "--address=" + address(i),
             "--http=" + endpoints[i].ip() + ":" + HTTP_PORT, "--roles-interval=1s"));
-        if (i == 0) {
+        if (i == 0 && !formed) {
             args.add("--bootstrap");
         } else {
+            // Every later start joins, node 1 too: with an emptied dir, --bootstrap and no --join would make a second cluster.
             args.add("--join=" + String.join(",", addresses()));
         }
         ImageTable.ImageCommand agent = ImageTable.nodeAgentCommand(classpath);
@@ -284,6 +312,26 @@ public final class LocalCluster implements AutoCloseable {
         startNode(i);
     }
 
+    /**
+     * Empties the data dir of node {@code i}, which must not be running: started again, it is a new
+     * node at the old address (what a replaced disk looks like).
+     */
+    public void wipe(int i) {
+        if (isRunning(i)) {
+            throw new IllegalStateException(endpoints[i] + " is running: kill it before wiping its data");
+        }
+        try {
+            ChaosRun.deleteTree(dataDir(i));
+            Files.createDirectories(dataDir(i));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private Path dataDir(int i) {
+        return dir.resolve(endpoints[i].name());
+    }
+
     /** Ends every fault: removes the cuts, resumes every node, starts the ones that are not running. */
     public void healAll() {
         partitions.heal();
@@ -325,16 +373,27 @@ public final class LocalCluster implements AutoCloseable {
         return registry;
     }
 
-    /** Removes the partitions, stops every node (SIGTERM, then SIGKILL), releases the addresses. */
+    /** Removes the partitions, stops every node at once (SIGTERM, then SIGKILL after 5 s), releases the addresses. */
     @Override
     public void close() {
         try {
             partitions.close();
         } finally {
             try {
+                // All at once: one by one, each stop waits out the handover of a node whose peers are going too.
+                List<Thread> stops = new ArrayList<>();
                 for (ManagedProcess p : processes) {
                     if (p != null) {
-                        p.stop(Duration.ofSeconds(5));
+                        Thread t = new Thread(() -> p.stop(Duration.ofSeconds(5)), "stop-" + p.label());
+                        t.start();
+                        stops.add(t);
+                    }
+                }
+                for (Thread t : stops) {
+                    try {
+                        t.join();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
                     }
                 }
             } finally {

@@ -2,7 +2,10 @@ package io.cowsql.e2e.chaos;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
+import java.util.Collections;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * One event of a history: the invocation or the completion of an operation by a client process, or a
@@ -20,12 +23,17 @@ import java.util.List;
  * @param element the unique element written (add, append, put) or looked up (get)
  * @param read    the list read (append, read, final-read), in the server's order; for get the value
  * @param error   why it failed or why its outcome is unknown
+ * @param node    an acknowledged write: the member that acknowledged it (the leader the client's
+ *                connection was to, or for the key/value API the agent that answered)
  * @param detail  nemesis: what exactly was done (which node, which partition)
+ * @param reach   a nemesis completion: the network as it is from then on until the next nemesis
+ *                invocation, as each voter (the keys are the cluster's voters) and the voters it can
+ *                exchange messages with directly, itself included
  * @param nanos   time since the start of the run
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record Op(long index, Type type, int process, String f, String key, Long element, List<Long> read,
-                 String error, String detail, long nanos) {
+                 String error, String node, String detail, Map<String, List<String>> reach, long nanos) {
     /** The process number of nemesis events. */
     public static final int NEMESIS = -1;
 
@@ -48,6 +56,7 @@ public record Op(long index, Type type, int process, String f, String key, Long 
 
     public Op {
         read = read == null ? null : List.copyOf(read);
+        reach = reach == null ? null : Collections.unmodifiableMap(new TreeMap<>(reach));
     }
 
     /** Whether this event is an operation that writes {@link #element} (add, append, put). */

@@ -19,8 +19,8 @@ public final class RunTable {
 
     public String render() {
         String[] head = {"scenario", "runs", "failed", "unchecked", "ops", "ok", "fail", "unknown",
-            LostWritesChecker.NAME, DivergenceChecker.NAME, LivenessChecker.NAME, "unavail p50 ms", "unavail max ms",
-            "recovery max ms"};
+            LostWritesChecker.NAME, DivergenceChecker.NAME, MinorityAckChecker.NAME, LivenessChecker.NAME, "unavail p50 ms", "unavail max ms",
+            "recovery max ms", "s/run p50"};
         List<String[]> lines = new ArrayList<>();
         lines.add(head);
         for (var e : rows.entrySet()) {
@@ -34,10 +34,12 @@ public final class RunTable {
                 str(vs.stream().mapToLong(Verdict::failed).sum()), str(vs.stream().mapToLong(Verdict::unknown).sum()),
                 str(vs.stream().mapToLong(v -> v.count(LostWritesChecker.NAME)).sum()),
                 str(vs.stream().mapToLong(v -> v.count(DivergenceChecker.NAME)).sum()),
+                str(vs.stream().mapToLong(v -> v.count(MinorityAckChecker.NAME)).sum()),
                 str(vs.stream().mapToLong(v -> v.count(LivenessChecker.NAME)).sum()),
                 unavail.isEmpty() ? "-" : str(unavail.get(unavail.size() / 2)),
                 unavail.isEmpty() ? "-" : str(unavail.get(unavail.size() - 1)),
-                str(vs.stream().mapToLong(Verdict::recoveryMillis).max().orElse(-1))});
+                str(vs.stream().mapToLong(Verdict::recoveryMillis).max().orElse(-1)),
+                String.valueOf(rs.stream().map(ChaosRun.Result::seconds).sorted().toList().get(rs.size() / 2))});
         }
         int[] w = new int[head.length];
         for (String[] l : lines) {

@@ -13,7 +13,9 @@ public enum Scenario {
     LEADER_PARTITION("leader-partition", "cut the leader (and client endpoint 1) off from the majority (and client endpoint 2)",
         List.of(Fault.ISOLATE_LEADER), 0.3, 2.5),
     SPLIT("split", "majority/minority split of a random node, clients on both sides", List.of(Fault.SPLIT_MINORITY), 0.3, 2.5),
-    MIXED("mixed", "any fault: kill/pause any node or the leader, isolate a node or the leader, split, bridge",
+    FOLLOWER_WIPE("follower-wipe", "SIGKILL a follower, empty its data dir, start it again: it rejoins as a new node",
+        List.of(Fault.WIPE_FOLLOWER), 0.3, 2.5),
+    MIXED("mixed", "any fault: kill/pause any node or the leader, isolate a node or the leader, split, bridge, follower wipe",
         List.of(Fault.values()), 0.3, 2.5);
 
     private final String id;

@@ -32,18 +32,24 @@ public final class SetWorkload implements Workload {
     @Override
     public Workload.Client client(LocalCluster cluster, int index, int side) {
         // A session group of its own: clients behave like separate processes (no shared write queue).
-        return over(new LeaderSession(cluster.addresses(), DATABASE, cluster.clientOptions(side), SessionGroup.isolated()));
+        return over(new LeaderSession(cluster.addresses(), DATABASE, cluster.clientOptions(side), SessionGroup.isolated()),
+            cluster::nameOf);
     }
 
-    /** A set client on {@code s} (which it closes). */
-    static Workload.Client over(LeaderSession s) {
+    /** A set client on {@code s} (which it closes); {@code names} names the member at an address for the history. */
+    static Workload.Client over(LeaderSession s, java.util.function.UnaryOperator<String> names) {
         return new Workload.Client() {
             @Override
             public Op.Type step(History h, int process, long element) {
                 Op inv = h.invoke(process, "add", KEY, element);
                 try {
-                    s.exec("INSERT INTO chaos_set(v) VALUES(?)", element);
-                    h.complete(inv, Op.Type.OK, element, null, null);
+                    java.time.Duration timeout = s.options().requestTimeout();
+                    // As LeaderSession.exec, keeping the address of the connection that got the acknowledgement.
+                    String by = s.runWrite(timeout, c -> {
+                        c.exec("INSERT INTO chaos_set(v) VALUES(?)", List.of(element), timeout);
+                        return c.address();
+                    });
+                    h.complete(inv, Op.Type.OK, element, null, null, names.apply(by));
                     return Op.Type.OK;
                 } catch (CowsqlException e) {
                     Op.Type t = Outcomes.ofWrite(e);

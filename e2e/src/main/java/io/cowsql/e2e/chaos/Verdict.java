@@ -20,9 +20,13 @@ public record Verdict(List<Violation> violations, long operations, long ok, long
         violations = List.copyOf(violations);
     }
 
-    /** The checkers every run uses: lost writes, divergence/duplicates, liveness within {@code liveBound}. */
+    /**
+     * The checkers every run uses: lost writes, divergence/duplicates, acknowledgements only from a
+     * majority's side, liveness within {@code liveBound}.
+     */
     public static List<Checker> checkers(Duration liveBound) {
-        return List.of(new LostWritesChecker(), new DivergenceChecker(), new LivenessChecker(liveBound));
+        return List.of(new LostWritesChecker(), new DivergenceChecker(), new MinorityAckChecker(),
+            new LivenessChecker(liveBound));
     }
 
     public static Verdict of(List<Op> history, List<Checker> checkers) {

@@ -1,5 +1,7 @@
 package io.cowsql.e2e.testbed;
 
+import io.cowsql.client.AddressResolver;
+import io.cowsql.client.HostPort;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -48,12 +50,11 @@ public final class HostsFile {
         return out;
     }
 
-    /** A client {@link io.cowsql.client.AddressResolver}: {@code host:port} -> {@code ip:port} via the file. */
-    public static io.cowsql.client.AddressResolver addressResolver(Path file) {
+    /** A client {@link AddressResolver}: {@code host:port} -> {@code ip:port} via the file. */
+    public static AddressResolver addressResolver(Path file) {
         return address -> {
-            int colon = address.lastIndexOf(':');
-            String host = colon < 0 ? address : address.substring(0, colon);
-            return lookup(file, host).map(ip -> colon < 0 ? ip : ip + address.substring(colon)).orElse(address);
+            HostPort hp = HostPort.parse(address);
+            return lookup(file, hp.host()).map(ip -> new HostPort(ip, hp.port()).toString()).orElse(address);
         };
     }
 

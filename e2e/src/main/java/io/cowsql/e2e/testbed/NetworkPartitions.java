@@ -134,6 +134,11 @@ public final class NetworkPartitions implements AutoCloseable {
         }
     }
 
+    /** Whether some cut drops what {@code a} sends to {@code b} or what {@code b} sends to {@code a}. */
+    public synchronized boolean isCut(Endpoint a, Endpoint b) {
+        return cuts.contains(rule(a, b)) || cuts.contains(rule(b, a));
+    }
+
     /** Removes every cut. */
     public synchronized void heal() {
         run("-F", chain);

@@ -6,6 +6,7 @@ import io.cowsql.client.ClientOptions;
 import io.cowsql.client.CowsqlException;
 import io.cowsql.client.LeaderSession;
 import io.cowsql.client.SessionGroup;
+import io.cowsql.testing.SystemTier;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -20,6 +21,7 @@ import org.junit.jupiter.api.Test;
  * broken client that silently re-sends the insert after the unknown outcome writes it twice, and the
  * divergence checker reports each duplicate.
  */
+@SystemTier
 class BrokenClientMutationSystemTest {
     static LocalCluster cluster;
     static ResponseDroppingProxy proxy;
@@ -57,7 +59,7 @@ class BrokenClientMutationSystemTest {
     void aClientThatResendsAfterAnUnknownOutcomeIsCaughtWritingTwice() throws Exception {
         History h = History.inMemory();
         // The workload's own client: an unknown outcome is recorded as such, never re-sent.
-        try (Workload.Client correct = SetWorkload.over(throughProxy())) {
+        try (Workload.Client correct = SetWorkload.over(throughProxy(), cluster::nameOf)) {
             for (long e = 1; e <= 6; e++) {
                 if (e % 2 == 0) {
                     proxy.armNextResponse();

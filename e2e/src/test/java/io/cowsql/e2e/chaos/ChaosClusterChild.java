@@ -1,22 +1,23 @@
 package io.cowsql.e2e.chaos;
 
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.List;
-import java.util.Set;
 
 /**
- * Run in a child JVM by {@link TeardownSystemTest}: starts a local cluster, cuts node 1 off, prints
- * {@code READY <chain> <dir> <pid>...} and waits to be killed.
+ * Run in a child JVM by {@link TeardownSystemTest}: one run of the {@code split} scenario with one
+ * fault, on the first seed whose partition holds at least 6 s (time for the test to see it in force
+ * and kill this JVM), keeping its history in {@code args[0]}. Prints {@code SEED <seed>} first.
  */
 public final class ChaosClusterChild {
-    public static void main(String[] args) throws Exception {
-        LocalCluster c = LocalCluster.start(Path.of(args[0]), System.getProperty("java.class.path"), Duration.ofSeconds(120));
-        c.partitions().partition(List.of(Set.of(c.node(0)), Set.of(c.node(1), c.node(2))));
-        StringBuilder sb = new StringBuilder("READY " + c.partitions().chain() + " " + c.dir());
-        c.pids().forEach(p -> sb.append(' ').append(p));
-        System.out.println(sb);
+    static final long MIN_HOLD_MILLIS = 6_000;
+
+    public static void main(String[] args) {
+        long seed = 0;
+        while (Scenario.SPLIT.schedule(seed, 1).steps().get(0).hold().toMillis() < MIN_HOLD_MILLIS) {
+            seed++;
+        }
+        System.out.println("SEED " + seed);
         System.out.flush();
-        Thread.sleep(Long.MAX_VALUE);
+        ChaosRun.run(ChaosRun.Config.defaults(Scenario.SPLIT, seed, Path.of(args[0]), System.getProperty("java.class.path"))
+            .withFaults(1).withKeep(true));
     }
 }

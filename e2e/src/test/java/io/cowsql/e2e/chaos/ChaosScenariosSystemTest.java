@@ -1,25 +1,24 @@
 package io.cowsql.e2e.chaos;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
+import io.cowsql.testing.SystemTier;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * The smoke set (system tier): two short runs (one fault each) of every scenario against three real
+ * The smoke set (system tier, what CI runs): two short runs (one fault each) of every scenario against three real
  * agents; each must be checked (history, final reads), see its fault and pass every checker.
  */
+@SystemTier
 class ChaosScenariosSystemTest {
     static final Path WORK = Path.of(System.getProperty("cowsql.e2e.workDir", "target/testbed")).resolveSibling("chaos");
 
-    /** The system tier's switch, then a fresh three-agent cluster under WORK/{@code name} with the set workload's table. */
+    /** A fresh three-agent cluster under WORK/{@code name} with the set workload's table. */
     static LocalCluster freshCluster(String name) throws Exception {
-        assumeFalse(Boolean.getBoolean("skipSystemTests"), "system tests skipped by -DskipSystemTests=true");
         ChaosRun.deleteTree(WORK.resolve(name));
         LocalCluster cluster = LocalCluster.start(WORK.resolve(name), System.getProperty("java.class.path"),
             java.time.Duration.ofSeconds(120));
@@ -27,13 +26,8 @@ class ChaosScenariosSystemTest {
         return cluster;
     }
 
-    @BeforeAll
-    static void systemTier() {
-        assumeFalse(Boolean.getBoolean("skipSystemTests"), "system tests skipped by -DskipSystemTests=true");
-    }
-
     @ParameterizedTest
-    @EnumSource(value = Scenario.class, names = {"LEADER_KILL", "LEADER_PAUSE", "LEADER_PARTITION", "SPLIT"})
+    @EnumSource(value = Scenario.class, names = {"LEADER_KILL", "LEADER_PAUSE", "LEADER_PARTITION", "SPLIT", "FOLLOWER_WIPE", "MIXED"})
     void twoShortRunsPassEveryChecker(Scenario scenario) throws Exception {
         for (long seed : List.of(1L, 2L)) {
             Path dir = WORK.resolve("smoke-" + scenario.id() + "-" + seed);

@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -17,8 +18,28 @@ class CheckersTest {
         final List<Op> ops = new ArrayList<>();
 
         Builder op(Op.Type type, int process, String f, String key, Long element, List<Long> read, long millis) {
-            ops.add(new Op(ops.size(), type, process, f, key, element, read, type == Op.Type.OK ? null : "x", null,
-                millis * 1_000_000));
+            return op(type, process, f, key, element, read, null, millis);
+        }
+
+        Builder op(Op.Type type, int process, String f, String key, Long element, List<Long> read, String node,
+                   long millis) {
+            ops.add(new Op(ops.size(), type, process, f, key, element, read, type == Op.Type.OK ? null : "x", node, null,
+                null, millis * 1_000_000));
+            return this;
+        }
+
+        /** A set insert invoked at {@code at}, acknowledged by {@code node} at {@code ackAt}. */
+        Builder addAckedBy(int process, long element, String node, long at, long ackAt) {
+            op(Op.Type.INVOKE, process, "add", "set", element, null, at);
+            return op(Op.Type.OK, process, "add", "set", element, null, node, ackAt);
+        }
+
+        /** A nemesis step: invoked at {@code at}, in force at {@code at + 1} with the network {@code reach}. */
+        Builder nemesis(String f, Map<String, List<String>> reach, long at) {
+            ops.add(new Op(ops.size(), Op.Type.INVOKE, Op.NEMESIS, f, null, null, null, null, null, null, null,
+                at * 1_000_000));
+            ops.add(new Op(ops.size(), Op.Type.OK, Op.NEMESIS, f, null, null, null, null, null, f + " " + reach, reach,
+                (at + 1) * 1_000_000));
             return this;
         }
 
@@ -41,7 +62,8 @@ class CheckersTest {
         }
 
         Builder heal(long at) {
-            ops.add(new Op(ops.size(), Op.Type.OK, Op.NEMESIS, "heal", null, null, null, null, "all", at * 1_000_000));
+            ops.add(new Op(ops.size(), Op.Type.OK, Op.NEMESIS, "heal", null, null, null, null, null, "all", null,
+                at * 1_000_000));
             return this;
         }
     }
@@ -173,25 +195,85 @@ class CheckersTest {
         assertThat(LivenessChecker.longestUnavailableNanos(b.ops) / 1_000_000).isEqualTo(3_000);
     }
 
+    static final Map<String, List<String>> HEALED = Map.of("n1", List.of("n1", "n2", "n3"), "n2", List.of("n1", "n2", "n3"),
+        "n3", List.of("n1", "n2", "n3"));
+    static final Map<String, List<String>> ISOLATED_N1 = Map.of("n1", List.of("n1"), "n2", List.of("n2", "n3"),
+        "n3", List.of("n2", "n3"));
+
+    @Test
+    void aWriteAcknowledgedOnTheMinoritySideOfAPartitionIsReported() {
+        Builder b = new Builder()
+            .addAckedBy(0, 1, "n1", 0, 5)
+            .nemesis("partition", ISOLATED_N1, 10)
+            .addAckedBy(1, 2, "n2", 20, 25) // the majority's side: fine
+            .addAckedBy(0, 3, "n1", 30, 35) // the isolated old leader acknowledged: split brain
+            .nemesis("heal", HEALED, 40)
+            .addAckedBy(0, 4, "n1", 50, 55)
+            .finalRead("set", List.of(1L, 2L, 3L, 4L), 100);
+        assertThat(all(b)).singleElement().satisfies(x -> {
+            assertThat(x.checker()).isEqualTo(MinorityAckChecker.NAME);
+            assertThat(x.message()).contains("write of 3", "acknowledged by n1", "n1 reached [n1]",
+                "n2, on another side, acknowledged op", "two sides served");
+        });
+    }
+
+    @Test
+    void writesOnBothSidesWhenNeitherSideHasAMajorityAreBothReported() {
+        Map<String, List<String>> threeWays = Map.of("n1", List.of("n1"), "n2", List.of("n2"), "n3", List.of("n3"));
+        Builder b = new Builder()
+            .nemesis("partition", threeWays, 0)
+            .addAckedBy(0, 1, "n1", 10, 15)
+            .addAckedBy(1, 2, "n3", 20, 25)
+            .nemesis("heal", HEALED, 30)
+            .finalRead("set", List.of(1L, 2L), 100);
+        assertThat(new MinorityAckChecker().check(b.ops)).extracting(Violation::message)
+            .satisfiesExactly(m -> assertThat(m).contains("acknowledged by n1", "on another side"),
+                m -> assertThat(m).contains("acknowledged by n3", "on another side"));
+    }
+
+    @Test
+    void acknowledgementsThatMayHaveCommittedOutsideThePartitionOrThroughABridgeAreNotReported() {
+        Map<String, List<String>> bridge = Map.of("n1", List.of("n1", "n2"), "n2", List.of("n1", "n2", "n3"),
+            "n3", List.of("n2", "n3"));
+        Builder b = new Builder()
+            .op(Op.Type.INVOKE, 0, "add", "set", 1L, null, 0) // invoked before the cut was in force
+            .nemesis("partition", ISOLATED_N1, 10)
+            .op(Op.Type.OK, 0, "add", "set", 1L, null, "n1", 15)
+            .op(Op.Type.INVOKE, 1, "add", "set", 2L, null, 20)
+            .nemesis("heal", HEALED, 40)
+            .op(Op.Type.OK, 1, "add", "set", 2L, null, "n1", 45) // acknowledged after the heal was invoked
+            .nemesis("partition", bridge, 50)
+            .addAckedBy(2, 3, "n1", 60, 65) // an end of a bridge reaches a majority
+            .nemesis("heal", HEALED, 70)
+            .addAckedBy(2, 4, "n2", 80, 85)
+            .finalRead("set", List.of(1L, 2L, 3L, 4L), 100);
+        assertThat(all(b)).isEmpty();
+        assertThat(MinorityAckChecker.mayAcknowledge(ISOLATED_N1, "n1")).isFalse();
+        assertThat(MinorityAckChecker.mayAcknowledge(ISOLATED_N1, "n3")).isTrue();
+    }
+
     @Test
     void aHistoryRoundTripsThroughJsonLines(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("history.jsonl");
         try (History h = History.writingTo(file)) {
             Op inv = h.invoke(3, "append", "l0", 42L);
-            h.complete(inv, Op.Type.OK, 42L, List.of(41L, 42L), null);
+            h.complete(inv, Op.Type.OK, 42L, List.of(41L, 42L), null, "n2");
             Op inv2 = h.invoke(4, "add", "set", 7L);
             h.complete(inv2, Op.Type.INFO, 7L, null, "connection reset");
-            h.nemesis("partition", "{n1} | {n2 n3}");
+            h.nemesisDone(h.nemesisStart("partition"), "{n1} | {n2 n3}", ISOLATED_N1);
         }
         List<String> lines = Files.readAllLines(file);
-        assertThat(lines).hasSize(5);
+        assertThat(lines).hasSize(6);
         assertThat(lines.get(1)).startsWith("{").contains("\"type\":\"OK\"", "\"read\":[41,42]").doesNotContain("error");
         List<Op> back = History.read(file);
-        assertThat(back).hasSize(5);
+        assertThat(back).hasSize(6);
         assertThat(back.get(1).read()).containsExactly(41L, 42L);
+        assertThat(back.get(1).node()).isEqualTo("n2");
         assertThat(back.get(3).error()).isEqualTo("connection reset");
         assertThat(back.get(4).isNemesis()).isTrue();
-        assertThat(back.get(4).detail()).isEqualTo("{n1} | {n2 n3}");
+        assertThat(back.get(4).type()).isEqualTo(Op.Type.INVOKE);
+        assertThat(back.get(5).detail()).isEqualTo("{n1} | {n2 n3}");
+        assertThat(back.get(5).reach()).isEqualTo(ISOLATED_N1);
     }
 
     @Test

@@ -4,14 +4,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cowsql.client.CowsqlDatabase;
 import io.cowsql.client.CowsqlException;
+import io.cowsql.client.NodeInfo;
+import io.cowsql.client.Role;
 import io.cowsql.e2e.testbed.ControlPlane;
+import io.cowsql.testing.SystemTier;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** The leader faults do what they say on three real agents: the others elect a new leader; heal restores three voters. */
+@SystemTier
 class NemesisSystemTest {
     static LocalCluster cluster;
 
@@ -63,5 +69,39 @@ class NemesisSystemTest {
             }
             cluster.awaitHealthy(Duration.ofSeconds(90));
         }
+    }
+
+    @Test
+    void aWipedFollowerRejoinsAsANewNodeAtItsAddressAndTheWritesBeforeAreKept() throws Exception {
+        cluster.awaitHealthy(Duration.ofSeconds(90));
+        long before = -1000;
+        try (CowsqlDatabase db = CowsqlDatabase.open(cluster.addresses(), SetWorkload.DATABASE, cluster.clientOptions(1))) {
+            db.exec("INSERT INTO chaos_set(v) VALUES(?)", before);
+        }
+        int leader = cluster.leader();
+        Map<String, Long> idsBefore = ids();
+        Fault.Applied a = Fault.WIPE_FOLLOWER.apply(cluster, 1);
+        a.heal().run();
+        cluster.awaitHealthy(Duration.ofSeconds(120));
+        Map<String, Long> idsAfter = ids();
+        List<String> changed = cluster.addresses().stream()
+            .filter(x -> !idsAfter.get(x).equals(idsBefore.get(x))).toList();
+        assertThat(changed).as(a.detail() + ": the one address with a new id").hasSize(1);
+        assertThat(changed.get(0)).isNotEqualTo(cluster.address(leader));
+        assertThat(a.detail()).contains(cluster.nameOf(changed.get(0)), "(a follower)", "emptied");
+        assertThat(idsAfter.values()).as("the former self is gone").doesNotContain(idsBefore.get(changed.get(0)));
+        assertThat(cluster.members()).extracting(NodeInfo::role).containsOnly(Role.VOTER).hasSize(3);
+        try (CowsqlDatabase db = CowsqlDatabase.open(cluster.addresses(), SetWorkload.DATABASE, cluster.clientOptions(0))) {
+            assertThat(db.queryAll("SELECT v FROM chaos_set WHERE v = ?", before)).hasSize(1);
+        }
+    }
+
+    /** Member id by address, as the leader lists them. */
+    static Map<String, Long> ids() throws CowsqlException {
+        Map<String, Long> out = new HashMap<>();
+        for (NodeInfo m : cluster.members()) {
+            out.put(m.address(), m.id());
+        }
+        return out;
     }
 }

@@ -1,10 +1,10 @@
 package io.cowsql.e2e.operator;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import io.cowsql.e2e.testbed.ImageTable;
 import io.cowsql.e2e.testbed.Testbed;
+import io.cowsql.testing.SystemTier;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
@@ -43,6 +43,7 @@ import org.junit.jupiter.api.TestMethodOrder;
  * build does it: the operator module comes before e2e).
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@SystemTier
 class OperatorSystemTest {
   static final Path REPO = repositoryRoot();
   static final Path OPERATOR_JAR = REPO.resolve("operator/target/quarkus-app/quarkus-run.jar");
@@ -72,7 +73,6 @@ class OperatorSystemTest {
 
   @BeforeAll
   static void up() throws IOException {
-    assumeFalse(Boolean.getBoolean("skipSystemTests"), "system tests skipped by -DskipSystemTests=true");
     // A missing operator fails the tests (the reactor builds the operator before e2e): never a silent skip.
     assertThat(OPERATOR_JAR).as("the operator's jar: build it first, mvn -pl operator -am package -DskipTests").exists();
     ImageTable images = ImageTable.defaults();

@@ -2,8 +2,8 @@ package io.cowsql.e2e.sandbox;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
+import io.cowsql.testing.SystemTier;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,9 +17,9 @@ class SandboxSystemTest {
    * The sandbox as a person runs it (its own JVM, interactive), stopped with Ctrl-C (SIGINT) once Ready: the
    * instructions it printed, its self-check, and the shutdown line with nothing left behind.
    */
+  @SystemTier
   @Test
   void theSandboxReachesReadyWithWorkingInstructionsAndCtrlCLeavesNothingBehind() throws Exception {
-    assumeFalse(Boolean.getBoolean("skipSystemTests"), "system tests skipped by -DskipSystemTests=true");
     Path repo = Sandbox.repository();
     // A missing operator fails the test (the reactor builds the operator before e2e): never a silent skip.
     assertThat(repo.resolve("operator/target/quarkus-app/quarkus-run.jar"))

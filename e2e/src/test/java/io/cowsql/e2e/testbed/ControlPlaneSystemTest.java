@@ -2,17 +2,14 @@ package io.cowsql.e2e.testbed;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.cowsql.testing.SystemTier;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** Launcher up and down against the real binaries; nothing left behind. */
+@SystemTier
 class ControlPlaneSystemTest {
-    @BeforeEach
-    void systemTier() {
-        SystemTests.assumeSystemTests();
-    }
 
     @Test
     void buildScriptIsIdempotentAndPrintsTheCachedBinDir() throws Exception {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.cowsql.client.ClientOptions;
 import io.cowsql.client.CowsqlClient;
 import io.cowsql.client.NodeInfo;
+import io.cowsql.testing.SystemTier;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.LabelSelectorBuilder;
 import io.fabric8.kubernetes.api.model.Node;
@@ -24,12 +25,11 @@ import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.TestMethodOrder;
 
 /**
@@ -37,28 +37,23 @@ import org.junit.jupiter.api.TestMethodOrder;
  * run as {@code io.cowsql.node.NodeAgent} from this build) with a headless Service, no operator.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-@ExtendWith(DumpTestbedOnFailure.class)
+@SystemTier
 class NodeAgentSystemTest {
     static final String NS = "agents";
+    @RegisterExtension
+    static final TestbedFixture TESTBED = TestbedFixture.withDefaults().namespace(NS);
     static final String NAME = "cowsql";
     static Testbed tb;
     static KubernetesClient c;
 
     @BeforeAll
     static void up() {
-        SystemTests.assumeSystemTests();
-        tb = Testbed.start(SystemTests.testbedOptions());
+        tb = TESTBED.testbed();
         c = tb.client();
-        SystemTests.createNamespace(c, NS);
         c.services().inNamespace(NS).resource(new ServiceBuilder().withNewMetadata().withName(NAME).endMetadata()
             .withNewSpec().withClusterIP("None").withPublishNotReadyAddresses(true).addToSelector("app", NAME)
             .addNewPort().withName("raft").withPort(9001).endPort().endSpec().build()).create();
         c.apps().statefulSets().inNamespace(NS).resource(statefulSet()).create();
-    }
-
-    @AfterAll
-    static void down() {
-        SystemTests.closeLeavingNoProcesses(tb);
     }
 
     static String fqdn(int i) {

@@ -2,42 +2,38 @@ package io.cowsql.e2e.testbed;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.cowsql.testing.SystemTier;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The real node-lifecycle controller against a cut-off node (short grace and tolerations): the taint
  * manager evicts the pod, which stays Terminating with its process running (the node's kubelet cannot
  * hear about it), and goes once the node is back.
  */
-@ExtendWith(DumpTestbedOnFailure.class)
+@SystemTier
 class NodeFailureSystemTest {
     static final String NS = "nodefail";
+    @RegisterExtension
+    static final TestbedFixture TESTBED = TestbedFixture.withOptions(o -> o
+        .withImages(TrivialImage.table())
+        .withExtraControllerManagerArgs(List.of("--node-monitor-grace-period=10s"))
+        .withExtraApiServerArgs(List.of("--default-not-ready-toleration-seconds=5",
+            "--default-unreachable-toleration-seconds=5")))
+        .namespace(NS);
     static Testbed tb;
     static KubernetesClient c;
 
     @BeforeAll
     static void up() {
-        SystemTests.assumeSystemTests();
-        tb = Testbed.start(SystemTests.testbedOptions()
-            .withImages(TrivialImage.table())
-            .withExtraControllerManagerArgs(List.of("--node-monitor-grace-period=10s"))
-            .withExtraApiServerArgs(List.of("--default-not-ready-toleration-seconds=5",
-                "--default-unreachable-toleration-seconds=5")));
+        tb = TESTBED.testbed();
         c = tb.client();
-        SystemTests.createNamespace(c, NS);
-    }
-
-    @AfterAll
-    static void down() {
-        SystemTests.closeLeavingNoProcesses(tb);
     }
 
     static Pod pod(String name) {

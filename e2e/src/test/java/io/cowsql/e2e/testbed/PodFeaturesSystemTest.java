@@ -2,6 +2,7 @@ package io.cowsql.e2e.testbed;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.cowsql.testing.SystemTier;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.IntOrString;
@@ -23,34 +24,27 @@ import java.time.Duration;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.X509TrustManager;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** What the process kubelet does for one pod: env, volumes, token, probes, restarts, hooks, faults. */
-@ExtendWith(DumpTestbedOnFailure.class)
+@SystemTier
 class PodFeaturesSystemTest {
     static final String NS = "feat";
+    @RegisterExtension
+    static final TestbedFixture TESTBED = TestbedFixture.withOptions(o -> o.withImages(TrivialImage.table())).namespace(NS);
     static Testbed tb;
     static KubernetesClient c;
 
     @BeforeAll
     static void up() {
-        SystemTests.assumeSystemTests();
-        tb = Testbed.start(SystemTests.testbedOptions()
-            .withImages(TrivialImage.table()));
+        tb = TESTBED.testbed();
         c = tb.client();
-        SystemTests.createNamespace(c, NS);
         c.configMaps().inNamespace(NS).resource(new ConfigMapBuilder().withNewMetadata().withName("cfg").endMetadata()
             .addToData("mode", "fast").addToData("app.conf", "x=1\n").build()).create();
         c.secrets().inNamespace(NS).resource(new SecretBuilder().withNewMetadata().withName("sec").endMetadata()
             .addToStringData("password", "s3cret").build()).create();
-    }
-
-    @AfterAll
-    static void down() {
-        SystemTests.closeLeavingNoProcesses(tb);
     }
 
     static PodBuilder trivialPod(String name) {

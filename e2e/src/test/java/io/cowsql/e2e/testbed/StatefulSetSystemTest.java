@@ -2,6 +2,7 @@ package io.cowsql.e2e.testbed;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.cowsql.testing.SystemTier;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
@@ -11,12 +12,11 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.TestMethodOrder;
 
 /**
@@ -24,26 +24,20 @@ import org.junit.jupiter.api.TestMethodOrder;
  * scheduler and PV binder, run by the process kubelet.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-@ExtendWith(DumpTestbedOnFailure.class)
+@SystemTier
 class StatefulSetSystemTest {
     static final String NS = "sts";
+    @RegisterExtension
+    static final TestbedFixture TESTBED = TestbedFixture.withOptions(o -> o.withImages(TrivialImage.table())).namespace(NS);
     static Testbed tb;
     static KubernetesClient c;
 
     @BeforeAll
     static void up() {
-        SystemTests.assumeSystemTests();
-        tb = Testbed.start(SystemTests.testbedOptions()
-            .withImages(TrivialImage.table()));
+        tb = TESTBED.testbed();
         c = tb.client();
-        SystemTests.createNamespace(c, NS);
         c.services().inNamespace(NS).resource(TrivialImage.headlessService(NS, "web")).create();
         c.apps().statefulSets().inNamespace(NS).resource(TrivialImage.statefulSet(NS, "web", 3)).create();
-    }
-
-    @AfterAll
-    static void down() {
-        SystemTests.closeLeavingNoProcesses(tb);
     }
 
     static Pod pod(String name) {

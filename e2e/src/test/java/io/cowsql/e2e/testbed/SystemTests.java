@@ -1,7 +1,6 @@
 package io.cowsql.e2e.testbed;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -11,13 +10,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-/** Shared helpers for the system tier (real processes; skipped only with -DskipSystemTests=true). */
+/** Shared helpers of the testbed's system-tier tests (the tier itself is the {@code @SystemTier} tag). */
 final class SystemTests {
     private SystemTests() {}
-
-    static void assumeSystemTests() {
-        assumeFalse(Boolean.getBoolean("skipSystemTests"), "system tests skipped by -DskipSystemTests=true");
-    }
 
     static Path scriptsDir() {
         return Path.of(System.getProperty("cowsql.e2e.scriptsDir", "scripts"));

@@ -2,6 +2,7 @@ package io.cowsql.e2e.testbed;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.cowsql.testing.SystemTier;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
@@ -17,15 +18,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** A testbed whose JVM dies by SIGKILL leaves nothing behind: the watchdog kills every process group. */
+@SystemTier
 class WatchdogSystemTest {
-    @BeforeEach
-    void systemTier() {
-        SystemTests.assumeSystemTests();
-    }
 
     @Test
     void killedJvmLeavesNoProcessBehind() throws Exception {

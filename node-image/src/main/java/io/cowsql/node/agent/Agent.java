@@ -6,6 +6,7 @@ import io.cowsql.client.AddressResolver;
 import io.cowsql.client.ClientOptions;
 import io.cowsql.client.CowsqlClient;
 import io.cowsql.client.CowsqlException;
+import io.cowsql.client.HostPort;
 import io.cowsql.client.NodeInfo;
 import io.cowsql.client.Role;
 import io.cowsql.node.DataDirLock;
@@ -90,8 +91,8 @@ public final class Agent implements HttpApi.Backend {
         .withResolver(r);
     checkBindable(cfg.bind, "--bind (the engine's listen address)");
     try {
-      InetSocketAddress h = SocketDialer.parse(cfg.http);
-      http = HttpApi.start(new InetSocketAddress(h.getHostString(), h.getPort()), this);
+      HostPort h = HostPort.parse(cfg.http);
+      http = HttpApi.start(new InetSocketAddress(h.host(), h.port()), this);
     } catch (BindException e) {
       throw new Refusal(EXIT_PORT, "cannot listen on --http " + cfg.http + ": " + e.getMessage() + " (port in use?)");
     } catch (IOException e) {
@@ -181,7 +182,7 @@ public final class Agent implements HttpApi.Backend {
         .withBindAddress(cfg.bind)
         .withFailureDomain(failureDomain)
         .withLock(lock)
-        .withDialFunc(new SocketDialer(a -> SocketDialer.parse(r.resolve(a)), Duration.ofSeconds(2)));
+        .withDialFunc(new SocketDialer(a -> HostPort.parse(r.resolve(a)).unresolved(), Duration.ofSeconds(2)));
     if (cfg.networkLatency != null) {
       opts = opts.withNetworkLatency(cfg.networkLatency);
     }
@@ -221,13 +222,10 @@ public final class Agent implements HttpApi.Backend {
   }
 
   private void checkBindable(String address, String what) throws Refusal {
-    if (address.startsWith("@")) {
-      return;
-    }
-    InetSocketAddress a = SocketDialer.parse(address);
+    HostPort a = HostPort.parse(address);
     try (ServerSocket s = new ServerSocket()) {
       s.setReuseAddress(true);
-      s.bind(new InetSocketAddress(a.getHostString(), a.getPort()));
+      s.bind(new InetSocketAddress(a.host(), a.port()));
     } catch (IOException e) {
       throw new Refusal(EXIT_PORT, "cannot listen on " + what + " " + address + ": " + e.getMessage() + " (port in use, or not an address of this host?)");
     }

@@ -17,49 +17,120 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
 import java.util.stream.Stream;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.TypeConversionException;
 
-/** The offline subcommands: inspect, reconfigure, backup. Each prints one JSON document. */
+/**
+ * The offline subcommands: inspect, reconfigure, backup (picocli commands of the node agent). Each
+ * prints one JSON document.
+ */
 public final class Offline {
   private Offline() {}
 
-  static final List<AgentConfig.Option> INSPECT = List.of(new AgentConfig.Option("dir", false, "data dir(s) to inspect (comma-separated or repeated)"));
-  static final List<AgentConfig.Option> RECONFIGURE = List.of(
-      new AgentConfig.Option("dir", false, "the stopped survivor's data dir"),
-      new AgentConfig.Option("members", false, "new configuration: id@host:port:role,... (role voter|standby|spare)"));
-  static final List<AgentConfig.Option> BACKUP = List.of(
-      new AgentConfig.Option("dir", false, "the stopped node's data dir"),
-      new AgentConfig.Option("to", false, "destination directory (must not exist or be empty)"));
+  /** An offline command: {@code -h, --help}, and one JSON document printed. */
+  abstract static class OfflineCommand implements Callable<Integer> {
+    @Spec CommandSpec spec;
+    @Mixin AgentConfig.HelpOption help;
+
+    abstract String document() throws Exception;
+
+    @Override
+    public Integer call() throws Exception {
+      spec.commandLine().getOut().println(document());
+      return 0;
+    }
+  }
+
+  /** The {@code --dir} of reconfigure and backup: one data dir, of a stopped node. */
+  static final class StoppedDir {
+    @Option(names = "--dir", required = true, paramLabel = "DIR", converter = TrimmedPath.class,
+        description = "the stopped node's data dir")
+    Path dir;
+  }
+
+  @Command(name = "inspect", sortOptions = false,
+      description = "Print the identity, Raft metadata, configuration and last log entry of a data dir as JSON;"
+          + " of several dirs, a ranking, most up-to-date first.")
+  public static final class Inspect extends OfflineCommand {
+    @Option(names = "--dir", required = true, split = ",", paramLabel = "DIR", converter = TrimmedPath.class,
+        description = "data dir(s) to inspect (comma-separated or repeated)")
+    List<Path> dirs;
+
+    @Override
+    String document() throws Exception {
+      return inspect(dirs);
+    }
+  }
+
+  @Command(name = "reconfigure", sortOptions = false,
+      description = "Force a new Raft configuration onto a stopped survivor's data dir (quorum-loss recovery).")
+  public static final class Reconfigure extends OfflineCommand {
+    @Mixin StoppedDir stopped;
+
+    @Option(names = "--members", required = true, split = ",", paramLabel = "ID@HOST:PORT:ROLE",
+        converter = MemberConverter.class,
+        description = "the new configuration, comma-separated (role voter|standby|spare)")
+    List<Member> members;
+
+    @Override
+    String document() throws Exception {
+      return reconfigure(stopped.dir, members);
+    }
+  }
+
+  @Command(name = "backup", sortOptions = false,
+      description = "Copy a stopped node's data dir consistently (its lock is held while copying) and verify the copy.")
+  public static final class Backup extends OfflineCommand {
+    @Mixin StoppedDir stopped;
+
+    @Option(names = "--to", required = true, paramLabel = "DEST", converter = TrimmedPath.class,
+        description = "destination directory (must not exist or be empty)")
+    Path to;
+
+    @Override
+    String document() throws Exception {
+      return backup(stopped.dir, to);
+    }
+  }
+
+  /** A value, surrounding blanks dropped (as in {@code --dir a, b}); its parse error is the conversion error. */
+  abstract static class Trimmed<T> implements ITypeConverter<T> {
+    abstract T parse(String text);
+
+    @Override
+    public T convert(String text) {
+      try {
+        return parse(text.trim());
+      } catch (IllegalArgumentException e) {
+        throw new TypeConversionException(e.getMessage());
+      }
+    }
+  }
+
+  static final class TrimmedPath extends Trimmed<Path> {
+    @Override
+    Path parse(String text) {
+      return Path.of(text);
+    }
+  }
+
+  /** A member {@code id@host:port:role}. */
+  static final class MemberConverter extends Trimmed<Member> {
+    @Override
+    Member parse(String text) {
+      return Member.parse(text);
+    }
+  }
 
   /** inspect: identity and last entry of one dir, or of several ranked most up-to-date first. */
-  public static String inspect(List<String> args) throws AgentConfig.BadConfig, IOException {
-    List<String> dirs = new ArrayList<>();
-    List<String> rest = new ArrayList<>();
-    for (int i = 0; i < args.size(); i++) {
-      String a = args.get(i);
-      if (a.equals("--dir") && i + 1 < args.size()) {
-        dirs.add(args.get(++i));
-      } else if (a.startsWith("--dir=")) {
-        dirs.add(a.substring(6));
-      } else {
-        rest.add(a);
-      }
-    }
-    Map<String, String> v = AgentConfig.parseFlags(INSPECT, rest, Map.of());
-    if (v.containsKey("dir")) {
-      dirs.add(v.get("dir"));
-    }
-    List<Path> paths = new ArrayList<>();
-    for (String d : dirs) {
-      for (String p : d.split(",")) {
-        if (!p.isBlank()) {
-          paths.add(Path.of(p.trim()));
-        }
-      }
-    }
-    if (paths.isEmpty()) {
-      throw new AgentConfig.BadConfig("inspect needs --dir");
-    }
+  public static String inspect(List<Path> paths) throws AgentConfig.BadConfig, IOException {
     List<Map<String, Object>> out = new ArrayList<>();
     List<LastEntry> entries = new ArrayList<>();
     for (Path p : paths) {
@@ -174,20 +245,7 @@ public final class Offline {
   }
 
   /** reconfigure: node_recover_ext on a stopped dir, refused while an agent holds it. */
-  public static String reconfigure(List<String> args) throws AgentConfig.BadConfig, Refusal, IOException {
-    Map<String, String> v = AgentConfig.parseFlags(RECONFIGURE, args, Map.of());
-    Path dir = Path.of(AgentConfig.require(v, "dir"));
-    String spec = AgentConfig.require(v, "members");
-    List<Member> members = new ArrayList<>();
-    try {
-      for (String s : spec.split(",")) {
-        if (!s.isBlank()) {
-          members.add(Member.parse(s));
-        }
-      }
-    } catch (IllegalArgumentException e) {
-      throw new AgentConfig.BadConfig("--members: " + e.getMessage());
-    }
+  public static String reconfigure(Path dir, List<Member> members) throws AgentConfig.BadConfig, Refusal, IOException {
     if (!Files.isDirectory(dir)) {
       throw new AgentConfig.BadConfig("--dir " + dir + " is not a directory");
     }
@@ -221,10 +279,7 @@ public final class Offline {
   }
 
   /** backup: a consistent copy of a stopped dir (the lock is held while copying). */
-  public static String backup(List<String> args) throws AgentConfig.BadConfig, Refusal, IOException {
-    Map<String, String> v = AgentConfig.parseFlags(BACKUP, args, Map.of());
-    Path dir = Path.of(AgentConfig.require(v, "dir"));
-    Path to = Path.of(AgentConfig.require(v, "to"));
+  public static String backup(Path dir, Path to) throws AgentConfig.BadConfig, Refusal, IOException {
     if (!Files.isDirectory(dir)) {
       throw new AgentConfig.BadConfig("--dir " + dir + " is not a directory");
     }

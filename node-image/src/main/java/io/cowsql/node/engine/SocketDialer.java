@@ -2,6 +2,7 @@ package io.cowsql.node.engine;
 
 import com.sun.jna.LastErrorException;
 import com.sun.jna.Memory;
+import io.cowsql.client.HostPort;
 import java.io.IOException;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
@@ -39,35 +40,9 @@ public final class SocketDialer implements NodeDialer {
     return new SocketDialer(SocketDialer::parse, connectTimeout);
   }
 
-  /** Parse {@code host:port} or {@code [v6]:port} into an unresolved socket address. */
+  /** {@link HostPort#parse} as an unresolved socket address: the one address grammar. */
   public static InetSocketAddress parse(String address) {
-    String host;
-    String port;
-    if (address.startsWith("[")) {
-      int end = address.indexOf(']');
-      if (end < 0 || end + 1 >= address.length() || address.charAt(end + 1) != ':') {
-        throw new IllegalArgumentException("bad address '" + address + "': expected [v6]:port");
-      }
-      host = address.substring(1, end);
-      port = address.substring(end + 2);
-    } else {
-      int colon = address.lastIndexOf(':');
-      if (colon <= 0 || colon == address.length() - 1) {
-        throw new IllegalArgumentException("bad address '" + address + "': expected host:port");
-      }
-      host = address.substring(0, colon);
-      port = address.substring(colon + 1);
-    }
-    int p;
-    try {
-      p = Integer.parseInt(port);
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("bad port in address '" + address + "'");
-    }
-    if (p < 1 || p > 65535) {
-      throw new IllegalArgumentException("port out of range in address '" + address + "'");
-    }
-    return InetSocketAddress.createUnresolved(host, p);
+    return HostPort.parse(address).unresolved();
   }
 
   @Override

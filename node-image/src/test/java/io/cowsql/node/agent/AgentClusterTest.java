@@ -6,6 +6,7 @@ import io.cowsql.client.ClientOptions;
 import io.cowsql.client.CowsqlClient;
 import io.cowsql.client.NodeInfo;
 import io.cowsql.node.TestEngine;
+import io.cowsql.testing.SystemTier;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -19,13 +20,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Acceptance: three agents, each its own process, on the engine of this test run ({@link TestEngine}). */
+@SystemTier
 class AgentClusterTest {
   @TempDir Path tmp;
-
-  @org.junit.jupiter.api.BeforeEach
-  void systemTier() {
-    SystemTier.assumeEnabled();
-  }
 
   @Test
   void threeAgentsJoinAndAValuePutOnOneReadsBackOnEvery() throws Exception {

@@ -3,23 +3,20 @@ package io.cowsql.node.agent;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cowsql.node.TestPorts;
+import io.cowsql.testing.SystemTier;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The operator's bootstrap grant arrives as an annotation in the downward-API file, not as a flag. */
+@SystemTier
 class BootstrapGrantTest {
   @TempDir Path tmp;
 
-  @BeforeAll
-  static void enabled() {
-    SystemTier.assumeEnabled();
-  }
 
   /** A new node (joining only itself) that reads its failure domain and grant from an annotations file. */
   AgentProcess agentWithAnnotations(String name, String annotations) throws Exception {

@@ -3,6 +3,7 @@ package io.cowsql.node.agent;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cowsql.node.TestEngine;
+import io.cowsql.testing.SystemTier;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -14,11 +15,11 @@ import org.junit.jupiter.api.io.TempDir;
  * joining spares become voters without the agent's RolePolicy; libdqlite has no such policy and the agent
  * refuses to start on it (exit 4, the engine's).
  */
+@SystemTier
 class EngineRoleManagementTest {
 
   @Test
   void theEnginesOwnPolicyPromotesTheJoiningNodesOrTheOptionIsRefused(@TempDir Path tmp) throws Exception {
-    SystemTier.assumeEnabled();
     try (AgentCluster c = new AgentCluster(AgentCluster.mkdirs(tmp))) {
       c.common.addAll(List.of("--role-management", "engine", "--voters", "3", "--standbys", "0"));
       if (!TestEngine.isCowsql()) {

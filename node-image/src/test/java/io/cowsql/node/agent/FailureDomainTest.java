@@ -3,6 +3,7 @@ package io.cowsql.node.agent;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cowsql.node.TestPorts;
+import io.cowsql.testing.SystemTier;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -15,13 +16,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Acceptance: five agents in three failure domains with the default targets (3 voters, 3 standbys). */
+@SystemTier
 class FailureDomainTest {
   @TempDir Path tmp;
 
-  @org.junit.jupiter.api.BeforeEach
-  void systemTier() {
-    SystemTier.assumeEnabled();
-  }
 
   /** name -> [role, online, failureDomain] as the leader sees them. */
   @SuppressWarnings("unchecked")

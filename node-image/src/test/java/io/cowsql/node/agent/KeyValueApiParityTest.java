@@ -2,6 +2,7 @@ package io.cowsql.node.agent;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.cowsql.testing.SystemTier;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -15,6 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
  * same requests go to a 3-node cowsql-demo cluster and a 3-node agent cluster, each on a node that
  * does not lead, and the answers (status, content type, Location, body) must be equal.
  */
+@SystemTier
 class KeyValueApiParityTest {
   @TempDir
   Path tmp;

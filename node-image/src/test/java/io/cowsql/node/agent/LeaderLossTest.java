@@ -2,6 +2,7 @@ package io.cowsql.node.agent;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.cowsql.testing.SystemTier;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -14,6 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** What the key/value API does when the leader goes away: follow the new one at once, or fail within the bound it states. */
+@SystemTier
 class LeaderLossTest {
   @TempDir
   Path tmp;

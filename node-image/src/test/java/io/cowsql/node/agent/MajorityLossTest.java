@@ -3,6 +3,7 @@ package io.cowsql.node.agent;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cowsql.node.DataDirLock;
+import io.cowsql.testing.SystemTier;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -19,13 +20,10 @@ import org.junit.jupiter.api.io.TempDir;
  * writes first; reconfigure on it alone, copy its dir to the other survivor, restart both: every
  * acknowledged write is there and writes work.
  */
+@SystemTier
 class MajorityLossTest {
   @TempDir Path tmp;
 
-  @org.junit.jupiter.api.BeforeEach
-  void systemTier() {
-    SystemTier.assumeEnabled();
-  }
 
   record Outcome(int exit, String output) {}
 

@@ -2,6 +2,7 @@ package io.cowsql.node.agent;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.cowsql.testing.SystemTier;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -13,6 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Readiness means "a member serving its role": spares too; and /readyz never fails while a node starts. */
+@SystemTier
 class ReadinessTest {
   static final Pattern HEX = Pattern.compile("[0-9a-f]+");
 

@@ -3,6 +3,7 @@ package io.cowsql.node.agent;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cowsql.node.TestPorts;
+import io.cowsql.testing.SystemTier;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -19,13 +20,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Acceptance: identity, lock, missing library and bad input each give one clear message and a non-zero exit. */
+@SystemTier
 class RefusalTest {
   @TempDir Path tmp;
 
-  @org.junit.jupiter.api.BeforeEach
-  void systemTier() {
-    SystemTier.assumeEnabled();
-  }
 
   record Outcome(int exit, String output) {}
 
@@ -145,6 +143,18 @@ class RefusalTest {
     Outcome badAddr = runAgent(List.of("--dir", dir.toString(), "--address", "nonsense"), Map.of());
     assertThat(badAddr.exit()).isEqualTo(2);
     assertThat(badAddr.output()).contains("--address").contains("host:port");
+
+    Outcome unbracketed = runAgent(List.of("--dir", dir.toString(), "--address", "a:b:9001"), Map.of());
+    assertThat(unbracketed.exit()).isEqualTo(2);
+    assertThat(unbracketed.output()).contains("--address").contains("'a:b:9001': more than one ':'")
+        .contains("[::1]:9001");
+
+    // libcowsql could listen on an abstract socket, but peers dial --address over TCP: refused, naming the forms.
+    Outcome abstractBind = runAgent(List.of("--dir", dir.toString(), "--address", "127.0.0.1:" + TestPorts.free(),
+        "--bind", "@cowsql", "--bootstrap"), Map.of());
+    assertThat(abstractBind.exit()).as(abstractBind.output()).isEqualTo(2);
+    assertThat(abstractBind.output()).contains("--bind").contains("'@cowsql' is an abstract Unix socket")
+        .contains("host:port, IPv4:port or [IPv6]:port");
 
     Outcome noDir = runAgent(List.of("--address", "127.0.0.1:9"), Map.of());
     assertThat(noDir.exit()).isEqualTo(2);

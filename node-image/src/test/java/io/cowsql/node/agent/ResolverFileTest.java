@@ -8,6 +8,7 @@ import io.cowsql.client.ClientOptions;
 import io.cowsql.client.CowsqlClient;
 import io.cowsql.client.NodeInfo;
 import io.cowsql.node.TestPorts;
+import io.cowsql.testing.SystemTier;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -22,13 +23,9 @@ import org.junit.jupiter.api.io.TempDir;
  * The engine dials its peers through the agent's dial function (JNA callback), the client through
  * its resolver.
  */
+@SystemTier
 class ResolverFileTest {
   @TempDir Path tmp;
-
-  @org.junit.jupiter.api.BeforeEach
-  void systemTier() {
-    SystemTier.assumeEnabled();
-  }
 
   @Test
   void aClusterOfNamedNodesFormsThroughTheResolverFile() throws Exception {

@@ -2,6 +2,7 @@ package io.cowsql.node.agent;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.cowsql.testing.SystemTier;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,6 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code cowsql} shell on the same commands against three of the project's own node agents: the
  * same standard output, exit status and error line, in both formats.
  */
+@SystemTier
 class ShellOnAgentsTest {
   static final Path ROOT = Path.of(System.getProperty("user.dir")).getParent();
   @TempDir static Path root;
@@ -30,7 +32,6 @@ class ShellOnAgentsTest {
 
   @BeforeAll
   static void start() throws Exception {
-    SystemTier.assumeEnabled();
     cluster = AgentCluster.start(root, 3);
     cluster.awaitLeader(Duration.ofSeconds(30));
     List<String> addrs = new ArrayList<>();

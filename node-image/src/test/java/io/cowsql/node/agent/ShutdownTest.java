@@ -2,11 +2,11 @@ package io.cowsql.node.agent;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.cowsql.testing.SystemTier;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -16,15 +16,11 @@ import org.junit.jupiter.api.io.TempDir;
  * that raft keeps pending, and a JVM exit that runs libuv's destructor can wait forever for
  * thread-pool threads stuck in the dial callback.)
  */
+@SystemTier
 class ShutdownTest {
   static final Duration SHUTDOWN_TIMEOUT = Duration.ofSeconds(3);
   static final Duration BOUND = SHUTDOWN_TIMEOUT.plusSeconds(5);
   @TempDir Path tmp;
-
-  @BeforeEach
-  void systemTier() {
-    SystemTier.assumeEnabled();
-  }
 
   @Test
   void allThreeVotersTerminatedAtOnceExitInTimeTwentyTimes() throws Exception {

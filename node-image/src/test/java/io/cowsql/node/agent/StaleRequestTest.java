@@ -3,6 +3,7 @@ package io.cowsql.node.agent;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.cowsql.testing.SystemTier;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
@@ -15,6 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
  * A request that reached a stopped agent and that its client gave up on is never run when the
  * agent wakes: the acknowledged write sent meanwhile through another node always wins.
  */
+@SystemTier
 class StaleRequestTest {
   /** Longer than the election timeout (15 x the tests' 50 ms network latency). */
   static final int CLIENT_TIMEOUT_MILLIS = 1500;

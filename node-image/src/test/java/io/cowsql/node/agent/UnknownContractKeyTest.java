@@ -2,6 +2,7 @@ package io.cowsql.node.agent;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.cowsql.testing.SystemTier;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,11 +13,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** A misspelt {@code COWSQL_*} variable or {@code cowsql.io/} pod annotation stops the agent before it touches anything. */
+@SystemTier
 class UnknownContractKeyTest {
 
   @Test
   void anAgentGivenAnUnknownCowsqlVariableExits2NamingIt(@TempDir Path tmp) throws Exception {
-    SystemTier.assumeEnabled();
     Path dir = tmp.resolve("data");
     Path log = tmp.resolve("agent.log");
     Process p = AgentProcess.launch(
@@ -31,7 +32,6 @@ class UnknownContractKeyTest {
 
   @Test
   void anAgentWhosePodAnnotationsHoldAnUnknownOperatorKeyExits2NamingIt(@TempDir Path tmp) throws Exception {
-    SystemTier.assumeEnabled();
     Path dir = tmp.resolve("data");
     Path annotations = tmp.resolve("annotations");
     Files.writeString(annotations, "cowsql.io/failure-domain=\"1\"\ncowsql.io/votres=\"5\"\nprometheus.io/scrape=\"true\"\n");

@@ -6,6 +6,7 @@ import io.cowsql.client.ClientOptions;
 import io.cowsql.client.CowsqlClient;
 import io.cowsql.client.NodeInfo;
 import io.cowsql.client.Role;
+import io.cowsql.testing.SystemTier;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -19,6 +20,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** A node whose data dir was emptied never removes its former self while that is a voter. */
+@SystemTier
 class WipedNodeTest {
   @TempDir
   Path tmp;

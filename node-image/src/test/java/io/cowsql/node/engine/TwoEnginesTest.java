@@ -9,6 +9,7 @@ import io.cowsql.client.Rows;
 import io.cowsql.node.Node;
 import io.cowsql.node.NodeOptions;
 import io.cowsql.node.TestPorts;
+import io.cowsql.testing.SystemTier;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,6 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
  * fails the test instead of the test run; each must survive with a node of each engine answering
  * SQL.
  */
+@SystemTier
 class TwoEnginesTest {
   @TempDir Path tmp;
 

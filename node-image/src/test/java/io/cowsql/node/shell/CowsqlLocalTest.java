@@ -2,6 +2,7 @@ package io.cowsql.node.shell;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.cowsql.testing.SystemTier;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -17,7 +18,6 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -52,10 +52,9 @@ class CowsqlLocalTest {
     }
   }
 
+  @SystemTier
   @Test
   void aSessionOnThreeAgentsEndsWithEveryAgentStoppedEvenOneIgnoringSigterm() throws Exception {
-    // The node-image system tier's switch (io.cowsql.node.agent.SystemTier, package-private there).
-    Assumptions.assumeFalse(Boolean.getBoolean("skipSystemTests"), "system tests disabled by -DskipSystemTests=true");
     int base = freeBasePort();
     Process p = new ProcessBuilder(SCRIPT.toString(), "--base-port", Integer.toString(base)).directory(ROOT.toFile()).start();
     StringBuffer out = drain(p.getInputStream());

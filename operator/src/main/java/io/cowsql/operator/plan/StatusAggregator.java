@@ -8,6 +8,7 @@ import io.cowsql.operator.model.RolesSpec;
 import io.cowsql.operator.model.CowsqlClusterStatus;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConditionBuilder;
+import io.fabric8.kubernetes.client.utils.Serialization;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -47,6 +48,10 @@ public final class StatusAggregator {
   public static final String REASON_ASSIGNING_ROLES = "AssigningRoles";
   public static final String REASON_SCALE_DOWN_REFUSED = "ScaleDownRefused";
   public static final String REASON_INVALID_SPEC = "InvalidSpec";
+  /** A reconcile pass failed (an API call refused or unanswered): the operator retries with backoff. */
+  public static final String REASON_RECONCILE_ERROR = "ReconcileError";
+  /** Longest condition message from an exception (an API server's error body can be long). */
+  static final int ERROR_MESSAGE_MAX = 1000;
 
   /** The manual procedure for a lost majority, until automated recovery lands (a path in this repository). */
   public static final String MANUAL_RECOVERY = "node-image/README.md, section \"Offline subcommands (stopped nodes)\"";
@@ -161,6 +166,27 @@ public final class StatusAggregator {
     }
 
     addSpecWarning(c, plan);
+    s.conditions = conditions;
+    s.phase = phase(conditions);
+    return s;
+  }
+
+  /**
+   * The status after a failed pass: nothing was observed, so everything stays as last written except Ready, which turns
+   * False with reason {@link #REASON_RECONCILE_ERROR} and says what failed; the phase follows from the conditions.
+   * Ready keeps its lastTransitionTime when it was already False.
+   */
+  public static CowsqlClusterStatus reconcileFailed(CowsqlCluster cluster, String error, String now) {
+    CowsqlClusterStatus previous = cluster.getStatus() == null ? new CowsqlClusterStatus() : cluster.getStatus();
+    CowsqlClusterStatus s = Serialization.clone(previous);
+    String message = "Reconcile failed, retrying with backoff: " + error;
+    List<Condition> conditions = new ArrayList<>();
+    conditions.add(condition(previous, READY, "False", REASON_RECONCILE_ERROR,
+        message.length() > ERROR_MESSAGE_MAX ? message.substring(0, ERROR_MESSAGE_MAX) : message,
+        cluster.getMetadata().getGeneration(), now));
+    if (s.conditions != null) {
+      s.conditions.stream().filter(c -> !READY.equals(c.getType())).forEach(conditions::add);
+    }
     s.conditions = conditions;
     s.phase = phase(conditions);
     return s;

@@ -11,7 +11,6 @@ import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
@@ -20,20 +19,23 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Collectors;
 
-/** observe: the StatefulSet and pods (from the informers), the pods' zones (their Nodes), claims, and cowsql. */
+/**
+ * observe: the StatefulSet, pods, claims and the pods' Nodes (zone label, Ready), all from the informers' caches,
+ * and cowsql itself. No request to the API server.
+ */
 @ApplicationScoped
 public class ClusterObserver {
   private final CowsqlStateProbe probe;
-  private final NodeCache nodes;
 
-  public ClusterObserver(CowsqlStateProbe probe, NodeCache nodes) {
+  public ClusterObserver(CowsqlStateProbe probe) {
     this.probe = probe;
-    this.nodes = nodes;
   }
 
   public ObservedCluster observe(CowsqlCluster cluster, Context<CowsqlCluster> context) {
-    KubernetesClient client = context.getClient();
+    Map<String, Node> nodes = context.getSecondaryResources(Node.class).stream()
+        .collect(Collectors.toMap(n -> n.getMetadata().getName(), n -> n, (a, b) -> a));
     Optional<StatefulSet> sts = context.getSecondaryResource(StatefulSet.class);
     String topologyKey = cluster.getSpec().failureDomains == null || cluster.getSpec().failureDomains.topologyKey == null
         ? FailureDomainsSpec.DEFAULT_TOPOLOGY_KEY : cluster.getSpec().failureDomains.topologyKey;
@@ -48,7 +50,7 @@ public class ClusterObserver {
       Optional<String> zone = Optional.empty();
       String annotatedZone = pod.getMetadata().getAnnotations() == null ? null
           : pod.getMetadata().getAnnotations().get(ClusterNames.ANNOTATION_ZONE);
-      Optional<Node> node = nodeName.flatMap(n -> nodes.get(client, n));
+      Optional<Node> node = nodeName.map(nodes::get);
       if (nodeName.isPresent() && annotatedZone != null) {
         zone = Optional.of(annotatedZone); // read from its Node once, when it was scheduled
       } else if (nodeName.isPresent()) {
@@ -75,13 +77,12 @@ public class ClusterObserver {
               .map(cs -> java.time.Instant.parse(cs.getState().getRunning().getStartedAt()))
               .findFirst();
       pods.add(new ObservedPod(pod.getMetadata().getName(), ordinal, nodeName, zone, ip, ready, annotations,
-          startedAt, node.flatMap(NodeCache::ready)));
+          startedAt, node.flatMap(ClusterObserver::nodeReady)));
     }
     pods.sort(Comparator.comparingInt(ObservedPod::ordinal));
 
     List<ObservedCluster.ObservedClaim> claims = new ArrayList<>();
-    for (PersistentVolumeClaim pvc : client.persistentVolumeClaims().inNamespace(cluster.getMetadata().getNamespace())
-        .withLabels(ClusterNames.selectorLabels(cluster)).list().getItems()) {
+    for (PersistentVolumeClaim pvc : context.getSecondaryResources(PersistentVolumeClaim.class)) {
       boolean owned = pvc.getMetadata().getOwnerReferences() != null && pvc.getMetadata().getOwnerReferences().stream()
           .anyMatch(o -> o.getUid() != null && o.getUid().equals(cluster.getMetadata().getUid()));
       claims.add(new ObservedCluster.ObservedClaim(pvc.getMetadata().getName(), owned));
@@ -100,5 +101,17 @@ public class ClusterObserver {
         sts.map(s -> s.getStatus() == null || s.getStatus().getReadyReplicas() == null ? 0
             : s.getStatus().getReadyReplicas()),
         pods, claims, view);
+  }
+
+  /**
+   * Ready=True: true; False or Unknown (the node-lifecycle controller's mark of a silent kubelet): false; empty when
+   * the Node reports no Ready condition at all (not yet registered by its kubelet).
+   */
+  static Optional<Boolean> nodeReady(Node node) {
+    if (node.getStatus() == null || node.getStatus().getConditions() == null) {
+      return Optional.empty();
+    }
+    return node.getStatus().getConditions().stream().filter(c -> "Ready".equals(c.getType())).findFirst()
+        .map(c -> "True".equals(c.getStatus()));
   }
 }

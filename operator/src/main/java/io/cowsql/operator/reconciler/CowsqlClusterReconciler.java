@@ -6,7 +6,9 @@ import io.cowsql.operator.dependents.DesiredState;
 import io.cowsql.operator.dependents.HeadlessServiceDependent;
 import io.cowsql.operator.dependents.NodeConfigMapDependent;
 import io.cowsql.operator.dependents.NodeDefaults;
+import io.cowsql.operator.dependents.PodDisruptionBudgetApi;
 import io.cowsql.operator.dependents.PodDisruptionBudgetDependent;
+import io.cowsql.operator.dependents.PodDisruptionBudgetV1beta1Dependent;
 import io.cowsql.operator.dependents.ServiceAccountDependent;
 import io.cowsql.operator.dependents.StatefulSetDependent;
 import io.cowsql.operator.model.CowsqlCluster;
@@ -17,8 +19,10 @@ import io.cowsql.operator.plan.StatusTransitions;
 import io.cowsql.operator.plan.ObservedCluster;
 import io.cowsql.operator.plan.StatusAggregator;
 import io.fabric8.kubernetes.api.model.Condition;
-import io.fabric8.kubernetes.api.model.ConditionBuilder;
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
@@ -29,6 +33,7 @@ import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.Workflow;
 import io.javaoperatorsdk.operator.api.reconciler.dependent.Dependent;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.Mappers;
@@ -40,6 +45,9 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.stream.Collectors;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
@@ -56,7 +64,11 @@ import org.jboss.logging.Logger;
     @Dependent(name = CowsqlClusterReconciler.STATEFUL_SET, type = StatefulSetDependent.class,
         dependsOn = {CowsqlClusterReconciler.SERVICE_ACCOUNT, CowsqlClusterReconciler.NODE_CONFIG,
             CowsqlClusterReconciler.PEERS_SERVICE}),
-    @Dependent(name = CowsqlClusterReconciler.DISRUPTION_BUDGET, type = PodDisruptionBudgetDependent.class)})
+    // One budget, in the version the server serves: the other's informer is never registered.
+    @Dependent(name = CowsqlClusterReconciler.DISRUPTION_BUDGET, type = PodDisruptionBudgetDependent.class,
+        activationCondition = PodDisruptionBudgetDependent.Served.class),
+    @Dependent(name = CowsqlClusterReconciler.DISRUPTION_BUDGET_V1BETA1, type = PodDisruptionBudgetV1beta1Dependent.class,
+        activationCondition = PodDisruptionBudgetV1beta1Dependent.Served.class)})
 @ControllerConfiguration(name = CowsqlClusterReconciler.NAME)
 public class CowsqlClusterReconciler implements Reconciler<CowsqlCluster> {
   private static final Logger LOG = Logger.getLogger(CowsqlClusterReconciler.class);
@@ -68,16 +80,23 @@ public class CowsqlClusterReconciler implements Reconciler<CowsqlCluster> {
   static final String CLIENT_SERVICE = "client-service";
   static final String STATEFUL_SET = "statefulset";
   static final String DISRUPTION_BUDGET = "disruption-budget";
+  static final String DISRUPTION_BUDGET_V1BETA1 = "disruption-budget-v1beta1";
   static final String PODS = "pods";
+  static final String CLAIMS = "claims";
+  static final String NODES = "nodes";
+  /** Pods informer index: the Node a pod is scheduled on. */
+  static final String PODS_BY_NODE = "by-node";
 
   private final ClusterObserver observer;
   private final PlanExecutor executor;
   private final ClusterEvents events;
   private final NodeDefaults defaults;
+  private final PodDisruptionBudgetApi disruptionBudgets;
   private final Duration resyncReady;
   private final Duration resyncBusy;
 
   public CowsqlClusterReconciler(ClusterObserver observer, PlanExecutor executor, ClusterEvents events,
+      KubernetesClient client,
       @ConfigProperty(name = "cowsql.operator.node-image", defaultValue = NodeDefaults.DEFAULT_IMAGE) String nodeImage,
       @ConfigProperty(name = "cowsql.operator.node-shutdown-timeout", defaultValue = "20s") Duration shutdownTimeout,
       @ConfigProperty(name = "cowsql.operator.resync-ready", defaultValue = "10s") Duration resyncReady,
@@ -88,20 +107,64 @@ public class CowsqlClusterReconciler implements Reconciler<CowsqlCluster> {
     this.defaults = new NodeDefaults(nodeImage, shutdownTimeout);
     this.resyncReady = resyncReady;
     this.resyncBusy = resyncBusy;
+    this.disruptionBudgets = PodDisruptionBudgetApi.servedBy(client);
+    if (disruptionBudgets == PodDisruptionBudgetApi.NONE) {
+      LOG.warn("the API server serves neither policy/v1 nor policy/v1beta1 PodDisruptionBudgets: clusters get no"
+          + " disruption budget, so a drain may evict several voters at once");
+    } else {
+      LOG.infof("PodDisruptionBudgets as %s (the newest version the API server serves)", disruptionBudgets.apiVersion());
+    }
   }
 
   @Override
   public List<EventSource<?, CowsqlCluster>> prepareEventSources(EventSourceContext<CowsqlCluster> context) {
-    // Pods belong to the StatefulSet, not to us: map them back by their instance label.
-    InformerEventSourceConfiguration<Pod> pods = InformerEventSourceConfiguration.from(Pod.class, CowsqlCluster.class)
+    // Pods belong to the StatefulSet, claims to its volumeClaimTemplate, not to us: map them back by their instance
+    // label.
+    InformerEventSourceConfiguration<Pod> podConfig = InformerEventSourceConfiguration.from(Pod.class, CowsqlCluster.class)
         .withName(PODS)
         .withLabelSelector(ClusterNames.MANAGED_SELECTOR)
         .withSecondaryToPrimaryMapper(Mappers.fromLabel(ClusterNames.LABEL_INSTANCE, null, CowsqlCluster.class))
         .withNamespacesInheritedFromController()
         .build();
+    InformerEventSource<Pod, CowsqlCluster> pods = new InformerEventSource<>(podConfig, context);
+    pods.addIndexers(Map.of(PODS_BY_NODE, pod -> pod.getSpec() == null || pod.getSpec().getNodeName() == null
+        ? List.of() : List.of(pod.getSpec().getNodeName())));
+
+    InformerEventSourceConfiguration<PersistentVolumeClaim> claims = InformerEventSourceConfiguration
+        .from(PersistentVolumeClaim.class, CowsqlCluster.class)
+        .withName(CLAIMS)
+        .withLabelSelector(ClusterNames.MANAGED_SELECTOR)
+        .withSecondaryToPrimaryMapper(Mappers.fromLabel(ClusterNames.LABEL_INSTANCE, null, CowsqlCluster.class))
+        .withNamespacesInheritedFromController()
+        .build();
+
+    // Nodes are cluster-scoped and nobody's: a Node concerns the clusters with a pod on it (the pods informer's
+    // index), and a cluster's Nodes are those its pods run on. Only a change the observer reads (labels, Ready)
+    // triggers a pass, not every status heartbeat.
+    InformerEventSourceConfiguration<Node> nodes = InformerEventSourceConfiguration.from(Node.class, CowsqlCluster.class)
+        .withName(NODES)
+        .withWatchAllNamespaces()
+        .withSecondaryToPrimaryMapper(node -> pods.byIndex(PODS_BY_NODE, node.getMetadata().getName()).stream()
+            .map(CowsqlClusterReconciler::clusterOf).flatMap(Optional::stream).collect(Collectors.toSet()))
+        .withPrimaryToSecondaryMapper((CowsqlCluster cluster) -> pods.getSecondaryResources(cluster).stream()
+            .map(pod -> pod.getSpec() == null ? null : pod.getSpec().getNodeName()).filter(Objects::nonNull)
+            .map(ResourceID::new).collect(Collectors.toSet()))
+        .withOnUpdateFilter((updated, old) -> !Objects.equals(updated.getMetadata().getLabels(),
+            old.getMetadata().getLabels()) || !ClusterObserver.nodeReady(updated).equals(ClusterObserver.nodeReady(old)))
+        .build();
+
     List<EventSource<?, CowsqlCluster>> sources = new ArrayList<>();
-    sources.add(new InformerEventSource<>(pods, context));
+    sources.add(pods);
+    sources.add(new InformerEventSource<>(claims, context));
+    sources.add(new InformerEventSource<>(nodes, context));
     return sources;
+  }
+
+  /** The CowsqlCluster a pod of ours belongs to (its instance label, its namespace). */
+  private static Optional<ResourceID> clusterOf(Pod pod) {
+    Map<String, String> labels = pod.getMetadata().getLabels();
+    return Optional.ofNullable(labels == null ? null : labels.get(ClusterNames.LABEL_INSTANCE))
+        .map(name -> new ResourceID(name, pod.getMetadata().getNamespace()));
   }
 
   @Override
@@ -111,6 +174,7 @@ public class CowsqlClusterReconciler implements Reconciler<CowsqlCluster> {
     ClusterPlan plan = ClusterPlanner.decide(cluster, observed);
     if (plan.valid()) {
       DesiredState.put(context, new DesiredState(plan, defaults));
+      disruptionBudgets.put(context);
       context.managedWorkflowAndDependentResourceContext().reconcileManagedWorkflow()
           .throwAggregateExceptionIfErrorsPresent();
       executor.annotatePods(context.getClient(), cluster, plan);
@@ -136,20 +200,15 @@ public class CowsqlClusterReconciler implements Reconciler<CowsqlCluster> {
   }
 
   @Override
-  public ErrorStatusUpdateControl<CowsqlCluster> updateErrorStatus(CowsqlCluster cluster, Context<CowsqlCluster> context,
+  public ErrorStatusUpdateControl<CowsqlCluster> updateErrorStatus(CowsqlCluster cached, Context<CowsqlCluster> context,
       Exception e) {
-    CowsqlClusterStatus status = cluster.getStatus() == null ? new CowsqlClusterStatus()
-        : Serialization.clone(cluster.getStatus());
-    String message = "Reconcile failed (retrying): " + e.getMessage();
-    List<Condition> conditions = new ArrayList<>(status.conditions == null ? List.of() : status.conditions);
-    conditions.removeIf(c -> StatusAggregator.READY.equals(c.getType()));
-    conditions.add(0, new ConditionBuilder().withType(StatusAggregator.READY).withStatus("False")
-        .withReason("ReconcileError").withMessage(message.length() > 1000 ? message.substring(0, 1000) : message)
-        .withObservedGeneration(cluster.getMetadata().getGeneration()).withLastTransitionTime(now()).build());
-    status.conditions = conditions;
-    status.phase = StatusAggregator.phase(conditions);
-    lastWritten.remove(cluster.getMetadata().getUid()); // the pass failed: what it may have written counts for nothing
+    CowsqlCluster cluster = withStatusLastWritten(cached);
+    CowsqlClusterStatus status = StatusAggregator.reconcileFailed(cluster,
+        e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage(), now());
     LOG.warnf(e, "%s/%s: reconcile failed", cluster.getMetadata().getNamespace(), cluster.getMetadata().getName());
+    events.record(context.getClient(), cluster, StatusTransitions.between(cluster.getStatus(), status));
+    lastWritten.put(cluster.getMetadata().getUid(), new WrittenStatus(cached.getMetadata().getResourceVersion(), status,
+        System.nanoTime()));
     return ErrorStatusUpdateControl.patchStatus(statusPatch(cluster, status));
   }
 

@@ -40,9 +40,10 @@ class HelmChartTest {
       "/services", List.of("get", "list", "watch", "create", "update", "patch", "delete"),
       "/configmaps", List.of("get", "list", "watch", "create", "update", "patch", "delete"),
       "/serviceaccounts", List.of("get", "list", "watch", "create", "update", "patch", "delete"),
+      // policy/v1 or policy/v1beta1, whichever the server serves: RBAC rules name no version
       "policy/poddisruptionbudgets", List.of("get", "list", "watch", "create", "update", "patch", "delete"),
       "/pods", List.of("get", "list", "watch", "patch", "delete"),
-      "/persistentvolumeclaims", List.of("get", "list", "patch"),
+      "/persistentvolumeclaims", List.of("get", "list", "watch", "patch"),
       "/events", List.of("create"));
 
   @Test
@@ -89,7 +90,7 @@ class HelmChartTest {
         .findFirst().orElseThrow();
     assertThat(nodes.getRules()).singleElement().satisfies(r -> {
       assertThat(r.getResources()).containsExactly("nodes");
-      assertThat(r.getVerbs()).containsExactly("get");
+      assertThat(r.getVerbs()).containsExactly("list", "watch"); // the Node informer, cluster-wide
     });
     assertThat(all(objects, Role.class)).isEmpty();
   }

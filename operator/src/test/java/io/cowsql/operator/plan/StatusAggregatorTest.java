@@ -271,4 +271,47 @@ class StatusAggregatorTest {
     assertThat(StatusAggregator.phase(List.of(c.apply("Ready", new String[] {"False", "ReconcileError"}))))
         .isEqualTo("Pending");
   }
+
+  @Test
+  void failedPassTurnsReadyFalseWithTheErrorAndKeepsEverythingElse() {
+    CowsqlCluster c = cluster("a");
+    ObservedCluster o = observed(3, List.of(pod("a", 0, "zone-a", true, Map.of()), pod("a", 1, "zone-b", true, Map.of()),
+        pod("a", 2, "zone-c", true, Map.of())), led(c, 1, "voter", "voter", "voter"));
+    CowsqlClusterStatus running = StatusAggregator.aggregate(c, o, ClusterPlanner.decide(c, o), "2026-01-01T00:00:00Z");
+    c.setStatus(running);
+    String before = io.fabric8.kubernetes.client.utils.Serialization.asJson(running);
+
+    CowsqlClusterStatus failed = StatusAggregator.reconcileFailed(c, "statefulsets \"a\" is forbidden",
+        "2026-01-01T00:01:00Z");
+    Condition ready = cond(failed, "Ready");
+    assertThat(ready.getStatus()).isEqualTo("False");
+    assertThat(ready.getReason()).isEqualTo("ReconcileError");
+    assertThat(ready.getMessage()).isEqualTo("Reconcile failed, retrying with backoff: statefulsets \"a\" is forbidden");
+    assertThat(ready.getLastTransitionTime()).isEqualTo("2026-01-01T00:01:00Z");
+    assertThat(failed.conditions).extracting(Condition::getType)
+        .containsExactly("Ready", "Available", "Progressing", "QuorumLost", "Degraded", "SpecWarning");
+    assertThat(failed.conditions.subList(1, failed.conditions.size())).usingRecursiveFieldByFieldElementComparator()
+        .isEqualTo(running.conditions.subList(1, running.conditions.size()));
+    assertThat(failed.members).usingRecursiveFieldByFieldElementComparator().isEqualTo(running.members);
+    assertThat(failed.leader).isEqualTo("a-1");
+    assertThat(failed.phase).isEqualTo(StatusAggregator.phase(failed.conditions)).isEqualTo("Pending");
+    assertThat(io.fabric8.kubernetes.client.utils.Serialization.asJson(running)).as("the input is not changed")
+        .isEqualTo(before);
+
+    // failing again: Ready was already False, so it keeps its transition time; a long error is cut
+    c.setStatus(failed);
+    CowsqlClusterStatus again = StatusAggregator.reconcileFailed(c, "x".repeat(5000), "2026-01-01T00:02:00Z");
+    assertThat(cond(again, "Ready").getLastTransitionTime()).isEqualTo("2026-01-01T00:01:00Z");
+    assertThat(cond(again, "Ready").getMessage()).hasSize(StatusAggregator.ERROR_MESSAGE_MAX);
+  }
+
+  @Test
+  void failedFirstPassHasOnlyReady() {
+    CowsqlCluster c = cluster("a");
+    CowsqlClusterStatus failed = StatusAggregator.reconcileFailed(c, "connection refused", "t");
+    assertThat(failed.conditions).extracting(x -> x.getType() + "=" + x.getStatus() + " " + x.getReason())
+        .containsExactly("Ready=False ReconcileError");
+    assertThat(failed.phase).isEqualTo("Pending");
+    assertThat(c.getStatus()).isNull();
+  }
 }

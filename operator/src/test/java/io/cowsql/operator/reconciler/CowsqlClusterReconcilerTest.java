@@ -10,6 +10,7 @@ import io.cowsql.operator.model.CowsqlCluster;
 import io.cowsql.operator.model.CowsqlClusterSpec;
 import io.cowsql.operator.model.CowsqlClusterStatus;
 import io.cowsql.operator.plan.StatusAggregator;
+import io.cowsql.testing.ApiTier;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
@@ -23,10 +24,12 @@ import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
-import io.fabric8.kubernetes.api.model.policy.v1beta1.PodDisruptionBudget;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.quarkus.test.junit.QuarkusMock;
 import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.kubernetes.client.KubernetesServer;
+import io.quarkus.test.kubernetes.client.KubernetesTestServer;
 import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
 import jakarta.inject.Inject;
 import java.time.Duration;
@@ -42,17 +45,22 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Mock-API tier: the operator running in Quarkus against the Fabric8 mock API server (CRUD mode, no SSA, no
- * controllers). Pods and Nodes are created by the test where a StatefulSet controller and a scheduler would;
- * cowsql's answers come from a stand-in probe.
+ * controllers), which serves PodDisruptionBudgets as policy/v1 only (as Kubernetes 1.25 and later). Pods and Nodes
+ * are created by the test where a StatefulSet controller and a scheduler would; cowsql's answers come from a
+ * stand-in probe.
  */
+@ApiTier
 @QuarkusTest
-@WithKubernetesTestServer(crud = true)
+@WithKubernetesTestServer(crud = true, setup = ServedApiVersions.PolicyV1Only.class)
 class CowsqlClusterReconcilerTest {
   static final String NS = "db";
   static final Duration WAIT = Duration.ofSeconds(30);
 
   @Inject
   KubernetesClient client;
+
+  @KubernetesTestServer
+  KubernetesServer server;
 
   /** What the stand-in cowsql nodes answer, per cluster name (unreachable when absent). */
   static final Map<String, Function<CowsqlCluster, CowsqlView>> COWSQL = new java.util.concurrent.ConcurrentHashMap<>();
@@ -77,7 +85,7 @@ class CowsqlClusterReconcilerTest {
   }
 
   @Test
-  void createsEveryDependentWithItsSpec() {
+  void createsEveryDependentWithItsSpec() throws InterruptedException {
     CowsqlCluster c = create("alpha", spec -> { });
     StatefulSet sts = await().atMost(WAIT).until(() -> client.apps().statefulSets().inNamespace(NS).withName("alpha").get(),
         s -> s != null);
@@ -111,9 +119,13 @@ class CowsqlClusterReconcilerTest {
     assertOwned(sa, uid);
 
     PodDisruptionBudget pdb = client.resources(PodDisruptionBudget.class).inNamespace(NS).withName("alpha").get();
+    assertThat(pdb.getApiVersion()).isEqualTo("policy/v1");
     assertThat(pdb.getSpec().getMaxUnavailable().getIntVal()).isEqualTo(1);
     assertThat(pdb.getSpec().getSelector().getMatchLabels()).isEqualTo(ClusterNames.selectorLabels(c));
     assertOwned(pdb, uid);
+    // the server serves no policy/v1beta1: the operator asked its discovery document once and never used it
+    assertThat(ServedApiVersions.takeRequests(server)).extracting(r -> r.getMethod() + " " + r.getPath())
+        .noneMatch(r -> r.contains("/apis/policy/v1beta1/"));
 
     assertOwned(sts, uid);
     assertThat(sts.getSpec().getReplicas()).isEqualTo(3);
@@ -288,6 +300,41 @@ class CowsqlClusterReconcilerTest {
     });
     await().atMost(WAIT).until(() -> client.apps().statefulSets().inNamespace(NS).withName("echo").get().getSpec()
         .getReplicas() == 7);
+  }
+
+  @Test
+  void aFailedPassSaysSoOnReadyAndTheRetryRecovers() {
+    // the API server refuses the first two creations of the cluster's ServiceAccount
+    server.expect().post().withPath("/api/v1/namespaces/broken/serviceaccounts")
+        .andReturn(403, new io.fabric8.kubernetes.api.model.StatusBuilder().withStatus("Failure").withReason("Forbidden")
+            .withCode(403).withMessage("serviceaccounts is forbidden: quota exceeded (test)").build())
+        .times(2);
+    CowsqlCluster c = new CowsqlCluster();
+    c.setMetadata(new ObjectMetaBuilder().withName("hotel").withNamespace("broken").build());
+    c.setSpec(new CowsqlClusterSpec());
+    client.resources(CowsqlCluster.class).inNamespace("broken").resource(c).create();
+
+    AtomicReference<Condition> failed = new AtomicReference<>();
+    await().atMost(WAIT).until(() -> {
+      CowsqlCluster r = client.resources(CowsqlCluster.class).inNamespace("broken").withName("hotel").get();
+      StatusAggregator.find(r.getStatus(), "Ready").filter(x -> "ReconcileError".equals(x.getReason()))
+          .ifPresent(failed::set);
+      return failed.get() != null;
+    });
+    assertThat(failed.get().getStatus()).isEqualTo("False");
+    assertThat(failed.get().getMessage()).startsWith("Reconcile failed, retrying with backoff: ")
+        .contains("quota exceeded (test)");
+    await().atMost(WAIT).until(() -> client.v1().events().inNamespace("broken").list().getItems().stream()
+        .anyMatch(e -> "hotel".equals(e.getInvolvedObject().getName()) && "ReconcileError".equals(e.getReason())
+            && "Warning".equals(e.getType())));
+
+    // the third attempt goes through: every dependent is there and Ready says what the cluster is waiting for
+    await().atMost(WAIT).until(() -> client.apps().statefulSets().inNamespace("broken").withName("hotel").get() != null);
+    CowsqlCluster recovered = await().atMost(WAIT).until(
+        () -> client.resources(CowsqlCluster.class).inNamespace("broken").withName("hotel").get(),
+        r -> StatusAggregator.find(r.getStatus(), "Ready").map(x -> "NodesNotReady".equals(x.getReason())).orElse(false));
+    assertThat(recovered.getStatus().phase).isEqualTo("Creating");
+    assertThat(client.serviceAccounts().inNamespace("broken").withName("hotel").get()).isNotNull();
   }
 
   @Test
