@@ -8,7 +8,9 @@ import io.cowsql.client.Role;
 import io.cowsql.e2e.testbed.ImageTable;
 import io.cowsql.e2e.testbed.ProcessKubelet;
 import io.cowsql.e2e.testbed.Testbed;
-import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.cowsql.operator.model.CowsqlCluster;
+import io.cowsql.operator.model.CowsqlClusterStatus;
+import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -26,6 +28,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 
 /**
  * The README's main job: the testbed (a real Kubernetes 1.20 control plane and the process
@@ -63,27 +68,45 @@ public final class Sandbox {
     record Options(boolean untilReady, int zones, Duration timeout, Path workDir, Path cluster, Path repo) {
     }
 
-    /** A bad command line: the message names the flag and the fix; exit code 2. */
-    static final class BadArguments extends Exception {
-        private static final long serialVersionUID = 1L;
+    /**
+     * The command line, parsed by picocli. The help text stays {@link #HELP_RESOURCE} (bin/cowsql-sandbox prints it
+     * before anything is built); a test holds the two to the same flags.
+     */
+    static final class Flags {
+        @Option(names = {"-h", "--help"}, usageHelp = true)
+        boolean help;
 
-        BadArguments(String message) {
-            super(message);
-        }
+        @Option(names = "--until-ready")
+        boolean untilReady;
+
+        @Option(names = "--zones", paramLabel = "N", defaultValue = "3")
+        int zones;
+
+        @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "300")
+        int timeoutSeconds;
+
+        @Option(names = "--work-dir", paramLabel = "DIR")
+        Path workDir;
+
+        @Option(names = "--cluster", paramLabel = "FILE")
+        Path cluster;
     }
+
+    /** The exit code of a bad command line (as picocli and the other tools of the project use). */
+    static final int EXIT_BAD_ARGUMENTS = 2;
 
     public static void main(String[] args) {
         Path repo = repository();
         Options o;
         try {
-            if (List.of(args).contains("--help") || List.of(args).contains("-h")) {
+            o = parse(args, repo);
+            if (o == null) {
                 System.out.print(HELP);
                 return;
             }
-            o = parse(args, repo);
-        } catch (BadArguments e) {
+        } catch (ParameterException e) {
             System.err.println("cowsql-sandbox: " + e.getMessage() + " (see --help)");
-            System.exit(2);
+            System.exit(EXIT_BAD_ARGUMENTS);
             return;
         }
         try {
@@ -94,46 +117,26 @@ public final class Sandbox {
         }
     }
 
-    static Options parse(String[] args, Path repo) throws BadArguments {
-        boolean untilReady = false;
-        int zones = 3;
-        Duration timeout = Duration.ofSeconds(300);
-        Path work = repo.resolve("e2e/target/sandbox");
-        Path cluster = repo.resolve("examples/cluster.yaml");
-        for (int i = 0; i < args.length; i++) {
-            String a = args[i];
-            switch (a) {
-                case "--until-ready" -> untilReady = true;
-                case "--zones" -> zones = positive(a, value(args, ++i, a));
-                case "--timeout" -> timeout = Duration.ofSeconds(positive(a, value(args, ++i, a)));
-                case "--work-dir" -> work = Path.of(value(args, ++i, a)).toAbsolutePath();
-                case "--cluster" -> cluster = Path.of(value(args, ++i, a)).toAbsolutePath();
-                default -> throw new BadArguments("unknown argument '" + a + "'");
-            }
+    /** The options of a command line; null when it asks for the help. Bad flags throw, naming the flag. */
+    static Options parse(String[] args, Path repo) {
+        CommandLine cl = new CommandLine(new Flags());
+        cl.parseArgs(args);
+        Flags f = cl.getCommand();
+        if (cl.isUsageHelpRequested()) {
+            return null;
         }
+        if (f.zones < 1) {
+            throw new ParameterException(cl, "--zones must be a positive number, got " + f.zones);
+        }
+        if (f.timeoutSeconds < 1) {
+            throw new ParameterException(cl, "--timeout must be a positive number of seconds, got " + f.timeoutSeconds);
+        }
+        Path work = f.workDir != null ? f.workDir.toAbsolutePath() : repo.resolve("e2e/target/sandbox");
+        Path cluster = f.cluster != null ? f.cluster.toAbsolutePath() : repo.resolve("examples/cluster.yaml");
         if (!Files.isRegularFile(cluster)) {
-            throw new BadArguments("--cluster: no file " + cluster);
+            throw new ParameterException(cl, "--cluster: no file " + cluster);
         }
-        return new Options(untilReady, zones, timeout, work, cluster, repo);
-    }
-
-    private static String value(String[] args, int i, String flag) throws BadArguments {
-        if (i >= args.length) {
-            throw new BadArguments(flag + " needs a value");
-        }
-        return args[i];
-    }
-
-    private static int positive(String flag, String v) throws BadArguments {
-        try {
-            int n = Integer.parseInt(v);
-            if (n > 0) {
-                return n;
-            }
-        } catch (NumberFormatException ignored) {
-            // reported below
-        }
-        throw new BadArguments(flag + " must be a positive number, got '" + v + "'");
+        return new Options(f.untilReady, f.zones, Duration.ofSeconds(f.timeoutSeconds), work, cluster, repo);
     }
 
     /** The checkout: the first directory up from here holding helm/ and examples/. */
@@ -175,9 +178,9 @@ public final class Sandbox {
                 return 1;
             }
             selfCheck(tb, out, start);
-            Map<String, Object> readyStatus = status(k, name);
-            step(out, start, "status: leader " + readyStatus.get("leader") + ", member zones " + memberZones(readyStatus)
-                    + ", zone codes " + readyStatus.get("failureDomains"));
+            CowsqlClusterStatus readyStatus = status(k, name);
+            step(out, start, "status: leader " + readyStatus.leader + ", member zones " + memberZones(readyStatus)
+                    + ", zone codes " + readyStatus.failureDomains);
             printUsage(out, tb, name, o);
             if (o.untilReady()) {
                 return 0;
@@ -255,12 +258,10 @@ public final class Sandbox {
         }
     }
 
-    @SuppressWarnings("unchecked")
-    static Map<String, Object> status(KubernetesClient k, String name) {
-        GenericKubernetesResource r = k.genericKubernetesResources("cowsql.io/v1alpha1", "CowsqlCluster")
-                .inNamespace(CLUSTER_NAMESPACE).withName(name).get();
-        Object s = r == null ? null : r.getAdditionalProperties().get("status");
-        return s instanceof Map ? (Map<String, Object>) s : Map.of();
+    /** The cluster's status as the operator last wrote it; an empty one while there is none. */
+    static CowsqlClusterStatus status(KubernetesClient k, String name) {
+        CowsqlCluster c = k.resources(CowsqlCluster.class).inNamespace(CLUSTER_NAMESPACE).withName(name).get();
+        return c == null || c.getStatus() == null ? new CowsqlClusterStatus() : c.getStatus();
     }
 
     /**
@@ -268,32 +269,13 @@ public final class Sandbox {
      * node is Ready as a spare before the operator promotes it, so Ready alone can be reported while
      * Progressing=True (AssigningRoles) and the cluster still has fewer voters than it will have.
      */
-    static boolean isReady(Map<String, Object> status) {
-        return "True".equals(conditionStatus(status, "Ready")) && !"True".equals(conditionStatus(status, "Progressing"));
-    }
-
-    static String conditionStatus(Map<String, Object> status, String type) {
-        return (String) condition(status, type).get("status");
+    static boolean isReady(CowsqlClusterStatus status) {
+        return status.isTrue("Ready") && !status.isTrue("Progressing");
     }
 
     /** The reason of a condition that is True, or null. */
-    static String conditionReason(Map<String, Object> status, String type) {
-        Map<String, Object> c = condition(status, type);
-        return "True".equals(c.get("status")) ? (String) c.get("reason") : null;
-    }
-
-    @SuppressWarnings("unchecked")
-    static Map<String, Object> condition(Map<String, Object> status, String type) {
-        Object conds = status.get("conditions");
-        if (conds instanceof List) {
-            for (Object c : (List<Object>) conds) {
-                Map<String, Object> m = (Map<String, Object>) c;
-                if (type.equals(m.get("type"))) {
-                    return m;
-                }
-            }
-        }
-        return Map.of();
+    static String conditionReason(CowsqlClusterStatus status, String type) {
+        return status.condition(type).filter(c -> "True".equals(c.getStatus())).map(Condition::getReason).orElse(null);
     }
 
     static boolean awaitReady(KubernetesClient k, String name, PrintStream out, long start, Duration timeout)
@@ -301,12 +283,13 @@ public final class Sandbox {
         long deadline = System.nanoTime() + timeout.toNanos();
         String last = "";
         while (System.nanoTime() < deadline) {
-            Map<String, Object> s = status(k, name);
+            CowsqlClusterStatus s = status(k, name);
             long running = k.pods().inNamespace(CLUSTER_NAMESPACE).list().getItems().stream()
                     .filter(p -> "Running".equals(p.getStatus() == null ? null : p.getStatus().getPhase())).count();
-            String now = "cluster " + name + ": phase " + s.getOrDefault("phase", "-") + ", ready "
-                    + s.getOrDefault("readyReplicas", 0) + "/" + s.getOrDefault("replicas", "?") + ", pods running "
-                    + running + ", leader " + s.getOrDefault("leader", "-")
+            String now = "cluster " + name + ": phase " + Objects.requireNonNullElse(s.phase, "-") + ", ready "
+                    + Objects.requireNonNullElse(s.readyReplicas, 0) + "/"
+                    + (s.replicas == null ? "?" : s.replicas.toString()) + ", pods running " + running + ", leader "
+                    + Objects.requireNonNullElse(s.leader, "-")
                     + (conditionReason(s, "Progressing") == null ? "" : ", progressing " + conditionReason(s, "Progressing"));
             if (!now.equals(last)) {
                 step(out, start, now);
@@ -361,15 +344,9 @@ public final class Sandbox {
     }
 
     /** The zones of the cluster's members as the operator reports them in status (one per member). */
-    @SuppressWarnings("unchecked")
-    static List<String> memberZones(Map<String, Object> status) {
+    static List<String> memberZones(CowsqlClusterStatus status) {
         List<String> zones = new ArrayList<>();
-        Object members = status.get("members");
-        if (members instanceof List) {
-            for (Object m : (List<Object>) members) {
-                zones.add(String.valueOf(((Map<String, Object>) m).get("zone")));
-            }
-        }
+        status.members.forEach(m -> zones.add(String.valueOf(m.zone)));
         java.util.Collections.sort(zones);
         return zones;
     }
@@ -440,7 +417,8 @@ public final class Sandbox {
                     case "help" -> out.println(FAULTS);
                     case "status" -> {
                         out.println(tb.describe(0));
-                        out.println("cluster " + name + ": " + status(tb.client(), name));
+                        out.println("cluster " + name + ": "
+                                + tb.client().getKubernetesSerialization().asJson(status(tb.client(), name)));
                     }
                     case "crash" -> kubelet.crash(CLUSTER_NAMESPACE, arg(w));
                     case "pause" -> kubelet.pause(CLUSTER_NAMESPACE, arg(w));

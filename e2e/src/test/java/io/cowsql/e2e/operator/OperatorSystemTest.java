@@ -4,7 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cowsql.e2e.testbed.ImageTable;
 import io.cowsql.e2e.testbed.Testbed;
+import io.cowsql.operator.model.CowsqlCluster;
+import io.cowsql.operator.model.CowsqlClusterStatus;
 import io.cowsql.testing.SystemTier;
+import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
@@ -14,7 +17,6 @@ import io.fabric8.kubernetes.api.model.authorization.v1.SubjectAccessReviewBuild
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.NonNamespaceOperation;
 import io.fabric8.kubernetes.client.dsl.Resource;
-import io.fabric8.kubernetes.api.model.GenericKubernetesResourceList;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -35,12 +37,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
 /**
- * Issue 5 on the real Kubernetes 1.20 testbed: the operator installed the plain-kubectl way
+ * The operator on the real Kubernetes 1.20 testbed, installed the plain-kubectl way
  * ({@code crds/} then {@code deploy/operator.yaml}, the Helm chart rendered) runs as a pod with the chart's
  * ServiceAccount and RBAC; {@code examples/cluster.yaml} becomes a Ready 3-node cluster over three zones; scale
  * to 5 through the scale subresource; a shrink is refused; the leader's loss shows in status within 10 s;
- * deleting the resource removes everything it owned. Needs {@code mvn -pl operator package} first (the reactor
- * build does it: the operator module comes before e2e).
+ * deleting the resource removes everything it owned. Needs the operator built ({@code
+ * operator/target/quarkus-app}); e2e depends on the operator module, so the reactor builds it first, and without
+ * it the tests fail.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 @SystemTier
@@ -91,28 +94,32 @@ class OperatorSystemTest {
     }
   }
 
-  static NonNamespaceOperation<GenericKubernetesResource, GenericKubernetesResourceList,
-      Resource<GenericKubernetesResource>> clusters() {
-    return c.genericKubernetesResources("cowsql.io/v1alpha1", "CowsqlCluster").inNamespace(NS);
+  static NonNamespaceOperation<CowsqlCluster, io.fabric8.kubernetes.api.model.KubernetesResourceList<CowsqlCluster>,
+      Resource<CowsqlCluster>> clusters() {
+    return c.resources(CowsqlCluster.class).inNamespace(NS);
   }
 
-  @SuppressWarnings("unchecked")
-  static Map<String, Object> status(String name) {
-    GenericKubernetesResource r = clusters().withName(name).get();
-    Object s = r == null ? null : r.getAdditionalProperties().get("status");
-    return s == null ? Map.of() : (Map<String, Object>) s;
+  /**
+   * The resources untyped, for what the typed model cannot show: a manifest created exactly as written (no
+   * default filled in by the client) and the fields the API server stored (an unknown one would be dropped by the
+   * model, not by the API server).
+   */
+  static NonNamespaceOperation<GenericKubernetesResource, io.fabric8.kubernetes.api.model.GenericKubernetesResourceList,
+      Resource<GenericKubernetesResource>> rawClusters() {
+    return c.genericKubernetesResources(CowsqlCluster.GROUP + "/" + CowsqlCluster.VERSION, CowsqlCluster.KIND)
+        .inNamespace(NS);
   }
 
-  @SuppressWarnings("unchecked")
-  static List<Map<String, Object>> list(Map<String, Object> status, String key) {
-    Object v = status.get(key);
-    return v == null ? List.of() : (List<Map<String, Object>>) v;
+  /** The cluster's status as the operator last wrote it; an empty one while there is none. */
+  static CowsqlClusterStatus status(String name) {
+    CowsqlCluster r = clusters().withName(name).get();
+    return r == null || r.getStatus() == null ? new CowsqlClusterStatus() : r.getStatus();
   }
 
-  static Map<String, Object> awaitStatus(String name, Duration timeout, Predicate<Map<String, Object>> test)
+  static CowsqlClusterStatus awaitStatus(String name, Duration timeout, Predicate<CowsqlClusterStatus> test)
       throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
-    Map<String, Object> last = Map.of();
+    CowsqlClusterStatus last = new CowsqlClusterStatus();
     while (System.nanoTime() < deadline) {
       last = status(name);
       if (test.test(last)) {
@@ -120,13 +127,13 @@ class OperatorSystemTest {
       }
       Thread.sleep(500);
     }
-    throw new AssertionError("status of " + name + " never matched within " + timeout + "; last: " + last
-        + "\n" + tb.describe(30));
+    throw new AssertionError("status of " + name + " never matched within " + timeout + "; last: "
+        + c.getKubernetesSerialization().asJson(last) + "\n" + tb.describe(30));
   }
 
   /** Statuses of a cluster sampled every 300 ms in the background, to check rules that must hold at every moment. */
   static final class StatusSampler implements AutoCloseable {
-    final List<Map<String, Object>> samples = new java.util.concurrent.CopyOnWriteArrayList<>();
+    final List<CowsqlClusterStatus> samples = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final Thread thread;
     private volatile boolean running = true;
 
@@ -134,8 +141,8 @@ class OperatorSystemTest {
       thread = new Thread(() -> {
         while (running) {
           try {
-            Map<String, Object> st = status(name);
-            if (!st.isEmpty()) {
+            CowsqlClusterStatus st = status(name);
+            if (st.phase != null) { // the operator has written a status
               samples.add(st);
             }
             Thread.sleep(300);
@@ -158,22 +165,27 @@ class OperatorSystemTest {
     }
   }
 
-  static Map<String, Object> condition(Map<String, Object> status, String type) {
-    return list(status, "conditions").stream().filter(x -> type.equals(x.get("type"))).findFirst().orElse(Map.of());
+  /** The condition of a type; an empty one (no status, no reason) when the status has none. */
+  static Condition condition(CowsqlClusterStatus status, String type) {
+    return status.condition(type).orElseGet(Condition::new);
   }
 
   /** The phase rule, as the operator documents it, checked on every sample. */
-  static void assertPhaseFollowsTheConditions(List<Map<String, Object>> samples) {
+  static void assertPhaseFollowsTheConditions(List<CowsqlClusterStatus> samples) {
     assertThat(samples).isNotEmpty();
-    for (Map<String, Object> st : samples) {
-      Object phase = st.get("phase");
-      boolean degraded = "True".equals(condition(st, "Degraded").get("status"));
+    for (CowsqlClusterStatus st : samples) {
+      String phase = st.phase;
+      boolean degraded = st.isTrue("Degraded");
       assertThat(phase.equals("Degraded")).as("phase %s with Degraded=%s in %s", phase,
-          condition(st, "Degraded").get("status"), st).isEqualTo(degraded);
-      if (!degraded && "True".equals(condition(st, "Ready").get("status"))) {
-        assertThat(phase).as("%s", st).isEqualTo("Running");
+          condition(st, "Degraded").getStatus(), c.getKubernetesSerialization().asJson(st)).isEqualTo(degraded);
+      if (!degraded && st.isTrue("Ready")) {
+        assertThat(phase).as("%s", c.getKubernetesSerialization().asJson(st)).isEqualTo("Running");
       }
     }
+  }
+
+  static long countRole(CowsqlClusterStatus status, String role) {
+    return status.members.stream().filter(m -> role.equals(m.role)).count();
   }
 
   /** The operator's Events on a cluster. */
@@ -252,35 +264,34 @@ class OperatorSystemTest {
     c.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(NS).endMetadata().build()).create();
     GenericKubernetesResource example = c.getKubernetesSerialization().unmarshal(
         Files.readString(REPO.resolve("examples/cluster.yaml")), GenericKubernetesResource.class);
-    Map<String, Object> s;
+    CowsqlClusterStatus s;
     try (StatusSampler creation = new StatusSampler("example")) {
-      clusters().resource(example).create();
+      rawClusters().resource(example).create();
       s = awaitStatus("example", Duration.ofMinutes(4),
-          st -> "Running".equals(st.get("phase")) && Integer.valueOf(3).equals(st.get("readyReplicas"))
-              && "Reconciled".equals(condition(st, "Progressing").get("reason")));
+          st -> "Running".equals(st.phase) && Integer.valueOf(3).equals(st.readyReplicas)
+              && "Reconciled".equals(condition(st, "Progressing").getReason()));
       creation.close();
       assertPhaseFollowsTheConditions(creation.samples);
       // nothing scales while a cluster is created
-      assertThat(creation.samples).extracting(st -> condition(st, "Progressing").get("reason")).doesNotContain("Scaling");
-      assertThat(creation.samples).extracting(st -> st.get("phase")).contains("Creating").doesNotContain("Degraded");
+      assertThat(creation.samples).extracting(st -> condition(st, "Progressing").getReason()).doesNotContain("Scaling");
+      assertThat(creation.samples).extracting(st -> st.phase).contains("Creating").doesNotContain("Degraded");
     }
-    assertThat((String) s.get("leader")).startsWith("example-");
-    List<Map<String, Object>> members = list(s, "members");
+    assertThat(s.leader).startsWith("example-");
+    List<CowsqlClusterStatus.Member> members = s.members;
     assertThat(members).hasSize(3);
-    assertThat(members).extracting(m -> m.get("role")).containsOnly("voter");
-    assertThat(members.stream().map(m -> m.get("zone")).collect(java.util.stream.Collectors.toSet())).hasSize(3);
-    @SuppressWarnings("unchecked")
-    Map<String, Object> codes = (Map<String, Object>) s.get("failureDomains");
+    assertThat(members).extracting(m -> m.role).containsOnly("voter");
+    assertThat(members.stream().map(m -> m.zone).collect(java.util.stream.Collectors.toSet())).hasSize(3);
+    Map<String, Long> codes = s.failureDomains;
     assertThat(codes).hasSize(3);
-    for (Map<String, Object> m : members) {
-      assertThat(((Number) m.get("failureDomain")).longValue()).isEqualTo(((Number) codes.get(m.get("zone"))).longValue());
+    for (CowsqlClusterStatus.Member m : members) {
+      assertThat(m.failureDomain).isEqualTo(codes.get(m.zone));
     }
     String table = kubectl("get", "cowsqlclusters", "-n", NS);
     assertThat(table.lines().filter(l -> l.startsWith("NAME")).findFirst().orElseThrow().split("\\s+"))
         .containsExactly("NAME", "REPLICAS", "READY", "VOTERS", "STANDBYS", "LEADER", "PHASE", "REASON", "AGE");
     assertThat(table.lines().filter(l -> l.startsWith("example")).findFirst().orElseThrow().split("\\s+"))
         .startsWith("example", "3", "3", "3", "0").contains("Running", "ClusterReady");
-    assertThat(s.get("clusterId")).isEqualTo(NS + "/example");
+    assertThat(s.clusterId).isEqualTo(NS + "/example");
     // node ids in hex, as the cowsql shell's .cluster prints them
     io.cowsql.client.ClientOptions opts = io.cowsql.client.ClientOptions.defaults()
         .withRetryTimeout(Duration.ofSeconds(20))
@@ -289,8 +300,8 @@ class OperatorSystemTest {
     try (io.cowsql.client.CowsqlClient client = io.cowsql.client.CowsqlClient.findLeader(List.of(anyPod), opts)) {
       Map<String, String> hexByAddress = new java.util.TreeMap<>();
       client.cluster().forEach(n -> hexByAddress.put(n.address(), Long.toHexString(n.id())));
-      for (Map<String, Object> m : members) {
-        assertThat((String) m.get("nodeId")).matches("[0-9a-f]+").isEqualTo(hexByAddress.get(m.get("address")));
+      for (CowsqlClusterStatus.Member m : members) {
+        assertThat(m.nodeId).matches("[0-9a-f]+").isEqualTo(hexByAddress.get(m.address));
       }
     }
   }
@@ -323,39 +334,38 @@ class OperatorSystemTest {
   @Test
   @Order(4)
   void scaleToFiveKeepsVotersInThreeZones() throws Exception {
-    Map<String, Object> s;
+    CowsqlClusterStatus s;
     try (StatusSampler scaling = new StatusSampler("example")) {
       kubectl("scale", "-n", NS, "cowsqlcluster/example", "--replicas=5");
-      s = awaitStatus("example", Duration.ofMinutes(3), st -> Integer.valueOf(5)
-          .equals(st.get("readyReplicas")) && list(st, "members").stream()
-          .filter(m -> "voter".equals(m.get("role"))).map(m -> m.get("zone")).distinct().count() == 3
-          && list(st, "members").stream().allMatch(m -> m.get("role") != null) && "Running".equals(st.get("phase"))
-          && "Reconciled".equals(condition(st, "Progressing").get("reason")));
+      s = awaitStatus("example", Duration.ofMinutes(3), st -> Integer.valueOf(5).equals(st.readyReplicas)
+          && st.members.stream().filter(m -> "voter".equals(m.role)).map(m -> m.zone).distinct().count() == 3
+          && st.members.stream().allMatch(m -> m.role != null) && "Running".equals(st.phase)
+          && "Reconciled".equals(condition(st, "Progressing").getReason()));
       scaling.close();
       assertPhaseFollowsTheConditions(scaling.samples);
-      assertThat(scaling.samples).extracting(st -> st.get("phase")).contains("Scaling").doesNotContain("Degraded");
+      assertThat(scaling.samples).extracting(st -> st.phase).contains("Scaling").doesNotContain("Degraded");
     }
-    assertThat(list(s, "members")).hasSize(5);
-    assertThat(s.get("voters")).isEqualTo(3);
-    assertThat(s.get("standbys")).isEqualTo(2);
-    assertThat(condition(s, "Progressing").get("reason")).isEqualTo("Reconciled");
+    assertThat(s.members).hasSize(5);
+    assertThat(s.voters).isEqualTo(3);
+    assertThat(s.standbys).isEqualTo(2);
+    assertThat(condition(s, "Progressing").getReason()).isEqualTo("Reconciled");
   }
 
   @Test
   @Order(5)
   void shrinkIsRefusedAndNothingIsRemoved() throws Exception {
     kubectl("scale", "-n", NS, "cowsqlcluster/example", "--replicas=3");
-    Map<String, Object> s = awaitStatus("example", Duration.ofSeconds(60), st -> list(st, "conditions").stream()
-        .anyMatch(x -> "Progressing".equals(x.get("type")) && "ScaleDownRefused".equals(x.get("reason"))));
-    assertThat(s.get("readyReplicas")).isEqualTo(5);
+    CowsqlClusterStatus s = awaitStatus("example", Duration.ofSeconds(60),
+        st -> "ScaleDownRefused".equals(condition(st, "Progressing").getReason()));
+    assertThat(s.readyReplicas).isEqualTo(5);
     assertThat(c.apps().statefulSets().inNamespace(NS).withName("example").get().getSpec().getReplicas()).isEqualTo(5);
-    awaitStatus("example", Duration.ofSeconds(30), st -> "ScaleDownRefused".equals(condition(st, "Ready").get("reason")));
+    awaitStatus("example", Duration.ofSeconds(30), st -> "ScaleDownRefused".equals(condition(st, "Ready").getReason()));
     String row = kubectl("get", "cowsqlclusters", "-n", NS).lines().filter(l -> l.startsWith("example")).findFirst()
         .orElseThrow();
     assertThat(row.split("\\s+")).startsWith("example", "3", "5").contains("ScaleDownRefused");
     kubectl("scale", "-n", NS, "cowsqlcluster/example", "--replicas=5");
-    awaitStatus("example", Duration.ofSeconds(60), st -> list(st, "conditions").stream()
-        .noneMatch(x -> "ScaleDownRefused".equals(x.get("reason"))));
+    awaitStatus("example", Duration.ofSeconds(60), st -> st.conditions.stream()
+        .noneMatch(x -> "ScaleDownRefused".equals(x.getReason())));
   }
 
   /** The role targets are live settings: the agents take them from their pod annotations, no pod restarts. */
@@ -365,15 +375,11 @@ class OperatorSystemTest {
     Map<String, String> before = podIncarnations();
     assertThat(before).hasSize(5);
     kubectl("patch", "-n", NS, "cowsqlcluster/example", "--type=merge", "-p", "{\"spec\":{\"roles\":{\"voters\":5}}}");
-    awaitStatus("example", Duration.ofMinutes(2), st -> voters(st) == 5 && Integer.valueOf(5).equals(st.get("readyReplicas")));
+    awaitStatus("example", Duration.ofMinutes(2), st -> countRole(st, "voter") == 5 && Integer.valueOf(5).equals(st.readyReplicas));
     assertThat(podIncarnations()).as("pod UIDs, start times and restart counts").isEqualTo(before);
     kubectl("patch", "-n", NS, "cowsqlcluster/example", "--type=merge", "-p", "{\"spec\":{\"roles\":{\"voters\":3}}}");
-    awaitStatus("example", Duration.ofMinutes(2), st -> voters(st) == 3 && Integer.valueOf(5).equals(st.get("readyReplicas")));
+    awaitStatus("example", Duration.ofMinutes(2), st -> countRole(st, "voter") == 3 && Integer.valueOf(5).equals(st.readyReplicas));
     assertThat(podIncarnations()).isEqualTo(before);
-  }
-
-  static long voters(Map<String, Object> status) {
-    return list(status, "members").stream().filter(m -> "voter".equals(m.get("role"))).count();
   }
 
   /** pod name -> its UID, start time, and each container's start time and restart count. */
@@ -391,9 +397,9 @@ class OperatorSystemTest {
   @Test
   @Order(7)
   void leaderLossShowsInStatusWithinTenSecondsAndTheKeyValueApiKeepsAnswering() throws Exception {
-    String leader = (String) status("example").get("leader");
+    String leader = status("example").leader;
     assertThat(leader).isNotBlank();
-    String follower = list(status("example"), "members").stream().map(m -> (String) m.get("pod"))
+    String follower = status("example").members.stream().map(m -> m.pod)
         .filter(p -> !p.equals(leader)).findFirst().orElseThrow();
     String api = "http://" + c.pods().inNamespace(NS).withName(follower).get().getStatus().getPodIP() + ":8080/";
     java.net.http.HttpClient http = java.net.http.HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
@@ -403,10 +409,10 @@ class OperatorSystemTest {
 
     long t0 = System.nanoTime();
     c.pods().inNamespace(NS).withName(leader).delete();
-    Map<String, Object> s = awaitStatus("example", Duration.ofSeconds(30),
-        st -> st.get("leader") != null && !leader.equals(st.get("leader")));
+    CowsqlClusterStatus s = awaitStatus("example", Duration.ofSeconds(30),
+        st -> st.leader != null && !leader.equals(st.leader));
     long ms = (System.nanoTime() - t0) / 1_000_000;
-    assertThat(ms).as("new leader " + s.get("leader") + " after " + ms + " ms").isLessThan(10_000);
+    assertThat(ms).as("new leader " + s.leader + " after " + ms + " ms").isLessThan(10_000);
 
     // the surviving nodes still read what was written and take new writes
     var get = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(api + "before-failover"))
@@ -418,7 +424,7 @@ class OperatorSystemTest {
         java.net.http.HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200);
 
     // one Event for this leader change, naming both
-    String expected = "Leader changed from " + leader + " to " + s.get("leader");
+    String expected = "Leader changed from " + leader + " to " + s.leader;
     long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
     while (operatorEvents("example").stream().noneMatch(e -> expected.equals(e.getMessage())) && System.nanoTime() < deadline) {
       Thread.sleep(500);
@@ -453,15 +459,14 @@ class OperatorSystemTest {
   @Test
   @Order(9)
   void aMembersNodeGoingNotReadyIsOneEventAndDegraded() throws Exception {
-    Map<String, Object> member = list(status("example"), "members").get(1);
-    String pod = (String) member.get("pod");
+    String pod = status("example").members.get(1).pod;
     String node = c.pods().inNamespace(NS).withName(pod).get().getSpec().getNodeName();
     tb.kubelet().setNodeReady(node, false);
     try {
-      Map<String, Object> s = awaitStatus("example", Duration.ofSeconds(45),
-          st -> "MemberNodeNotReady".equals(condition(st, "Degraded").get("reason")));
-      assertThat(s.get("phase")).isEqualTo("Degraded");
-      assertThat((String) condition(s, "Degraded").get("message")).contains(pod + " on " + node);
+      CowsqlClusterStatus s = awaitStatus("example", Duration.ofSeconds(45),
+          st -> "MemberNodeNotReady".equals(condition(st, "Degraded").getReason()));
+      assertThat(s.phase).isEqualTo("Degraded");
+      assertThat(condition(s, "Degraded").getMessage()).contains(pod + " on " + node);
       Thread.sleep(12_000); // more than a resync of a cluster that is not Ready: no second Event for it
       List<io.fabric8.kubernetes.api.model.Event> e = operatorEvents("example").stream()
           .filter(x -> "NodeNotReady".equals(x.getReason())).toList();
@@ -471,35 +476,33 @@ class OperatorSystemTest {
     } finally {
       tb.kubelet().setNodeReady(node, true);
     }
-    awaitStatus("example", Duration.ofSeconds(60), st -> "Running".equals(st.get("phase")));
+    awaitStatus("example", Duration.ofSeconds(60), st -> "Running".equals(st.phase));
     assertThat(operatorEvents("example")).filteredOn(x -> "NodeReady".equals(x.getReason())).hasSize(1);
   }
 
   @Test
   @Order(10)
   void quorumLossNamesTheSilentVotersAndTheManualProcedure() throws Exception {
-    Map<String, Object> before = awaitStatus("example", Duration.ofSeconds(60),
-        st -> "Running".equals(st.get("phase")) && st.get("leader") != null
-            && "Reconciled".equals(condition(st, "Progressing").get("reason")));
-    List<String> voters = list(before, "members").stream().filter(m -> "voter".equals(m.get("role")))
-        .map(m -> (String) m.get("pod")).toList();
+    CowsqlClusterStatus before = awaitStatus("example", Duration.ofSeconds(60),
+        st -> "Running".equals(st.phase) && st.leader != null
+            && "Reconciled".equals(condition(st, "Progressing").getReason()));
+    List<String> voters = before.members.stream().filter(m -> "voter".equals(m.role)).map(m -> m.pod).toList();
     assertThat(voters).hasSize(3);
     List<String> paused = voters.subList(0, 2);
     paused.forEach(p -> tb.kubelet().pause(NS, p));
     try {
-      Map<String, Object> s = awaitStatus("example", Duration.ofSeconds(90),
-          st -> "True".equals(condition(st, "QuorumLost").get("status")));
-      String message = (String) condition(s, "QuorumLost").get("message");
+      CowsqlClusterStatus s = awaitStatus("example", Duration.ofSeconds(90), st -> st.isTrue("QuorumLost"));
+      String message = condition(s, "QuorumLost").getMessage();
       assertThat(message).contains(paused.get(0), paused.get(1), "voters answer",
           "node-image/README.md, section \"Offline subcommands (stopped nodes)\"");
-      assertThat(message).startsWith("Since " + condition(s, "QuorumLost").get("lastTransitionTime"));
-      assertThat(s.get("phase")).isEqualTo("Degraded");
-      assertThat(condition(s, "Degraded").get("reason")).isEqualTo("QuorumLost");
+      assertThat(message).startsWith("Since " + condition(s, "QuorumLost").getLastTransitionTime());
+      assertThat(s.phase).isEqualTo("Degraded");
+      assertThat(condition(s, "Degraded").getReason()).isEqualTo("QuorumLost");
     } finally {
       paused.forEach(p -> tb.kubelet().resume(NS, p));
     }
-    Map<String, Object> back = awaitStatus("example", Duration.ofMinutes(2), st -> "Running".equals(st.get("phase")));
-    assertThat(condition(back, "QuorumLost").get("status")).isEqualTo("False");
+    CowsqlClusterStatus back = awaitStatus("example", Duration.ofMinutes(2), st -> "Running".equals(st.phase));
+    assertThat(condition(back, "QuorumLost").getStatus()).isEqualTo("False");
   }
 
   /**
@@ -525,7 +528,7 @@ class OperatorSystemTest {
         "{\"spec\":{\"replicaz\":7}}");
     assertThat(patch.code()).as(patch.output()).isZero();
     @SuppressWarnings("unchecked")
-    Map<String, Object> spec = (Map<String, Object>) clusters().withName("example").get().getAdditionalProperties()
+    Map<String, Object> spec = (Map<String, Object>) rawClusters().withName("example").get().getAdditionalProperties()
         .get("spec");
     assertThat(spec).doesNotContainKey("replicaz").containsEntry("replicas", 5);
   }
@@ -583,16 +586,14 @@ class OperatorSystemTest {
   void applyingTheDeletedClusterAgainAdoptsItsRetainedData() throws Exception {
     awaitPodsGone("example");
     assertThat(c.persistentVolumeClaims().inNamespace(NS).list().getItems()).hasSize(5);
-    GenericKubernetesResource again = c.getKubernetesSerialization().unmarshal(
-        Files.readString(REPO.resolve("examples/cluster.yaml")), GenericKubernetesResource.class);
-    @SuppressWarnings("unchecked")
-    Map<String, Object> spec = (Map<String, Object>) again.getAdditionalProperties().get("spec");
-    spec.put("replicas", 5); // all five retained members come back
+    CowsqlCluster again = c.getKubernetesSerialization().unmarshal(
+        Files.readString(REPO.resolve("examples/cluster.yaml")), CowsqlCluster.class);
+    again.getSpec().replicas = 5; // all five retained members come back
     clusters().resource(again).create();
-    Map<String, Object> s = awaitStatus("example", Duration.ofMinutes(4),
-        st -> "Running".equals(st.get("phase")) && Integer.valueOf(5).equals(st.get("readyReplicas")));
-    assertThat(s.get("clusterId")).isEqualTo(NS + "/example");
-    String pod = (String) s.get("leader");
+    CowsqlClusterStatus s = awaitStatus("example", Duration.ofMinutes(4),
+        st -> "Running".equals(st.phase) && Integer.valueOf(5).equals(st.readyReplicas));
+    assertThat(s.clusterId).isEqualTo(NS + "/example");
+    String pod = s.leader;
     var get = kv("GET", pod, "before-failover", null);
     assertThat(get.statusCode()).isEqualTo(200);
     assertThat(get.body().trim()).isEqualTo("v1");

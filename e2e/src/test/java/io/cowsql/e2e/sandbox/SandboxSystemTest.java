@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
 
 /** The README's main job: bin/cowsql-sandbox's Sandbox, its help, its bad flags. */
 class SandboxSystemTest {
@@ -121,9 +122,60 @@ class SandboxSystemTest {
     Path repo = Sandbox.repository();
     assertThatThrownBy(() -> Sandbox.parse(new String[] {"--zones", "0"}, repo))
         .hasMessageContaining("--zones must be a positive number");
+    assertThatThrownBy(() -> Sandbox.parse(new String[] {"--zones", "three"}, repo))
+        .hasMessageContaining("--zones").hasMessageContaining("'three'");
+    assertThatThrownBy(() -> Sandbox.parse(new String[] {"--timeout"}, repo)).hasMessageContaining("--timeout");
     assertThatThrownBy(() -> Sandbox.parse(new String[] {"--frobnicate"}, repo))
-        .hasMessageContaining("unknown argument '--frobnicate'");
+        .hasMessageContaining("Unknown option: '--frobnicate'");
     assertThatThrownBy(() -> Sandbox.parse(new String[] {"--cluster", "/nonexistent.yaml"}, repo))
         .hasMessageContaining("--cluster: no file");
+    assertThat(Sandbox.parse(new String[] {"--help"}, repo)).as("--help asks for the help").isNull();
+    Sandbox.Options o = Sandbox.parse(new String[] {"--until-ready", "--zones", "5", "--timeout", "60"}, repo);
+    assertThat(o.untilReady()).isTrue();
+    assertThat(o.zones()).isEqualTo(5);
+    assertThat(o.timeout()).hasSeconds(60);
+    assertThat(o.cluster()).isEqualTo(repo.resolve("examples/cluster.yaml"));
+    assertThat(o.workDir()).isEqualTo(repo.resolve("e2e/target/sandbox"));
+  }
+
+  /** The sandbox as bin/cowsql-sandbox starts it, with a bad flag: exit 2, and the message names the flag. */
+  @Test
+  void aBadFlagExitsTwoNamingIt() throws Exception {
+    Process p = new ProcessBuilder(io.cowsql.e2e.testbed.ImageTable.javaExecutable(), "-cp",
+        System.getProperty("java.class.path"), Sandbox.class.getName(), "--zones", "0", "--until-ready")
+        .directory(Sandbox.repository().toFile()).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+    assertThat(p.exitValue()).as(out).isEqualTo(2);
+    assertThat(out.strip()).isEqualTo("cowsql-sandbox: --zones must be a positive number, got 0 (see --help)");
+  }
+
+  /**
+   * The help text (a file, so that bin/cowsql-sandbox prints it before anything is built) and the parser agree:
+   * every flag the parser takes is in the help with its default, and the help offers no flag the parser refuses.
+   */
+  @Test
+  void theHelpNamesExactlyTheFlagsTheParserTakesWithTheirDefaults() {
+    CommandLine.Model.CommandSpec spec = new CommandLine(new Sandbox.Flags()).getCommandSpec();
+    String flagsPart = Sandbox.HELP.substring(0, Sandbox.HELP.indexOf(Sandbox.FAULTS_HEADING));
+    java.util.Set<String> parsed = new java.util.TreeSet<>();
+    for (CommandLine.Model.OptionSpec o : spec.options()) {
+      parsed.addAll(List.of(o.names()));
+      String longName = o.longestName();
+      String line = flagsPart.lines().filter(l -> l.startsWith("  " + longName + " ")).findFirst().orElse(null);
+      if (o.usageHelp()) {
+        continue;
+      }
+      assertThat(line).as("the help's line for " + longName).isNotNull();
+      if (o.defaultValue() != null) {
+        assertThat(line).as(longName).contains("(default " + o.defaultValue() + ")");
+      }
+    }
+    java.util.Set<String> offered = new java.util.TreeSet<>();
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?<![\\w-])--?[a-z][a-z-]*").matcher(flagsPart);
+    while (m.find()) {
+      offered.add(m.group());
+    }
+    assertThat(parsed).containsAll(offered);
   }
 }

@@ -1,14 +1,13 @@
 package io.cowsql.operator.dependents;
 
 import io.cowsql.operator.ClusterNames;
-import io.cowsql.operator.model.ClientServiceSpec;
+import io.cowsql.operator.model.ClusterSpecView;
 import io.cowsql.operator.model.CowsqlCluster;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
-import java.util.Map;
 
 /** The client Service: ready nodes only, the cowsql port and the agent's HTTP (key/value) API. */
 @KubernetesDependent(informer = @Informer(labelSelector = ClusterNames.MANAGED_SELECTOR),
@@ -27,18 +26,16 @@ public class ClientServiceDependent extends ClusterOwnedDependent<Service> {
   }
 
   public static Service build(CowsqlCluster cluster) {
-    ClientServiceSpec spec = cluster.getSpec().service == null ? new ClientServiceSpec() : cluster.getSpec().service;
-    ClientServiceSpec.ServiceType type = spec.type == null ? ClientServiceSpec.ServiceType.ClusterIP : spec.type;
-    Map<String, String> annotations = spec.annotations == null ? new java.util.LinkedHashMap<>() : spec.annotations;
+    ClusterSpecView spec = cluster.getSpec().defaulted();
     return new ServiceBuilder()
         .withNewMetadata()
           .withName(ClusterNames.clientService(cluster))
           .withNamespace(cluster.getMetadata().getNamespace())
           .withLabels(ClusterNames.labels(cluster))
-          .withAnnotations(annotations)
+          .withAnnotations(spec.serviceAnnotations())
         .endMetadata()
         .withNewSpec()
-          .withType(type.name())
+          .withType(spec.serviceType().name())
           .withSelector(ClusterNames.selectorLabels(cluster))
           .addNewPort().withName("cowsql").withPort(ClusterNames.COWSQL_PORT).withNewTargetPort("cowsql")
             .withProtocol("TCP").endPort()

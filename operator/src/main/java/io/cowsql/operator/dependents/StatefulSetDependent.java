@@ -4,8 +4,8 @@ import io.cowsql.contract.Annotations;
 import io.cowsql.operator.plan.NodeSettings;
 import io.cowsql.contract.AgentOption;
 import io.cowsql.operator.ClusterNames;
+import io.cowsql.operator.model.ClusterSpecView;
 import io.cowsql.operator.model.CowsqlCluster;
-import io.cowsql.operator.model.CowsqlClusterSpec;
 import io.cowsql.operator.model.FailureDomainsSpec;
 import io.cowsql.operator.model.PodTemplateOverrides;
 import io.fabric8.kubernetes.api.model.Affinity;
@@ -70,8 +70,8 @@ public class StatefulSetDependent extends ClusterOwnedDependent<StatefulSet> {
    */
   public static StatefulSet build(CowsqlCluster cluster, int replicas, NodeDefaults defaults,
       Optional<StatefulSet> existing) {
-    CowsqlClusterSpec spec = cluster.getSpec();
-    PodTemplateOverrides overrides = spec.podTemplate == null ? new PodTemplateOverrides() : spec.podTemplate;
+    ClusterSpecView spec = cluster.getSpec().defaulted();
+    PodTemplateOverrides overrides = spec.podTemplate();
 
     Map<String, String> podLabels = new LinkedHashMap<>();
     if (overrides.labels != null) {
@@ -87,7 +87,7 @@ public class StatefulSetDependent extends ClusterOwnedDependent<StatefulSet> {
 
     List<PersistentVolumeClaim> claims = existing.map(s -> s.getSpec().getVolumeClaimTemplates())
         .filter(l -> l != null && !l.isEmpty())
-        .orElseGet(() -> List.of(dataClaim(cluster)));
+        .orElseGet(() -> List.of(dataClaim(cluster, spec)));
 
     long grace = defaults.shutdownTimeout().toSeconds() + 10;
     return new StatefulSetBuilder()
@@ -114,7 +114,7 @@ public class StatefulSetDependent extends ClusterOwnedDependent<StatefulSet> {
               .withNodeSelector(overrides.nodeSelector)
               .withTolerations(overrides.tolerations)
               .withAffinity(affinity(cluster, overrides.affinity))
-              .withTopologySpreadConstraints(spreading(cluster))
+              .withTopologySpreadConstraints(spreading(cluster, spec))
               .withNewSecurityContext()
                 .withRunAsNonRoot(true)
                 .withRunAsUser(RUN_AS)
@@ -122,7 +122,7 @@ public class StatefulSetDependent extends ClusterOwnedDependent<StatefulSet> {
                 .withFsGroup(RUN_AS)
                 .withNewSeccompProfile().withType("RuntimeDefault").endSeccompProfile()
               .endSecurityContext()
-              .withContainers(container(cluster, defaults))
+              .withContainers(container(cluster, spec, defaults))
               .addNewVolume()
                 .withName("podinfo")
                 .withNewDownwardAPI()
@@ -142,20 +142,17 @@ public class StatefulSetDependent extends ClusterOwnedDependent<StatefulSet> {
         .build();
   }
 
-  static Container container(CowsqlCluster cluster, NodeDefaults defaults) {
-    CowsqlClusterSpec spec = cluster.getSpec();
-    String image = spec.image != null ? spec.image : defaults.image();
-    String pullPolicy = spec.imagePullPolicy != null ? spec.imagePullPolicy.name() : "IfNotPresent";
+  static Container container(CowsqlCluster cluster, ClusterSpecView spec, NodeDefaults defaults) {
     return new ContainerBuilder()
         .withName(CONTAINER)
-        .withImage(image)
-        .withImagePullPolicy(pullPolicy)
+        .withImage(spec.image().orElse(defaults.image()))
+        .withImagePullPolicy(spec.imagePullPolicy().name())
         .withArgs("run")
         .withEnv(env(cluster))
         .addNewEnvFrom().withNewConfigMapRef().withName(ClusterNames.configMap(cluster)).endConfigMapRef().endEnvFrom()
         .addNewPort().withName("cowsql").withContainerPort(ClusterNames.COWSQL_PORT).withProtocol("TCP").endPort()
         .addNewPort().withName("http").withContainerPort(ClusterNames.HTTP_PORT).withProtocol("TCP").endPort()
-        .withResources(resources(spec.resources))
+        .withResources(resources(spec.resources()))
         .withStartupProbe(probe("/healthz", 5, 60))
         .withLivenessProbe(probe("/healthz", 10, 6))
         .withReadinessProbe(probe("/readyz", 5, 3))
@@ -203,10 +200,12 @@ public class StatefulSetDependent extends ClusterOwnedDependent<StatefulSet> {
         .build();
   }
 
-  static ResourceRequirements resources(ResourceRequirements requested) {
-    if (requested != null && ((requested.getLimits() != null && !requested.getLimits().isEmpty())
-        || (requested.getRequests() != null && !requested.getRequests().isEmpty()))) {
-      return new ResourceRequirementsBuilder().withLimits(requested.getLimits()).withRequests(requested.getRequests())
+  /** The requests and limits the spec gives, or the operator's when it gives none. */
+  static ResourceRequirements resources(Optional<ResourceRequirements> requested) {
+    Optional<ResourceRequirements> given = requested.filter(r -> (r.getLimits() != null && !r.getLimits().isEmpty())
+        || (r.getRequests() != null && !r.getRequests().isEmpty()));
+    if (given.isPresent()) {
+      return new ResourceRequirementsBuilder().withLimits(given.get().getLimits()).withRequests(given.get().getRequests())
           .build();
     }
     return new ResourceRequirementsBuilder()
@@ -216,29 +215,23 @@ public class StatefulSetDependent extends ClusterOwnedDependent<StatefulSet> {
         .build();
   }
 
-  static PersistentVolumeClaim dataClaim(CowsqlCluster cluster) {
-    CowsqlClusterSpec spec = cluster.getSpec();
-    String size = spec.storage == null || spec.storage.size == null ? "1Gi" : spec.storage.size;
-    String storageClass = spec.storage == null ? null : spec.storage.storageClassName;
+  static PersistentVolumeClaim dataClaim(CowsqlCluster cluster, ClusterSpecView spec) {
     return new PersistentVolumeClaimBuilder()
         .withNewMetadata().withName(ClusterNames.DATA_VOLUME).withLabels(ClusterNames.labels(cluster)).endMetadata()
         .withNewSpec()
           .withAccessModes("ReadWriteOnce")
-          .withStorageClassName(storageClass)
-          .withNewResources().addToRequests("storage", new Quantity(size)).endResources()
+          .withStorageClassName(spec.storageClassName().orElse(null))
+          .withNewResources().addToRequests("storage", new Quantity(spec.storageSize())).endResources()
         .endSpec()
         .build();
   }
 
   /** Zones: at most one more pod in any zone than in another (hard or soft). */
-  static List<TopologySpreadConstraint> spreading(CowsqlCluster cluster) {
-    FailureDomainsSpec fd = cluster.getSpec().failureDomains == null ? new FailureDomainsSpec()
-        : cluster.getSpec().failureDomains;
-    String key = fd.topologyKey == null ? FailureDomainsSpec.DEFAULT_TOPOLOGY_KEY : fd.topologyKey;
-    String when = fd.spreading == FailureDomainsSpec.Spreading.Required ? "DoNotSchedule" : "ScheduleAnyway";
+  static List<TopologySpreadConstraint> spreading(CowsqlCluster cluster, ClusterSpecView spec) {
+    String when = spec.spreading() == FailureDomainsSpec.Spreading.Required ? "DoNotSchedule" : "ScheduleAnyway";
     return List.of(new TopologySpreadConstraintBuilder()
         .withMaxSkew(1)
-        .withTopologyKey(key)
+        .withTopologyKey(spec.topologyKey())
         .withWhenUnsatisfiable(when)
         .withNewLabelSelector().withMatchLabels(ClusterNames.selectorLabels(cluster)).endLabelSelector()
         .build());

@@ -1,6 +1,7 @@
 package io.cowsql.operator.plan;
 
 import io.cowsql.operator.ClusterNames;
+import io.cowsql.operator.model.ClusterSpecView;
 import io.cowsql.operator.model.CowsqlCluster;
 import io.cowsql.operator.model.CowsqlClusterStatus;
 import io.cowsql.operator.model.StorageSpec;
@@ -49,7 +50,8 @@ public final class ClusterPlanner {
           new TreeMap<>(knownCodes), Map.of(), bootstrapped, List.of(), List.of(), Map.of());
     }
 
-    int wanted = cluster.getSpec().replicas == null ? 3 : cluster.getSpec().replicas;
+    ClusterSpecView spec = cluster.getSpec().defaulted();
+    int wanted = spec.replicas();
     int replicas = wanted;
     Optional<String> refused = Optional.empty();
     if (observed.statefulSetReplicas().isPresent() && observed.statefulSetReplicas().get() > wanted) {
@@ -72,9 +74,7 @@ public final class ClusterPlanner {
       }
     }
 
-    StorageSpec.RetentionPolicy whenDeleted = cluster.getSpec().storage == null
-        || cluster.getSpec().storage.retention == null || cluster.getSpec().storage.retention.whenDeleted == null
-        ? StorageSpec.RetentionPolicy.Retain : cluster.getSpec().storage.retention.whenDeleted;
+    StorageSpec.RetentionPolicy whenDeleted = spec.whenDeleted();
     List<String> own = new ArrayList<>();
     List<String> release = new ArrayList<>();
     for (ObservedCluster.ObservedClaim claim : observed.claims()) {

@@ -3,10 +3,9 @@ package io.cowsql.operator.plan;
 import io.cowsql.contract.AgentOption;
 import io.cowsql.contract.Annotations;
 import io.cowsql.contract.DurationFormat;
-import io.cowsql.contract.RoleTargets;
 import io.cowsql.operator.ClusterNames;
 import io.cowsql.operator.model.CowsqlCluster;
-import io.cowsql.operator.model.CowsqlClusterSpec;
+import io.cowsql.operator.model.ClusterSpecView;
 import io.cowsql.operator.model.EngineSpec;
 import java.time.Duration;
 import java.util.Collections;
@@ -28,7 +27,7 @@ public final class NodeSettings {
   }
 
   public static NodeSettings of(CowsqlCluster cluster, Duration shutdownTimeout) {
-    CowsqlClusterSpec spec = cluster.getSpec();
+    ClusterSpecView spec = cluster.getSpec().defaulted();
     Map<String, String> env = new TreeMap<>();
     env.put(AgentOption.DIR.env(), ClusterNames.DATA_DIR);
     env.put(AgentOption.CLUSTER_ID.env(), ClusterNames.clusterId(cluster));
@@ -36,26 +35,25 @@ public final class NodeSettings {
     env.put(AgentOption.FAILURE_DOMAIN_KEY.env(), Annotations.FAILURE_DOMAIN);
     env.put(AgentOption.BOOTSTRAP_KEY.env(), Annotations.BOOTSTRAP);
     env.put(AgentOption.SHUTDOWN_TIMEOUT.env(), DurationFormat.format(shutdownTimeout));
-    // Always written (defaulted): they are live, and a running agent keeps the last value it read.
-    env.put(AgentOption.VOTERS.env(), Integer.toString(spec.roles == null || spec.roles.voters == null
-        ? RoleTargets.DEFAULT_VOTERS : spec.roles.voters));
-    env.put(AgentOption.STANDBYS.env(), Integer.toString(spec.roles == null || spec.roles.standbys == null
-        ? RoleTargets.DEFAULT_STANDBYS : spec.roles.standbys));
-    EngineSpec engine = spec.engine;
-    if (engine != null) {
-      if (engine.networkLatency != null) {
-        env.put(AgentOption.NETWORK_LATENCY.env(), engine.networkLatency);
-      }
-      if (engine.snapshotThreshold != null && engine.snapshotTrailing != null) {
-        env.put(AgentOption.SNAPSHOT_THRESHOLD.env(), engine.snapshotThreshold.toString());
-        env.put(AgentOption.SNAPSHOT_TRAILING.env(), engine.snapshotTrailing.toString());
-      }
-      if (engine.autoRecovery != null) {
-        env.put(AgentOption.AUTO_RECOVERY.env(), engine.autoRecovery.toString());
-      }
-      if (engine.blockSize != null) {
-        env.put(AgentOption.BLOCK_SIZE.env(), engine.blockSize.toString());
-      }
+    // Always written (defaulted): they are live, and a running agent keeps the last value it read. The targets as
+    // the spec states them: the agent's role policy applies them as far as the members allow (one voter below three
+    // members), as ClusterSpecView.rolesOf describes.
+    env.put(AgentOption.VOTERS.env(), Integer.toString(spec.voters()));
+    env.put(AgentOption.STANDBYS.env(), Integer.toString(spec.standbys()));
+    // Engine tuning only when set: unset keeps the engine's own default.
+    EngineSpec engine = spec.engine();
+    if (engine.networkLatency != null) {
+      env.put(AgentOption.NETWORK_LATENCY.env(), engine.networkLatency);
+    }
+    if (engine.snapshotThreshold != null && engine.snapshotTrailing != null) {
+      env.put(AgentOption.SNAPSHOT_THRESHOLD.env(), engine.snapshotThreshold.toString());
+      env.put(AgentOption.SNAPSHOT_TRAILING.env(), engine.snapshotTrailing.toString());
+    }
+    if (engine.autoRecovery != null) {
+      env.put(AgentOption.AUTO_RECOVERY.env(), engine.autoRecovery.toString());
+    }
+    if (engine.blockSize != null) {
+      env.put(AgentOption.BLOCK_SIZE.env(), engine.blockSize.toString());
     }
     return new NodeSettings(env);
   }

@@ -2,6 +2,7 @@ package io.cowsql.operator.plan;
 
 import io.cowsql.contract.Annotations;
 import io.cowsql.contract.DurationFormat;
+import io.cowsql.operator.model.ClusterSpecView;
 import io.cowsql.operator.model.CowsqlClusterSpec;
 import io.cowsql.operator.model.EngineSpec;
 import io.fabric8.kubernetes.api.model.Quantity;
@@ -18,13 +19,10 @@ import java.util.Optional;
  * changes. Each message names the field, what is wrong and the fix. An empty list means valid.
  */
 public final class SpecValidator {
-  public static final int MAX_REPLICAS = 99;
   private static final Duration MAX_LATENCY = Duration.ofHours(1);
 
   /** Longest name: the StatefulSet's controller-revision-hash label ({@code <name>-<10 chars>}) must fit 63. */
   public static final int MAX_NAME = 52;
-
-  public static final int MAX_CLUSTER_ID = 253;
 
   private SpecValidator() {}
 
@@ -49,11 +47,18 @@ public final class SpecValidator {
     if (spec == null) {
       return List.of();
     }
-    int replicas = spec.replicas == null ? 3 : spec.replicas;
-    int voters = spec.roles == null || spec.roles.voters == null ? 3 : spec.roles.voters;
-    int standbys = spec.roles == null || spec.roles.standbys == null ? 3 : spec.roles.standbys;
-    int spares = replicas - voters - standbys;
+    ClusterSpecView view = spec.defaulted();
+    int replicas = view.replicas();
+    int spares = view.roles().spares();
+    if (spares > 0 && replicas < ClusterSpecView.SMALLEST_VOTING_GROUP) {
+      return List.of("spec.replicas: " + replicas + " nodes make one voter and " + spares + " spare: a cluster of"
+          + " fewer than " + ClusterSpecView.SMALLEST_VOTING_GROUP + " nodes has only its leader voting, and a spare"
+          + " neither votes nor holds a copy of the data. Set spec.replicas to " + ClusterSpecView.SMALLEST_VOTING_GROUP
+          + " for a cluster that survives the loss of a node, or to 1");
+    }
     if (spares > 0) {
+      int voters = view.voters();
+      int standbys = view.standbys();
       return List.of("spec.replicas: " + spares + (spares == 1 ? " node will be a spare" : " nodes will be spares")
           + ": " + replicas + " replicas but spec.roles asks for " + voters + " voters + " + standbys
           + " standbys, and a spare neither votes nor holds a copy of the data. Raise spec.roles.standbys to "
@@ -77,34 +82,33 @@ public final class SpecValidator {
       errors.add("spec: missing; give at least `spec: {}` (a 3-node cluster)");
       return errors;
     }
-    int replicas = spec.replicas == null ? 3 : spec.replicas;
-    if (replicas < 1 || replicas > MAX_REPLICAS) {
-      errors.add("spec.replicas: " + replicas + " is out of range; use 1 to " + MAX_REPLICAS);
+    ClusterSpecView view = spec.defaulted();
+    int replicas = view.replicas();
+    if (replicas < CowsqlClusterSpec.MIN_REPLICAS || replicas > CowsqlClusterSpec.MAX_REPLICAS) {
+      errors.add("spec.replicas: " + replicas + " is out of range; use " + CowsqlClusterSpec.MIN_REPLICAS + " to "
+          + CowsqlClusterSpec.MAX_REPLICAS);
     }
-    if (spec.image != null && spec.image.isBlank()) {
+    if (view.image().filter(String::isBlank).isPresent()) {
       errors.add("spec.image: empty; remove the field to use the operator's default node image");
     }
-    if (spec.clusterId != null && (spec.clusterId.length() > MAX_CLUSTER_ID
-        || !spec.clusterId.matches(CowsqlClusterSpec.CLUSTER_ID_PATTERN))) {
-      errors.add("spec.clusterId: '" + spec.clusterId + "' is not a cluster id; use 1 to " + MAX_CLUSTER_ID
-          + " letters, digits and . _ / -, starting and ending with a letter or digit (or remove the field for"
-          + " <namespace>/<name>)");
-    }
-    validateRoles(spec, replicas, errors);
-    validateStorage(spec, errors);
-    validateEngine(spec.engine, errors);
-    if (spec.recovery != null && spec.recovery.quorumLossTimeout != null
-        && DurationFormat.tryParse(spec.recovery.quorumLossTimeout).isEmpty()) {
-      errors.add("spec.recovery.quorumLossTimeout: '" + spec.recovery.quorumLossTimeout
+    view.clusterId().filter(id -> id.length() > CowsqlClusterSpec.MAX_CLUSTER_ID
+        || !id.matches(CowsqlClusterSpec.CLUSTER_ID_PATTERN)).ifPresent(id -> errors.add("spec.clusterId: '" + id
+            + "' is not a cluster id; use 1 to " + CowsqlClusterSpec.MAX_CLUSTER_ID + " letters, digits and . _ / -,"
+            + " starting and ending with a letter or digit (or remove the field for <namespace>/<name>)"));
+    validateRoles(view, errors);
+    validateStorage(view.storageSize(), errors);
+    validateEngine(view.engine(), errors);
+    if (DurationFormat.tryParse(view.quorumLossTimeout()).isEmpty()) {
+      errors.add("spec.recovery.quorumLossTimeout: '" + view.quorumLossTimeout()
           + "' is not a duration; write " + DurationFormat.EXAMPLES + ", e.g. 5m");
     }
-    if (spec.failureDomains != null && (spec.failureDomains.topologyKey == null
-        || spec.failureDomains.topologyKey.isBlank())) {
+    if (view.topologyKey().isBlank()) {
       errors.add("spec.failureDomains.topologyKey: empty; use a node label such as topology.kubernetes.io/zone");
     }
-    validateResources(spec.resources, errors);
-    if (spec.podTemplate != null && spec.podTemplate.annotations != null) {
-      List<String> reserved = spec.podTemplate.annotations.keySet().stream()
+    view.resources().ifPresent(r -> validateResources(r, errors));
+    Map<String, String> podAnnotations = view.podTemplate().annotations;
+    if (podAnnotations != null) {
+      List<String> reserved = podAnnotations.keySet().stream()
           .filter(k -> k.startsWith(Annotations.PREFIX)).sorted().toList();
       if (!reserved.isEmpty()) {
         errors.add("spec.podTemplate.annotations: " + String.join(", ", reserved) + " (keys under "
@@ -114,45 +118,41 @@ public final class SpecValidator {
     return errors;
   }
 
-  private static void validateRoles(CowsqlClusterSpec spec, int replicas, List<String> errors) {
-    if (spec.roles == null) {
-      return;
+  /**
+   * The voter target must be odd and, from {@link ClusterSpecView#SMALLEST_VOTING_GROUP} replicas on, at most
+   * spec.replicas (more would make every node a voter, an even number with an even count of replicas). Below that
+   * the role policy keeps only the leader voting whatever the target, so {@code replicas: 1} or {@code 2} with the
+   * default target (which the API server writes into every stored spec) is valid.
+   */
+  private static void validateRoles(ClusterSpecView view, List<String> errors) {
+    int voters = view.voters();
+    int replicas = view.replicas();
+    if (voters < 1) {
+      errors.add("spec.roles.voters: " + voters + " is below 1; a cluster needs at least one voter");
+    } else if (voters % 2 == 0) {
+      errors.add("spec.roles.voters: " + voters + " is even; an even number of voters tolerates no more failures"
+          + " than one fewer; set it to " + (voters - 1) + " or " + (voters + 1));
     }
-    Integer voters = spec.roles.voters;
-    if (voters != null) {
-      if (voters < 1) {
-        errors.add("spec.roles.voters: " + voters + " is below 1; a cluster needs at least one voter");
-      } else if (voters % 2 == 0) {
-        errors.add("spec.roles.voters: " + voters + " is even; an even number of voters tolerates no more failures"
-            + " than one fewer; set it to " + (voters - 1) + " or " + (voters + 1));
-      }
-      if (voters > replicas) {
-        int fix = replicas % 2 == 1 ? replicas : replicas - 1;
-        errors.add("spec.roles.voters: " + voters + " is more than spec.replicas (" + replicas + "); set voters to "
-            + Math.max(1, fix) + " or raise spec.replicas to " + voters);
-      }
+    if (voters > replicas && replicas >= ClusterSpecView.SMALLEST_VOTING_GROUP) {
+      int fix = replicas % 2 == 1 ? replicas : replicas - 1;
+      errors.add("spec.roles.voters: " + voters + " is more than spec.replicas (" + replicas + "); set voters to "
+          + fix + " or raise spec.replicas to " + voters);
     }
-    if (spec.roles.standbys != null && spec.roles.standbys < 0) {
-      errors.add("spec.roles.standbys: " + spec.roles.standbys + " is negative; use 0 or more");
+    if (view.standbys() < 0) {
+      errors.add("spec.roles.standbys: " + view.standbys() + " is negative; use 0 or more");
     }
   }
 
-  private static void validateStorage(CowsqlClusterSpec spec, List<String> errors) {
-    if (spec.storage == null || spec.storage.size == null) {
-      return;
-    }
-    Optional<BigDecimal> bytes = quantity(spec.storage.size);
+  private static void validateStorage(String size, List<String> errors) {
+    Optional<BigDecimal> bytes = quantity(size);
     if (bytes.isEmpty()) {
-      errors.add("spec.storage.size: '" + spec.storage.size + "' is not a quantity; write e.g. 1Gi or 500Mi");
+      errors.add("spec.storage.size: '" + size + "' is not a quantity; write e.g. 1Gi or 500Mi");
     } else if (bytes.get().signum() <= 0) {
-      errors.add("spec.storage.size: " + spec.storage.size + " must be more than zero, e.g. 1Gi");
+      errors.add("spec.storage.size: " + size + " must be more than zero, e.g. 1Gi");
     }
   }
 
   private static void validateEngine(EngineSpec engine, List<String> errors) {
-    if (engine == null) {
-      return;
-    }
     if (engine.networkLatency != null) {
       Optional<Duration> d = DurationFormat.tryParse(engine.networkLatency);
       if (d.isEmpty()) {
@@ -185,9 +185,6 @@ public final class SpecValidator {
   }
 
   private static void validateResources(ResourceRequirements resources, List<String> errors) {
-    if (resources == null) {
-      return;
-    }
     checkQuantities("spec.resources.limits", resources.getLimits(), errors);
     checkQuantities("spec.resources.requests", resources.getRequests(), errors);
     if (resources.getLimits() != null && resources.getRequests() != null) {

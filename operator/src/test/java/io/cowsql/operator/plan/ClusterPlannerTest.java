@@ -143,6 +143,21 @@ class ClusterPlannerTest {
     return all;
   }
 
+  /** replicas: 1 with the default role targets (as the API server stores it): one node, which bootstraps. */
+  @Test
+  void aSingleReplicaWithTheDefaultRoleTargetsIsPlannedAsOneNode() {
+    CowsqlCluster c = cluster("a");
+    c.getSpec().replicas = 1;
+    ClusterPlan plan = ClusterPlanner.decide(c, observed(null, List.of(), noAnswer()), NOW);
+    assertThat(plan.specErrors()).isEmpty();
+    assertThat(plan.specWarnings()).isEmpty();
+    assertThat(plan.statefulSetReplicas()).isEqualTo(1);
+    ClusterPlan scheduled = ClusterPlanner.decide(c, observed(1, List.of(pod("a", 0, "zone-a", false, Map.of())),
+        noAnswer()), NOW);
+    assertThat(scheduled.podAnnotations()).containsOnlyKeys("a-0");
+    assertThat(scheduled.podAnnotations().get("a-0")).containsEntry(ClusterNames.ANNOTATION_BOOTSTRAP, "true");
+  }
+
   @Test
   void shrinkIsRefusedAndNothingIsRemoved() {
     CowsqlCluster c = cluster("a");

@@ -31,13 +31,45 @@ class SpecValidatorTest {
         .startsWith("spec.roles.voters: 4 is even").contains("set it to 3 or 5");
   }
 
+  /**
+   * The API server writes the default voter target (3) into every stored spec, so a small cluster always carries
+   * it: below three members the role policy keeps only the leader voting, whatever the target.
+   */
   @Test
-  void moreVotersThanReplicasIsRefused() {
+  void oneOrTwoReplicasWithTheDefaultRoleTargetsAreValid() {
     CowsqlClusterSpec spec = new CowsqlClusterSpec();
     spec.replicas = 1;
+    assertThat(SpecValidator.validate(spec)).isEmpty();
+    assertThat(SpecValidator.warnings(spec)).isEmpty();
+    spec.replicas = 2;
+    assertThat(SpecValidator.validate(spec)).isEmpty();
+    spec.roles.voters = 5;
+    assertThat(SpecValidator.validate(spec)).isEmpty();
+    spec.roles.voters = 4;
+    assertThat(SpecValidator.validate(spec)).singleElement().asString().startsWith("spec.roles.voters: 4 is even");
+  }
+
+  @Test
+  void twoReplicasWarnThatTheSecondNodeIsASpare() {
+    CowsqlClusterSpec spec = new CowsqlClusterSpec();
+    spec.replicas = 2;
+    assertThat(SpecValidator.warnings(spec)).singleElement().asString()
+        .isEqualTo("spec.replicas: 2 nodes make one voter and 1 spare: a cluster of fewer than 3 nodes has only its"
+            + " leader voting, and a spare neither votes nor holds a copy of the data. Set spec.replicas to 3 for a"
+            + " cluster that survives the loss of a node, or to 1");
+  }
+
+  @Test
+  void fromThreeReplicasMoreVotersThanReplicasIsRefused() {
+    CowsqlClusterSpec spec = new CowsqlClusterSpec();
+    spec.replicas = 4;
+    spec.roles.voters = 5;
     assertThat(SpecValidator.validate(spec)).singleElement().asString()
-        .startsWith("spec.roles.voters: 3 is more than spec.replicas (1)").contains("set voters to 1");
-    spec.roles.voters = 1;
+        .isEqualTo("spec.roles.voters: 5 is more than spec.replicas (4); set voters to 3 or raise spec.replicas to 5");
+    spec.replicas = 3;
+    assertThat(SpecValidator.validate(spec)).singleElement().asString()
+        .startsWith("spec.roles.voters: 5 is more than spec.replicas (3); set voters to 3");
+    spec.replicas = 5;
     assertThat(SpecValidator.validate(spec)).isEmpty();
   }
 

@@ -8,11 +8,12 @@ import io.fabric8.generator.annotation.Pattern;
 /** The persistent volume claimed for every node. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class StorageSpec {
+  public static final String DEFAULT_SIZE = "1Gi";
 
-  @Default("1Gi")
+  @Default(DEFAULT_SIZE)
   @Pattern("^[0-9]+(\\.[0-9]+)?([KMGTPE]i?|[mkMGTPE]|[eE][0-9]+)?$")
   @JsonPropertyDescription("Size of each node's volume, a quantity such as 1Gi. Changing it does not resize existing volumes.")
-  public String size = "1Gi";
+  public String size = DEFAULT_SIZE;
 
   @JsonPropertyDescription("StorageClass of the volumes; empty for the cluster default.")
   public String storageClassName;
@@ -23,13 +24,16 @@ public class StorageSpec {
   /** Volume retention. Kubernetes 1.20 StatefulSets keep every claim; the operator applies these rules itself. */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public static class RetentionSpec {
-    @Default("Retain")
-    @JsonPropertyDescription("Volumes of nodes removed by a scale-down: Retain keeps them, Delete removes them (applied by safe scale-down, a later release).")
-    public RetentionPolicy whenScaled = RetentionPolicy.Retain;
+    static final String DEFAULT = "Retain";
+    public static final RetentionPolicy DEFAULT_POLICY = RetentionPolicy.valueOf(DEFAULT);
 
-    @Default("Retain")
+    @Default(DEFAULT)
+    @JsonPropertyDescription("Volumes of nodes removed by a scale-down: Retain keeps them, Delete removes them (applied by safe scale-down, a later release).")
+    public RetentionPolicy whenScaled = DEFAULT_POLICY;
+
+    @Default(DEFAULT)
     @JsonPropertyDescription("Volumes when the CowsqlCluster is deleted: Retain keeps them (the data survives), Delete removes them with the cluster.")
-    public RetentionPolicy whenDeleted = RetentionPolicy.Retain;
+    public RetentionPolicy whenDeleted = DEFAULT_POLICY;
   }
 
   public enum RetentionPolicy {

@@ -8,10 +8,12 @@ import java.util.Map;
 /** The client Service (the cowsql port and the agent's HTTP API). */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class ClientServiceSpec {
+  static final String DEFAULT_TYPE_NAME = "ClusterIP";
+  public static final ServiceType DEFAULT_TYPE = ServiceType.valueOf(DEFAULT_TYPE_NAME);
 
-  @Default("ClusterIP")
+  @Default(DEFAULT_TYPE_NAME)
   @JsonPropertyDescription("Type of the client Service.")
-  public ServiceType type = ServiceType.ClusterIP;
+  public ServiceType type = DEFAULT_TYPE;
 
   @JsonPropertyDescription("Annotations of the client Service (for example load balancer settings).")
   public Map<String, String> annotations;

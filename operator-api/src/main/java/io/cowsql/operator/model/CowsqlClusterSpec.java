@@ -15,16 +15,22 @@ import io.fabric8.kubernetes.model.annotation.SpecReplicas;
 public class CowsqlClusterSpec {
   /** spec.clusterId: what the node agent compares with its data dir's record, byte for byte. */
   public static final String CLUSTER_ID_PATTERN = "^[A-Za-z0-9]([A-Za-z0-9._/-]*[A-Za-z0-9])?$";
+  public static final int MAX_CLUSTER_ID = 253;
+  public static final int MIN_REPLICAS = 1;
+  public static final int MAX_REPLICAS = 99;
+  public static final int DEFAULT_REPLICAS = 3;
+  /** The pull policy of the node image when {@code imagePullPolicy} is not set. */
+  public static final PullPolicy DEFAULT_PULL_POLICY = PullPolicy.IfNotPresent;
 
   @SpecReplicas
-  @Min(1)
-  @Max(99)
-  @Default("3")
+  @Min(MIN_REPLICAS)
+  @Max(MAX_REPLICAS)
+  @Default("" + DEFAULT_REPLICAS)
   @JsonPropertyDescription("Number of cowsql nodes (pods). Scale up with `kubectl scale`; scale-down is refused until safe scale-down is implemented.")
-  public Integer replicas = 3;
+  public Integer replicas = DEFAULT_REPLICAS;
 
   @Pattern(CLUSTER_ID_PATTERN)
-  @Size(max = 253)
+  @Size(max = MAX_CLUSTER_ID)
   @JsonPropertyDescription("The cluster's identity, recorded in every node's data dir: a node refuses data of another"
       + " cluster id. Default: <namespace>/<name>, so deleting the resource and applying it again under the same name"
       + " adopts the retained volumes. Set it to adopt volumes under another name; it cannot change once the cluster"
@@ -64,5 +70,10 @@ public class CowsqlClusterSpec {
 
   public enum PullPolicy {
     Always, IfNotPresent, Never
+  }
+
+  /** This spec with every default applied: what the operator builds from (no caller null-checks a field). */
+  public ClusterSpecView defaulted() {
+    return ClusterSpecView.of(this);
   }
 }

@@ -8,6 +8,7 @@ import io.fabric8.kubernetes.model.annotation.StatusReplicas;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 
 /** What the operator observed; written in one place (StatusAggregator). */
@@ -57,6 +58,17 @@ public class CowsqlClusterStatus {
 
   @JsonPropertyDescription("Zone (value of the topology key) -> failure-domain code handed to the nodes. A zone keeps its code forever.")
   public Map<String, Long> failureDomains = new TreeMap<>();
+
+  /** The condition of this type, if the status has one. */
+  public Optional<Condition> condition(String type) {
+    return conditions == null ? Optional.empty()
+        : conditions.stream().filter(c -> type.equals(c.getType())).findFirst();
+  }
+
+  /** Whether the condition of this type is there with status True. */
+  public boolean isTrue(String type) {
+    return condition(type).map(c -> "True".equals(c.getStatus())).orElse(false);
+  }
 
   /** One pod and what cowsql says about it. */
   @JsonInclude(JsonInclude.Include.NON_NULL)
