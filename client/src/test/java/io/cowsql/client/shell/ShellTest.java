@@ -307,7 +307,7 @@ class ShellTest extends OneClusterPerClass {
         assertBad(new String[] {"demo", "--servers"}, "flag needs an argument: --servers");
         assertBad(new String[] {"--bogus", "-s", servers, "demo"}, "unknown flag: --bogus");
         assertBad(new String[] {"-x", "-s", servers, "demo"}, "unknown shorthand flag: 'x' in -x");
-        assertBad(new String[] {"-s", "localhost", "demo"}, "bad address 'localhost': no port; expected host:port");
+        assertBad(new String[] {"-s", "localhost", "demo"}, "bad address 'localhost': expected host:port");
         assertBad(new String[] {"-s", "127.0.0.1:99999", "demo"}, "out of range 1-65535");
         assertBad(new String[] {"-s", "127.0.0.1:http", "demo"}, "bad port 'http'");
         assertBad(new String[] {"-s", servers + ",", "demo"}, "empty address");
