@@ -68,7 +68,7 @@ public final class CowsqlClient implements AutoCloseable {
         }
     }
 
-    /** Finds the leader among {@code addresses} (wire-protocol.md §11) and returns a registered connection to it. */
+    /** Finds the leader among {@code addresses} and returns a registered connection to it. */
     public static CowsqlClient findLeader(List<String> addresses, ClientOptions options) throws CowsqlException {
         return new LeaderFinder(addresses, options).find();
     }

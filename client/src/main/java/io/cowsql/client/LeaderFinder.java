@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Leader discovery as go-cowsql does it (wire-protocol.md §11): ask each
+ * Leader discovery as go-cowsql does it: ask each
  * known node for the leader, follow the hint, accept a connection only when
  * the node it reaches reports itself as leader; retry rounds with capped
  * exponential backoff until the retry timeout.

@@ -33,7 +33,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.TestMethodOrder;
 
 /**
- * Issue 4's acceptance: a hand-written StatefulSet of three node-agent pods (image {@code cowsql/node},
+ * Node agents without the operator: a hand-written StatefulSet of three node-agent pods (image {@code cowsql/node},
  * run as {@code io.cowsql.node.NodeAgent} from this build) with a headless Service, no operator.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
