@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cowsql.e2e.testbed.ImageTable;
 import io.cowsql.e2e.testbed.Testbed;
+import io.cowsql.e2e.testbed.TestbedFixture;
 import io.cowsql.operator.model.CowsqlCluster;
 import io.cowsql.operator.model.CowsqlClusterStatus;
 import io.cowsql.testing.SystemTier;
@@ -29,12 +30,12 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The operator on the real Kubernetes 1.20 testbed, installed the plain-kubectl way
@@ -74,24 +75,24 @@ class OperatorSystemTest {
     throw new IllegalStateException("cannot find the repository root (crds/ and deploy/) from " + p);
   }
 
-  @BeforeAll
-  static void up() throws IOException {
-    // A missing operator fails the tests (the reactor builds the operator before e2e): never a silent skip.
+  /** The operator's image runs this build's operator jar; a missing jar fails the tests, never a silent skip. */
+  static ImageTable operatorImages() {
+    // The reactor builds the operator before e2e (e2e depends on it).
     assertThat(OPERATOR_JAR).as("the operator's jar: build it first, mvn -pl operator -am package -DskipTests").exists();
     ImageTable images = ImageTable.defaults();
     images.put("ghcr.io/cowsql/cowsql-operator", ImageTable.ImageCommand.of(ImageTable.javaExecutable(), "-jar",
         OPERATOR_JAR.toString()));
-    Path work = Path.of(System.getProperty("cowsql.e2e.workDir", "target/testbed")).resolve("operator");
-    tb = Testbed.start(Testbed.Options.defaults(work, Path.of(System.getProperty("cowsql.e2e.scriptsDir", "scripts")))
-        .withImages(images));
-    c = tb.client();
+    return images;
   }
 
-  @AfterAll
-  static void down() {
-    if (tb != null) {
-      tb.close();
-    }
+  @RegisterExtension
+  static final TestbedFixture TESTBED = TestbedFixture.withOptions(o -> o.withImages(operatorImages()))
+      .inSubdirectory("operator");
+
+  @BeforeAll
+  static void up() {
+    tb = TESTBED.testbed();
+    c = tb.client();
   }
 
   static NonNamespaceOperation<CowsqlCluster, io.fabric8.kubernetes.api.model.KubernetesResourceList<CowsqlCluster>,
