@@ -1,6 +1,7 @@
 package io.cowsql.node.agent;
 
 import io.cowsql.client.NodeInfo;
+import io.cowsql.contract.RoleTargets;
 import io.cowsql.client.NodeMetadata;
 import io.cowsql.client.Role;
 import java.util.ArrayList;
@@ -28,8 +29,6 @@ import java.util.Set;
  * </ul>
  */
 public final class RolePolicy {
-  public static final int MIN_VOTERS = 3;
-
   private final int targetVoters;
   private final int targetStandbys;
 
@@ -64,10 +63,10 @@ public final class RolePolicy {
     if (members.size() <= 1) {
       return null;
     }
-    if (members.size() < MIN_VOTERS) {
+    if (members.size() < RoleTargets.SMALLEST_VOTING_GROUP) {
       for (NodeInfo m : members) {
         if (m.id() != leader && m.role() == Role.VOTER) {
-          return new Decision(Role.SPARE, List.of(m), "cluster smaller than " + MIN_VOTERS + ": only the leader votes");
+          return new Decision(Role.SPARE, List.of(m), "cluster smaller than " + RoleTargets.SMALLEST_VOTING_GROUP + ": only the leader votes");
         }
       }
       return null;

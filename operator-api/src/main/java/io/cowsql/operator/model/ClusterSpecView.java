@@ -37,12 +37,6 @@ public record ClusterSpecView(
     ClientServiceSpec.ServiceType serviceType,
     Map<String, String> serviceAnnotations) {
 
-  /**
-   * Below this many members the role policy keeps only the leader voting, whatever the target (a second voter
-   * would make every write wait for both nodes and tolerate no failure more than one voter does).
-   */
-  public static final int SMALLEST_VOTING_GROUP = 3;
-
   /** Voters, standbys and spares among some number of members. */
   public record RoleCounts(int voters, int standbys, int spares) {}
 
@@ -77,7 +71,7 @@ public record ClusterSpecView(
 
   /**
    * The roles the leader's role policy gives {@code members} ready members under the targets {@link #voters()}
-   * and {@link #standbys()}: fewer than {@link #SMALLEST_VOTING_GROUP} members have one voter (the leader) and no
+   * and {@link #standbys()}: fewer than {@link RoleTargets#SMALLEST_VOTING_GROUP} members have one voter (the leader) and no
    * standby; otherwise as many voters as the target and the members allow, then as many standbys; the rest are
    * spares. So {@code replicas: 1} with the default targets is one voter, {@code replicas: 2} one voter and a spare.
    */
@@ -85,7 +79,7 @@ public record ClusterSpecView(
     if (members <= 0) {
       return new RoleCounts(0, 0, 0);
     }
-    if (members < SMALLEST_VOTING_GROUP) {
+    if (members < RoleTargets.SMALLEST_VOTING_GROUP) {
       return new RoleCounts(1, 0, members - 1);
     }
     int v = Math.min(voters, members);

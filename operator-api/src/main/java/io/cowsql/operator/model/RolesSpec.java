@@ -9,7 +9,7 @@ import io.fabric8.generator.annotation.Min;
 
 /**
  * Target role counts, which the leader's role policy works towards (it promotes and demotes one member at a time).
- * A cluster of fewer than {@link ClusterSpecView#SMALLEST_VOTING_GROUP} nodes has its leader as the only voter,
+ * A cluster of fewer than {@link RoleTargets#SMALLEST_VOTING_GROUP} nodes has its leader as the only voter,
  * whatever the targets: so {@code replicas: 1} and {@code 2} are valid with the default targets.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)

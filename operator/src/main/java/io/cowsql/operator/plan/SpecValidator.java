@@ -2,6 +2,7 @@ package io.cowsql.operator.plan;
 
 import io.cowsql.contract.Annotations;
 import io.cowsql.contract.DurationFormat;
+import io.cowsql.contract.RoleTargets;
 import io.cowsql.operator.model.ClusterSpecView;
 import io.cowsql.operator.model.CowsqlClusterSpec;
 import io.cowsql.operator.model.EngineSpec;
@@ -50,10 +51,10 @@ public final class SpecValidator {
     ClusterSpecView view = spec.defaulted();
     int replicas = view.replicas();
     int spares = view.roles().spares();
-    if (spares > 0 && replicas < ClusterSpecView.SMALLEST_VOTING_GROUP) {
+    if (spares > 0 && replicas < RoleTargets.SMALLEST_VOTING_GROUP) {
       return List.of("spec.replicas: " + replicas + " nodes make one voter and " + spares + " spare: a cluster of"
-          + " fewer than " + ClusterSpecView.SMALLEST_VOTING_GROUP + " nodes has only its leader voting, and a spare"
-          + " neither votes nor holds a copy of the data. Set spec.replicas to " + ClusterSpecView.SMALLEST_VOTING_GROUP
+          + " fewer than " + RoleTargets.SMALLEST_VOTING_GROUP + " nodes has only its leader voting, and a spare"
+          + " neither votes nor holds a copy of the data. Set spec.replicas to " + RoleTargets.SMALLEST_VOTING_GROUP
           + " for a cluster that survives the loss of a node, or to 1");
     }
     if (spares > 0) {
@@ -119,7 +120,7 @@ public final class SpecValidator {
   }
 
   /**
-   * The voter target must be odd and, from {@link ClusterSpecView#SMALLEST_VOTING_GROUP} replicas on, at most
+   * The voter target must be odd and, from {@link RoleTargets#SMALLEST_VOTING_GROUP} replicas on, at most
    * spec.replicas (more would make every node a voter, an even number with an even count of replicas). Below that
    * the role policy keeps only the leader voting whatever the target, so {@code replicas: 1} or {@code 2} with the
    * default target (which the API server writes into every stored spec) is valid.
@@ -133,7 +134,7 @@ public final class SpecValidator {
       errors.add("spec.roles.voters: " + voters + " is even; an even number of voters tolerates no more failures"
           + " than one fewer; set it to " + (voters - 1) + " or " + (voters + 1));
     }
-    if (voters > replicas && replicas >= ClusterSpecView.SMALLEST_VOTING_GROUP) {
+    if (voters > replicas && replicas >= RoleTargets.SMALLEST_VOTING_GROUP) {
       int fix = replicas % 2 == 1 ? replicas : replicas - 1;
       errors.add("spec.roles.voters: " + voters + " is more than spec.replicas (" + replicas + "); set voters to "
           + fix + " or raise spec.replicas to " + voters);

@@ -1,10 +1,9 @@
 package io.cowsql.operator.plan;
 
-import io.cowsql.contract.RoleTargets;
 import io.cowsql.operator.ClusterNames;
 import io.cowsql.operator.cluster.CowsqlView;
+import io.cowsql.operator.model.ClusterSpecView;
 import io.cowsql.operator.model.CowsqlCluster;
-import io.cowsql.operator.model.RolesSpec;
 import io.cowsql.operator.model.CowsqlClusterStatus;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConditionBuilder;
@@ -319,11 +318,10 @@ public final class StatusAggregator {
     if (serving == 0) {
       return Optional.empty();
     }
-    RolesSpec roles = cluster.getSpec().roles == null ? new RolesSpec() : cluster.getSpec().roles;
-    int targetVoters = roles.voters == null ? RoleTargets.DEFAULT_VOTERS : roles.voters;
-    int targetStandbys = roles.standbys == null ? RoleTargets.DEFAULT_STANDBYS : roles.standbys;
-    int voters = serving < 3 ? 1 : Math.min(targetVoters, serving);
-    int standbys = Math.min(targetStandbys, serving - voters);
+    // What the agents' role policy converges to among the serving members (a 2-member cluster has no standby).
+    ClusterSpecView.RoleCounts want = cluster.getSpec().defaulted().rolesOf(serving);
+    int voters = want.voters();
+    int standbys = want.standbys();
     int haveVoters = (int) members.stream().filter(m -> "voter".equals(m.role)).count();
     int haveStandbys = (int) members.stream().filter(m -> "standby".equals(m.role)).count();
     if (haveVoters == voters && haveStandbys == standbys) {

@@ -165,6 +165,12 @@ class StatusAggregatorTest {
     one.getSpec().roles.voters = 1;
     s = pass(one, observed(1, pods("b", true), led(one, 0, "voter")), "t1");
     assertThat(cond(s, "Progressing").getReason()).isEqualTo("Reconciled");
+    // two nodes with the default targets: the leader votes and the other is a spare, as the role policy leaves them
+    CowsqlCluster two = cluster("c");
+    two.getSpec().replicas = 2;
+    two.getSpec().roles = null;
+    s = pass(two, observed(2, pods("c", true, true), led(two, 0, "voter", "spare")), "t1");
+    assertThat(cond(s, "Progressing").getReason()).isEqualTo("Reconciled");
   }
 
   @Test
