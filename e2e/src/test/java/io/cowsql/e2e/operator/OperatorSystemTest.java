@@ -287,6 +287,17 @@ class OperatorSystemTest {
     for (CowsqlClusterStatus.Member m : members) {
       assertThat(m.failureDomain).isEqualTo(codes.get(m.zone));
     }
+    // Kubernetes 1.20 serves PodDisruptionBudgets only as policy/v1beta1: the operator discovered it and wrote that.
+    assertThat(c.supports(io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget.class)).isFalse();
+    io.fabric8.kubernetes.api.model.policy.v1beta1.PodDisruptionBudget pdb = c.policy().v1beta1().podDisruptionBudget()
+        .inNamespace(NS).withName("example").get();
+    assertThat(pdb).as("the policy/v1beta1 budget").isNotNull();
+    assertThat(pdb.getSpec().getMaxUnavailable().getIntVal()).isEqualTo(1);
+    assertThat(pdb.getMetadata().getOwnerReferences()).singleElement().satisfies(o -> {
+      assertThat(o.getKind()).isEqualTo("CowsqlCluster");
+      assertThat(o.getController()).isTrue();
+      assertThat(o.getUid()).isEqualTo(clusters().withName("example").get().getMetadata().getUid());
+    });
     String table = kubectl("get", "cowsqlclusters", "-n", NS);
     assertThat(table.lines().filter(l -> l.startsWith("NAME")).findFirst().orElseThrow().split("\\s+"))
         .containsExactly("NAME", "REPLICAS", "READY", "VOTERS", "STANDBYS", "LEADER", "PHASE", "REASON", "AGE");
