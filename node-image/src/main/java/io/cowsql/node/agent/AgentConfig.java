@@ -1,8 +1,8 @@
 package io.cowsql.node.agent;
 
+import io.cowsql.client.HostPort;
 import io.cowsql.contract.AgentEnvironment;
 import io.cowsql.contract.AgentOption;
-import io.cowsql.node.engine.SocketDialer;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -183,7 +183,7 @@ public final class AgentConfig {
 
   static String address(String s, AgentOption o) {
     try {
-      SocketDialer.parse(s.trim());
+      HostPort.parse(s.trim());
       return s.trim();
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException("--" + o.flag() + ": " + e.getMessage());

@@ -37,12 +37,7 @@ public final class SocketDialer implements NodeDialer {
 
   /** Resolves {@code host:port} with the JVM's name service. */
   public static SocketDialer dns(Duration connectTimeout) {
-    return new SocketDialer(SocketDialer::parse, connectTimeout);
-  }
-
-  /** {@link HostPort#parse} as an unresolved socket address: the one address grammar. */
-  public static InetSocketAddress parse(String address) {
-    return HostPort.parse(address).unresolved();
+    return new SocketDialer(a -> HostPort.parse(a).unresolved(), connectTimeout);
   }
 
   @Override
