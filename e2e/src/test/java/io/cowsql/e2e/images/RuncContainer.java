@@ -216,12 +216,14 @@ final class RuncContainer implements AutoCloseable {
   }
 
   @Override
-  public void close() throws IOException, InterruptedException {
+  public void close() throws IOException {
     try {
       if (runc.isAlive()) {
         new ProcessBuilder("runc", "kill", id, "KILL").redirectErrorStream(true).start().waitFor(30, TimeUnit.SECONDS);
         runc.waitFor(30, TimeUnit.SECONDS);
       }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     } finally {
       runc.destroyForcibly();
       removeQuietly(id, buildahContainer);
@@ -229,9 +231,19 @@ final class RuncContainer implements AutoCloseable {
     }
   }
 
-  private static void removeQuietly(String id, String ctr) throws IOException, InterruptedException {
-    new ProcessBuilder("runc", "delete", "--force", id).redirectErrorStream(true).start().waitFor(30, TimeUnit.SECONDS);
-    new ProcessBuilder("buildah", "rm", ctr).redirectErrorStream(true).start().waitFor(60, TimeUnit.SECONDS);
+  /** Removes the runc container and buildah's working container (and its mount), also when interrupted. */
+  private static void removeQuietly(String id, String ctr) throws IOException {
+    boolean interrupted = Thread.interrupted();
+    try {
+      new ProcessBuilder("runc", "delete", "--force", id).redirectErrorStream(true).start().waitFor(30, TimeUnit.SECONDS);
+      new ProcessBuilder("buildah", "rm", ctr).redirectErrorStream(true).start().waitFor(60, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      interrupted = true;
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
+    }
   }
 
   private static void deleteTree(Path dir) throws IOException {
