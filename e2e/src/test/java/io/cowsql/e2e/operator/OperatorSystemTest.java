@@ -238,7 +238,8 @@ class OperatorSystemTest {
       apply(crd);
     }
     c.apiextensions().v1().customResourceDefinitions().withName("cowsqlclusters.cowsql.io")
-        .waitUntilCondition(d -> d != null && d.getStatus() != null && d.getStatus().getConditions().stream()
+        .waitUntilCondition(d -> d != null && d.getStatus() != null && d.getStatus().getConditions() != null
+            && d.getStatus().getConditions().stream()
             .anyMatch(x -> "Established".equals(x.getType()) && "True".equals(x.getStatus())), 30, TimeUnit.SECONDS);
     // as shipped, but with a shorter readiness grace, so that the last test can outlast it
     try (InputStream in = Files.newInputStream(REPO.resolve("deploy/operator.yaml"))) {
