@@ -290,7 +290,7 @@ public final class Sandbox {
                     + Objects.requireNonNullElse(s.readyReplicas, 0) + "/"
                     + (s.replicas == null ? "?" : s.replicas.toString()) + ", pods running " + running + ", leader "
                     + Objects.requireNonNullElse(s.leader, "-")
-                    + (conditionReason(s, "Progressing") == null ? "" : ", progressing " + conditionReason(s, "Progressing"));
+                    + java.util.Optional.ofNullable(conditionReason(s, "Progressing")).map(r -> ", progressing " + r).orElse("");
             if (!now.equals(last)) {
                 step(out, start, now);
                 last = now;

@@ -26,12 +26,6 @@ final class SystemTests {
         return ControlPlane.Options.defaults(workDir(), ControlPlaneBinaries.locate(scriptsDir()));
     }
 
-    /** PIDs of live (non-zombie) processes whose command line mentions {@code marker}. */
-    /** Testbed options with this build's work and scripts directories. */
-    static Testbed.Options testbedOptions() {
-        return Testbed.Options.defaults(workDir(), scriptsDir());
-    }
-
     static void createNamespace(io.fabric8.kubernetes.client.KubernetesClient c, String name) {
         c.namespaces().resource(new io.fabric8.kubernetes.api.model.NamespaceBuilder().withNewMetadata().withName(name)
             .endMetadata().build()).create();
@@ -47,6 +41,7 @@ final class SystemTests {
         assertThat(processesMentioning(marker)).as("processes left behind").isEmpty();
     }
 
+    /** PIDs of live (non-zombie) processes whose command line mentions {@code marker}. */
     static List<Long> processesMentioning(String marker) {
         List<Long> out = new ArrayList<>();
         try (var dirs = Files.list(Path.of("/proc"))) {
