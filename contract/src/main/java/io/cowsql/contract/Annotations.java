@@ -28,6 +28,14 @@ public final class Annotations {
   /** The live target number of standbys ({@link AgentOption#STANDBYS}): running agents re-read it. */
   public static final String STANDBYS = "cowsql.io/standbys";
 
+  /**
+   * The members the operator is taking out of the cluster (a scale-down in progress): their node
+   * ids in hex, comma-separated (empty or absent: none). Written on every live node pod, so
+   * running agents re-read it: the role policy never promotes a leaving member and counts it out
+   * of the voter and standby targets, and a leaving node never promotes itself back.
+   */
+  public static final String LEAVING = "cowsql.io/leaving";
+
   /** When the bootstrap grant was given (RFC 3339). */
   public static final String BOOTSTRAP_GRANTED = "cowsql.io/bootstrap-granted-at";
 
@@ -39,7 +47,7 @@ public final class Annotations {
 
   /** Every pod annotation key of this contract. */
   public static final java.util.Set<String> KNOWN =
-      java.util.Set.of(FAILURE_DOMAIN, ZONE, BOOTSTRAP, BOOTSTRAP_GRANTED, VOTERS, STANDBYS, CONFIG_HASH);
+      java.util.Set.of(FAILURE_DOMAIN, ZONE, BOOTSTRAP, BOOTSTRAP_GRANTED, VOTERS, STANDBYS, LEAVING, CONFIG_HASH);
 
   /** The keys under {@link #PREFIX} that this contract does not define, sorted. */
   public static java.util.List<String> unknown(java.util.Collection<String> keys) {
