@@ -1,9 +1,9 @@
 package io.cowsql.node.agent;
 
 import io.cowsql.client.NodeInfo;
-import io.cowsql.contract.RoleTargets;
 import io.cowsql.client.NodeMetadata;
 import io.cowsql.client.Role;
+import io.cowsql.contract.RoleTargets;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -22,7 +22,8 @@ import java.util.Set;
  *       in a failure domain no online voter uses first, then lower weight.
  *   <li>More online voters than the target: demote one (never the leader), from the most crowded
  *       failure domain first, then higher weight; to standby if standbys are short, else spare.
- *   <li>Offline voters: demote to spare.
+ *   <li>Offline voters: demote to spare. A member sharing its address with another (the former self
+ *       of a node wiped and restarted under a new id) counts as offline.
  *   <li>Voters at target but sharing a domain while an online standby/spare sits in a domain no
  *       voter uses: promote it (the next round demotes from the crowded domain).
  *   <li>Standbys: the same rules with spares as candidates.
@@ -50,6 +51,30 @@ public final class RolePolicy {
     return targetStandbys;
   }
 
+  /**
+   * The probe answers that can be attributed to a member. A node wiped and started again empty joins
+   * under a new id at its old address, and its former self stays in the configuration until it is
+   * removed: an answer at that address comes from the new node, so it says nothing about the former
+   * self, and promoting the former self starts a change the engine can never finish (the node it
+   * names does not exist) and blocks every later change, the removal included. So no member that
+   * shares its address with another counts as online (the leader answers for itself only): the
+   * new node waits as a spare until its former self is gone.
+   */
+  static Map<Long, NodeMetadata> attributable(List<NodeInfo> members, Map<Long, NodeMetadata> probed, long leader) {
+    Map<String, Integer> perAddress = new HashMap<>();
+    for (NodeInfo m : members) {
+      perAddress.merge(m.address(), 1, Integer::sum);
+    }
+    Map<Long, NodeMetadata> out = new HashMap<>();
+    for (NodeInfo m : members) {
+      NodeMetadata md = probed.get(m.id());
+      if (md != null && (m.id() == leader || perAddress.get(m.address()) == 1)) {
+        out.put(m.id(), md);
+      }
+    }
+    return out;
+  }
+
   /** A decision: give {@code role} to the first candidate that accepts it. */
   public record Decision(Role role, List<NodeInfo> candidates, String reason) {}
 
@@ -59,10 +84,11 @@ public final class RolePolicy {
    * @param leader the leader's id
    * @return the change to make, or null when the roles are as they should be
    */
-  public Decision adjust(List<NodeInfo> members, Map<Long, NodeMetadata> online, long leader) {
+  public Decision adjust(List<NodeInfo> members, Map<Long, NodeMetadata> probed, long leader) {
     if (members.size() <= 1) {
       return null;
     }
+    Map<Long, NodeMetadata> online = attributable(members, probed, leader);
     if (members.size() < RoleTargets.SMALLEST_VOTING_GROUP) {
       for (NodeInfo m : members) {
         if (m.id() != leader && m.role() == Role.VOTER) {

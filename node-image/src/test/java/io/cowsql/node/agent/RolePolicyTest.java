@@ -34,6 +34,37 @@ class RolePolicyTest {
   }
 
   @Test
+  void aWipedNodesFormerSelfAndItsNewIdAtTheSameAddressAreNeitherPromoted() {
+    node(1, Role.VOTER, 1L, 0);
+    node(2, Role.VOTER, 2L, 0);
+    // node 3 was wiped and started again empty: it joined as 7 at the same address; 3 is a spare now
+    members.add(new NodeInfo(3, "n7:9001", Role.SPARE));
+    online.put(3L, new NodeMetadata(3L, 0));
+    node(7, Role.SPARE, 3L, 0);
+    // the answer at n7:9001 is the new node's: neither id counts as online, so nothing is promoted
+    assertThat(policy.adjust(members, online, 1)).isNull();
+    // once the former self is removed, the new node is promoted
+    members.removeIf(m -> m.id() == 3);
+    RolePolicy.Decision d = policy.adjust(members, online, 1);
+    assertThat(d.role()).isEqualTo(Role.VOTER);
+    assertThat(d.candidates()).extracting(NodeInfo::id).containsExactly(7L);
+  }
+
+  @Test
+  void aFormerSelfStillAVoterCountsAsOfflineAndIsDemoted() {
+    node(1, Role.VOTER, 1L, 0);
+    node(2, Role.VOTER, 2L, 0);
+    members.add(new NodeInfo(3, "n7:9001", Role.VOTER));
+    online.put(3L, new NodeMetadata(3L, 0));
+    node(7, Role.SPARE, 3L, 0);
+    node(8, Role.SPARE, 1L, 0);
+    // two attributable voters and a spare elsewhere: the spare is promoted, never 3 or 7
+    RolePolicy.Decision d = policy.adjust(members, online, 1);
+    assertThat(d.role()).isEqualTo(Role.VOTER);
+    assertThat(d.candidates()).extracting(NodeInfo::id).containsExactly(8L);
+  }
+
+  @Test
   void promotesFromAnUnusedDomainFirstThenLowerWeight() {
     node(1, Role.VOTER, 1L, 0);
     node(2, Role.SPARE, 1L, 0);
