@@ -58,7 +58,8 @@ public final class RolePolicy {
    * self, and promoting the former self starts a change the engine can never finish (the node it
    * names does not exist) and blocks every later change, the removal included. So no member that
    * shares its address with another counts as online (the leader answers for itself only): the
-   * new node waits as a spare until its former self is gone.
+   * new node waits as a spare until its former self is gone. Members with distinct addresses (every
+   * fresh cluster) are attributed as probed; an empty address (none known) shares nothing.
    */
   static Map<Long, NodeMetadata> attributable(List<NodeInfo> members, Map<Long, NodeMetadata> probed, long leader) {
     Map<String, Integer> perAddress = new HashMap<>();
@@ -68,7 +69,7 @@ public final class RolePolicy {
     Map<Long, NodeMetadata> out = new HashMap<>();
     for (NodeInfo m : members) {
       NodeMetadata md = probed.get(m.id());
-      if (md != null && (m.id() == leader || perAddress.get(m.address()) == 1)) {
+      if (md != null && (m.id() == leader || m.address().isEmpty() || perAddress.get(m.address()) == 1)) {
         out.put(m.id(), md);
       }
     }

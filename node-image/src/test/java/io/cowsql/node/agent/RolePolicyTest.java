@@ -65,6 +65,33 @@ class RolePolicyTest {
   }
 
   @Test
+  void aFreshClusterJoiningOneByOneIsPromotedAsProbedWhileEveryMemberHasItsOwnAddress() {
+    // ShutdownTest's bootstrap on libdqlite: the leader, a spare probed, a spare joined but not probed yet
+    node(1, Role.VOTER, 1L, 0);
+    node(2, Role.SPARE, 1L, 0);
+    node(3, Role.SPARE, null, 0);
+    assertThat(RolePolicy.attributable(members, online, 1)).isEqualTo(online);
+    RolePolicy.Decision d = policy.adjust(members, online, 1);
+    assertThat(d.role()).isEqualTo(Role.VOTER);
+    assertThat(d.candidates()).extracting(NodeInfo::id).containsExactly(2L);
+    members.set(1, new NodeInfo(2, "n2:9001", Role.VOTER));
+    online.put(3L, new NodeMetadata(1L, 0));
+    RolePolicy.Decision e = policy.adjust(members, online, 1);
+    assertThat(e.candidates()).extracting(NodeInfo::id).containsExactly(3L);
+  }
+
+  @Test
+  void membersWithNoAddressKnownShareNone() {
+    node(1, Role.VOTER, 1L, 0);
+    members.add(new NodeInfo(2, "", Role.SPARE));
+    online.put(2L, new NodeMetadata(2L, 0));
+    members.add(new NodeInfo(3, "", Role.SPARE));
+    online.put(3L, new NodeMetadata(3L, 0));
+    assertThat(RolePolicy.attributable(members, online, 1)).isEqualTo(online);
+    assertThat(policy.adjust(members, online, 1).candidates()).extracting(NodeInfo::id).containsExactly(2L, 3L);
+  }
+
+  @Test
   void promotesFromAnUnusedDomainFirstThenLowerWeight() {
     node(1, Role.VOTER, 1L, 0);
     node(2, Role.SPARE, 1L, 0);
