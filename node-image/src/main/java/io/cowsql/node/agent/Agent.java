@@ -336,6 +336,7 @@ public final class Agent implements HttpApi.Backend {
           if (m.role() == Role.VOTER) {
             demoteFormerSelf(leader, m, members);
             role = "spare, demoted from voter";
+            pauseAfterDemoteForTests();
           }
           LOG.info("removing stale member " + Identity.hex(m.id()) + " (" + role + ") that held "
               + cfg.address + " before this node's data dir was emptied");
@@ -382,6 +383,20 @@ public final class Agent implements HttpApi.Backend {
     LOG.info("demoting stale voter " + Identity.hex(former.id()) + " (this node's former self at " + cfg.address + ") to spare through leader "
         + leader.address() + ": " + online + " of " + voters + " voters answer");
     leader.assign(former.id(), Role.SPARE);
+  }
+
+  /**
+   * Test-only fault point: -Dcowsql.test.pauseAfterDemoteMillis=N holds the join for N ms between
+   * the demotion of the former self and its removal (several role-policy rounds run in that window,
+   * which is otherwise a few milliseconds wide). Not an agent option: no contract, never set in
+   * production; 0 or unset means no pause.
+   */
+  private static void pauseAfterDemoteForTests() {
+    long ms = Long.getLong("cowsql.test.pauseAfterDemoteMillis", 0L);
+    if (ms > 0) {
+      LOG.info("test fault point: pausing " + ms + " ms between the demotion of the former self and its removal");
+      sleep(ms);
+    }
   }
 
   private static void sleep(long ms) {
