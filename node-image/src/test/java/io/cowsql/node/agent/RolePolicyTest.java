@@ -66,6 +66,69 @@ class RolePolicyTest {
   }
 
   @Test
+  void aFormerSelfDemotedToSpareWhoseAddressAnswersWithTheJoiningWeightIsNeverPromotedHoweverLongItLingers() {
+    // node 3 was wiped; its new process (not a member yet) answers at n3:9001 with the joining
+    // weight and had 3 demoted through the leader; the removal has not happened (yet)
+    node(1, Role.VOTER, 1L, 0);
+    node(2, Role.VOTER, 2L, 0);
+    node(3, Role.SPARE, 3L, RolePolicy.JOINING_WEIGHT);
+    for (int round = 0; round < 10; round++) {
+      assertThat(policy.adjust(members, online, 1)).as("round " + round).isNull();
+    }
+    assertThat(RolePolicy.attributable(members, online, 1)).doesNotContainKey(3L);
+    // a spare elsewhere still restores the third voter, never 3
+    node(4, Role.SPARE, 1L, 0);
+    assertThat(policy.adjust(members, online, 1).candidates()).extracting(NodeInfo::id).containsExactly(4L);
+  }
+
+  @Test
+  void aFormerSelfStillAVoterWhoseAddressAnswersWithTheJoiningWeightCountsAsOfflineAndIsDemotedOnceReplaced() {
+    node(1, Role.VOTER, 1L, 0);
+    node(2, Role.VOTER, 2L, 0);
+    node(3, Role.VOTER, 3L, RolePolicy.JOINING_WEIGHT);
+    // offline, but nothing can replace it: it keeps its vote (the joiner has it demoted)
+    assertThat(policy.adjust(members, online, 1)).isNull();
+    node(4, Role.SPARE, 1L, 0);
+    RolePolicy.Decision d = policy.adjust(members, online, 1);
+    assertThat(d.role()).as(d.reason()).isEqualTo(Role.VOTER);
+    assertThat(d.candidates()).extracting(NodeInfo::id).containsExactly(4L);
+    apply(d);
+    RolePolicy.Decision e = policy.adjust(members, online, 1);
+    assertThat(e.role()).as(e.reason()).isEqualTo(Role.SPARE);
+    assertThat(e.candidates()).extracting(NodeInfo::id).containsExactly(3L);
+  }
+
+  @Test
+  void theNewNodeIsPromotedOnceItAnswersWithItsConfiguredWeight() {
+    node(1, Role.VOTER, 1L, 0);
+    node(2, Role.VOTER, 2L, 0);
+    // the former self is gone; the new id joined and still answers with the joining weight
+    node(7, Role.SPARE, 3L, RolePolicy.JOINING_WEIGHT);
+    assertThat(policy.adjust(members, online, 1)).isNull();
+    online.put(7L, new NodeMetadata(3L, 0));
+    RolePolicy.Decision d = policy.adjust(members, online, 1);
+    assertThat(d.role()).isEqualTo(Role.VOTER);
+    assertThat(d.candidates()).extracting(NodeInfo::id).containsExactly(7L);
+  }
+
+  @Test
+  void aHandoverNeverPicksAMemberWhoseAddressAnswersWithTheJoiningWeight() {
+    node(1, Role.VOTER, 1L, 0);
+    node(2, Role.VOTER, 2L, 0);
+    node(3, Role.SPARE, 3L, RolePolicy.JOINING_WEIGHT);
+    assertThat(policy.handover(members, online, 1)).isNull();
+    node(4, Role.SPARE, 3L, 0);
+    assertThat(policy.handover(members, online, 1).candidates()).extracting(NodeInfo::id).containsExactly(4L);
+  }
+
+  @Test
+  void theLeaderAnswersForItselfWhateverItsWeight() {
+    node(1, Role.VOTER, 1L, RolePolicy.JOINING_WEIGHT);
+    node(2, Role.SPARE, 2L, 0);
+    assertThat(RolePolicy.attributable(members, online, 1)).containsKeys(1L, 2L);
+  }
+
+  @Test
   void aFreshClusterJoiningOneByOneIsPromotedAsProbedWhileEveryMemberHasItsOwnAddress() {
     // ShutdownTest's bootstrap on libdqlite: the leader, a spare probed, a spare joined but not probed yet
     node(1, Role.VOTER, 1L, 0);
