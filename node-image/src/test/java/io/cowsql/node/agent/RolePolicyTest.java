@@ -1,10 +1,12 @@
 package io.cowsql.node.agent;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.cowsql.client.NodeInfo;
 import io.cowsql.client.NodeMetadata;
 import io.cowsql.client.Role;
+import io.cowsql.contract.AgentOption;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -65,13 +67,18 @@ class RolePolicyTest {
     assertThat(d.candidates()).extracting(NodeInfo::id).containsExactly(8L);
   }
 
+  /** Voters 1 and 2 (domains 1 and 2, leader 1) and a third member in domain 3. */
+  private void twoVotersAnd(long id, Role role, long weight) {
+    node(1, Role.VOTER, 1L, 0);
+    node(2, Role.VOTER, 2L, 0);
+    node(id, role, 3L, weight);
+  }
+
   @Test
   void aFormerSelfDemotedToSpareWhoseAddressAnswersWithTheJoiningWeightIsNeverPromotedHoweverLongItLingers() {
     // node 3 was wiped; its new process (not a member yet) answers at n3:9001 with the joining
     // weight and had 3 demoted through the leader; the removal has not happened (yet)
-    node(1, Role.VOTER, 1L, 0);
-    node(2, Role.VOTER, 2L, 0);
-    node(3, Role.SPARE, 3L, RolePolicy.JOINING_WEIGHT);
+    twoVotersAnd(3, Role.SPARE, RolePolicy.JOINING_WEIGHT);
     for (int round = 0; round < 10; round++) {
       assertThat(policy.adjust(members, online, 1)).as("round " + round).isNull();
     }
@@ -83,9 +90,7 @@ class RolePolicyTest {
 
   @Test
   void aFormerSelfStillAVoterWhoseAddressAnswersWithTheJoiningWeightCountsAsOfflineAndIsDemotedOnceReplaced() {
-    node(1, Role.VOTER, 1L, 0);
-    node(2, Role.VOTER, 2L, 0);
-    node(3, Role.VOTER, 3L, RolePolicy.JOINING_WEIGHT);
+    twoVotersAnd(3, Role.VOTER, RolePolicy.JOINING_WEIGHT);
     // offline, but nothing can replace it: it keeps its vote (the joiner has it demoted)
     assertThat(policy.adjust(members, online, 1)).isNull();
     node(4, Role.SPARE, 1L, 0);
@@ -100,10 +105,8 @@ class RolePolicyTest {
 
   @Test
   void theNewNodeIsPromotedOnceItAnswersWithItsConfiguredWeight() {
-    node(1, Role.VOTER, 1L, 0);
-    node(2, Role.VOTER, 2L, 0);
     // the former self is gone; the new id joined and still answers with the joining weight
-    node(7, Role.SPARE, 3L, RolePolicy.JOINING_WEIGHT);
+    twoVotersAnd(7, Role.SPARE, RolePolicy.JOINING_WEIGHT);
     assertThat(policy.adjust(members, online, 1)).isNull();
     online.put(7L, new NodeMetadata(3L, 0));
     RolePolicy.Decision d = policy.adjust(members, online, 1);
@@ -113,12 +116,17 @@ class RolePolicyTest {
 
   @Test
   void aHandoverNeverPicksAMemberWhoseAddressAnswersWithTheJoiningWeight() {
-    node(1, Role.VOTER, 1L, 0);
-    node(2, Role.VOTER, 2L, 0);
-    node(3, Role.SPARE, 3L, RolePolicy.JOINING_WEIGHT);
+    twoVotersAnd(3, Role.SPARE, RolePolicy.JOINING_WEIGHT);
     assertThat(policy.handover(members, online, 1)).isNull();
     node(4, Role.SPARE, 3L, 0);
     assertThat(policy.handover(members, online, 1).candidates()).extracting(NodeInfo::id).containsExactly(4L);
+  }
+
+  @Test
+  void theJoiningWeightIsNoWeightAnAgentCanBeConfiguredWith() {
+    assertThat(AgentOption.WEIGHT.max()).isLessThan(RolePolicy.JOINING_WEIGHT);
+    assertThatThrownBy(() -> AgentOption.WEIGHT.integer(Long.toString(RolePolicy.JOINING_WEIGHT)))
+        .hasMessageContaining("--weight must be between");
   }
 
   @Test
