@@ -339,10 +339,10 @@ public final class Agent implements HttpApi.Backend {
           // node cannot otherwise tell whether the leader it reached still has a quorum behind it,
           // and a configuration change on a minority's word is what must never happen. Left
           // alone, the leader's role policy could not see the former self offline (the new node
-          // answers at its address), so first this node answers DESCRIBE with the joining weight: from then
-          // on the leader's role policy counts the former self offline and never promotes it back,
-          // however long it lingers between the demotion and the removal (a removal that fails for
-          // want of a quorum is retried by the next join attempt).
+          // answers at its address), so first this node answers DESCRIBE with the joining weight:
+          // from then on the leader's role policy counts the former self offline and never
+          // promotes it back, however long it lingers between the demotion and the removal (a
+          // removal that fails for want of a quorum is retried by the next join attempt).
           markJoining();
           String role = RolePolicy.name(m.role());
           if (m.role() == Role.VOTER) {
@@ -408,8 +408,8 @@ public final class Agent implements HttpApi.Backend {
    * Test-only fault point: -Dcowsql.test.pauseAfterDemoteMillis=N holds the join for N ms between
    * the demotion of the former self (by this join or by the leader's policy, which counts it offline
    * once this node answers with the joining weight) and its removal: several role-policy rounds run
-   * in that window, which is otherwise a few milliseconds wide. Not an agent option: no contract, never set in
-   * production; 0 or unset means no pause.
+   * in that window, which is otherwise a few milliseconds wide. Not an agent option: no contract,
+   * never set in production; 0 or unset means no pause.
    */
   private static void pauseAfterDemoteForTests() {
     long ms = Long.getLong("cowsql.test.pauseAfterDemoteMillis", 0L);
