@@ -54,8 +54,13 @@ class RecoveryPlannerTest {
     }
 
     void intact(int ordinal) {
+      onNode(ordinal, NodeState.PRESENT);
+    }
+
+    /** Pod and claim intact, on a Node in this state. */
+    void onNode(int ordinal, NodeState node) {
       facts.put("db-" + ordinal, new LossEvidence.Facts("db-" + ordinal, true, "data-db-" + ordinal,
-          ClaimState.PRESENT, Optional.of("uid-" + ordinal), Optional.of("node-" + ordinal), NodeState.PRESENT));
+          ClaimState.PRESENT, Optional.of("uid-" + ordinal), Optional.of("node-" + ordinal), node));
     }
 
     void gone(int ordinal) {
@@ -234,10 +239,8 @@ class RecoveryPlannerTest {
   @Test
   void fencingDeletesClaimsAndPodsForcingWhereTheNodeIsGoneAndIsDoneOnceOnlyNewIncarnationsRemain() {
     World w = new World();
-    w.facts.put("db-1", new LossEvidence.Facts("db-1", true, "data-db-1", ClaimState.PRESENT, Optional.of("uid-1"),
-        Optional.of("node-1"), NodeState.DELETED));
-    w.facts.put("db-2", new LossEvidence.Facts("db-2", true, "data-db-2", ClaimState.PRESENT, Optional.of("uid-2"),
-        Optional.of("node-2"), NodeState.OUT_OF_SERVICE));
+    w.onNode(1, NodeState.DELETED);
+    w.onNode(2, NodeState.OUT_OF_SERVICE);
     RecoveryPlan p = passes(settings(Mode.Automatic), w, null, TIMEOUT, new java.util.ArrayList<>());
     assertThat(p.status().phase).isEqualTo(Phase.Fencing);
     assertThat(p.status().lost).extracting(m -> m.evidence).containsExactly("NodeDeleted", "NodeOutOfService");
@@ -261,10 +264,8 @@ class RecoveryPlannerTest {
   @Test
   void quorumReturningDuringFencingCancelsAndReleasesNothingNotStopped() {
     World w = new World();
-    w.facts.put("db-1", new LossEvidence.Facts("db-1", true, "data-db-1", ClaimState.PRESENT, Optional.of("uid-1"),
-        Optional.of("node-1"), NodeState.DELETED));
-    w.facts.put("db-2", new LossEvidence.Facts("db-2", true, "data-db-2", ClaimState.PRESENT, Optional.of("uid-2"),
-        Optional.of("node-2"), NodeState.DELETED));
+    w.onNode(1, NodeState.DELETED);
+    w.onNode(2, NodeState.DELETED);
     RecoveryPlan p = passes(settings(Mode.Automatic), w, null, TIMEOUT, new java.util.ArrayList<>());
     assertThat(p.status().phase).isEqualTo(Phase.Fencing);
     w.leader = true;
@@ -359,11 +360,7 @@ class RecoveryPlannerTest {
   /** Five members, three lost; the survivors db-3 and db-4 stand at different positions. */
   @Test
   void theMoreUpToDateSurvivorIsTheTemplateAndAMissingReportWaitsForAPerson() {
-    RecoveryStatus s = new RecoveryStatus();
-    s.phase = Phase.StoppingSurvivors;
-    s.phaseSince = T0.toString();
-    s.epoch = 3L;
-    s.planId = "r3-abcdef01";
+    RecoveryStatus s = recorded(Phase.StoppingSurvivors, 3, "r3-abcdef01");
     s.survivors = List.of(survivor("db-3", "n3"), survivor("db-4", "n4"));
     List<ConfigMember> config = List.of(new ConfigMember("n3", "db-3.db-peers:9000", "voter"),
         new ConfigMember("n4", "db-4.db-peers:9000", "voter"));
@@ -400,11 +397,7 @@ class RecoveryPlannerTest {
 
   @Test
   void anApprovedAmbiguousChoiceProceedsWithTheProposedTemplate() {
-    RecoveryStatus s = new RecoveryStatus();
-    s.phase = Phase.Choosing;
-    s.phaseSince = T0.toString();
-    s.epoch = 1L;
-    s.planId = "r1-11111111";
+    RecoveryStatus s = recorded(Phase.Choosing, 1, "r1-11111111");
     s.survivors = List.of(survivor("db-3", "n3"), survivor("db-4", "n4"));
     Map<String, SurvivorSelector.Report> reports = Map.of("db-3", new SurvivorSelector.Report("db-3", 3, "n3", true,
         Optional.of(new LogPosition(5, 400)), List.of(new ConfigMember("n3", "db-3.db-peers:9000", "voter"),
@@ -421,10 +414,7 @@ class RecoveryPlannerTest {
 
   @Test
   void theTemplateIsNeverExchangedWhileReconfiguring() {
-    RecoveryStatus s = new RecoveryStatus();
-    s.phase = Phase.Reconfiguring;
-    s.epoch = 1L;
-    s.planId = "r1-22222222";
+    RecoveryStatus s = recorded(Phase.Reconfiguring, 1, "r1-22222222");
     s.template = "db-3";
     s.templateNodeId = "n3";
     s.survivors = List.of(survivor("db-3", "n3"), survivor("db-4", "n4"));
@@ -443,11 +433,7 @@ class RecoveryPlannerTest {
 
   @Test
   void aReportFromAnotherNodeOnTheSurvivorsPodDoesNotCountAsTheSurvivor() {
-    RecoveryStatus s = new RecoveryStatus();
-    s.phase = Phase.Choosing;
-    s.phaseSince = T0.toString();
-    s.epoch = 1L;
-    s.planId = "r1-33333333";
+    RecoveryStatus s = recorded(Phase.Choosing, 1, "r1-33333333");
     s.survivors = List.of(survivor("db-3", "n3"));
     Map<String, SurvivorSelector.Report> reports = Map.of("db-3", new SurvivorSelector.Report("db-3", 3, "other",
         true, Optional.of(new LogPosition(1, 1)), List.of(), List.of()));
@@ -455,6 +441,16 @@ class RecoveryPlannerTest {
         fiveMembers(T0, reports, Optional.empty()), s);
     assertThat(p.status().template).isNull();
     assertThat(p.message()).contains("db-3 did not report");
+  }
+
+  /** A status recorded in {@code phase} since T0. */
+  private static RecoveryStatus recorded(Phase phase, long epoch, String planId) {
+    RecoveryStatus s = new RecoveryStatus();
+    s.phase = phase;
+    s.phaseSince = T0.toString();
+    s.epoch = epoch;
+    s.planId = planId;
+    return s;
   }
 
   private static RecoveryStatus.Survivor survivor(String pod, String nodeId) {
