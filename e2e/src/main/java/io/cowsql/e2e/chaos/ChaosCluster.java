@@ -1,6 +1,8 @@
 package io.cowsql.e2e.chaos;
 
 import io.cowsql.client.ClientOptions;
+import io.cowsql.client.CowsqlClient;
+import io.cowsql.client.CowsqlException;
 import io.cowsql.client.Dialer;
 import io.cowsql.client.HostPort;
 import io.cowsql.e2e.testbed.NetworkPartitions;
@@ -68,6 +70,43 @@ public interface ChaosCluster extends AutoCloseable {
 
     @Override
     void close();
+
+    /**
+     * The reach of {@code members} members named {@code name(i)}: each reaches itself and every member
+     * {@code cut} does not separate it from.
+     */
+    static Map<String, List<String>> reach(int members, java.util.function.IntFunction<String> name,
+                                           java.util.function.BiPredicate<Integer, Integer> cut) {
+        Map<String, List<String>> out = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < members; i++) {
+            List<String> r = new java.util.ArrayList<>();
+            for (int j = 0; j < members; j++) {
+                if (i == j || !cut.test(i, j)) {
+                    r.add(name.apply(j));
+                }
+            }
+            out.put(name.apply(i), r);
+        }
+        return out;
+    }
+
+    /**
+     * The index of the leader that a client finds from {@code addresses} with {@code options}, as
+     * {@code indexOf} numbers the address it answers from; -1 when none is found.
+     */
+    static int leaderIndex(List<String> addresses, ClientOptions options, java.util.function.ToIntFunction<String> indexOf) {
+        try (CowsqlClient leader = CowsqlClient.findLeader(addresses, options)) {
+            return indexOf.applyAsInt(leader.address());
+        } catch (CowsqlException e) {
+            return -1;
+        }
+    }
+
+    /** Options of the harness's own look at the cluster (unbound sockets, short timeouts: a few seconds in all). */
+    static ClientOptions observerOptions() {
+        return ClientOptions.defaults().withConnectTimeout(Duration.ofSeconds(1)).withRequestTimeout(Duration.ofSeconds(2))
+            .withRetryTimeout(Duration.ofSeconds(3)).withRetryBackoff(Duration.ofMillis(50), Duration.ofMillis(300));
+    }
 
     /**
      * Client options whose sockets bind {@code sourceIp} before connecting (so partitions can match them by

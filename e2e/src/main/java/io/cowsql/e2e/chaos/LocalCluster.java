@@ -163,17 +163,7 @@ public final class LocalCluster implements ChaosCluster {
      */
     @Override
     public Map<String, List<String>> reach() {
-        Map<String, List<String>> out = new LinkedHashMap<>();
-        for (int i = 0; i < NODES; i++) {
-            List<String> r = new ArrayList<>();
-            for (int j = 0; j < NODES; j++) {
-                if (i == j || !partitions.isCut(endpoints[i], endpoints[j])) {
-                    r.add(endpoints[j].name());
-                }
-            }
-            out.put(endpoints[i].name(), r);
-        }
-        return out;
+        return ChaosCluster.reach(NODES, i -> endpoints[i].name(), (i, j) -> partitions.isCut(endpoints[i], endpoints[j]));
     }
 
     /** The name of the node at {@code address} ({@code n1}..), or the address itself when it is none of them. */
@@ -257,11 +247,7 @@ public final class LocalCluster implements ChaosCluster {
     /** Index of the current leader, or -1 when none is found within a few seconds. */
     @Override
     public int leader() {
-        try (CowsqlClient leader = CowsqlClient.findLeader(addresses(), observerOptions())) {
-            return indexOf(leader.address());
-        } catch (CowsqlException e) {
-            return -1;
-        }
+        return ChaosCluster.leaderIndex(addresses(), observerOptions(), this::indexOf);
     }
 
     /**
@@ -278,8 +264,7 @@ public final class LocalCluster implements ChaosCluster {
     }
 
     private static ClientOptions observerOptions() {
-        return ClientOptions.defaults().withConnectTimeout(Duration.ofSeconds(1)).withRequestTimeout(Duration.ofSeconds(2))
-            .withRetryTimeout(Duration.ofSeconds(3)).withRetryBackoff(Duration.ofMillis(50), Duration.ofMillis(300));
+        return ChaosCluster.observerOptions();
     }
 
     private int status(int i, String path) throws IOException {

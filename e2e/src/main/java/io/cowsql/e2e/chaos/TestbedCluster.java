@@ -1,8 +1,6 @@
 package io.cowsql.e2e.chaos;
 
 import io.cowsql.client.ClientOptions;
-import io.cowsql.client.CowsqlClient;
-import io.cowsql.client.CowsqlException;
 import io.cowsql.e2e.testbed.ControlPlane;
 import io.cowsql.e2e.testbed.HostsFile;
 import io.cowsql.e2e.testbed.LoopbackBlock;
@@ -29,7 +27,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -206,17 +203,8 @@ public final class TestbedCluster implements ChaosCluster {
 
     @Override
     public int leader() {
-        try (CowsqlClient leader = CowsqlClient.findLeader(addresses(), observerOptions())) {
-            return indexOf(leader.address());
-        } catch (CowsqlException e) {
-            return -1;
-        }
-    }
-
-    private ClientOptions observerOptions() {
-        return ClientOptions.defaults().withResolver(HostsFile.addressResolver(kubelet.hostsFile()))
-            .withConnectTimeout(Duration.ofSeconds(1)).withRequestTimeout(Duration.ofSeconds(2))
-            .withRetryTimeout(Duration.ofSeconds(3)).withRetryBackoff(Duration.ofMillis(50), Duration.ofMillis(300));
+        return ChaosCluster.leaderIndex(addresses(),
+            ChaosCluster.observerOptions().withResolver(HostsFile.addressResolver(kubelet.hostsFile())), this::indexOf);
     }
 
     @Override
@@ -230,17 +218,7 @@ public final class TestbedCluster implements ChaosCluster {
      */
     @Override
     public Map<String, List<String>> reach() {
-        Map<String, List<String>> out = new LinkedHashMap<>();
-        for (int i = 0; i < size; i++) {
-            List<String> r = new ArrayList<>();
-            for (int j = 0; j < size; j++) {
-                if (i == j || !cut(i, j)) {
-                    r.add("n" + (j + 1));
-                }
-            }
-            out.put("n" + (i + 1), r);
-        }
-        return out;
+        return ChaosCluster.reach(size, i -> "n" + (i + 1), this::cut);
     }
 
     private boolean cut(int i, int j) {
