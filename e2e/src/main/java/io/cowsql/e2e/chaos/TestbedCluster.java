@@ -252,7 +252,7 @@ public final class TestbedCluster implements ChaosCluster {
     public String scaleUpTo(int members) {
         int from = size;
         if (from >= members) {
-            return "no scale-up: already " + from + " members";
+            return "(no scale-up: already " + from + " members)";
         }
         resource().edit(c -> {
             c.getSpec().replicas = members;
@@ -269,7 +269,7 @@ public final class TestbedCluster implements ChaosCluster {
             }
             ControlPlane.sleep(100);
         }
-        return "scale-up " + from + " -> " + members + " asked, but the operator had not raised the StatefulSet within 30 s";
+        return "(scale-up " + from + " -> " + members + " asked, but the operator had not raised the StatefulSet within 30 s)";
     }
 
     /** Fault: SIGKILL the operator's process; the kubelet starts it again (restartPolicy Always). Returns its restarts so far. */

@@ -63,6 +63,35 @@ class OperatorChaosSystemTest {
         }
     }
 
+    /** Live processes under a pod group of this testbed's kubelet block, the operator's pod's excepted. */
+    static List<Long> podProcessesBesidesTheOperator() throws Exception {
+        Testbed tb = TESTBED.testbed();
+        String operatorIp = tb.kubelet().podIp(OperatorTestbed.OPERATOR_NAMESPACE, env.operatorPod().getMetadata().getName())
+            .orElseThrow();
+        String block = operatorIp.substring(0, operatorIp.indexOf('.', 4) + 1); // 127.B.
+        int first = NetworkPartitions.podGroup(block + "0.0");
+        int last = NetworkPartitions.podGroup(block + "255.255");
+        int operator = NetworkPartitions.podGroup(operatorIp);
+        List<Long> out = new java.util.ArrayList<>();
+        try (var procs = Files.list(Path.of("/proc"))) {
+            for (Path p : procs.filter(x -> x.getFileName().toString().matches("[0-9]+")).toList()) {
+                try {
+                    String gid = Files.readAllLines(p.resolve("status")).stream().filter(l -> l.startsWith("Gid:"))
+                        .findFirst().map(l -> l.split("\\s+")[1]).orElse("-1");
+                    long g = Long.parseLong(gid);
+                    String state = Files.readAllLines(p.resolve("status")).stream().filter(l -> l.startsWith("State:"))
+                        .findFirst().orElse("");
+                    if (g >= first && g <= last && g != operator && !state.contains("zombie")) {
+                        out.add(Long.parseLong(p.getFileName().toString()));
+                    }
+                } catch (java.io.IOException e) {
+                    // gone meanwhile
+                }
+            }
+        }
+        return out;
+    }
+
     @ParameterizedTest
     @EnumSource(value = Scenario.class, names = {"NODE_NOT_READY", "OPERATOR_KILL", "API_PARTITION"})
     void oneRunWithTheOperatorPassesEveryChecker(Scenario scenario) throws Exception {
@@ -81,6 +110,13 @@ class OperatorChaosSystemTest {
         }
         assertThat(h).filteredOn(op -> "final-read".equals(op.f()) && op.type() == Op.Type.OK).hasSize(5);
         assertThat(r.verdict().ok()).as("acknowledged operations").isGreaterThan(20);
+        // Nothing of the run is left: no partition chain of this JVM, no namespace of a run, no process under a pod
+        // group of this kubelet's block but the operator's.
+        assertThat(TeardownSystemTest.iptablesSave().lines()
+            .filter(l -> l.contains(TeardownSystemTest.chainsOf(ProcessHandle.current().pid())))).isEmpty();
+        assertThat(TESTBED.client().namespaces().list().getItems()).extracting(n -> n.getMetadata().getName())
+            .noneMatch(n -> n.startsWith("chaos-"));
+        assertThat(podProcessesBesidesTheOperator()).as("pids of pod processes left").isEmpty();
         try (var logs = Files.list(dir.resolve("cluster"))) {
             assertThat(logs.map(f -> f.getFileName().toString()).toList()).as("logs kept of a kept run")
                 .contains("chaos-0.log", "chaos-1.log", "chaos-2.log");
