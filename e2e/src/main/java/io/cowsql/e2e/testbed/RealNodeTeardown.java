@@ -22,7 +22,7 @@ import java.util.stream.Collectors;
  *       containerd runs in one, the kubelets' {@code --cgroup-root} is one), thawed and SIGKILLed until
  *       the cgroups are empty, then the cgroups themselves;</li>
  *   <li>the shims' sockets in /run/containerd/s (named in each task bundle's {@code address} file);</li>
- *   <li>every mount under the testbed's directory, deepest first: image snapshots, container root
+ *   <li>every mount under the nodes' state directory, deepest first: image snapshots, container root
  *       filesystems, pod volumes, the pods' network namespaces (containerd keeps them under its state
  *       directory) and with them the pods' veth pairs;</li>
  *   <li>the node bridges; kube-proxy's iptables chains ({@code kube-proxy --cleanup});</li>
@@ -30,7 +30,8 @@ import java.util.stream.Collectors;
  *       before the first start;</li>
  *   <li>what the kubelet and CNI write outside the directory whatever the flags: the pods' logs in
  *       /var/log/pods (by the uids in the kubelets' root dirs), dangling /var/log/containers links, the
- *       CNI result cache entries of the testbed's networks; the socket directory.</li>
+ *       CNI result cache entries of the testbed's networks, the directories of {@link #CREATED} that did
+ *       not exist before the first start; then the state directory.</li>
  * </ol>
  * Its output is appended to {@code teardown.log} next to it.
  */
@@ -39,6 +40,12 @@ final class RealNodeTeardown {
     static final List<String> SYSCTLS = List.of("net.ipv4.ip_forward", "net.ipv4.conf.all.route_localnet",
         "net.bridge.bridge-nf-call-iptables", "kernel.panic", "kernel.panic_on_oops", "vm.overcommit_memory",
         "vm.panic_on_oom", "kernel.keys.root_maxkeys", "kernel.keys.root_maxbytes");
+    /**
+     * Directories written whatever the flags: the kubelet's device-plugin socket (a constant path in 1.20),
+     * pod logs, containerd's shim sockets.
+     */
+    static final List<String> CREATED = List.of("/var/lib/kubelet", "/var/log/pods", "/var/log/containers",
+        "/run/containerd");
 
     private static final String BODY = """
         exec >>"$dir/teardown.log" 2>&1
@@ -55,33 +62,47 @@ final class RealNodeTeardown {
         done
         for h in /sys/fs/cgroup/*/"$cgroup"; do [ -d "$h" ] && find "$h" -depth -type d -exec rmdir {} \\; ; done
         # 2. the shims' sockets
-        for a in "$dir"/nodes/*/containerd/state/io.containerd.runtime.v2.task/*/*/address; do
+        for a in "$state"/*/containerd/state/io.containerd.runtime.v2.task/*/*/address; do
           [ -f "$a" ] && { s=$(cat "$a"); rm -f "${s#unix://}"; }
         done
-        # 3. mounts under the directory, deepest first (network namespaces included: their veths go with them)
+        # 3. mounts under the state directory, deepest first (network namespaces included: their veths go with them)
         for round in 1 2 3; do
-          awk -v d="$dir/" 'index($5, d) == 1 { print $5 }' /proc/self/mountinfo | sort -r | while read -r m; do
+          awk -v d="$state/" 'index($5, d) == 1 { print $5 }' /proc/self/mountinfo | sort -r | while read -r m; do
             umount "$m" 2>/dev/null || umount -l "$m"
           done
         done
         # 4. node bridges, kube-proxy's chains
         for b in $bridges; do ip link show "$b" >/dev/null 2>&1 && ip link delete "$b"; done
         [ -x "$kube_proxy" ] && "$kube_proxy" --cleanup >/dev/null 2>&1
+        # what --cleanup leaves (its canary and mark chains): jumps from the built-in chains, then the chains
+        for t in filter nat mangle; do
+          iptables -w 5 -t $t -S | awk '/^-A (INPUT|OUTPUT|FORWARD|PREROUTING|POSTROUTING) .*-j KUBE-/' | sed 's/^-A/-D/' |
+            while read -r r; do eval iptables -w 5 -t $t "$r"; done
+          for c in $(iptables -w 5 -t $t -S | awk '/^-N KUBE-/ { print $2 }'); do iptables -w 5 -t $t -F "$c"; done
+          for c in $(iptables -w 5 -t $t -S | awk '/^-N KUBE-/ { print $2 }'); do iptables -w 5 -t $t -X "$c"; done
+        done
         # 5. sysctls back to their saved values
         [ -f "$dir/sysctl.saved" ] && while read -r k v; do sysctl -qw "$k=$v"; done <"$dir/sysctl.saved"
         # 6. files outside the directory
-        for p in "$dir"/nodes/*/kubelet/pods/*; do [ -d "$p" ] && rm -rf /var/log/pods/*_"${p##*/}"; done
+        for p in "$state"/*/kubelet/pods/*; do [ -d "$p" ] && rm -rf /var/log/pods/*_"${p##*/}"; done
         [ -d /var/log/containers ] && find /var/log/containers -xtype l -delete
         for n in $networks; do rm -f /var/lib/cni/cache/results/"$n"-*; done
-        rm -rf "$sockets"
+        # directories the kubelet and containerd create whatever their flags, when they were absent before
+        [ -f "$dir/created.saved" ] && while read -r p; do rm -rf "$p"; done <"$dir/created.saved"
+        # the state itself (images, containers' files, volumes) once nothing is mounted there any more
+        if awk -v d="$state/" 'index($5, d) == 1 { found = 1 } END { exit !found }' /proc/self/mountinfo; then
+          echo "mounts left under $state: not removed"
+        else
+          rm -rf "$state"
+        fi
         echo "teardown done $(date -u +%FT%TZ)"
         """;
 
     private RealNodeTeardown() {}
 
     /** Writes {@code dir/teardown.sh} for a testbed with these names; returns its path. */
-    static Path write(Path dir, String cgroup, List<String> bridges, List<String> networks, Path kubeProxy,
-                      Path sockets) {
+    static Path write(Path dir, Path state, String cgroup, List<String> bridges, List<String> networks,
+                      Path kubeProxy) {
         String head = "#!/usr/bin/env bash\n"
             + "# Teardown of the real-node testbed in this directory (RealNodeTeardown); idempotent.\n"
             + "dir=" + quote(dir.toAbsolutePath().toString()) + "\n"
@@ -89,7 +110,7 @@ final class RealNodeTeardown {
             + "bridges=" + quote(String.join(" ", bridges)) + "\n"
             + "networks=" + quote(String.join(" ", networks)) + "\n"
             + "kube_proxy=" + quote(kubeProxy.toString()) + "\n"
-            + "sockets=" + quote(sockets.toString()) + "\n";
+            + "state=" + quote(state.toString()) + "\n";
         Path script = dir.resolve("teardown.sh");
         try {
             Files.writeString(script, head + BODY);
@@ -101,13 +122,19 @@ final class RealNodeTeardown {
     }
 
     /**
-     * Saves the current values of {@link #SYSCTLS} to {@code dir/sysctl.saved} (the values to restore);
-     * kept when it exists, so a second start in the same directory does not save changed values.
+     * Saves the current values of {@link #SYSCTLS} to {@code dir/sysctl.saved} (the values to restore) and
+     * which of {@link #CREATED} are absent to {@code dir/created.saved}; kept when they exist, so a second
+     * start in the same directory does not save what the first one changed.
      */
-    static void saveSysctls(Path dir) {
+    static void saveMachineState(Path dir) {
         Path saved = dir.resolve("sysctl.saved");
         if (Files.exists(saved)) {
             return;
+        }
+        try {
+            Files.write(dir.resolve("created.saved"), CREATED.stream().filter(p -> !Files.exists(Path.of(p))).toList());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
         String text = SYSCTLS.stream().map(k -> {
             Path p = Path.of("/proc/sys", k.replace('.', '/'));

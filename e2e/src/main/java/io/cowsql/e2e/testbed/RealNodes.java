@@ -23,7 +23,8 @@ import java.util.concurrent.TimeUnit;
  * DNS ({@link ClusterDns}). Pods are real containers run by runc: their own network namespace and
  * address, probes, {@code kubectl logs}/{@code exec}, Services with ClusterIPs in 198.19.0.0/16.
  *
- * <p>Layout: node {@code i} (1-based) has bridge {@code ctb<pid>-<i>} holding 198.18.i.1/24, which is
+ * <p>Layout: logs and configuration under the control plane's {@code real-nodes} directory, the state
+ * (images, containers, the kubelets' root dirs) under {@link #STATE_ROOT}{@code /<jvm-pid>}. Node {@code i} (1-based) has bridge {@code ctb<pid>-<i>} holding 198.18.i.1/24, which is
  * also the node's InternalIP, its kubelet's address and its pods' DNS server; its kubelet's cgroup root
  * is {@code /cowsql-tb-<pid>/<node>} and its containerd runs in {@code /cowsql-tb-<pid>/<node>-runtime}
  * (every v1 hierarchy), so the teardown finds every container and shim by cgroup. Only one real-node
@@ -41,19 +42,26 @@ public final class RealNodes implements AutoCloseable {
     /** ClusterIPs (the API server's {@code --service-cluster-ip-range}). */
     public static final String SERVICE_RANGE = "198.19.0.0/16";
     public static final String CLUSTER_DOMAIN = "cluster.local";
+    /**
+     * Where the nodes' state lives ({@code <root>/<jvm-pid>/<node>}): a short path, since the kubelet and
+     * containerd put unix sockets under their directories (at most 107 bytes a socket path), which a
+     * build's target directory can exceed. Removed by the teardown.
+     */
+    static final String STATE_ROOT = "/var/lib/cowsql-testbed";
 
     /**
      * Options. {@code images}: names of images in buildah's local storage (e.g. from bin/build-images)
      * imported into every node's containerd; the pod sandbox image is built by
      * {@code e2e/scripts/build-pause-image.sh}.
      */
-    public record Options(List<String> images, Duration startTimeout) {
-        public static Options defaults() {
-            return new Options(List.of(), Duration.ofSeconds(240));
+    public record Options(Path scriptsDir, List<String> images, Duration startTimeout) {
+        /** {@code scriptsDir}: e2e/scripts (build-pause-image.sh). */
+        public static Options defaults(Path scriptsDir) {
+            return new Options(scriptsDir, List.of(), Duration.ofSeconds(240));
         }
 
         public Options withImages(List<String> names) {
-            return new Options(List.copyOf(names), startTimeout);
+            return new Options(scriptsDir, List.copyOf(names), startTimeout);
         }
     }
 
@@ -62,14 +70,16 @@ public final class RealNodes implements AutoCloseable {
         private final ProcessKubelet.NodeSpec spec;
         private final int index;
         private final Path dir;
+        private final Path state;
         private final Path socket;
         private ManagedProcess containerd;
         private ManagedProcess kubelet;
 
-        RealNode(ProcessKubelet.NodeSpec spec, int index, Path dir, Path socket) {
+        RealNode(ProcessKubelet.NodeSpec spec, int index, Path dir, Path state, Path socket) {
             this.spec = spec;
             this.index = index;
             this.dir = dir;
+            this.state = state;
             this.socket = socket;
         }
 
@@ -78,7 +88,10 @@ public final class RealNodes implements AutoCloseable {
         /** The node's InternalIP: its bridge's address, 198.18.N.1. */
         public String ip() { return "198.18." + index + ".1"; }
         public String podSubnet() { return "198.18." + index + ".0/24"; }
+        /** Logs and configuration. */
         public Path dir() { return dir; }
+        /** containerd's root and state, the kubelet's root dir, CNI's IPAM state. */
+        public Path state() { return state; }
         public Path containerdSocket() { return socket; }
         public ManagedProcess containerd() { return containerd; }
         public ManagedProcess kubelet() { return kubelet; }
@@ -90,7 +103,7 @@ public final class RealNodes implements AutoCloseable {
     private final Path dir;
     private final String id;
     private final String cgroup;
-    private final Path sockets;
+    private final Path state;
     private final Path kubeletBinary;
     private final Path kubeProxyBinary;
     private final List<RealNode> nodes = new ArrayList<>();
@@ -109,7 +122,7 @@ public final class RealNodes implements AutoCloseable {
         this.dir = controlPlane.dir().resolve("real-nodes");
         this.id = Long.toString(ProcessHandle.current().pid());
         this.cgroup = "cowsql-tb-" + id;
-        this.sockets = Path.of("/run/cowsql-testbed", id);
+        this.state = Path.of(STATE_ROOT, id);
         this.kubeletBinary = binDir.resolve("kubelet");
         this.kubeProxyBinary = binDir.resolve("kube-proxy");
         this.lockChannel = lockChannel;
@@ -176,14 +189,18 @@ public final class RealNodes implements AutoCloseable {
             Files.createDirectories(dir.resolve("nodes"));
             for (int i = 0; i < specs.size(); i++) {
                 ProcessKubelet.NodeSpec s = specs.get(i);
-                nodes.add(new RealNode(s, i + 1, dir.resolve("nodes").resolve(s.name()), sockets.resolve(s.name() + ".sock")));
+                Path nodeState = state.resolve(s.name());
+                nodes.add(new RealNode(s, i + 1, dir.resolve("nodes").resolve(s.name()), nodeState,
+                    nodeState.resolve("containerd.sock")));
             }
             // Listed (and the sysctls saved) before anything it removes exists.
-            teardown = RealNodeTeardown.write(dir, cgroup, nodes.stream().map(this::bridge).toList(),
-                nodes.stream().map(this::network).toList(), kubeProxyBinary, sockets);
-            RealNodeTeardown.saveSysctls(dir);
+            teardown = RealNodeTeardown.write(dir, state, cgroup, nodes.stream().map(this::bridge).toList(),
+                nodes.stream().map(this::network).toList(), kubeProxyBinary);
+            RealNodeTeardown.saveMachineState(dir);
             controlPlane.registry().addCleanup(teardown);
-            Files.createDirectories(sockets);
+            Files.createDirectories(state);
+            Files.deleteIfExists(dir.resolve("state"));
+            Files.createSymbolicLink(dir.resolve("state"), state);
 
             List<Path> archives = new ArrayList<>();
             String[] pause = buildPauseImage();
@@ -223,10 +240,10 @@ public final class RealNodes implements AutoCloseable {
 
     /** The sandbox image: {@code [archive, name]}. */
     private String[] buildPauseImage() {
-        Path script = Path.of(System.getProperty("cowsql.e2e.scriptsDir", "e2e/scripts")).resolve("build-pause-image.sh");
+        Path script = options.scriptsDir().resolve("build-pause-image.sh");
         if (!Files.isExecutable(script)) {
             throw new IllegalStateException("cannot build the pod sandbox image: " + script.toAbsolutePath()
-                + " not found (set -Dcowsql.e2e.scriptsDir to e2e/scripts)");
+                + " not found (RealNodes.Options.scriptsDir must be e2e/scripts)");
         }
         String out = run(Duration.ofMinutes(5), "bash", script.toString());
         List<String> lines = out.lines().filter(l -> !l.startsWith("[")).toList();
@@ -263,8 +280,9 @@ public final class RealNodes implements AutoCloseable {
     }
 
     private void startContainerd(RealNode n, String pauseImage) throws IOException {
-        Path c = Files.createDirectories(n.dir.resolve("containerd"));
-        Path cni = Files.createDirectories(n.dir.resolve("cni"));
+        Files.createDirectories(n.dir);
+        Path c = Files.createDirectories(n.state.resolve("containerd"));
+        Path cni = Files.createDirectories(n.state.resolve("cni"));
         Files.writeString(cni.resolve("10-bridge.conflist"), """
             {
               "cniVersion": "0.4.0",
@@ -275,7 +293,7 @@ public final class RealNodes implements AutoCloseable {
                          "routes": [{"dst": "0.0.0.0/0"}], "dataDir": "%s"}
               }]
             }
-            """.formatted(network(n), bridge(n), n.podSubnet(), n.ip(), n.dir.resolve("cni-ipam")));
+            """.formatted(network(n), bridge(n), n.podSubnet(), n.ip(), n.state.resolve("cni-ipam")));
         Path config = c.resolve("config.toml");
         Files.writeString(config, """
             version = 2
@@ -327,7 +345,7 @@ public final class RealNodes implements AutoCloseable {
     }
 
     private void startKubelet(RealNode n, String pauseImage) throws IOException {
-        Path root = Files.createDirectories(n.dir.resolve("kubelet"));
+        Path root = Files.createDirectories(n.state.resolve("kubelet"));
         int port = ControlPlane.freePort();
         n.kubelet = ManagedProcess.start("kubelet " + n.name(), List.of(kubeletBinary.toString(),
             "--kubeconfig=" + controlPlane.kubeconfig(),

@@ -50,7 +50,7 @@ class RealNodesSystemTest {
 
     @RegisterExtension
     static final TestbedFixture TESTBED = TestbedFixture.withOptions(o -> o.withRealNodes(
-        RealNodes.Options.defaults().withImages(List.of(baseImage())))).namespace(NS);
+        RealNodes.Options.defaults(SystemTests.scriptsDir()).withImages(List.of(baseImage())))).namespace(NS);
 
     static String base;
 
