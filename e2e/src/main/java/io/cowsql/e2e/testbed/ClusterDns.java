@@ -51,9 +51,9 @@ public final class ClusterDns implements AutoCloseable {
         return t;
     });
     private final AtomicBoolean pending = new AtomicBoolean();
-    private SharedIndexInformer<Service> services;
-    private SharedIndexInformer<Endpoints> endpoints;
-    private SharedIndexInformer<Pod> pods;
+    private volatile SharedIndexInformer<Service> services;
+    private volatile SharedIndexInformer<Endpoints> endpoints;
+    private volatile SharedIndexInformer<Pod> pods;
     private volatile String written = "";
 
     private ClusterDns(KubernetesClient client, String domain, Path hostsDir, ManagedProcess dnsmasq) {
@@ -123,6 +123,9 @@ public final class ClusterDns implements AutoCloseable {
     }
 
     private void rewrite() {
+        if (services == null || endpoints == null || pods == null) {
+            return; // an event while the informers start; watch() schedules a rewrite once all three run
+        }
         String text = render(services.getStore().list(), endpoints.getStore().list(), pods.getStore().list(), domain);
         if (text.equals(written)) {
             return;

@@ -42,10 +42,10 @@ final class RealNodeTeardown {
         "vm.panic_on_oom", "kernel.keys.root_maxkeys", "kernel.keys.root_maxbytes");
     /**
      * Directories written whatever the flags: the kubelet's device-plugin socket (a constant path in 1.20),
-     * pod logs, containerd's shim sockets.
+     * pod logs, containerd's shim sockets; and the root of the nodes' state ({@link RealNodes#STATE_ROOT}).
      */
     static final List<String> CREATED = List.of("/var/lib/kubelet", "/var/log/pods", "/var/log/containers",
-        "/run/containerd");
+        "/run/containerd", RealNodes.STATE_ROOT);
 
     private static final String BODY = """
         exec >>"$dir/teardown.log" 2>&1

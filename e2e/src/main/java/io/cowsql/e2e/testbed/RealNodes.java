@@ -170,6 +170,8 @@ public final class RealNodes implements AutoCloseable {
     }
 
     public List<RealNode> nodes() { return List.copyOf(nodes); }
+    /** The images imported into every node (as named in buildah's storage; pods use these names). */
+    public List<String> images() { return options.images(); }
     public Path dir() { return dir; }
     public ClusterDns dns() { return dns; }
     public ManagedProcess kubeProxy() { return kubeProxy; }
