@@ -136,19 +136,32 @@ final class RealNodeTeardown {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        String text = SYSCTLS.stream().map(k -> {
-            Path p = Path.of("/proc/sys", k.replace('.', '/'));
-            try {
-                return Files.exists(p) ? k + " " + Files.readString(p).strip() : null;
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }).filter(l -> l != null).collect(Collectors.joining("\n", "", "\n"));
+        String text = SYSCTLS.stream().filter(k -> Files.exists(sysctlPath(k))).map(k -> k + " " + readSysctl(k))
+            .collect(Collectors.joining("\n", "", "\n"));
         try {
             Files.writeString(saved, text);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * The value of sysctl {@code key}, read in one {@code read(2)}: this kernel's integer sysctls answer a
+     * read at a non-zero offset with end-of-file, so a reader that takes the first byte alone (as
+     * {@code Files.readString} does on a file of size 0) gets "1" for 1000000.
+     */
+    static String readSysctl(String key) {
+        try (var in = Files.newInputStream(sysctlPath(key))) {
+            byte[] buf = new byte[4096];
+            int n = in.read(buf, 0, buf.length);
+            return n <= 0 ? "" : new String(buf, 0, n, java.nio.charset.StandardCharsets.US_ASCII).strip();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static Path sysctlPath(String key) {
+        return Path.of("/proc/sys", key.replace('.', '/'));
     }
 
     private static String quote(String s) {

@@ -24,10 +24,11 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The real-node testbed ({@link RealNodes}): pods from the project's base image (bin/build-images
- * --base-only) run as containers under kubelet 1.20.2 and containerd, get a 198.18 address, turn Ready by
+ * --base-only) and node image (bin/build-images) run as containers under kubelet 1.20.2 and containerd, get a 198.18 address, turn Ready by
  * their probe, answer {@code kubectl logs} and {@code kubectl exec}, and a ClusterIP Service in 198.19 gets
  * Endpoints and is reached from a pod on another Node by its DNS name (dnsmasq fed from the API server,
- * the Service rules kube-proxy's). Closing the testbed leaves no process behind (the fixture checks).
+ * the Service rules kube-proxy's); a node pod runs the agent on libcowsql as its non-root user on a
+ * read-only root, Ready by its /readyz probe, and its cowsql shell runs through kubectl exec. Closing the testbed leaves no process behind (the fixture checks).
  * Runs as root, as CI does.
  */
 @SystemTier
@@ -50,16 +51,35 @@ class RealNodesSystemTest {
 
     @RegisterExtension
     static final TestbedFixture TESTBED = TestbedFixture.withOptions(o -> o.withRealNodes(
-        RealNodes.Options.defaults(SystemTests.scriptsDir()).withImages(List.of(baseImage())))).namespace(NS);
+        RealNodes.Options.defaults(SystemTests.scriptsDir()).withImages(List.of(baseImage(), nodeImage())))).namespace(NS);
 
     static String base;
+    static String node;
+
+    /** bin/build-images (cached while its inputs are unchanged): the node image's name from its table. */
+    static String nodeImage() {
+        if (node == null) {
+            try {
+                String out = SystemTests.run(2400, repository().resolve("bin/build-images").toString());
+                node = out.lines().map(String::strip).filter(l -> l.matches("\\S+/cowsql-node:\\S+\\s.*"))
+                    .map(l -> l.split("\\s+")[0]).findFirst()
+                    .orElseThrow(() -> new IllegalStateException("no cowsql-node row in bin/build-images' output:\n" + out));
+            } catch (Exception e) {
+                throw new IllegalStateException("bin/build-images failed", e);
+            }
+        }
+        return node;
+    }
+
+    static Path repository() {
+        return SystemTests.scriptsDir().toAbsolutePath().getParent().getParent();
+    }
 
     /** bin/build-images --base-only: builds (or finds, cached by its recipe) the base image, prints its name. */
     static String baseImage() {
         if (base == null) {
-            Path repo = SystemTests.scriptsDir().toAbsolutePath().getParent().getParent();
             try {
-                String out = SystemTests.run(900, repo.resolve("bin/build-images").toString(), "--base-only");
+                String out = SystemTests.run(900, repository().resolve("bin/build-images").toString(), "--base-only");
                 List<String> lines = out.lines().filter(l -> !l.startsWith("[build-images")).toList();
                 base = lines.get(lines.size() - 1).strip();
             } catch (Exception e) {
@@ -167,6 +187,58 @@ class RealNodesSystemTest {
                 }
             });
             assertThat(answer).startsWith("HTTP/1.0 200 OK").contains("hello from web");
+        }
+    }
+
+    @Test
+    @Order(4)
+    void nodeImagePodServesAsNonRootOnAReadOnlyRootReadyByItsProbeAndItsShellRunsByKubectlExec() throws Exception {
+        client.pods().inNamespace(NS).resource(new PodBuilder()
+            .withNewMetadata().withName("cowsql-0").endMetadata()
+            .withNewSpec()
+                .withNewSecurityContext().withRunAsUser(10001L).withRunAsNonRoot(true).withFsGroup(10001L).endSecurityContext()
+                .addNewContainer().withName("node").withImage(node).withImagePullPolicy("Never")
+                    .addNewEnv().withName("POD_IP").withNewValueFrom().withNewFieldRef().withFieldPath("status.podIP")
+                        .endFieldRef().endValueFrom().endEnv()
+                    .addNewEnv().withName("COWSQL_ADDRESS").withValue("$(POD_IP):9001").endEnv()
+                    .addNewEnv().withName("COWSQL_BOOTSTRAP").withValue("true").endEnv()
+                    .addNewPort().withName("http").withContainerPort(8080).endPort()
+                    .withNewReadinessProbe().withNewHttpGet().withPath("/readyz").withPort(new IntOrString("http")).endHttpGet()
+                        .withPeriodSeconds(2).endReadinessProbe()
+                    .withNewSecurityContext().withReadOnlyRootFilesystem(true).withAllowPrivilegeEscalation(false)
+                        .withNewCapabilities().withDrop("ALL").endCapabilities().endSecurityContext()
+                    .addNewVolumeMount().withName("data").withMountPath("/var/lib/cowsql").endVolumeMount()
+                    .addNewVolumeMount().withName("tmp").withMountPath("/tmp").endVolumeMount()
+                .endContainer()
+                .addNewVolume().withName("data").withNewEmptyDir().endEmptyDir().endVolume()
+                .addNewVolume().withName("tmp").withNewEmptyDir().endEmptyDir().endVolume()
+            .endSpec().build()).create();
+        long deadline = System.nanoTime() + Duration.ofMinutes(4).toNanos();
+        while (!ready("cowsql-0")) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("the node pod did not turn Ready in 4 min\n" + TESTBED.testbed().describe(40)
+                    + "\n" + kubectlOrError("logs", "cowsql-0"));
+            }
+            ControlPlane.sleep(1000);
+        }
+        String ip = client.pods().inNamespace(NS).withName("cowsql-0").get().getStatus().getPodIP();
+        assertThat(ip).startsWith("198.18.");
+        assertThat(kubectl("exec", "cowsql-0", "--", "id", "-u").strip()).isEqualTo("10001");
+        assertThat(kubectlOrError("exec", "cowsql-0", "--", "sh", "-c", "echo x > /opt/cowsql/x"))
+            .contains("Read-only file system");
+        // A write through the agent's key/value API, read back with the image's own cowsql shell.
+        kubectl("exec", "cowsql-0", "--", "curl", "-fsS", "-X", "PUT", "--data", "written-on-a-real-node",
+            "http://" + ip + ":8080/real-nodes-test");
+        String read = kubectl("exec", "cowsql-0", "--", "cowsql", "-s", ip + ":9001", "demo",
+            "SELECT value FROM model WHERE key = 'real-nodes-test'");
+        assertThat(read).contains("written-on-a-real-node");
+    }
+
+    static String kubectlOrError(String... args) {
+        try {
+            return kubectl(args);
+        } catch (Exception e) {
+            return String.valueOf(e.getMessage());
         }
     }
 
