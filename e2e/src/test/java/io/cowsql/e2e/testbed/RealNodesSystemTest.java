@@ -25,7 +25,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /**
  * The real-node testbed ({@link RealNodes}): pods from the project's base image (bin/build-images
  * --base-only) and node image (bin/build-images) run as containers under kubelet 1.20.2 and containerd, get a 198.18 address, turn Ready by
- * their probe, answer {@code kubectl logs} and {@code kubectl exec}, and a ClusterIP Service in 198.19 gets
+ * their probe, answer {@code kubectl logs}, {@code exec} and {@code port-forward}, and a ClusterIP
+ * Service in 198.19 gets
  * Endpoints and is reached from a pod on another Node by its DNS name (dnsmasq fed from the API server,
  * the Service rules kube-proxy's); a node pod runs the agent on libcowsql as its non-root user on a
  * read-only root, Ready by its /readyz probe, and its cowsql shell runs through kubectl exec. Closing the testbed leaves no process behind (the fixture checks).
@@ -232,6 +233,29 @@ class RealNodesSystemTest {
         String read = kubectl("exec", "cowsql-0", "--", "cowsql", "-s", ip + ":9001", "demo",
             "SELECT value FROM model WHERE key = 'real-nodes-test'");
         assertThat(read).contains("written-on-a-real-node");
+    }
+
+    @Test
+    @Order(5)
+    void kubectlPortForwardReachesThePodsPort() throws Exception {
+        await("web Ready", () -> ready("web") ? true : null);
+        Process pf = new ProcessBuilder("kubectl", "--kubeconfig=" + TESTBED.testbed().kubeconfig(), "--namespace=" + NS,
+            "port-forward", "pod/web", "0:8080").redirectErrorStream(true).start();
+        try (var out = new java.io.BufferedReader(new java.io.InputStreamReader(pf.getInputStream(),
+                java.nio.charset.StandardCharsets.UTF_8))) {
+            // "Forwarding from 127.0.0.1:PORT -> 8080"
+            String line = out.readLine();
+            assertThat(line).as("kubectl port-forward's first line").isNotNull().contains("Forwarding from 127.0.0.1:");
+            int port = Integer.parseInt(line.replaceAll(".*127\\.0\\.0\\.1:(\\d+) .*", "$1"));
+            java.net.http.HttpResponse<String> r = java.net.http.HttpClient.newHttpClient().send(
+                java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port + "/"))
+                    .timeout(Duration.ofSeconds(30)).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertThat(r.statusCode()).isEqualTo(200);
+            assertThat(r.body()).contains("hello from web");
+        } finally {
+            pf.destroy();
+            pf.waitFor();
+        }
     }
 
     static String kubectlOrError(String... args) {
