@@ -24,13 +24,13 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The real-node testbed ({@link RealNodes}): pods from the project's base image (bin/build-images
- * --base-only) and node image (bin/build-images) run as containers under kubelet 1.20.2 and containerd, get a 198.18 address, turn Ready by
- * their probe, answer {@code kubectl logs}, {@code exec} and {@code port-forward}, and a ClusterIP
- * Service in 198.19 gets
- * Endpoints and is reached from a pod on another Node by its DNS name (dnsmasq fed from the API server,
- * the Service rules kube-proxy's); a node pod runs the agent on libcowsql as its non-root user on a
- * read-only root, Ready by its /readyz probe, and its cowsql shell runs through kubectl exec. Closing the testbed leaves no process behind (the fixture checks).
- * Runs as root, as CI does.
+ * --base-only) and node image (bin/build-images) run as containers under kubelet 1.20.2 and containerd,
+ * get a 198.18 address, turn Ready by their probe, answer {@code kubectl logs}, {@code exec} and
+ * {@code port-forward}; a ClusterIP Service in 198.19 gets Endpoints and is reached from a pod on
+ * another Node by its DNS name (dnsmasq fed from the API server, the Service rules kube-proxy's); a node
+ * pod runs the agent on libcowsql as its non-root user on a read-only root, Ready by its /readyz probe,
+ * and its cowsql shell runs through kubectl exec. Closing the testbed leaves no process behind (the
+ * fixture checks; {@link RealNodesTeardownSystemTest} checks the rest). Runs as root, as CI does.
  */
 @SystemTier
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
