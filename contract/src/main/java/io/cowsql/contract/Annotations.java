@@ -36,6 +36,50 @@ public final class Annotations {
    */
   public static final String LEAVING = "cowsql.io/leaving";
 
+  /**
+   * The cluster's epoch (a whole number, 0 or more; absent means 0), incremented by each quorum-loss recovery. A node
+   * records the epoch in its data dir's identity and never starts its engine on a dir of an older epoch, unless the
+   * dir is the recovery's template ({@link #EPOCH_TEMPLATE}): it sets the old data aside in the volume and joins as
+   * a new node, so a member fenced by a recovery can never vote or serve again with its old data.
+   *
+   * <p>Why a pod annotation and not an {@link AgentOption} (an environment variable of the node configuration): the
+   * epoch changes while the cluster has no quorum, when a change of the configuration or of the pod template (its
+   * config hash) would start a rolling update that cannot progress with pods not Ready; an environment variable is
+   * also fixed for a running container. The annotation reaches running agents through the downward-API file, and a
+   * new pod learns it in the same write as its failure domain, which the agent waits for before it touches its data
+   * dir: the operator sets both keys in one patch, so no new pod starts its engine without knowing the epoch.
+   */
+  public static final String EPOCH = "cowsql.io/epoch";
+
+  /**
+   * The node id (hex, as the agent reports ids) of the one data dir that may start although its epoch is older than
+   * {@link #EPOCH}: the recovery's template, whose configuration the operator rewrote. Written with the epoch while a
+   * recovery regrows the cluster, withdrawn once it is over (the template's dir then records the new epoch).
+   */
+  public static final String EPOCH_TEMPLATE = "cowsql.io/epoch-template";
+
+  /**
+   * The epoch an {@link #EPOCH} value names.
+   *
+   * @param value the annotation's value; null or absent is epoch 0 (a cluster never recovered)
+   * @throws IllegalArgumentException naming the key when the value is not a whole number of 0 or more
+   */
+  public static long epoch(String value) {
+    if (value == null || value.isBlank()) {
+      return 0;
+    }
+    try {
+      long e = Long.parseLong(value.trim());
+      if (e >= 0) {
+        return e;
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw new IllegalArgumentException("pod annotation " + EPOCH + " must be a whole number of 0 or more, got '"
+        + value + "'");
+  }
+
   /** When the bootstrap grant was given (RFC 3339). */
   public static final String BOOTSTRAP_GRANTED = "cowsql.io/bootstrap-granted-at";
 
@@ -47,7 +91,8 @@ public final class Annotations {
 
   /** Every pod annotation key of this contract. */
   public static final java.util.Set<String> KNOWN =
-      java.util.Set.of(FAILURE_DOMAIN, ZONE, BOOTSTRAP, BOOTSTRAP_GRANTED, VOTERS, STANDBYS, LEAVING, CONFIG_HASH);
+      java.util.Set.of(FAILURE_DOMAIN, ZONE, BOOTSTRAP, BOOTSTRAP_GRANTED, VOTERS, STANDBYS, LEAVING, CONFIG_HASH, EPOCH,
+          EPOCH_TEMPLATE);
 
   /** The keys under {@link #PREFIX} that this contract does not define, sorted. */
   public static java.util.List<String> unknown(java.util.Collection<String> keys) {

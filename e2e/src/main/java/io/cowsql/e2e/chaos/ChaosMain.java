@@ -9,16 +9,19 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code bin/cowsql-chaos}: runs scenarios against three real node agents on loopback and prints the
+ * {@code bin/cowsql-chaos}: runs scenarios against three real node agents on loopback (or, for the
+ * testbed scenarios, a CowsqlCluster of the operator on one testbed shared by those runs) and prints the
  * table. Exit 0 when every run was checked and passed, 1 on any violation or unchecked run, 2 on a
  * bad flag.
  */
 @Command(name = "cowsql-chaos", mixinStandardHelpOptions = true,
     description = "Randomized fault runs (kill, pause, network partitions) against three cowsql node agents on "
-        + "loopback, with a set, a list-append and a key/value workload; the checkers read each run's history.")
+        + "loopback, or (the testbed scenarios) a cluster of the operator on the testbed (Node NotReady, operator "
+        + "killed, pods cut from the API server), with a set, a list-append and a key/value workload; the checkers "
+        + "read each run's history.")
 public final class ChaosMain implements Callable<Integer> {
     @Option(names = "--scenario", required = true, split = ",", paramLabel = "NAME",
-        description = "scenario(s) to run, comma-separated, or 'all' (see the list below)")
+        description = "scenario(s) to run, comma-separated, or 'all', 'local', 'testbed' (see the list below)")
     List<String> scenarios;
 
     @Option(names = "--runs", defaultValue = "1", paramLabel = "N", description = "runs per scenario (default ${DEFAULT-VALUE})")
@@ -49,12 +52,20 @@ public final class ChaosMain implements Callable<Integer> {
         description = "classpath holding io.cowsql.node.NodeAgent (default: -Dcowsql.e2e.nodeClasspath, else this JVM's)")
     String nodeClasspath;
 
+    @Option(names = "--repo", paramLabel = "DIR",
+        description = "the checkout, for the testbed scenarios: its crds/, deploy/operator.yaml, e2e/scripts and the built "
+            + "operator/target/quarkus-app (default: found upwards from the working directory or this build)")
+    Path repo;
+
     @Override
     public Integer call() {
         List<Scenario> chosen = new ArrayList<>();
         for (String s : scenarios) {
             if (s.equals("all")) {
                 chosen.addAll(List.of(Scenario.values()));
+            } else if (s.equals("local") || s.equals("testbed")) {
+                boolean testbed = s.equals("testbed");
+                chosen.addAll(java.util.Arrays.stream(Scenario.values()).filter(x -> x.onTestbed() == testbed).toList());
             } else {
                 try {
                     chosen.add(Scenario.byId(s));
@@ -73,22 +84,36 @@ public final class ChaosMain implements Callable<Integer> {
         System.out.println("cowsql-chaos: seed " + first + " (replay a run with --seed <its seed> --runs 1)");
         long deadline = minutes == null ? Long.MAX_VALUE : System.nanoTime() + (long) (minutes * 60e9);
         RunTable table = new RunTable();
-        // Round robin over the scenarios: a run cut short by --minutes still has every scenario in its table.
-        outer:
-        for (int i = 0; i < runs; i++) {
-            for (Scenario s : chosen) {
-                if (System.nanoTime() > deadline) {
-                    System.out.println("cowsql-chaos: --minutes reached, no more runs started");
-                    break outer;
+        // One testbed with the operator for every testbed run (each run a namespace of its own), started once needed.
+        OperatorTestbed testbed = null;
+        try {
+            // Round robin over the scenarios: a run cut short by --minutes still has every scenario in its table.
+            outer:
+            for (int i = 0; i < runs; i++) {
+                for (Scenario s : chosen) {
+                    if (System.nanoTime() > deadline) {
+                        System.out.println("cowsql-chaos: --minutes reached, no more runs started");
+                        break outer;
+                    }
+                    long runSeed = first + i;
+                    if (s.onTestbed() && testbed == null) {
+                        Path checkout = repo != null ? repo.toAbsolutePath() : OperatorTestbed.repository();
+                        System.out.println("cowsql-chaos: starting the testbed with the operator of " + checkout);
+                        testbed = OperatorTestbed.start(dir.toAbsolutePath().resolve("testbed"), checkout);
+                    }
+                    ChaosRun.Result r = ChaosRun.run(ChaosRun.Config.defaults(s, runSeed,
+                        dir.resolve(s.id() + "-" + runSeed), cp).withFaults(faults).withClients(clients).withKeep(keep)
+                        .withTestbed(s.onTestbed() ? testbed : null));
+                    table.add(s, r);
+                    if (!r.passed()) {
+                        System.out.println("cowsql-chaos: " + s.id() + " seed " + runSeed + " FAILED, kept in " + r.dir()
+                            + (r.error() != null ? ": " + r.error() : "") + (r.verdict() != null ? " " + r.verdict().violations() : ""));
+                    }
                 }
-                long runSeed = first + i;
-                ChaosRun.Result r = ChaosRun.run(ChaosRun.Config.defaults(s, runSeed,
-                    dir.resolve(s.id() + "-" + runSeed), cp).withFaults(faults).withClients(clients).withKeep(keep));
-                table.add(s, r);
-                if (!r.passed()) {
-                    System.out.println("cowsql-chaos: " + s.id() + " seed " + runSeed + " FAILED, kept in " + r.dir()
-                        + (r.error() != null ? ": " + r.error() : "") + (r.verdict() != null ? " " + r.verdict().violations() : ""));
-                }
+            }
+        } finally {
+            if (testbed != null) {
+                testbed.close();
             }
         }
         System.out.print(table.render());
@@ -100,7 +125,9 @@ public final class ChaosMain implements Callable<Integer> {
         for (Scenario s : Scenario.values()) {
             sb.append(String.format("  %-17s %s%n", s.id(), s.description()));
         }
-        sb.append("  all               every scenario above");
+        sb.append("  all               every scenario above\n");
+        sb.append("  local             the scenarios on three agents started by the harness (no testbed)\n");
+        sb.append("  testbed           the scenarios on the testbed with the operator (needs its jar built)");
         return sb.toString();
     }
 

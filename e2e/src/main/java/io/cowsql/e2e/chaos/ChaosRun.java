@@ -17,7 +17,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 
 /**
- * One run: a fresh {@link LocalCluster}, every workload's clients writing while the nemesis plays
+ * One run: a fresh cluster ({@link LocalCluster}, or a {@link TestbedCluster} for a scenario on the
+ * testbed), every workload's clients writing while the nemesis plays
  * the scenario's seeded {@link Schedule}, a tail of quiet load after the last heal, the final reads
  * once the cluster is healthy again, then the checkers. The run's directory gets {@code history.jsonl}
  * and {@code verdict.json}; a passing run's history and cluster directory are deleted unless kept.
@@ -32,28 +33,37 @@ public final class ChaosRun {
      * @param keep       keep a passing run's history and cluster logs too
      */
     public record Config(Scenario scenario, long seed, int faults, int clients, Duration tail, Duration liveBound,
-                         Path dir, String nodeClasspath, boolean keep, List<Workload> workloads) {
+                         Path dir, String nodeClasspath, boolean keep, List<Workload> workloads, OperatorTestbed testbed) {
         public static Config defaults(Scenario scenario, long seed, Path dir, String nodeClasspath) {
             return new Config(scenario, seed, 2, 2, Duration.ofSeconds(10), Duration.ofSeconds(10), dir, nodeClasspath,
-                false, Workload.all());
+                false, Workload.all(), null);
         }
 
         public Config withFaults(int n) {
-            return new Config(scenario, seed, n, clients, tail, liveBound, dir, nodeClasspath, keep, workloads);
+            return new Config(scenario, seed, n, clients, tail, liveBound, dir, nodeClasspath, keep, workloads, testbed);
         }
 
         public Config withClients(int n) {
-            return new Config(scenario, seed, faults, n, tail, liveBound, dir, nodeClasspath, keep, workloads);
+            return new Config(scenario, seed, faults, n, tail, liveBound, dir, nodeClasspath, keep, workloads, testbed);
         }
 
         public Config withKeep(boolean k) {
-            return new Config(scenario, seed, faults, clients, tail, liveBound, dir, nodeClasspath, k, workloads);
+            return new Config(scenario, seed, faults, clients, tail, liveBound, dir, nodeClasspath, k, workloads, testbed);
         }
 
         public Config withWorkloads(List<Workload> w) {
-            return new Config(scenario, seed, faults, clients, tail, liveBound, dir, nodeClasspath, keep, List.copyOf(w));
+            return new Config(scenario, seed, faults, clients, tail, liveBound, dir, nodeClasspath, keep, List.copyOf(w),
+                testbed);
+        }
+
+        /** The testbed with the operator, on which a scenario that {@link Scenario#onTestbed runs there} creates its cluster. */
+        public Config withTestbed(OperatorTestbed t) {
+            return new Config(scenario, seed, faults, clients, tail, liveBound, dir, nodeClasspath, keep, workloads, t);
         }
     }
+
+    /** Numbers the namespaces of testbed runs: a replay of a seed never meets the namespace of the last one. */
+    private static final AtomicInteger NAMESPACES = new AtomicInteger();
 
     /** How long the load goes on once a write was acknowledged after the last heal. */
     static final Duration SETTLE = Duration.ofSeconds(2);
@@ -79,13 +89,13 @@ public final class ChaosRun {
         Verdict verdict = null;
         String error = null;
         History history = null;
-        LocalCluster cluster = null;
+        ChaosCluster cluster = null;
         try {
             Files.createDirectories(dir);
             // A replay of the same seed into the same directory starts afresh.
             deleteTree(dir.resolve("cluster"));
             Files.deleteIfExists(dir.resolve("history.jsonl"));
-            cluster = LocalCluster.start(dir.resolve("cluster"), cfg.nodeClasspath(), Duration.ofSeconds(120));
+            cluster = startCluster(cfg, dir.resolve("cluster"));
             for (Workload w : cfg.workloads()) {
                 w.setup(cluster);
             }
@@ -121,8 +131,19 @@ public final class ChaosRun {
         return result;
     }
 
+    private static ChaosCluster startCluster(Config cfg, Path dir) {
+        if (!cfg.scenario().onTestbed()) {
+            return LocalCluster.start(dir, cfg.nodeClasspath(), Duration.ofSeconds(120));
+        }
+        if (cfg.testbed() == null) {
+            throw new IllegalStateException("scenario " + cfg.scenario().id() + " runs on the testbed: the run needs one (Config.withTestbed)");
+        }
+        String ns = "chaos-" + NAMESPACES.incrementAndGet() + "-" + cfg.scenario().id() + "-" + Long.toUnsignedString(cfg.seed());
+        return TestbedCluster.start(cfg.testbed(), ns, dir, Duration.ofSeconds(300));
+    }
+
     /** Load, faults, tail, final reads; returns a note on what went wrong outside the checkers, or null. */
-    private static String play(Config cfg, Schedule schedule, LocalCluster cluster, History h) throws InterruptedException {
+    private static String play(Config cfg, Schedule schedule, ChaosCluster cluster, History h) throws InterruptedException {
         AtomicBoolean stop = new AtomicBoolean();
         AtomicLong elements = new AtomicLong();
         AtomicInteger processes = new AtomicInteger();
@@ -176,7 +197,7 @@ public final class ChaosRun {
             }
         }
         cluster.healAll(); // in case a fault could not be healed by its own step
-        cluster.awaitHealthy(Duration.ofSeconds(60));
+        cluster.awaitHealthy(cluster.recoveryTimeout());
         for (Workload w : cfg.workloads()) {
             try {
                 w.finalRead(cluster, h);

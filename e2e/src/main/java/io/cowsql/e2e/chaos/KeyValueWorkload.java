@@ -35,12 +35,12 @@ public final class KeyValueWorkload implements Workload {
     }
 
     @Override
-    public void setup(LocalCluster cluster) {
+    public void setup(ChaosCluster cluster) {
         // The agent creates its table on the first request.
     }
 
     @Override
-    public Workload.Client client(LocalCluster cluster, int index, int side) {
+    public Workload.Client client(ChaosCluster cluster, int index, int side) {
         int node = index % cluster.size();
         return new Workload.Client() {
             @Override
@@ -100,7 +100,7 @@ public final class KeyValueWorkload implements Workload {
     }
 
     @Override
-    public void finalRead(LocalCluster cluster, History h) throws CowsqlException {
+    public void finalRead(ChaosCluster cluster, History h) throws CowsqlException {
         Op inv = h.invoke(SetWorkload.FINAL_READER + 100, "final-read", KEY, null);
         try (CowsqlDatabase db = CowsqlDatabase.open(cluster.addresses(), "demo",
             cluster.clientOptions(0).withRetryTimeout(Duration.ofSeconds(30)))) {

@@ -32,7 +32,7 @@ public final class ListAppendWorkload implements Workload {
     }
 
     @Override
-    public void setup(LocalCluster cluster) throws CowsqlException {
+    public void setup(ChaosCluster cluster) throws CowsqlException {
         try (CowsqlDatabase db = CowsqlDatabase.open(cluster.addresses(), SetWorkload.DATABASE,
             cluster.clientOptions(0).withRetryTimeout(Duration.ofSeconds(30)))) {
             db.exec("CREATE TABLE IF NOT EXISTS chaos_list (id INTEGER PRIMARY KEY, k TEXT NOT NULL, v INTEGER NOT NULL)");
@@ -44,7 +44,7 @@ public final class ListAppendWorkload implements Workload {
     }
 
     @Override
-    public Workload.Client client(LocalCluster cluster, int index, int side) {
+    public Workload.Client client(ChaosCluster cluster, int index, int side) {
         LeaderSession s = new LeaderSession(cluster.addresses(), SetWorkload.DATABASE, cluster.clientOptions(side),
             SessionGroup.isolated());
         return new Workload.Client() {
@@ -99,7 +99,7 @@ public final class ListAppendWorkload implements Workload {
     }
 
     @Override
-    public void finalRead(LocalCluster cluster, History h) throws CowsqlException {
+    public void finalRead(ChaosCluster cluster, History h) throws CowsqlException {
         Map<String, Op> invokes = new LinkedHashMap<>();
         for (int k = 0; k < KEYS; k++) {
             invokes.put("l" + k, h.invoke(SetWorkload.FINAL_READER + k + 1, "final-read", "l" + k, null));

@@ -3,8 +3,6 @@ package io.cowsql.e2e.chaos;
 import io.cowsql.client.ClientOptions;
 import io.cowsql.client.CowsqlClient;
 import io.cowsql.client.CowsqlException;
-import io.cowsql.client.Dialer;
-import io.cowsql.client.HostPort;
 import io.cowsql.client.NodeInfo;
 import io.cowsql.client.Role;
 import io.cowsql.e2e.testbed.ControlPlane;
@@ -15,8 +13,6 @@ import io.cowsql.e2e.testbed.NetworkPartitions;
 import io.cowsql.e2e.testbed.ProcessRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -39,7 +35,7 @@ import java.util.Map;
  * sockets bind before connecting ({@link #clientOptions(int)}), so a partition can put clients on
  * either side.
  */
-public final class LocalCluster implements AutoCloseable {
+public final class LocalCluster implements ChaosCluster {
     /** The engine's default election timeout, which fault durations are drawn around. */
     public static final Duration ELECTION_TIMEOUT = Duration.ofSeconds(3);
     static final int NODES = 3;
@@ -109,14 +105,17 @@ public final class LocalCluster implements AutoCloseable {
         }
     }
 
+    @Override
     public Path dir() {
         return dir;
     }
 
+    @Override
     public NetworkPartitions partitions() {
         return partitions;
     }
 
+    @Override
     public int size() {
         return NODES;
     }
@@ -126,6 +125,7 @@ public final class LocalCluster implements AutoCloseable {
         return endpoints[i].ip() + ":" + RAFT_PORT;
     }
 
+    @Override
     public List<String> addresses() {
         List<String> out = new ArrayList<>();
         for (int i = 0; i < NODES; i++) {
@@ -135,58 +135,39 @@ public final class LocalCluster implements AutoCloseable {
     }
 
     /** The key/value HTTP API of node {@code i}. */
+    @Override
     public URI http(int i) {
         return URI.create("http://" + endpoints[i].ip() + ":" + HTTP_PORT + "/");
     }
 
+    @Override
     public NetworkPartitions.Endpoint node(int i) {
         return endpoints[i];
     }
 
     /** Client endpoint {@code k}: source address {@code 127.B.1.(k+1)}. */
+    @Override
     public NetworkPartitions.Endpoint client(int k) {
         return new NetworkPartitions.Endpoint("c" + (k + 1), block.address(1, k + 1), -1);
     }
 
     /** Options for a client on endpoint {@code k}: its sockets bind that source address. */
+    @Override
     public ClientOptions clientOptions(int k) {
-        String source = client(k).ip();
-        Dialer bound = (address, timeout) -> {
-            HostPort hp = HostPort.parse(address);
-            Socket s = new Socket();
-            try {
-                s.bind(new InetSocketAddress(source, 0));
-                s.connect(new InetSocketAddress(hp.host(), hp.port()), (int) Math.max(1, timeout.toMillis()));
-                return s;
-            } catch (IOException e) {
-                s.close();
-                throw e;
-            }
-        };
-        return ClientOptions.defaults().withDialer(bound).withConnectTimeout(Duration.ofSeconds(1))
-            .withRequestTimeout(Duration.ofSeconds(5)).withRetryTimeout(Duration.ofSeconds(5))
-            .withRetryBackoff(Duration.ofMillis(50), Duration.ofMillis(500));
+        return ChaosCluster.boundClientOptions(client(k).ip());
     }
 
     /**
      * The network between the nodes as the partitions leave it: for each node (by name), the nodes it
      * can exchange messages with directly, itself included. Every node is a voter (see {@link #awaitHealthy}).
      */
+    @Override
     public Map<String, List<String>> reach() {
-        Map<String, List<String>> out = new LinkedHashMap<>();
-        for (int i = 0; i < NODES; i++) {
-            List<String> r = new ArrayList<>();
-            for (int j = 0; j < NODES; j++) {
-                if (i == j || !partitions.isCut(endpoints[i], endpoints[j])) {
-                    r.add(endpoints[j].name());
-                }
-            }
-            out.put(endpoints[i].name(), r);
-        }
-        return out;
+        return ChaosCluster.reach(NODES, i -> endpoints[i].name(), (i, j) -> partitions.isCut(endpoints[i], endpoints[j]));
     }
 
     /** The name of the node at {@code address} ({@code n1}..), or the address itself when it is none of them. */
+    @Override
     public String nameOf(String address) {
         int i = indexOf(address);
         return i < 0 ? address : endpoints[i].name();
@@ -222,6 +203,7 @@ public final class LocalCluster implements AutoCloseable {
     }
 
     /** Waits until a leader sees three voters and every node answers ready. */
+    @Override
     public void awaitHealthy(Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         String last = "nothing tried";
@@ -263,12 +245,9 @@ public final class LocalCluster implements AutoCloseable {
     }
 
     /** Index of the current leader, or -1 when none is found within a few seconds. */
+    @Override
     public int leader() {
-        try (CowsqlClient leader = CowsqlClient.findLeader(addresses(), observerOptions())) {
-            return indexOf(leader.address());
-        } catch (CowsqlException e) {
-            return -1;
-        }
+        return ChaosCluster.leaderIndex(addresses(), observerOptions(), this::indexOf);
     }
 
     /**
@@ -285,8 +264,7 @@ public final class LocalCluster implements AutoCloseable {
     }
 
     private static ClientOptions observerOptions() {
-        return ClientOptions.defaults().withConnectTimeout(Duration.ofSeconds(1)).withRequestTimeout(Duration.ofSeconds(2))
-            .withRetryTimeout(Duration.ofSeconds(3)).withRetryBackoff(Duration.ofMillis(50), Duration.ofMillis(300));
+        return ChaosCluster.observerOptions();
     }
 
     private int status(int i, String path) throws IOException {
@@ -333,6 +311,7 @@ public final class LocalCluster implements AutoCloseable {
     }
 
     /** Ends every fault: removes the cuts, resumes every node, starts the ones that are not running. */
+    @Override
     public void healAll() {
         partitions.heal();
         for (int i = 0; i < NODES; i++) {

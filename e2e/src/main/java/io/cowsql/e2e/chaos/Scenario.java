@@ -4,7 +4,8 @@ import java.util.List;
 
 /**
  * The scenarios the harness runs: a pool of faults and the range of their durations, in multiples
- * of the engine's election timeout (3 s).
+ * of the engine's election timeout (3 s). A scenario whose faults are the testbed's runs on a
+ * {@link TestbedCluster}, the others on a {@link LocalCluster}.
  */
 public enum Scenario {
     LEADER_KILL("leader-kill", "SIGKILL the leader, start it again on its data", List.of(Fault.KILL_LEADER), 0.3, 2.5),
@@ -16,7 +17,13 @@ public enum Scenario {
     FOLLOWER_WIPE("follower-wipe", "SIGKILL a follower, empty its data dir, start it again: it rejoins as a new node",
         List.of(Fault.WIPE_FOLLOWER), 0.3, 2.5),
     MIXED("mixed", "any fault: kill/pause any node or the leader, isolate a node or the leader, split, bridge, follower wipe",
-        List.of(Fault.values()), 0.3, 2.5);
+        java.util.Arrays.stream(Fault.values()).filter(Fault::runsOnLocalCluster).toList(), 0.3, 2.5),
+    NODE_NOT_READY("node-notready", "on the testbed with the operator: a member's Node goes NotReady (its kubelet cut off "
+        + "from the API server, the pod keeps running), then Ready again", List.of(Fault.NODE_NOT_READY), 1.0, 3.0),
+    OPERATOR_KILL("operator-kill", "on the testbed: scale 3 -> 5, SIGKILL the operator while it scales up; the kubelet "
+        + "starts it again and the scale-up must finish", List.of(Fault.OPERATOR_KILL_SCALE_UP), 0.3, 2.5),
+    API_PARTITION("api-partition", "on the testbed: a member pod or the operator cut off from the API server only",
+        List.of(Fault.ISOLATE_MEMBER_FROM_API_SERVER, Fault.ISOLATE_OPERATOR_FROM_API_SERVER), 0.3, 2.5);
 
     private final String id;
     private final String description;
@@ -38,6 +45,11 @@ public enum Scenario {
 
     public String description() {
         return description;
+    }
+
+    /** Whether it runs on a {@link TestbedCluster} (the operator's) rather than a {@link LocalCluster}. */
+    public boolean onTestbed() {
+        return pool.stream().noneMatch(Fault::runsOnLocalCluster);
     }
 
     public Schedule schedule(long seed, int faults) {

@@ -22,7 +22,7 @@ public final class SetWorkload implements Workload {
     }
 
     @Override
-    public void setup(LocalCluster cluster) throws CowsqlException {
+    public void setup(ChaosCluster cluster) throws CowsqlException {
         try (CowsqlDatabase db = CowsqlDatabase.open(cluster.addresses(), DATABASE,
             cluster.clientOptions(0).withRetryTimeout(java.time.Duration.ofSeconds(30)))) {
             db.exec("CREATE TABLE IF NOT EXISTS chaos_set (v INTEGER NOT NULL)");
@@ -30,7 +30,7 @@ public final class SetWorkload implements Workload {
     }
 
     @Override
-    public Workload.Client client(LocalCluster cluster, int index, int side) {
+    public Workload.Client client(ChaosCluster cluster, int index, int side) {
         // A session group of its own: clients behave like separate processes (no shared write queue).
         return over(new LeaderSession(cluster.addresses(), DATABASE, cluster.clientOptions(side), SessionGroup.isolated()),
             cluster::nameOf);
@@ -66,12 +66,12 @@ public final class SetWorkload implements Workload {
     }
 
     @Override
-    public void finalRead(LocalCluster cluster, History h) throws CowsqlException {
+    public void finalRead(ChaosCluster cluster, History h) throws CowsqlException {
         finalRead(cluster, h, "SELECT v FROM chaos_set ORDER BY rowid", KEY);
     }
 
     /** Reads one column of longs and records it as the final read of {@code key}. */
-    static void finalRead(LocalCluster cluster, History h, String sql, String key) throws CowsqlException {
+    static void finalRead(ChaosCluster cluster, History h, String sql, String key) throws CowsqlException {
         Op inv = h.invoke(FINAL_READER, "final-read", key, null);
         try (CowsqlDatabase db = CowsqlDatabase.open(cluster.addresses(), DATABASE,
             cluster.clientOptions(0).withRetryTimeout(java.time.Duration.ofSeconds(30)))) {

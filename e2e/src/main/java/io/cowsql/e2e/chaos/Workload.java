@@ -22,13 +22,13 @@ public interface Workload {
     String name();
 
     /** Creates the schema (before the run starts). */
-    void setup(LocalCluster cluster) throws Exception;
+    void setup(ChaosCluster cluster) throws Exception;
 
-    /** A client on client endpoint {@code side} (see {@link LocalCluster#client}); {@code index} counts clients. */
-    Client client(LocalCluster cluster, int index, int side);
+    /** A client on client endpoint {@code side} (see {@link ChaosCluster#client}); {@code index} counts clients. */
+    Client client(ChaosCluster cluster, int index, int side);
 
     /** Reads the final state (after healing and waiting for the cluster) into {@code history} as final-read ops. */
-    void finalRead(LocalCluster cluster, History history) throws Exception;
+    void finalRead(ChaosCluster cluster, History history) throws Exception;
 
     /** Each workload the runner knows, by name. */
     static List<Workload> all() {

@@ -188,7 +188,8 @@ public final class ControlPlane implements AutoCloseable {
                 "--bind-address=127.0.0.1", "--advertise-address=127.0.0.1",
                 "--secure-port=" + apiPort, "--insecure-port=0",
                 "--cert-dir=" + certs,
-                "--service-cluster-ip-range=10.0.0.0/24",
+                // ClusterIPs: the benchmark range 198.19.0.0/16, routed by the real nodes' kube-proxy (RealNodes)
+                "--service-cluster-ip-range=" + RealNodes.SERVICE_RANGE,
                 "--service-account-issuer=https://kubernetes.default.svc",
                 "--service-account-key-file=" + certs.resolve("sa.pub"),
                 "--service-account-signing-key-file=" + certs.resolve("sa.key"),

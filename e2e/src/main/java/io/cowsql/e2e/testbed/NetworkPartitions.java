@@ -37,15 +37,34 @@ public final class NetworkPartitions implements AutoCloseable {
     private static final AtomicInteger SEQUENCE = new AtomicInteger();
 
     /**
-     * A partitionable party: traffic to it is recognised by {@code ip}, traffic from it by its group id
-     * (a process started with {@link #runAs}) or, when {@code gid < 0}, by {@code ip} as source address.
+     * A partitionable party: traffic to it is recognised by {@code ip} (and, when {@code port > 0}, that TCP
+     * port: a server such as the API server, sharing its address with others), traffic from it by its
+     * group id (a process started with {@link #runAs}) or, when {@code gid < 0}, by {@code ip} (and
+     * {@code port}) as source.
      */
-    public record Endpoint(String name, String ip, int gid) {
+    public record Endpoint(String name, String ip, int gid, int port) {
+        /** An endpoint of every port of {@code ip}. */
+        public Endpoint(String name, String ip, int gid) {
+            this(name, ip, gid, 0);
+        }
+
+        /**
+         * A TCP server at {@code ip:port} that dials no one: cutting a process from it drops what the process
+         * sends to that port, which stalls its connections there both ways (nothing it sends, ACKs included,
+         * arrives) and refuses new ones.
+         */
+        public static Endpoint server(String name, String ip, int port) {
+            return new Endpoint(name, ip, -1, port);
+        }
+
         @Override
         public String toString() {
             return name;
         }
     }
+
+    /** Group ids of pods ({@link #podGroup}): above every range a harness hands out by hand (60000-61599). */
+    private static final int POD_GID_BASE = 1_000_000;
 
     private final String iptables;
     private final String chain;
@@ -76,6 +95,36 @@ public final class NetworkPartitions implements AutoCloseable {
     /** The command prefix that runs a process under group id {@code gid} (same user, no supplementary groups). */
     public static List<String> runAs(int gid) {
         return List.of("setpriv", "--regid=" + gid, "--clear-groups", "--");
+    }
+
+    /**
+     * The group id the process kubelet runs the pod at {@code podIp} ({@code 127.B.x.y}) under: a function of
+     * the address, which is unique on this machine while its kubelet holds the block, so two pods never share one.
+     */
+    public static int podGroup(String podIp) {
+        String[] o = podIp.split("\\.");
+        if (o.length != 4 || !o[0].equals("127")) {
+            throw new IllegalArgumentException("not a testbed pod IP (127.B.x.y): " + podIp);
+        }
+        return POD_GID_BASE + (Integer.parseInt(o[1]) << 16 | Integer.parseInt(o[2]) << 8 | Integer.parseInt(o[3]));
+    }
+
+    /**
+     * The command prefix the process kubelet puts before each container's command: {@link #runAs} the pod's
+     * {@link #podGroup}, when this JVM runs as root (partitions need root anyway); else none, and the pod's
+     * processes keep this JVM's group.
+     */
+    public static List<String> podCommandPrefix(String podIp) {
+        return runningAsRoot() ? runAs(podGroup(podIp)) : List.of();
+    }
+
+    private static boolean runningAsRoot() {
+        try {
+            return Files.readAllLines(Path.of("/proc/self/status")).stream()
+                .anyMatch(l -> l.startsWith("Uid:") && l.split("\\s+")[2].equals("0")); // the effective uid
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     /** Creates an empty chain, jumps to it from OUTPUT, and lists it for the registry's watchdog. */
@@ -157,7 +206,17 @@ public final class NetworkPartitions implements AutoCloseable {
         } else {
             r.addAll(List.of("-s", from.ip() + "/32"));
         }
-        r.addAll(List.of("-d", to.ip() + "/32", "-j", "DROP"));
+        r.addAll(List.of("-d", to.ip() + "/32"));
+        if (from.gid() < 0 && from.port() > 0 || to.port() > 0) {
+            r.addAll(List.of("-p", "tcp"));
+            if (from.gid() < 0 && from.port() > 0) {
+                r.addAll(List.of("--sport", Integer.toString(from.port())));
+            }
+            if (to.port() > 0) {
+                r.addAll(List.of("--dport", Integer.toString(to.port())));
+            }
+        }
+        r.addAll(List.of("-j", "DROP"));
         return r;
     }
 

@@ -395,6 +395,10 @@ final class PodRuntime implements Runnable {
         // Container paths in the pod's command and args are translated; the image's own words are host
         // paths already (a classpath under /tmp must not be mapped into a pod's /tmp volume).
         List<String> argv = argv(image.get(), spec.getCommand(), spec.getArgs(), env, c.mounts);
+        // Under the pod's own group id, so that NetworkPartitions can cut the pod off (see podGroup).
+        List<String> partitionable = new ArrayList<>(NetworkPartitions.podCommandPrefix(podIp));
+        partitionable.addAll(argv);
+        argv = partitionable;
         Path dir = c.root;
         if (spec.getWorkingDir() != null && !spec.getWorkingDir().isEmpty()) {
             dir = Path.of(c.translate(spec.getWorkingDir()));

@@ -17,10 +17,12 @@ import java.util.concurrent.TimeUnit;
  * <ul>
  *   <li>{@link #stopAll} on normal shutdown (also run from a JVM shutdown hook);</li>
  *   <li>a watchdog shell process (its own session) that polls the owning JVM every second and,
- *       when the JVM is gone (even by SIGKILL), kills every recorded group and removes the iptables
- *       chains listed next to the PID file ({@link NetworkPartitions});</li>
+ *       when the JVM is gone (even by SIGKILL), kills every recorded group, runs the teardown scripts
+ *       listed next to the PID file ({@link #addCleanup}) and removes the iptables chains listed there
+ *       ({@link NetworkPartitions});</li>
  *   <li>{@link #sweep} at the next start kills the groups of files whose owner JVM is dead
- *       (the belt to the watchdog's braces), and removes their listed iptables chains.</li>
+ *       (the belt to the watchdog's braces), runs their teardown scripts and removes their listed
+ *       iptables chains.</li>
  * </ul>
  * PID file format, one line per process group: {@code <pgid> <starttime-ticks> <label>}; the first
  * line is {@code # owner <jvm-pid> <jvm-starttime>}. Files live in {@link #defaultDir()}.
@@ -37,6 +39,11 @@ public final class ProcessRegistry implements AutoCloseable {
               done
               [ $sig = TERM ] && sleep 2
             done
+            # Teardown scripts of this owner (RealNodes: mounts, cgroups, devices, sysctls), one path a line.
+            if [ -f "$file.cleanup" ]; then
+              while read script; do bash "$script" </dev/null; done < "$file.cleanup" >/dev/null 2>&1
+              rm -f "$file.cleanup"
+            fi
             # Network partitions of this owner (NetworkPartitions): remove its iptables chains.
             if [ -f "$file.iptables" ]; then
               while read ipt chain; do
@@ -122,6 +129,7 @@ public final class ProcessRegistry implements AutoCloseable {
                         killed++;
                     }
                 }
+                runCleanups(cleanupFile(f));
                 NetworkPartitions.removeListed(NetworkPartitions.listFile(f));
                 Files.deleteIfExists(f);
             }
@@ -133,6 +141,76 @@ public final class ProcessRegistry implements AutoCloseable {
 
     public Path file() {
         return file;
+    }
+
+    /**
+     * Lists {@code script} (a bash script, idempotent, that undoes what the process groups left behind:
+     * mounts, cgroups, devices, sysctls) in {@code <pid-file>.cleanup}: it runs after every recorded group
+     * was killed, from {@link #close()}, from the watchdog when the JVM died (even by SIGKILL) and from the
+     * next start's {@link #sweep}. Listed before the things it removes exist.
+     */
+    public synchronized void addCleanup(Path script) {
+        try {
+            Files.writeString(cleanupFile(file), script.toAbsolutePath() + "\n", StandardCharsets.UTF_8,
+                java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Runs {@code script} now (e.g. at an orderly stop) and takes it off the list. */
+    public synchronized void runCleanup(Path script) {
+        Path list = cleanupFile(file);
+        runScript(script.toAbsolutePath());
+        try {
+            if (Files.exists(list)) {
+                List<String> rest = Files.readAllLines(list).stream()
+                    .filter(l -> !l.equals(script.toAbsolutePath().toString())).toList();
+                Files.write(list, rest);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static Path cleanupFile(Path pidFile) {
+        return pidFile.resolveSibling(pidFile.getFileName() + ".cleanup");
+    }
+
+    private static void runCleanups(Path list) {
+        if (!Files.exists(list)) {
+            return;
+        }
+        try {
+            for (String script : Files.readAllLines(list)) {
+                if (!script.isBlank()) {
+                    runScript(Path.of(script));
+                }
+            }
+            Files.deleteIfExists(list);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void runScript(Path script) {
+        if (!Files.exists(script)) {
+            return;
+        }
+        try {
+            Process p = new ProcessBuilder("bash", script.toString()).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile())).start();
+            if (!p.waitFor(120, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                throw new IllegalStateException("teardown script " + script + " did not finish in 120 s");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while running " + script, e);
+        }
     }
 
     synchronized void add(long pgid, long startTime, String label) {
@@ -186,6 +264,7 @@ public final class ProcessRegistry implements AutoCloseable {
     @Override
     public synchronized void close() {
         killAll();
+        runCleanups(cleanupFile(file));
         NetworkPartitions.removeListed(NetworkPartitions.listFile(file));
         try {
             Files.deleteIfExists(file);

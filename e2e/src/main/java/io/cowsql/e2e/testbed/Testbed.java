@@ -14,17 +14,31 @@ import java.util.concurrent.CountDownLatch;
 public final class Testbed implements AutoCloseable {
     /** Testbed options. */
     public record Options(Path workDir, ControlPlaneBinaries binaries, int zones, ImageTable images,
-                          List<String> extraControllerManagerArgs, List<String> extraApiServerArgs) {
+                          List<String> extraControllerManagerArgs, List<String> extraApiServerArgs,
+                          RealNodes.Options realNodes) {
+        public Options(Path workDir, ControlPlaneBinaries binaries, int zones, ImageTable images,
+                       List<String> extraControllerManagerArgs, List<String> extraApiServerArgs) {
+            this(workDir, binaries, zones, images, extraControllerManagerArgs, extraApiServerArgs, null);
+        }
+
         public static Options defaults(Path workDir, Path scriptsDir) {
             return new Options(workDir, ControlPlaneBinaries.locate(scriptsDir), 3, ImageTable.defaults(), List.of(), List.of());
         }
 
+        /**
+         * Real nodes ({@link RealNodes}: containerd, kubelet 1.20.2, kube-proxy, cluster DNS) instead of the
+         * process kubelet; the image table is then unused.
+         */
+        public Options withRealNodes(RealNodes.Options o) {
+            return new Options(workDir, binaries, zones, images, extraControllerManagerArgs, extraApiServerArgs, o);
+        }
+
         public Options withImages(ImageTable t) {
-            return new Options(workDir, binaries, zones, t, extraControllerManagerArgs, extraApiServerArgs);
+            return new Options(workDir, binaries, zones, t, extraControllerManagerArgs, extraApiServerArgs, realNodes);
         }
 
         public Options withZones(int z) {
-            return new Options(workDir, binaries, z, images, extraControllerManagerArgs, extraApiServerArgs);
+            return new Options(workDir, binaries, z, images, extraControllerManagerArgs, extraApiServerArgs, realNodes);
         }
 
         /**
@@ -32,7 +46,7 @@ public final class Testbed implements AutoCloseable {
          * --pod-eviction-timeout=20s} for faster reactions to NotReady nodes.
          */
         public Options withExtraControllerManagerArgs(List<String> args) {
-            return new Options(workDir, binaries, zones, images, List.copyOf(args), extraApiServerArgs);
+            return new Options(workDir, binaries, zones, images, List.copyOf(args), extraApiServerArgs, realNodes);
         }
 
         /**
@@ -41,18 +55,20 @@ public final class Testbed implements AutoCloseable {
          * admission plugin adds: how long pods stay on a NotReady node before eviction).
          */
         public Options withExtraApiServerArgs(List<String> args) {
-            return new Options(workDir, binaries, zones, images, extraControllerManagerArgs, List.copyOf(args));
+            return new Options(workDir, binaries, zones, images, extraControllerManagerArgs, List.copyOf(args), realNodes);
         }
     }
 
     private final ControlPlane controlPlane;
     private final KubernetesClient client;
     private final ProcessKubelet kubelet;
+    private final RealNodes realNodes;
 
-    private Testbed(ControlPlane controlPlane, KubernetesClient client, ProcessKubelet kubelet) {
+    private Testbed(ControlPlane controlPlane, KubernetesClient client, ProcessKubelet kubelet, RealNodes realNodes) {
         this.controlPlane = controlPlane;
         this.client = client;
         this.kubelet = kubelet;
+        this.realNodes = realNodes;
     }
 
     public static Testbed start(Options options) {
@@ -62,9 +78,13 @@ public final class Testbed implements AutoCloseable {
         KubernetesClient client = null;
         try {
             client = cp.newClient();
-            ProcessKubelet k = ProcessKubelet.start(client, cp,
-                ProcessKubelet.Options.defaults(cp.dir().resolve("kubelet"), options.images(), options.zones()));
-            return new Testbed(cp, client, k);
+            ProcessKubelet.Options kubeletOptions =
+                ProcessKubelet.Options.defaults(cp.dir().resolve("kubelet"), options.images(), options.zones());
+            if (options.realNodes() != null) {
+                return new Testbed(cp, client, null,
+                    RealNodes.start(cp, client, options.binaries(), kubeletOptions.nodes(), options.realNodes()));
+            }
+            return new Testbed(cp, client, ProcessKubelet.start(client, cp, kubeletOptions), null);
         } catch (RuntimeException | Error e) {
             if (client != null) {
                 client.close();
@@ -76,7 +96,10 @@ public final class Testbed implements AutoCloseable {
 
     public ControlPlane controlPlane() { return controlPlane; }
     public KubernetesClient client() { return client; }
+    /** The process kubelet; null on real nodes. */
     public ProcessKubelet kubelet() { return kubelet; }
+    /** The real nodes; null with the process kubelet. */
+    public RealNodes realNodes() { return realNodes; }
     public Path kubeconfig() { return controlPlane.kubeconfig(); }
     /** Directory whose path appears in every testbed process's command line or environment. */
     public Path dir() { return controlPlane.dir(); }
@@ -123,6 +146,9 @@ public final class Testbed implements AutoCloseable {
         } catch (RuntimeException e) {
             sb.append("(API not reachable: ").append(e.getMessage()).append(")\n");
         }
+        if (kubelet == null) {
+            return sb.append("(real nodes: logs in ").append(realNodes.dir()).append(")\n").toString();
+        }
         try (var dirs = java.nio.file.Files.list(kubelet.dataDir().resolve("pods"))) {
             for (Path d : dirs.sorted().toList()) {
                 Path logs = d.resolve("logs");
@@ -145,7 +171,11 @@ public final class Testbed implements AutoCloseable {
     @Override
     public void close() {
         try {
-            kubelet.close();
+            if (kubelet != null) {
+                kubelet.close();
+            } else {
+                realNodes.close();
+            }
         } finally {
             try {
                 client.close();

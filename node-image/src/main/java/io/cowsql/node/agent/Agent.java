@@ -504,6 +504,16 @@ public final class Agent implements HttpApi.Backend {
    */
   record Membership(Role role, NodeInfo leader, String notReadyReason) {}
 
+  /** The entry of node {@code id} in a configuration, or null when it does not list it. */
+  private static NodeInfo listed(List<NodeInfo> configuration, long id) {
+    for (NodeInfo n : configuration) {
+      if (n.id() == id) {
+        return n;
+      }
+    }
+    return null;
+  }
+
   /**
    * Readiness means "a member of the configuration, serving its role, and a leader is known". A
    * spare receives no log entries, so its own copy of the configuration may not list it: when the
@@ -514,19 +524,27 @@ public final class Agent implements HttpApi.Backend {
     ClusterView v = roles.view();
     NodeInfo mine = v.member(self);
     NodeInfo leader = v.leader();
-    if (mine == null || leader == null) {
+    boolean localView = mine != null && leader != null;
+    if (!localView) {
       try (CowsqlClient c = CowsqlClient.findLeader(knownAddresses(), clientOptions.withRetryTimeout(Duration.ofSeconds(1)))) {
         leader = c.leader();
-        mine = null;
-        for (NodeInfo n : c.cluster()) {
-          if (n.id() == self) {
-            mine = n;
-          }
-        }
+        mine = listed(c.cluster(), self);
       } catch (CowsqlException | RuntimeException e) {
         membership = new Membership(null, null, "no leader known: " + e.getMessage());
         logLeader(null);
         return;
+      }
+    }
+    if (localView && mine.role() != Role.VOTER) {
+      // A non-voter's own copy of the configuration can be stale: the leader sends a removed
+      // standby or spare nothing more, so its view keeps listing it. The leader's answer decides;
+      // when the leader cannot be asked this time, the local view stands.
+      try (CowsqlClient c = CowsqlClient.findLeader(knownAddresses(), clientOptions.withRetryTimeout(Duration.ofSeconds(1)))) {
+        NodeInfo listed = listed(c.cluster(), self);
+        leader = c.leader();
+        mine = listed;
+      } catch (CowsqlException | RuntimeException e) {
+        // not decided: keep what the local view says
       }
     }
     logLeader(leader);

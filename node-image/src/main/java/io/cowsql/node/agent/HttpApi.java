@@ -108,7 +108,8 @@ public final class HttpApi {
         yield text(why == null ? 200 : 503, why == null ? "ready\n" : why + "\n", "text/plain");
       }
       case "/status" -> text(200, b.status().json() + "\n", "application/json");
-      case "/metrics" -> text(200, b.status().prometheus(new StatusReport.KvRequests(kvGets.get(), kvPuts.get(), kvErrors.get(), kvStale.get())),
+      case "/metrics" -> text(200, b.status().prometheus(new StatusReport.KvRequests(kvGets.get(), kvPuts.get(), kvErrors.get(), kvStale.get(),
+          b.kv() == null ? java.util.Map.of() : b.kv().statementsSent())),
           "text/plain; version=0.0.4; charset=utf-8");
       default -> keyValue(b, r, path);
     };

@@ -11,10 +11,23 @@ import java.util.Map;
 
 /**
  * The node's identity file {@code identity.json} in its data dir: id, advertised address, the
- * cluster it belongs to, and whether it has been added to the cluster. Written atomically.
+ * cluster it belongs to, whether it has been added to the cluster, and the cluster epoch the dir
+ * belongs to (incremented by each quorum-loss recovery; see {@link EpochFence}). A record written
+ * before epochs existed has none and reads as epoch 0. Written atomically.
  */
-public record Identity(long id, String address, String clusterId, boolean joined) {
+public record Identity(long id, String address, String clusterId, boolean joined, long epoch) {
   public static final String FILE = "identity.json";
+
+  public Identity {
+    if (epoch < 0) {
+      throw new IllegalArgumentException("epoch must be 0 or more, got " + epoch);
+    }
+  }
+
+  /** An identity of epoch 0 (a cluster never recovered). */
+  public Identity(long id, String address, String clusterId, boolean joined) {
+    this(id, address, clusterId, joined, 0);
+  }
 
   /**
    * A node id as the agent prints and reports it (logs, /status): lower-case hex, as go-cowsql's
@@ -48,15 +61,20 @@ public record Identity(long id, String address, String clusterId, boolean joined
       throw new IOException("identity file " + f + " has a bad id '" + id + "'");
     }
     Object cluster = m.get("clusterId");
-    return new Identity(parsed, (String) address, cluster instanceof String ? (String) cluster : null, Boolean.TRUE.equals(m.get("joined")));
+    Object epoch = m.get("epoch");
+    long e = 0;
+    if (epoch != null) {
+      if (!(epoch instanceof Integer || epoch instanceof Long) || ((Number) epoch).longValue() < 0) {
+        throw new IOException("identity file " + f + " has a bad epoch '" + epoch + "' (a whole number of 0 or more)");
+      }
+      e = ((Number) epoch).longValue();
+    }
+    return new Identity(parsed, (String) address, cluster instanceof String ? (String) cluster : null,
+        Boolean.TRUE.equals(m.get("joined")), e);
   }
 
   public void write(Path dir) throws IOException {
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("id", Long.toUnsignedString(id));
-    m.put("address", address);
-    m.put("clusterId", clusterId);
-    m.put("joined", joined);
+    Map<String, Object> m = toMap();
     Path tmp = dir.resolve(FILE + ".tmp");
     Files.writeString(tmp, Json.write(m) + "\n", StandardCharsets.UTF_8);
     try {
@@ -67,7 +85,11 @@ public record Identity(long id, String address, String clusterId, boolean joined
   }
 
   public Identity withJoined(boolean j) {
-    return new Identity(id, address, clusterId, j);
+    return new Identity(id, address, clusterId, j, epoch);
+  }
+
+  public Identity withEpoch(long e) {
+    return new Identity(id, address, clusterId, joined, e);
   }
 
   public Map<String, Object> toMap() {
@@ -76,6 +98,7 @@ public record Identity(long id, String address, String clusterId, boolean joined
     m.put("address", address);
     m.put("clusterId", clusterId);
     m.put("joined", joined);
+    m.put("epoch", epoch);
     return m;
   }
 }

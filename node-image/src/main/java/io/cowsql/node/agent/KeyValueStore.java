@@ -4,8 +4,10 @@ import io.cowsql.client.ClientOptions;
 import io.cowsql.client.CowsqlDatabase;
 import io.cowsql.client.CowsqlException;
 import io.cowsql.client.Result;
+import io.cowsql.client.SentRequests;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Supplier;
 
 /**
@@ -45,6 +47,8 @@ public final class KeyValueStore implements AutoCloseable {
   private final String database;
   private final ClientOptions options;
   private final Supplier<List<String>> addresses;
+  /** The statements this store sent to each node, counted on the wire (a metric). */
+  private final SentRequests sent = new SentRequests();
   private volatile List<String> current;
   private volatile CowsqlDatabase db;
   private volatile long checkedAt;
@@ -60,7 +64,7 @@ public final class KeyValueStore implements AutoCloseable {
 
   public KeyValueStore(String database, ClientOptions options, Supplier<List<String>> addresses) {
     this.database = database;
-    this.options = options.withRequestTimeout(ATTEMPT_TIMEOUT);
+    this.options = options.withRequestTimeout(ATTEMPT_TIMEOUT).withDialer(sent.counting(options.dialer()));
     this.addresses = addresses;
   }
   /** The pool, re-opened when the known addresses change (checked at most every 500 ms). */
@@ -135,6 +139,11 @@ public final class KeyValueStore implements AutoCloseable {
       }
       backoff = Math.min(backoff * 2, options.backoffMax().toMillis());
     }
+  }
+
+  /** The statements sent so far, by the node's dialled address. */
+  public Map<String, Long> statementsSent() {
+    return sent.statements();
   }
 
   /** The value, or null when the key is absent. */

@@ -48,7 +48,12 @@ public record StatusReport(Long id, String address, String bind, String clusterI
       String handover) {}
 
   /** The key/value API's request counters, kept by the HTTP side. */
-  public record KvRequests(long gets, long puts, long errors, long stale) {}
+  /** The key/value API's counters; {@code statementsSent}: what its store sent to each node. */
+  public record KvRequests(long gets, long puts, long errors, long stale, Map<String, Long> statementsSent) {
+    public KvRequests(long gets, long puts, long errors, long stale) {
+      this(gets, puts, errors, stale, Map.of());
+    }
+  }
 
   static final List<String> ROLES = List.of("voter", "standby", "spare");
 
@@ -148,6 +153,10 @@ public record StatusReport(Long id, String address, String bind, String clusterI
         .sample(kv.gets(), "method", "GET").sample(kv.puts(), "method", "PUT");
     x.family("cowsql_kv_errors_total", "counter", "key/value API requests answered 503 (the cluster could not answer in time)").sample(kv.errors());
     x.family("cowsql_kv_stale_total", "counter", "key/value API requests not run because nobody waited for them any more (504)").sample(kv.stale());
+    if (!kv.statementsSent().isEmpty()) {
+      x.family("cowsql_kv_statements_sent_total", "counter", "statements the key/value API sent to each node, counted on the wire");
+      kv.statementsSent().forEach((node, n) -> x.sample(n, "node", node));
+    }
     return x.toString();
   }
 

@@ -72,6 +72,49 @@ class StaleRequestTest {
   }
 
   /**
+   * The issue's long pause: the leader stays stopped well past the agent's own bound ({@link
+   * KeyValueStore#REQUEST_BOUND}, from the request's arrival), and the client neither hangs up nor
+   * sends a deadline, so only that bound stops the write. When the agent wakes it reads the request
+   * for the first time, dates its arrival back to before the stall, and answers 504 without running
+   * it: the value acknowledged meanwhile through another node stays on every node.
+   */
+  @Test
+  void aRequestToALeaderStoppedLongerThanTheAgentsBoundIsNotRunEvenIfItsClientStillWaits() throws Exception {
+    long bound = KeyValueStore.REQUEST_BOUND.toMillis();
+    try (AgentCluster c = AgentCluster.start(tmp, 3)) {
+      ClusterWaits.voters(c, 3);
+      for (int round = 0; round < 3; round++) {
+        String key = "/long" + round;
+        AgentProcess leader = c.awaitLeader(Duration.ofSeconds(30));
+        AgentProcess other = c.nodes.stream().filter(p -> p != leader).findFirst().orElseThrow();
+        Signals.stop(leader);
+        Socket late = RawHttp.open(leader.http, 60_000);
+        long sent;
+        try {
+          RawHttp.write(late, "PUT", key, leader.http, "v1".getBytes(StandardCharsets.UTF_8));
+          sent = System.nanoTime();
+          acknowledged(other, key, "v2", "round " + round);
+          long left = bound + 2000 - (System.nanoTime() - sent) / 1_000_000L;
+          if (left > 0) {
+            Thread.sleep(left);
+          }
+        } finally {
+          Signals.resume(leader);
+        }
+        RawHttp.Answer a = RawHttp.read(late.getInputStream(), false);
+        late.close();
+        assertThat(a.status()).as("round " + round + ": " + a.body()).isEqualTo(504);
+        assertThat(a.body()).as("round " + round).contains("not executed").contains("within " + bound + " ms");
+        AgentCluster.await(Duration.ofSeconds(20), () -> AgentCluster.ok(leader, "/healthz"), leader + " answering");
+        Thread.sleep(1000);
+        for (AgentProcess p : c.nodes) {
+          assertThat(p.get(key).body()).as("round " + round + ", " + p.name + "\n" + c.logs()).isEqualTo("v2\n");
+        }
+      }
+    }
+  }
+
+  /**
    * PUTs until the write is acknowledged, as a client does after a definite failure: while the
    * cluster elects a new leader, a PUT that reaches no leader within the agent's bound (8 s from
    * arrival; a loaded machine can take that long) is answered 504 and wrote nothing, and one
