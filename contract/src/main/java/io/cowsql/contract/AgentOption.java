@@ -30,7 +30,9 @@ public enum AgentOption {
       "how long to wait for the failure-domain file"),
   BOOTSTRAP_KEY("bootstrap-key", Type.TEXT, null, Apply.RESTART,
       "key in the failure-domain file whose value \"true\" means --bootstrap (the operator's grant to ordinal 0 of a new cluster)"),
-  WEIGHT("weight", Type.INTEGER, "0", 0, Long.MAX_VALUE, Apply.POD, "node weight (lower is preferred for promotion)"),
+  // The largest weight is not configurable: a node answers with it while it has its former self
+  // (the member still holding its address) removed, and the role policy never promotes it then.
+  WEIGHT("weight", Type.INTEGER, "0", 0, Long.MAX_VALUE - 1, Apply.POD, "node weight (lower is preferred for promotion)"),
   NETWORK_LATENCY("network-latency", Type.DURATION, null, Apply.RESTART,
       "typical one-way latency, e.g. 20ms (heartbeat 1.5x, election timeout 15x; engine default: election 3s)"),
   SNAPSHOT_THRESHOLD("snapshot-threshold", Type.INTEGER, null, 1, Integer.MAX_VALUE, Apply.RESTART,

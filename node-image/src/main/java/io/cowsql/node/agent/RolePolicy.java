@@ -23,7 +23,9 @@ import java.util.Set;
  *   <li>More online voters than the target: demote one (never the leader), from the most crowded
  *       failure domain first, then higher weight; to standby if standbys are short, else spare.
  *   <li>Offline voters: demote to spare. A member sharing its address with another (the former self
- *       of a node wiped and restarted under a new id) counts as offline.
+ *       of a node wiped and restarted under a new id) counts as offline, and so does a member whose
+ *       address answers with {@link #JOINING_WEIGHT} (the wiped node, not yet a member, while it has
+ *       its former self demoted and removed).
  *   <li>Voters at target but sharing a domain while an online standby/spare sits in a domain no
  *       voter uses: promote it (the next round demotes from the crowded domain).
  *   <li>Standbys: the same rules with spares as candidates.
@@ -70,6 +72,22 @@ public final class RolePolicy {
   }
 
   /**
+   * The weight a node answers DESCRIBE with while it is not yet a member under its own id and is
+   * having its former self (the member still holding its address) demoted and removed: the one
+   * thing on the wire by which the leader can tell that the answer at that address is not the
+   * member's. The agent sets it on its own node before it asks the leader to demote the former
+   * self, and sets its configured weight once it joined; the configurable weights stop below it.
+   *
+   * <p>Why this and not hysteresis alone (promote a spare only once seen online for a full round):
+   * the window between the demotion and the removal is normally a few milliseconds, but it has no
+   * upper bound: when the removal fails (no quorum at that moment) or the joiner stops, the former
+   * self lingers as a spare while the new process answers at its address, and any hysteresis
+   * expires. Nor a leader's memory of recent demotions: a new leader has none, and it expires too.
+   * The marker lasts exactly as long as the ambiguity: until the node joined under its new id.
+   */
+  public static final long JOINING_WEIGHT = Long.MAX_VALUE;
+
+  /**
    * The probe answers that can be attributed to a member. A node wiped and started again empty joins
    * under a new id at its old address, and its former self stays in the configuration until it is
    * removed: an answer at that address comes from the new node, so it says nothing about the former
@@ -77,7 +95,9 @@ public final class RolePolicy {
    * names does not exist) and blocks every later change, the removal included. So no member that
    * shares its address with another counts as online (the leader answers for itself only): the
    * new node waits as a spare until its former self is gone. Members with distinct addresses (every
-   * fresh cluster) are attributed as probed; an empty address (none known) shares nothing.
+   * fresh cluster) are attributed as probed; an empty address (none known) shares nothing. An answer
+   * with {@link #JOINING_WEIGHT} comes from a node that is not yet the member at that address (it
+   * is having its former self demoted and removed): attributed to none.
    */
   static Map<Long, NodeMetadata> attributable(List<NodeInfo> members, Map<Long, NodeMetadata> probed, long leader) {
     Map<String, Integer> perAddress = new HashMap<>();
@@ -87,7 +107,7 @@ public final class RolePolicy {
     Map<Long, NodeMetadata> out = new HashMap<>();
     for (NodeInfo m : members) {
       NodeMetadata md = probed.get(m.id());
-      if (md != null && (m.id() == leader || m.address().isEmpty() || perAddress.get(m.address()) == 1)) {
+      if (md != null && (m.id() == leader || (md.weight() != JOINING_WEIGHT && (m.address().isEmpty() || perAddress.get(m.address()) == 1)))) {
         out.put(m.id(), md);
       }
     }
@@ -201,10 +221,12 @@ public final class RolePolicy {
 
   /**
    * Handover of {@code self} before it stops: the role to hand over and the candidates, in order
-   * of preference (go-dqlite's RolesChanges.Handover); a leaving member is never one. Null when
-   * there is nothing to hand over.
+   * of preference (go-dqlite's RolesChanges.Handover); a leaving member is never one, nor one whose
+   * probe answer cannot be attributed to it ({@link #attributable}). Null when there is nothing to
+   * hand over.
    */
-  public Decision handover(List<NodeInfo> members, Map<Long, NodeMetadata> online, long self) {
+  public Decision handover(List<NodeInfo> members, Map<Long, NodeMetadata> probed, long self) {
+    Map<Long, NodeMetadata> online = attributable(members, probed, self);
     NodeInfo me = null;
     for (NodeInfo m : members) {
       if (m.id() == self) {

@@ -1,10 +1,12 @@
 package io.cowsql.node.agent;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.cowsql.client.NodeInfo;
 import io.cowsql.client.NodeMetadata;
 import io.cowsql.client.Role;
+import io.cowsql.contract.AgentOption;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -63,6 +65,75 @@ class RolePolicyTest {
     RolePolicy.Decision d = policy.adjust(members, online, 1);
     assertThat(d.role()).isEqualTo(Role.VOTER);
     assertThat(d.candidates()).extracting(NodeInfo::id).containsExactly(8L);
+  }
+
+  /** Voters 1 and 2 (domains 1 and 2, leader 1) and a third member in domain 3. */
+  private void twoVotersAnd(long id, Role role, long weight) {
+    node(1, Role.VOTER, 1L, 0);
+    node(2, Role.VOTER, 2L, 0);
+    node(id, role, 3L, weight);
+  }
+
+  @Test
+  void aFormerSelfDemotedToSpareWhoseAddressAnswersWithTheJoiningWeightIsNeverPromotedHoweverLongItLingers() {
+    // node 3 was wiped; its new process (not a member yet) answers at n3:9001 with the joining
+    // weight and had 3 demoted through the leader; the removal has not happened (yet)
+    twoVotersAnd(3, Role.SPARE, RolePolicy.JOINING_WEIGHT);
+    for (int round = 0; round < 10; round++) {
+      assertThat(policy.adjust(members, online, 1)).as("round " + round).isNull();
+    }
+    assertThat(RolePolicy.attributable(members, online, 1)).doesNotContainKey(3L);
+    // a spare elsewhere still restores the third voter, never 3
+    node(4, Role.SPARE, 1L, 0);
+    assertThat(policy.adjust(members, online, 1).candidates()).extracting(NodeInfo::id).containsExactly(4L);
+  }
+
+  @Test
+  void aFormerSelfStillAVoterWhoseAddressAnswersWithTheJoiningWeightCountsAsOfflineAndIsDemotedOnceReplaced() {
+    twoVotersAnd(3, Role.VOTER, RolePolicy.JOINING_WEIGHT);
+    // offline, but nothing can replace it: it keeps its vote (the joiner has it demoted)
+    assertThat(policy.adjust(members, online, 1)).isNull();
+    node(4, Role.SPARE, 1L, 0);
+    RolePolicy.Decision d = policy.adjust(members, online, 1);
+    assertThat(d.role()).as(d.reason()).isEqualTo(Role.VOTER);
+    assertThat(d.candidates()).extracting(NodeInfo::id).containsExactly(4L);
+    apply(d);
+    RolePolicy.Decision e = policy.adjust(members, online, 1);
+    assertThat(e.role()).as(e.reason()).isEqualTo(Role.SPARE);
+    assertThat(e.candidates()).extracting(NodeInfo::id).containsExactly(3L);
+  }
+
+  @Test
+  void theNewNodeIsPromotedOnceItAnswersWithItsConfiguredWeight() {
+    // the former self is gone; the new id joined and still answers with the joining weight
+    twoVotersAnd(7, Role.SPARE, RolePolicy.JOINING_WEIGHT);
+    assertThat(policy.adjust(members, online, 1)).isNull();
+    online.put(7L, new NodeMetadata(3L, 0));
+    RolePolicy.Decision d = policy.adjust(members, online, 1);
+    assertThat(d.role()).isEqualTo(Role.VOTER);
+    assertThat(d.candidates()).extracting(NodeInfo::id).containsExactly(7L);
+  }
+
+  @Test
+  void aHandoverNeverPicksAMemberWhoseAddressAnswersWithTheJoiningWeight() {
+    twoVotersAnd(3, Role.SPARE, RolePolicy.JOINING_WEIGHT);
+    assertThat(policy.handover(members, online, 1)).isNull();
+    node(4, Role.SPARE, 3L, 0);
+    assertThat(policy.handover(members, online, 1).candidates()).extracting(NodeInfo::id).containsExactly(4L);
+  }
+
+  @Test
+  void theJoiningWeightIsNoWeightAnAgentCanBeConfiguredWith() {
+    assertThat(AgentOption.WEIGHT.max()).isLessThan(RolePolicy.JOINING_WEIGHT);
+    assertThatThrownBy(() -> AgentOption.WEIGHT.integer(Long.toString(RolePolicy.JOINING_WEIGHT)))
+        .hasMessageContaining("--weight must be between");
+  }
+
+  @Test
+  void theLeaderAnswersForItselfWhateverItsWeight() {
+    node(1, Role.VOTER, 1L, RolePolicy.JOINING_WEIGHT);
+    node(2, Role.SPARE, 2L, 0);
+    assertThat(RolePolicy.attributable(members, online, 1)).containsKeys(1L, 2L);
   }
 
   @Test
