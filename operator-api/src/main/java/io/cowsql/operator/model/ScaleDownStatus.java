@@ -24,7 +24,7 @@ public class ScaleDownStatus {
   @JsonPropertyDescription("Its cowsql node id in hex, empty when it is not (or no longer) in the configuration.")
   public String nodeId;
 
-  @JsonPropertyDescription("The step it is at: MarkLeaving, TransferLeadership, PromoteReplacement, DemoteToSpare, RemoveMember, AwaitRemoval, ShrinkStatefulSet, DeleteClaim, AwaitPodGone, or Refused.")
+  @JsonPropertyDescription("The step it is at: MarkLeaving, TransferLeadership, PromoteReplacement, DemoteToSpare, RemoveMember, ShrinkStatefulSet, AwaitPodGone, DeleteClaim, or Refused (then message says why and what to do).")
   public String step;
 
   @JsonPropertyDescription("What the step does or waits for, and what to do when it is refused.")
