@@ -366,8 +366,8 @@ class OperatorSystemTest {
 
   @Test
   @Order(5)
-  void shrinkIsRefusedAndNothingIsRemoved() throws Exception {
-    kubectl("scale", "-n", NS, "cowsqlcluster/example", "--replicas=3");
+  void shrinkBelowTheVoterTargetIsRefusedAndNothingIsRemoved() throws Exception {
+    kubectl("scale", "-n", NS, "cowsqlcluster/example", "--replicas=2");
     CowsqlClusterStatus s = awaitStatus("example", Duration.ofSeconds(60),
         st -> "ScaleDownRefused".equals(condition(st, "Progressing").getReason()));
     assertThat(s.readyReplicas).isEqualTo(5);
@@ -375,7 +375,7 @@ class OperatorSystemTest {
     awaitStatus("example", Duration.ofSeconds(30), st -> "ScaleDownRefused".equals(condition(st, "Ready").getReason()));
     String row = kubectl("get", "cowsqlclusters", "-n", NS).lines().filter(l -> l.startsWith("example")).findFirst()
         .orElseThrow();
-    assertThat(row.split("\\s+")).startsWith("example", "3", "5").contains("ScaleDownRefused");
+    assertThat(row.split("\\s+")).startsWith("example", "2", "5").contains("ScaleDownRefused");
     kubectl("scale", "-n", NS, "cowsqlcluster/example", "--replicas=5");
     awaitStatus("example", Duration.ofSeconds(60), st -> st.conditions.stream()
         .noneMatch(x -> "ScaleDownRefused".equals(x.getReason())));
