@@ -377,19 +377,8 @@ class CowsqlClusterReconcilerTest {
     return v;
   }
 
-  /** A spec edit as kubectl edit does it: read, change, write; again when the operator's status write came between. */
   private void editSpec(String name, java.util.function.UnaryOperator<CowsqlCluster> change) {
-    await().atMost(WAIT).until(() -> {
-      try {
-        client.resources(CowsqlCluster.class).inNamespace(NS).withName(name).edit(change);
-        return true;
-      } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
-        if (e.getCode() != 409) {
-          throw e;
-        }
-        return false;
-      }
-    });
+    new ClusterEdits(client, NS, WAIT).editSpec(name, change);
   }
 
   private CowsqlCluster create(String name, java.util.function.Consumer<CowsqlClusterSpec> customize) {
@@ -433,13 +422,7 @@ class CowsqlClusterReconcilerTest {
   }
 
   private CowsqlClusterStatus awaitStatus(String name, java.util.function.Predicate<CowsqlClusterStatus> test) {
-    AtomicReference<CowsqlClusterStatus> last = new AtomicReference<>();
-    await().atMost(WAIT).until(() -> {
-      CowsqlCluster c = client.resources(CowsqlCluster.class).inNamespace(NS).withName(name).get();
-      last.set(c == null ? null : c.getStatus());
-      return last.get() != null && test.test(last.get());
-    });
-    return last.get();
+    return new ClusterEdits(client, NS, WAIT).awaitStatus(name, test);
   }
 
   private static Condition condition(CowsqlClusterStatus s, String type) {

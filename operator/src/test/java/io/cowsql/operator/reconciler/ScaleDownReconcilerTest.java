@@ -289,26 +289,10 @@ class ScaleDownReconcilerTest {
   }
 
   private void editSpec(String name, java.util.function.UnaryOperator<CowsqlCluster> change) {
-    await().atMost(WAIT).until(() -> {
-      try {
-        client.resources(CowsqlCluster.class).inNamespace(NS).withName(name).edit(change);
-        return true;
-      } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
-        if (e.getCode() != 409) {
-          throw e;
-        }
-        return false;
-      }
-    });
+    new ClusterEdits(client, NS, WAIT).editSpec(name, change);
   }
 
   private CowsqlClusterStatus awaitStatus(String name, java.util.function.Predicate<CowsqlClusterStatus> test) {
-    AtomicReference<CowsqlClusterStatus> last = new AtomicReference<>();
-    await().atMost(WAIT).until(() -> {
-      CowsqlCluster c = client.resources(CowsqlCluster.class).inNamespace(NS).withName(name).get();
-      last.set(c == null ? null : c.getStatus());
-      return last.get() != null && test.test(last.get());
-    });
-    return last.get();
+    return new ClusterEdits(client, NS, WAIT).awaitStatus(name, test);
   }
 }
