@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Builds kube-apiserver, kube-controller-manager and kube-scheduler v1.20.2 from
+# Builds kube-apiserver, kube-controller-manager, kube-scheduler, kubelet and kube-proxy v1.20.2 from
 # Debian bookworm's `kubernetes` source package, offline, and caches them at
 #   ${COWSQL_TESTBED_CACHE:-/var/cache/cowsql-testbed}/k8s-<orig tarball sha256>/bin
-# Idempotent: when the three binaries are already cached it prints the path and exits.
+# Idempotent: when the five binaries are already cached it prints the path and exits.
+# One make builds all five: they share the build cache, so the node binaries add minutes, not a build.
 # Why each step is there is said next to it (e2e/README.md has the overview).
 #
 # Prerequisites (Debian packages): golang-go rsync make golang-github-modern-go-reflect2-dev
@@ -23,7 +24,7 @@ CACHE_ROOT=${COWSQL_TESTBED_CACHE:-/var/cache/cowsql-testbed}
 OUT=$CACHE_ROOT/k8s-$ORIG_SHA256
 BIN=$OUT/bin
 WORK=$CACHE_ROOT/work-$ORIG_SHA256
-BINARIES=(kube-apiserver kube-controller-manager kube-scheduler)
+BINARIES=(kube-apiserver kube-controller-manager kube-scheduler kubelet kube-proxy)
 
 log() { printf '[build-control-plane %s] %s\n' "$(date -u +%H:%M:%S)" "$*" >&2; }
 die() { log "ERROR: $*"; exit 1; }
@@ -136,7 +137,7 @@ start=$(date +%s)
   unset GOFLAGS GOPATH GOROOT GO111MODULE
   export GOPROXY=off CGO_ENABLED=0 HOME=$WORK/home GOCACHE=$WORK/gocache \
          KUBE_GIT_VERSION_FILE=$WORK/version.env GOMAXPROCS=$jobs
-  make WHAT="cmd/kube-apiserver cmd/kube-controller-manager cmd/kube-scheduler" GOLDFLAGS="-s -w" >&2
+  make WHAT="cmd/kube-apiserver cmd/kube-controller-manager cmd/kube-scheduler cmd/kubelet cmd/kube-proxy" GOLDFLAGS="-s -w" >&2
 ) || die "make failed (see output above)"
 log "build took $(( $(date +%s) - start )) s"
 

@@ -412,7 +412,7 @@ public final class Agent implements HttpApi.Backend {
       Node n = node;
       if (n != null && n.isStarted()) {
         try {
-          Handover.atShutdown(n, identity.id(), cfg.address, identity.joined(), new RolePolicy(cfg.voters, cfg.standbys), clientOptions, cfg.shutdownTimeout.dividedBy(2));
+          Handover.atShutdown(n, identity.id(), cfg.address, identity.joined(), roles == null ? new RolePolicy(cfg.voters, cfg.standbys) : roles.policy(), clientOptions, cfg.shutdownTimeout.dividedBy(2));
         } catch (CowsqlException | RuntimeException e) {
           LOG.info("handover incomplete: " + e.getMessage());
         }
@@ -550,7 +550,7 @@ public final class Agent implements HttpApi.Backend {
     return new StatusReport(id == null ? null : id.id(), cfg.address, cfg.bind, id == null ? null : id.clusterId(),
         id != null && id.joined(), healthy(), notReadyReason(), ownRole(id, v, ms), leader,
         v.leader() != null && id != null && v.leader().id() == id.id(), failureDomain, failureDomainName,
-        v.self() == null ? cfg.weight : v.self().weight(), v.members(), v.online(), lastEntryAtStart, e,
+        v.self() == null ? cfg.weight : v.self().weight(), v.members(), v.online(), v.leaving(), lastEntryAtStart, e,
         roles == null ? 0 : roles.roleChanges.get(), (System.nanoTime() - startNanos) / 1_000_000_000L);
   }
 }

@@ -50,8 +50,14 @@ public final class RoleManager {
     return view;
   }
 
+  /** The policy as it stands now (the live targets and leaving members). */
+  public RolePolicy policy() {
+    return policy.get();
+  }
+
   /** One round: refresh the view; if this node leads, probe everyone and make at most one change. */
   public void runOnce() {
+    RolePolicy p = policy.get();
     List<NodeInfo> members;
     NodeInfo leader;
     NodeMetadata self;
@@ -63,17 +69,23 @@ public final class RoleManager {
         leader = askVoters(members);
       }
       if (leader == null || leader.id() != selfId) {
-        view = new ClusterView(members, leader, self, Map.of(), System.nanoTime());
+        view = new ClusterView(members, leader, self, Map.of(), p.leaving(), System.nanoTime());
         return;
       }
       Map<Long, NodeMetadata> online = probe(members, self);
-      view = new ClusterView(members, leader, self, online, System.nanoTime());
+      view = new ClusterView(members, leader, self, online, p.leaving(), System.nanoTime());
       if (!applyPolicy) {
         return;
       }
-      RolePolicy.Decision d = policy.get().adjust(members, online, selfId);
+      RolePolicy.Decision d = p.adjust(members, online, selfId);
       if (d == null) {
-        lastDecision = null;
+        String msg = p.leaving().contains(selfId)
+            ? "this node leads and is leaving: the policy never demotes the leader; it stays a voter until leadership moves to a staying voter"
+            : null;
+        if (msg != null && !msg.equals(lastDecision)) {
+          LOG.info(msg);
+        }
+        lastDecision = msg;
         return;
       }
       for (NodeInfo cand : d.candidates()) {
@@ -92,7 +104,7 @@ public final class RoleManager {
         }
       }
     } catch (CowsqlException | RuntimeException e) {
-      view = new ClusterView(view.members(), null, null, Map.of(), System.nanoTime());
+      view = new ClusterView(view.members(), null, null, Map.of(), p.leaving(), System.nanoTime());
     }
   }
 

@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * What the agent reports about itself, taken at one moment, and its two renderings: the {@code
@@ -23,13 +24,24 @@ import java.util.Map;
  * @param members the configuration as this node last read it
  * @param online the members that answered the last probe, with their metadata (the leader probes;
  *     empty on other nodes)
+ * @param leaving the ids of the members a scale-down takes out, as this node read them from its
+ *     annotations (the role policy never promotes them)
  * @param lastEntry the last log entry read from the data dir before the engine opened it, or null
  * @param engine the engine library, or null before it loaded
  */
 public record StatusReport(Long id, String address, String bind, String clusterId, boolean joined, boolean up,
     String notReadyReason, String role, NodeInfo leader, boolean leading, long failureDomain, String failureDomainName,
-    long weight, List<NodeInfo> members, Map<Long, NodeMetadata> online, LastEntry lastEntry, EngineInfo engine,
-    long roleChanges, long uptimeSeconds) {
+    long weight, List<NodeInfo> members, Map<Long, NodeMetadata> online, Set<Long> leaving, LastEntry lastEntry,
+    EngineInfo engine, long roleChanges, long uptimeSeconds) {
+
+  /** A report without leaving members. */
+  public StatusReport(Long id, String address, String bind, String clusterId, boolean joined, boolean up,
+      String notReadyReason, String role, NodeInfo leader, boolean leading, long failureDomain, String failureDomainName,
+      long weight, List<NodeInfo> members, Map<Long, NodeMetadata> online, LastEntry lastEntry, EngineInfo engine,
+      long roleChanges, long uptimeSeconds) {
+    this(id, address, bind, clusterId, joined, up, notReadyReason, role, leader, leading, failureDomain, failureDomainName,
+        weight, members, online, Set.of(), lastEntry, engine, roleChanges, uptimeSeconds);
+  }
 
   /** The engine as it reports itself; capabilities in lower case; handover {@code native} or {@code client}. */
   public record EngineInfo(String name, String version, int versionNumber, String library, List<String> capabilities,
@@ -83,6 +95,9 @@ public record StatusReport(Long id, String address, String bind, String clusterI
       ms.add(mm);
     }
     s.put("members", ms);
+    List<String> leavingIds = new ArrayList<>();
+    leaving.stream().sorted(Long::compareUnsigned).forEach(l -> leavingIds.add(Identity.hex(l)));
+    s.put("leaving", leavingIds);
     if (lastEntry != null) {
       Map<String, Object> le = new LinkedHashMap<>();
       le.put("term", lastEntry.term());

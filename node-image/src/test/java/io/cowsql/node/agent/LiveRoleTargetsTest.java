@@ -34,4 +34,25 @@ class LiveRoleTargetsTest {
     assertThat(targets.get().targetVoters()).isEqualTo(1);
     assertThat(targets.get().targetStandbys()).isZero();
   }
+
+  @Test
+  void theLeavingMembersFollowThePodAnnotationsAndABadIdKeepsTheLastGoodSet(@TempDir Path tmp) throws Exception {
+    Path file = tmp.resolve("annotations");
+    Files.writeString(file, "cowsql.io/voters=\"3\"\n");
+    LiveRoleTargets targets = new LiveRoleTargets(file, 3, 0);
+    assertThat(targets.get().leaving()).as("no annotation: nobody leaves").isEmpty();
+
+    Files.writeString(file, "cowsql.io/voters=\"3\"\ncowsql.io/leaving=\"2dc171858c3155be, f00d\"\n");
+    assertThat(targets.get().leaving()).containsExactlyInAnyOrder(0x2dc171858c3155beL, 0xf00dL);
+    assertThat(targets.get().targetVoters()).isEqualTo(3);
+
+    Files.writeString(file, "cowsql.io/leaving=\"f00d,node-3\"\n");
+    assertThat(targets.get().leaving()).as("an id that is not hex keeps the last good set").containsExactlyInAnyOrder(0x2dc171858c3155beL, 0xf00dL);
+
+    Files.writeString(file, "cowsql.io/leaving=\"ffffffffffffffff\"\n");
+    assertThat(targets.get().leaving()).as("ids are unsigned 64-bit").containsExactly(-1L);
+
+    Files.writeString(file, "cowsql.io/leaving=\"\"\n");
+    assertThat(targets.get().leaving()).as("empty: the scale-down is over").isEmpty();
+  }
 }
