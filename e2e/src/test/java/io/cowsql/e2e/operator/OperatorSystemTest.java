@@ -41,7 +41,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * The operator on the real Kubernetes 1.20 testbed, installed the plain-kubectl way
  * ({@code crds/} then {@code deploy/operator.yaml}, the Helm chart rendered) runs as a pod with the chart's
  * ServiceAccount and RBAC; {@code examples/cluster.yaml} becomes a Ready 3-node cluster over three zones; scale
- * to 5 through the scale subresource; a shrink is refused; the leader's loss shows in status within 10 s;
+ * to 5 through the scale subresource; a shrink below the voter target is refused; 5 -> 3 under writes and back; the leader's loss shows in status within 10 s;
  * deleting the resource removes everything it owned. Needs the operator built ({@code
  * operator/target/quarkus-app}); e2e depends on the operator module, so the reactor builds it first, and without
  * it the tests fail.
@@ -366,8 +366,8 @@ class OperatorSystemTest {
 
   @Test
   @Order(5)
-  void shrinkIsRefusedAndNothingIsRemoved() throws Exception {
-    kubectl("scale", "-n", NS, "cowsqlcluster/example", "--replicas=3");
+  void shrinkBelowTheVoterTargetIsRefusedAndNothingIsRemoved() throws Exception {
+    kubectl("scale", "-n", NS, "cowsqlcluster/example", "--replicas=2");
     CowsqlClusterStatus s = awaitStatus("example", Duration.ofSeconds(60),
         st -> "ScaleDownRefused".equals(condition(st, "Progressing").getReason()));
     assertThat(s.readyReplicas).isEqualTo(5);
@@ -375,15 +375,95 @@ class OperatorSystemTest {
     awaitStatus("example", Duration.ofSeconds(30), st -> "ScaleDownRefused".equals(condition(st, "Ready").getReason()));
     String row = kubectl("get", "cowsqlclusters", "-n", NS).lines().filter(l -> l.startsWith("example")).findFirst()
         .orElseThrow();
-    assertThat(row.split("\\s+")).startsWith("example", "3", "5").contains("ScaleDownRefused");
+    assertThat(row.split("\\s+")).startsWith("example", "2", "5").contains("ScaleDownRefused");
     kubectl("scale", "-n", NS, "cowsqlcluster/example", "--replicas=5");
     awaitStatus("example", Duration.ofSeconds(60), st -> st.conditions.stream()
         .noneMatch(x -> "ScaleDownRefused".equals(x.getReason())));
   }
 
-  /** The role targets are live settings: the agents take them from their pod annotations, no pod restarts. */
+  /**
+   * 5 -> 3 with writes running through the members that stay: the operator takes out the highest two one at a
+   * time; no acknowledged write is lost, the voters never drop below three nor out of three zones, and with
+   * whenScaled: Delete the removed members' claims go. Then back to 5 for the tests after this one: the claims are
+   * gone, so the new pods join empty, as new nodes.
+   */
   @Test
   @Order(6)
+  void scaleDownToThreeLosesNoAcknowledgedWriteAndKeepsThreeVotersInThreeZones() throws Exception {
+    kubectl("patch", "-n", NS, "cowsqlcluster/example", "--type", "merge", "-p",
+        "{\"spec\":{\"storage\":{\"retention\":{\"whenScaled\":\"Delete\"}}}}");
+    Map<String, String> acknowledged = new java.util.concurrent.ConcurrentHashMap<>();
+    java.util.concurrent.atomic.AtomicInteger unacknowledged = new java.util.concurrent.atomic.AtomicInteger();
+    java.util.concurrent.atomic.AtomicBoolean writing = new java.util.concurrent.atomic.AtomicBoolean(true);
+    Thread writer = new Thread(() -> {
+      for (int i = 0; writing.get(); i++) {
+        String key = "scale-down-" + i;
+        try {
+          java.net.http.HttpResponse<String> r = kv("PUT", "example-" + (i % 3), key, "v" + i);
+          if (r.statusCode() == 200 && r.body().startsWith("done")) {
+            acknowledged.put(key, "v" + i);
+          } else {
+            unacknowledged.incrementAndGet();
+          }
+        } catch (Exception e) {
+          unacknowledged.incrementAndGet();
+        }
+      }
+    }, "writer");
+    CowsqlClusterStatus s;
+    try (StatusSampler sampler = new StatusSampler("example")) {
+      writer.start();
+      kubectl("scale", "-n", NS, "cowsqlcluster/example", "--replicas=3");
+      s = awaitStatus("example", Duration.ofMinutes(6), st -> st.scaleDown == null && Integer.valueOf(3).equals(st.replicas)
+          && "Running".equals(st.phase) && "Reconciled".equals(condition(st, "Progressing").getReason()));
+      sampler.close();
+      writing.set(false);
+      writer.join(30_000);
+      assertThat(sampler.samples).extracting(st -> st.scaleDown == null ? "" : st.scaleDown.step)
+          .doesNotContain("Refused");
+      for (CowsqlClusterStatus st : sampler.samples) {
+        List<CowsqlClusterStatus.Member> voters = st.members.stream().filter(m -> "voter".equals(m.role)).toList();
+        assertThat(voters).as("voters in %s", c.getKubernetesSerialization().asJson(st)).hasSizeGreaterThanOrEqualTo(3);
+        assertThat(voters.stream().map(m -> m.zone).distinct().count()).as("zones of the voters in %s",
+            c.getKubernetesSerialization().asJson(st)).isEqualTo(3);
+      }
+    }
+    // each step is one Event (a step can last a single pass, shorter than the sampling interval)
+    assertThat(operatorEvents("example")).filteredOn(e -> "ScaleDownStep".equals(e.getReason()))
+        .extracting(e -> e.getMessage().substring(0, e.getMessage().indexOf(':')))
+        .contains("MarkLeaving", "RemoveMember", "ShrinkStatefulSet", "DeleteClaim");
+    // the leader lists exactly the three that stay
+    io.cowsql.client.ClientOptions opts = io.cowsql.client.ClientOptions.defaults()
+        .withRetryTimeout(Duration.ofSeconds(20))
+        .withResolver(io.cowsql.e2e.testbed.HostsFile.addressResolver(tb.kubelet().hostsFile()));
+    String anyPod = c.pods().inNamespace(NS).withName("example-0").get().getStatus().getPodIP() + ":9000";
+    try (io.cowsql.client.CowsqlClient client = io.cowsql.client.CowsqlClient.findLeader(List.of(anyPod), opts)) {
+      assertThat(client.cluster()).extracting(n -> n.address().substring(0, n.address().indexOf('.')))
+          .containsExactlyInAnyOrder("example-0", "example-1", "example-2");
+    }
+    assertThat(s.members).extracting(m -> m.pod).containsExactly("example-0", "example-1", "example-2");
+    assertThat(s.members).extracting(m -> m.role).containsOnly("voter");
+    assertThat(c.apps().statefulSets().inNamespace(NS).withName("example").get().getSpec().getReplicas()).isEqualTo(3);
+    assertThat(c.persistentVolumeClaims().inNamespace(NS).list().getItems()).extracting(p -> p.getMetadata().getName())
+        .contains("data-example-0", "data-example-1", "data-example-2")
+        .doesNotContain("data-example-3", "data-example-4");
+    assertThat(acknowledged).as("writes acknowledged during the scale-down (%s not)", unacknowledged.get()).isNotEmpty();
+    for (Map.Entry<String, String> write : acknowledged.entrySet()) {
+      assertThat(kv("GET", "example-0", write.getKey(), null).body().trim()).as(write.getKey())
+          .isEqualTo(write.getValue());
+    }
+    System.out.printf("scale-down 5 -> 3: %d writes acknowledged, %d not%n", acknowledged.size(), unacknowledged.get());
+
+    kubectl("scale", "-n", NS, "cowsqlcluster/example", "--replicas=5");
+    CowsqlClusterStatus back = awaitStatus("example", Duration.ofMinutes(5), st -> "Running".equals(st.phase)
+        && Integer.valueOf(5).equals(st.readyReplicas) && "Reconciled".equals(condition(st, "Progressing").getReason()));
+    assertThat(back.voters).isEqualTo(3);
+    assertThat(back.standbys).isEqualTo(2);
+  }
+
+  /** The role targets are live settings: the agents take them from their pod annotations, no pod restarts. */
+  @Test
+  @Order(7)
   void changingTheVoterTargetRestartsNoPod() throws Exception {
     Map<String, String> before = podIncarnations();
     assertThat(before).hasSize(5);
@@ -408,7 +488,7 @@ class OperatorSystemTest {
   }
 
   @Test
-  @Order(7)
+  @Order(8)
   void leaderLossShowsInStatusWithinTenSecondsAndTheKeyValueApiKeepsAnswering() throws Exception {
     String leader = status("example").leader;
     assertThat(leader).isNotBlank();
@@ -454,7 +534,7 @@ class OperatorSystemTest {
    * that the same two statuses give one list.)
    */
   @Test
-  @Order(8)
+  @Order(9)
   void noTransitionIsRecordedTwice() {
     List<io.fabric8.kubernetes.api.model.Event> events = new java.util.ArrayList<>(operatorEvents("example"));
     assertThat(events).extracting(io.fabric8.kubernetes.api.model.Event::getReason)
@@ -470,7 +550,7 @@ class OperatorSystemTest {
   }
 
   @Test
-  @Order(9)
+  @Order(10)
   void aMembersNodeGoingNotReadyIsOneEventAndDegraded() throws Exception {
     String pod = status("example").members.get(1).pod;
     String node = c.pods().inNamespace(NS).withName(pod).get().getSpec().getNodeName();
@@ -494,7 +574,7 @@ class OperatorSystemTest {
   }
 
   @Test
-  @Order(10)
+  @Order(11)
   void quorumLossNamesTheSilentVotersAndTheManualProcedure() throws Exception {
     CowsqlClusterStatus before = awaitStatus("example", Duration.ofSeconds(60),
         st -> "Running".equals(st.phase) && st.leader != null
@@ -524,7 +604,7 @@ class OperatorSystemTest {
    * accepted and the field is pruned (never stored).
    */
   @Test
-  @Order(11)
+  @Order(12)
   void kubectlApplyRefusesAnUnknownFieldAndAPatchedOneIsPruned() throws Exception {
     Path manifest = Files.createTempFile("unknown-field", ".yaml");
     try {
@@ -547,7 +627,7 @@ class OperatorSystemTest {
   }
 
   @Test
-  @Order(12)
+  @Order(13)
   void operatorIsNeverRefusedAndCannotReadSecrets() throws Exception {
     SubjectAccessReview review = c.authorization().v1().subjectAccessReview().create(new SubjectAccessReviewBuilder()
         .withNewSpec().withUser(SA).withNewResourceAttributes().withNamespace(NS).withVerb("get")
@@ -560,7 +640,7 @@ class OperatorSystemTest {
   }
 
   @Test
-  @Order(13)
+  @Order(14)
   void deletingTheClusterRemovesWhatItOwned() throws Exception {
     clusters().withName("example").delete();
     long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
@@ -595,7 +675,7 @@ class OperatorSystemTest {
 
   /** whenDeleted: Retain (the default) keeps the data; the same name in the same namespace adopts it. */
   @Test
-  @Order(14)
+  @Order(15)
   void applyingTheDeletedClusterAgainAdoptsItsRetainedData() throws Exception {
     awaitPodsGone("example");
     assertThat(c.persistentVolumeClaims().inNamespace(NS).list().getItems()).hasSize(5);
@@ -626,7 +706,7 @@ class OperatorSystemTest {
    * again once it is back.
    */
   @Test
-  @Order(15)
+  @Order(16)
   void operatorReadinessStaysUpAcrossWatchReconnectsAndGoesDownOnlyAfterTheGrace() throws Exception {
     Pod operator = c.pods().inNamespace(OPERATOR_NS).withLabel("app.kubernetes.io/name", "cowsql-operator").list()
         .getItems().get(0);

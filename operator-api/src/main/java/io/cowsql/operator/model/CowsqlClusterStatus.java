@@ -59,6 +59,9 @@ public class CowsqlClusterStatus {
   @JsonPropertyDescription("Zone (value of the topology key) -> failure-domain code handed to the nodes. A zone keeps its code forever.")
   public Map<String, Long> failureDomains = new TreeMap<>();
 
+  @JsonPropertyDescription("The scale-down in progress (members taken out one at a time, highest ordinal first), or a refused one with the reason; absent when none.")
+  public ScaleDownStatus scaleDown;
+
   /** The condition of this type, if the status has one. */
   public Optional<Condition> condition(String type) {
     return conditions == null ? Optional.empty()

@@ -28,7 +28,7 @@ public class StorageSpec {
     public static final RetentionPolicy DEFAULT_POLICY = RetentionPolicy.valueOf(DEFAULT);
 
     @Default(DEFAULT)
-    @JsonPropertyDescription("Volumes of nodes removed by a scale-down: Retain keeps them, Delete removes them (applied by safe scale-down, a later release).")
+    @JsonPropertyDescription("Volumes of nodes removed by a scale-down: Retain keeps them (a later scale-up gives the same ordinal its old claim back), Delete removes a claim once its member is out of the raft configuration and its pod is gone.")
     public RetentionPolicy whenScaled = DEFAULT_POLICY;
 
     @Default(DEFAULT)

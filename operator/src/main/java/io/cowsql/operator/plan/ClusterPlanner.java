@@ -1,5 +1,6 @@
 package io.cowsql.operator.plan;
 
+import io.cowsql.contract.Annotations;
 import io.cowsql.operator.ClusterNames;
 import io.cowsql.operator.model.ClusterSpecView;
 import io.cowsql.operator.model.CowsqlCluster;
@@ -46,26 +47,21 @@ public final class ClusterPlanner {
         Optional.ofNullable(status == null ? null : status.clusterId)));
     List<String> warnings = SpecValidator.warnings(cluster.getSpec());
     if (!errors.isEmpty()) {
-      return new ClusterPlan(errors, warnings, clusterId, observed.statefulSetReplicas().orElse(0), Optional.empty(),
+      int unchanged = observed.statefulSetReplicas().orElse(0);
+      return new ClusterPlan(errors, warnings, clusterId, unchanged, new ScaleDownPlan(ScaleDownPlan.Step.NONE,
+          Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), unchanged, Optional.empty(), ""),
           new TreeMap<>(knownCodes), Map.of(), bootstrapped, List.of(), List.of(), Map.of());
     }
 
     ClusterSpecView spec = cluster.getSpec().defaulted();
-    int wanted = spec.replicas();
-    int replicas = wanted;
-    Optional<String> refused = Optional.empty();
-    if (observed.statefulSetReplicas().isPresent() && observed.statefulSetReplicas().get() > wanted) {
-      int current = observed.statefulSetReplicas().get();
-      replicas = current;
-      refused = Optional.of("spec.replicas is " + wanted + " but " + current + " nodes run: scale-down is not supported"
-          + " yet (removing nodes must not lose quorum; it arrives with safe scale-down). Nothing was removed;"
-          + " set spec.replicas back to " + current + " to clear this condition.");
-    }
+    ScaleDownPlan scaleDown = ScaleDownPlanner.plan(cluster, observed, bootstrapped);
 
     Map<String, Long> codes = FailureDomainCodes.assign(recoverCodes(knownCodes, observed.pods()),
         observed.pods().stream().filter(ObservedPod::scheduled).map(p -> p.zone().orElse("")).toList());
 
-    Map<String, String> live = NodeSettings.liveAnnotations(cluster);
+    Map<String, String> live = new LinkedHashMap<>(NodeSettings.liveAnnotations(cluster));
+    // Unknown this pass (no leader listed the members): every pod keeps the value it has.
+    scaleDown.leaving().ifPresent(ids -> live.put(Annotations.LEAVING, ids.isEmpty() ? null : ids));
     Map<String, Map<String, String>> annotations = new LinkedHashMap<>();
     for (ObservedPod pod : observed.pods()) {
       Map<String, String> change = annotationChange(pod, codes, bootstrapped, live, now);
@@ -88,7 +84,7 @@ public final class ClusterPlanner {
     for (ObservedPod pod : observed.pods()) {
       bootstrapRestart(pod, bootstrapped, now).ifPresent(why -> restart.put(pod.name(), why));
     }
-    return new ClusterPlan(List.of(), warnings, clusterId, replicas, refused, codes, Collections.unmodifiableMap(annotations),
+    return new ClusterPlan(List.of(), warnings, clusterId, scaleDown.statefulSetReplicas(), scaleDown, codes, Collections.unmodifiableMap(annotations),
         bootstrapped, own, release, Collections.unmodifiableMap(restart));
   }
 
@@ -116,7 +112,8 @@ public final class ClusterPlanner {
   }
 
   /**
-   * The annotations a pod must gain or lose: the live settings (the role targets, which running agents re-read),
+   * The annotations a pod must gain or lose: the live settings (the role targets and the members a scale-down takes
+   * out, which running agents re-read),
    * its failure domain (once scheduled) and, on ordinal 0 of a cluster that never formed, the bootstrap
    * permission; the permission is withdrawn once the cluster formed so a wiped volume can never bootstrap a second
    * cluster.

@@ -5,6 +5,7 @@ import io.cowsql.operator.cluster.CowsqlView;
 import io.cowsql.operator.model.ClusterSpecView;
 import io.cowsql.operator.model.CowsqlCluster;
 import io.cowsql.operator.model.CowsqlClusterStatus;
+import io.cowsql.operator.model.ScaleDownStatus;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConditionBuilder;
 import io.fabric8.kubernetes.client.utils.Serialization;
@@ -45,7 +46,10 @@ public final class StatusAggregator {
   public static final String REASON_SCALING = "Scaling";
   /** Every node is there and ready, but the leader's role policy has not yet given each its role. */
   public static final String REASON_ASSIGNING_ROLES = "AssigningRoles";
+  /** A shrink asked for is not carried out now (a target below the voters, or the cluster not healthy enough). */
   public static final String REASON_SCALE_DOWN_REFUSED = "ScaleDownRefused";
+  /** Members above spec.replicas are being taken out, one at a time (status.scaleDown has the step). */
+  public static final String REASON_SCALING_DOWN = "ScalingDown";
   public static final String REASON_INVALID_SPEC = "InvalidSpec";
   /** A reconcile pass failed (an API call refused or unanswered): the operator retries with backoff. */
   public static final String REASON_RECONCILE_ERROR = "ReconcileError";
@@ -78,8 +82,15 @@ public final class StatusAggregator {
         .filter(p -> ClusterNames.podAddress(cluster, p.name()).equals(address)).map(ObservedPod::name).findFirst());
     s.leader = leaderPod.orElse(null);
 
+    ScaleDownPlan scaleDown = plan.scaleDown();
+    boolean scalingDown = scaleDown.active() && scaleDown.step() != ScaleDownPlan.Step.REFUSED;
+    s.scaleDown = scaleDownStatus(cluster, observed, scaleDown, previous, now);
     int wanted = plan.statefulSetReplicas();
-    boolean allReady = s.readyReplicas >= wanted && wanted > 0;
+    // Members being taken out stop being Ready once they are out of the configuration: only those that stay count.
+    int target = cluster.getSpec().defaulted().replicas();
+    boolean allReady = scalingDown
+        ? observed.pods().stream().filter(p -> p.ordinal() < target && p.ready()).count() >= target && target > 0
+        : s.readyReplicas >= wanted && wanted > 0;
     boolean available = cowsql.leader().isPresent();
     s.firstReadyTime = previous.firstReadyTime != null ? previous.firstReadyTime
         : plan.valid() && allReady && available ? now : null;
@@ -101,16 +112,19 @@ public final class StatusAggregator {
 
     boolean formed = plan.bootstrapped();
     List<CowsqlClusterStatus.Member> down = s.members.stream().filter(m -> !Boolean.TRUE.equals(m.ready)
-        && m.notReadySince != null).toList();
+        && m.notReadySince != null && !(scalingDown && ClusterNames.ordinal(cluster, m.pod) >= target)).toList();
     List<CowsqlClusterStatus.Member> joining = s.members.stream().filter(m -> !m.hasBeenReady()).toList();
     List<CowsqlClusterStatus.Member> onDownNodes = s.members.stream()
         .filter(m -> Boolean.FALSE.equals(m.nodeReady)).toList();
     Optional<String> quorumLost = formed && !available ? quorumLostMessage(s.members, cowsql) : Optional.empty();
 
     if (allReady && available) {
-      String reason = plan.scaleDownRefused().isPresent() ? REASON_SCALE_DOWN_REFUSED : "ClusterReady";
-      c.add(READY, "True", reason, s.readyReplicas + " of " + wanted + " nodes ready; leader " + s.leader + "."
-          + plan.scaleDownRefused().map(r -> " A shrink is refused: see Progressing.").orElse(""));
+      String reason = plan.scaleDownRefused().isPresent() ? REASON_SCALE_DOWN_REFUSED
+          : scalingDown ? REASON_SCALING_DOWN : "ClusterReady";
+      int counted = scalingDown ? target : wanted;
+      c.add(READY, "True", reason, (scalingDown ? target : s.readyReplicas) + " of " + counted + " nodes ready; leader "
+          + s.leader + "." + plan.scaleDownRefused().map(r -> " A shrink is refused: see Progressing.").orElse("")
+          + (scalingDown ? " Scaling down to " + target + ": see Progressing." : ""));
     } else if (!allReady) {
       c.add(READY, "False", "NodesNotReady", s.readyReplicas + " of " + wanted + " nodes ready"
           + notReadyHint(s.members) + ".");
@@ -125,6 +139,9 @@ public final class StatusAggregator {
     boolean sizing = observed.statefulSetReplicas().map(r -> r != wanted).orElse(true) || s.members.size() < wanted;
     if (plan.scaleDownRefused().isPresent()) {
       c.add(PROGRESSING, "False", REASON_SCALE_DOWN_REFUSED, plan.scaleDownRefused().get());
+    } else if (scalingDown) {
+      c.add(PROGRESSING, "True", REASON_SCALING_DOWN, "Scaling down to " + target + " nodes, one at a time, highest"
+          + " ordinal first: " + scaleDown.message());
     } else if (s.firstReadyTime == null) {
       c.add(PROGRESSING, "True", REASON_CREATING, "Creating the cluster: " + s.readyReplicas + " of " + wanted
           + " nodes ready" + (formed ? ", leader " + Objects.requireNonNullElse(s.leader, "being elected") : "") + ".");
@@ -167,6 +184,33 @@ public final class StatusAggregator {
     addSpecWarning(c, plan);
     s.conditions = conditions;
     s.phase = phase(conditions);
+    return s;
+  }
+
+  /**
+   * status.scaleDown: the step the plan is at, with the node ids the leader stopped listing during this scale-down
+   * (the member of the previous record that is no longer in the configuration); null when there is no scale-down.
+   */
+  static ScaleDownStatus scaleDownStatus(CowsqlCluster cluster, ObservedCluster observed, ScaleDownPlan plan,
+      CowsqlClusterStatus previous, String now) {
+    if (!plan.active()) {
+      return null;
+    }
+    ScaleDownStatus before = previous.scaleDown;
+    ScaleDownStatus s = new ScaleDownStatus();
+    s.targetReplicas = cluster.getSpec().defaulted().replicas();
+    s.member = plan.pod().orElse(null);
+    s.nodeId = plan.nodeId().orElse(null);
+    s.step = plan.step().display();
+    s.message = plan.message();
+    s.startedAt = before != null && before.startedAt != null ? before.startedAt : now;
+    s.removed = new ArrayList<>(before == null || before.removed == null ? List.of() : before.removed);
+    CowsqlView cowsql = observed.cowsql();
+    boolean listed = cowsql.leader().isPresent() && !cowsql.members().isEmpty();
+    if (before != null && before.nodeId != null && listed && !s.removed.contains(before.nodeId)
+        && cowsql.members().stream().noneMatch(m -> before.nodeId.equals(m.nodeId()))) {
+      s.removed.add(before.nodeId);
+    }
     return s;
   }
 

@@ -1,6 +1,7 @@
 package io.cowsql.operator.plan;
 
 import io.cowsql.operator.model.CowsqlClusterStatus;
+import io.cowsql.operator.model.ScaleDownStatus;
 import io.fabric8.kubernetes.api.model.Condition;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -13,13 +14,14 @@ import java.util.TreeMap;
 
 /**
  * What changed between two statuses, as Kubernetes Events on the CowsqlCluster so {@code kubectl describe} tells
- * the story: each condition change (one per reason), each leader change (from and to), and each member's Node
- * turning NotReady (and Ready again). Pure: the same two statuses give the same list.
+ * the story: each condition change (one per reason), each leader change (from and to), each member's Node
+ * turning NotReady (and Ready again), and each step a scale-down takes (a refusal is the condition's Event). Pure: the same two statuses give the same list.
  */
 public final class StatusTransitions {
   public static final String LEADER_CHANGED = "LeaderChanged";
   public static final String NODE_NOT_READY = "NodeNotReady";
   public static final String NODE_READY = "NodeReady";
+  public static final String SCALE_DOWN_STEP = "ScaleDownStep";
 
   /** One change: the Event's reason and message, and whether it is bad news (a Warning). */
   public record Transition(String reason, String message, boolean warning) {}
@@ -46,6 +48,11 @@ public final class StatusTransitions {
     if (next.leader != null && !next.leader.equals(leaderBefore)) {
       out.add(new Transition(LEADER_CHANGED, leaderBefore == null ? "Leader elected: " + next.leader
           + " (no leader was known before)" : "Leader changed from " + leaderBefore + " to " + next.leader, false));
+    }
+    ScaleDownStatus stepBefore = previous == null ? null : previous.scaleDown;
+    if (next.scaleDown != null && !"Refused".equals(next.scaleDown.step) && (stepBefore == null
+        || !Objects.equals(stepBefore.step, next.scaleDown.step) || !Objects.equals(stepBefore.member, next.scaleDown.member))) {
+      out.add(new Transition(SCALE_DOWN_STEP, next.scaleDown.step + ": " + next.scaleDown.message, false));
     }
     Map<String, CowsqlClusterStatus.Member> membersBefore = new TreeMap<>();
     if (previous != null && previous.members != null) {

@@ -182,13 +182,15 @@ public class CowsqlClusterReconciler implements Reconciler<CowsqlCluster> {
       plan.podsToRestart().forEach((pod, why) -> events.emit(context.getClient(), cluster, "Normal", "BootstrapRestart",
           "Restarted " + pod + ": " + why));
       executor.applyClaimRetention(context.getClient(), cluster, plan);
+      executor.scaleDown(context.getClient(), cluster, observed, plan).ifPresent(failure -> events.emit(
+          context.getClient(), cluster, "Warning", "ScaleDownStepFailed", failure));
     } else {
       LOG.infof("%s/%s: invalid spec, nothing changed: %s", cluster.getMetadata().getNamespace(),
           cluster.getMetadata().getName(), plan.specErrors());
     }
     CowsqlClusterStatus status = StatusAggregator.aggregate(cluster, observed, plan, now());
     Duration next = "True".equals(StatusAggregator.find(status, StatusAggregator.READY).map(Condition::getStatus)
-        .orElse("False")) ? resyncReady : resyncBusy;
+        .orElse("False")) && !plan.scaleDown().active() ? resyncReady : resyncBusy;
     events.record(context.getClient(), cluster, StatusTransitions.between(cluster.getStatus(), status));
     if (sameStatus(cluster.getStatus(), status)) {
       return UpdateControl.<CowsqlCluster>noUpdate().rescheduleAfter(next);

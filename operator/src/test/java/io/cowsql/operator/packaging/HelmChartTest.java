@@ -43,7 +43,7 @@ class HelmChartTest {
       // policy/v1 or policy/v1beta1, whichever the server serves: RBAC rules name no version
       "policy/poddisruptionbudgets", List.of("get", "list", "watch", "create", "update", "patch", "delete"),
       "/pods", List.of("get", "list", "watch", "patch", "delete"),
-      "/persistentvolumeclaims", List.of("get", "list", "watch", "patch"),
+      "/persistentvolumeclaims", List.of("get", "list", "watch", "patch", "delete"),
       "/events", List.of("create"));
 
   @Test

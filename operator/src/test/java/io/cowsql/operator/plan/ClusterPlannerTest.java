@@ -159,13 +159,15 @@ class ClusterPlannerTest {
   }
 
   @Test
-  void shrinkIsRefusedAndNothingIsRemoved() {
+  void shrinkWithoutALeaderKeepsTheStatefulSet() {
     CowsqlCluster c = cluster("a");
     c.getSpec().replicas = 3;
+    c.setStatus(new CowsqlClusterStatus());
+    c.getStatus().bootstrapped = true;
     ClusterPlan plan = ClusterPlanner.decide(c, observed(5, List.of(), noAnswer()));
     assertThat(plan.statefulSetReplicas()).isEqualTo(5);
-    assertThat(plan.scaleDownRefused()).get().asString().contains("spec.replicas is 3 but 5 nodes run")
-        .contains("set spec.replicas back to 5");
+    assertThat(plan.scaleDownRefused()).get().asString().contains("Waiting to take out a-4")
+        .contains("no leader answers");
     c.getSpec().replicas = 7;
     ClusterPlan grow = ClusterPlanner.decide(c, observed(5, List.of(), noAnswer()));
     assertThat(grow.statefulSetReplicas()).isEqualTo(7);

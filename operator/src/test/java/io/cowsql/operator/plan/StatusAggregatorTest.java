@@ -7,6 +7,7 @@ import static io.cowsql.operator.Fixtures.observed;
 import static io.cowsql.operator.Fixtures.pod;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.cowsql.contract.Annotations;
 import io.cowsql.operator.model.CowsqlCluster;
 import io.cowsql.operator.model.CowsqlClusterStatus;
 import io.fabric8.kubernetes.api.model.Condition;
@@ -73,21 +74,69 @@ class StatusAggregatorTest {
   @Test
   void refusedShrinkIsAConditionAndTheClusterStaysReady() {
     CowsqlCluster c = cluster("a");
-    c.getSpec().replicas = 3;
-    ObservedCluster o = observed(5, List.of(pod("a", 0, "z1", true, Map.of()), pod("a", 1, "z2", true, Map.of()),
-        pod("a", 2, "z3", true, Map.of()), pod("a", 3, "z1", true, Map.of()), pod("a", 4, "z2", true, Map.of())),
-        led(c, 0, "voter", "voter", "voter", "standby", "standby"));
+    c.getSpec().replicas = 2;
+    ObservedCluster o = observed(3, List.of(pod("a", 0, "z1", true, Map.of()), pod("a", 1, "z2", true, Map.of()),
+        pod("a", 2, "z3", true, Map.of())), led(c, 0, "voter", "voter", "voter"));
     CowsqlClusterStatus s = StatusAggregator.aggregate(c, o, ClusterPlanner.decide(c, o), "t");
     Condition progressing = cond(s, "Progressing");
     assertThat(progressing.getStatus()).isEqualTo("False");
     assertThat(progressing.getReason()).isEqualTo("ScaleDownRefused");
-    assertThat(progressing.getMessage()).contains("scale-down is not supported yet");
+    assertThat(progressing.getMessage()).contains("spec.replicas is 2 but spec.roles.voters is 3")
+        .contains("set spec.roles.voters to 2 or less first");
     assertThat(cond(s, "Ready").getStatus()).isEqualTo("True");
     // visible in `kubectl get` (the Reason column shows Ready's reason)
     assertThat(cond(s, "Ready").getReason()).isEqualTo("ScaleDownRefused");
-    assertThat(s.replicas).isEqualTo(5);
+    assertThat(s.scaleDown.step).isEqualTo("Refused");
+    assertThat(s.scaleDown.targetReplicas).isEqualTo(2);
+    assertThat(s.replicas).isEqualTo(3);
     assertThat(s.voters).isEqualTo(3);
-    assertThat(s.standbys).isEqualTo(2);
+  }
+
+  /** Pods 0..n-1, ready, in zones z1 z2 z3 z1 z2, annotated leaving with the ids given. */
+  static List<ObservedPod> leavingPods(int n, String leaving) {
+    String[] zones = {"z1", "z2", "z3", "z1", "z2"};
+    return java.util.stream.IntStream.range(0, n).mapToObj(i -> pod("a", i, zones[i], true,
+        Map.of(Annotations.LEAVING, leaving))).toList();
+  }
+
+  @Test
+  void aScaleDownUnderWayIsProgressingWithItsStepInStatus() {
+    CowsqlCluster c = cluster("a");
+    c.getSpec().replicas = 3;
+    ObservedCluster o = observed(5, leavingPods(5, "1003,1004"),
+        led(c, 0, "voter", "voter", "voter", "standby", "spare"));
+    CowsqlClusterStatus s = StatusAggregator.aggregate(c, o, ClusterPlanner.decide(c, o), "t1");
+    assertThat(cond(s, "Progressing").getStatus()).isEqualTo("True");
+    assertThat(cond(s, "Progressing").getReason()).isEqualTo("ScalingDown");
+    assertThat(cond(s, "Progressing").getMessage()).contains("Scaling down to 3").contains("removing it");
+    assertThat(cond(s, "Ready").getReason()).isEqualTo("ScalingDown");
+    assertThat(s.phase).isEqualTo("Running");
+    assertThat(s.scaleDown.step).isEqualTo("RemoveMember");
+    assertThat(s.scaleDown.member).isEqualTo("a-4");
+    assertThat(s.scaleDown.nodeId).isEqualTo("1004");
+    assertThat(s.scaleDown.startedAt).isEqualTo("t1");
+    assertThat(s.scaleDown.removed).isEmpty();
+
+    // next pass: the leader no longer lists a-4, whose agent is no longer Ready: not a degradation, the shrink
+    c.setStatus(s);
+    List<ObservedPod> pods = new java.util.ArrayList<>(leavingPods(5, "1003,1004"));
+    ObservedPod out = pods.get(4);
+    pods.set(4, new ObservedPod(out.name(), 4, out.nodeName(), out.zone(), out.podIp(), false, out.annotations(),
+        out.startedAt()));
+    ObservedCluster after = observed(5, pods, led(c, 0, "voter", "voter", "voter", "standby"));
+    CowsqlClusterStatus s2 = StatusAggregator.aggregate(c, after, ClusterPlanner.decide(c, after), "t2");
+    assertThat(s2.scaleDown.step).isEqualTo("ShrinkStatefulSet");
+    assertThat(s2.scaleDown.removed).containsExactly("1004");
+    assertThat(s2.scaleDown.startedAt).isEqualTo("t1");
+    assertThat(cond(s2, "Degraded").getStatus()).isEqualTo("False");
+    assertThat(cond(s2, "Ready").getStatus()).isEqualTo("True");
+
+    // done: no record, Reconciled
+    c.setStatus(s2);
+    ObservedCluster done = observed(3, leavingPods(3, ""), led(c, 0, "voter", "voter", "voter"));
+    CowsqlClusterStatus s3 = StatusAggregator.aggregate(c, done, ClusterPlanner.decide(c, done), "t3");
+    assertThat(s3.scaleDown).isNull();
+    assertThat(cond(s3, "Progressing").getReason()).isEqualTo("Reconciled");
   }
 
   @Test

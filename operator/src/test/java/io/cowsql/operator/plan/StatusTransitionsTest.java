@@ -142,4 +142,24 @@ class StatusTransitionsTest {
         "Node node-z2 is NotReady (its kubelet stopped reporting or reports a problem); members on it: a-1 (voter)",
         true));
   }
+
+  @Test
+  void eachScaleDownStepIsOneEvent() {
+    CowsqlCluster c = cluster("a");
+    c.getSpec().replicas = 3;
+    List<io.cowsql.operator.plan.ObservedPod> pods = java.util.stream.IntStream.range(0, 4)
+        .mapToObj(i -> pod("a", i, "z" + i, true, Map.of(io.cowsql.contract.Annotations.LEAVING, "1003"))).toList();
+    ObservedCluster standby = observed(4, pods, led(c, 0, "voter", "voter", "voter", "standby"));
+    CowsqlClusterStatus s1 = StatusAggregator.aggregate(c, standby, ClusterPlanner.decide(c, standby), "t1");
+    c.setStatus(s1);
+    CowsqlClusterStatus again = StatusAggregator.aggregate(c, standby, ClusterPlanner.decide(c, standby), "t2");
+    assertThat(StatusTransitions.between(s1, again)).as("the same step twice is one Event").isEmpty();
+    ObservedCluster spare = observed(4, pods, led(c, 0, "voter", "voter", "voter", "spare"));
+    CowsqlClusterStatus s2 = StatusAggregator.aggregate(c, spare, ClusterPlanner.decide(c, spare), "t3");
+    assertThat(StatusTransitions.between(s1, s2)).singleElement().satisfies(t -> {
+      assertThat(t.reason()).isEqualTo("ScaleDownStep");
+      assertThat(t.message()).startsWith("RemoveMember: ").contains("a-3");
+      assertThat(t.warning()).isFalse();
+    });
+  }
 }
