@@ -210,7 +210,7 @@ class NodeTest {
 
   @Test
   void memberSpecParses() {
-    assertThat(Member.parse("12@10.0.0.1:9001:standby")).isEqualTo(new Member(12, "10.0.0.1:9001", MemberRole.STANDBY));
+    assertThat(Member.parse("12@198.18.0.1:9001:standby")).isEqualTo(new Member(12, "198.18.0.1:9001", MemberRole.STANDBY));
     assertThat(Member.parse("12@node-0.db:9001")).isEqualTo(new Member(12, "node-0.db:9001", MemberRole.VOTER));
     assertThatThrownBy(() -> Member.parse("x@a:1")).isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> Member.parse("1@a:1:boss")).isInstanceOf(IllegalArgumentException.class);

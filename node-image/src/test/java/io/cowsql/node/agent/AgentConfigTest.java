@@ -17,11 +17,11 @@ import picocli.CommandLine.UnmatchedArgumentException;
 class AgentConfigTest {
   @Test
   void flagsWinOverEnvironment() throws Exception {
-    AgentConfig c = AgentConfig.fromRun(List.of("--address", "10.0.0.1:9001", "--voters=5", "--bootstrap"),
-        Map.of("COWSQL_DIR", "/data", "COWSQL_ADDRESS", "10.0.0.9:9001", "COWSQL_JOIN", "a:1, b:2", "COWSQL_NETWORK_LATENCY", "20ms"));
+    AgentConfig c = AgentConfig.fromRun(List.of("--address", "198.18.0.1:9001", "--voters=5", "--bootstrap"),
+        Map.of("COWSQL_DIR", "/data", "COWSQL_ADDRESS", "198.18.0.9:9001", "COWSQL_JOIN", "a:1, b:2", "COWSQL_NETWORK_LATENCY", "20ms"));
     assertThat(c.dir.toString()).isEqualTo("/data");
-    assertThat(c.address).isEqualTo("10.0.0.1:9001");
-    assertThat(c.bind).isEqualTo("10.0.0.1:9001");
+    assertThat(c.address).isEqualTo("198.18.0.1:9001");
+    assertThat(c.bind).isEqualTo("198.18.0.1:9001");
     assertThat(c.voters).isEqualTo(5);
     assertThat(c.bootstrap).isTrue();
     assertThat(c.join).containsExactly("a:1", "b:2");

@@ -79,7 +79,7 @@ class ClusterPlannerTest {
     Map<String, String> granted = Map.of(ClusterNames.ANNOTATION_ZONE, "zone-a",
         ClusterNames.ANNOTATION_FAILURE_DOMAIN, "1", ClusterNames.ANNOTATION_BOOTSTRAP, "true",
         ClusterNames.ANNOTATION_BOOTSTRAP_GRANTED, NOW.toString());
-    ObservedPod startedEarly = new ObservedPod("a-0", 0, Optional.of("n"), Optional.of("zone-a"), Optional.of("10.0.0.1"),
+    ObservedPod startedEarly = new ObservedPod("a-0", 0, Optional.of("n"), Optional.of("zone-a"), Optional.of("198.18.0.1"),
         false, granted, Optional.of(NOW.minusSeconds(1)));
     // not before the grace period
     assertThat(ClusterPlanner.decide(c, observed(3, List.of(startedEarly), noAnswer()), NOW.plusSeconds(5))
@@ -87,7 +87,7 @@ class ClusterPlannerTest {
     assertThat(ClusterPlanner.decide(c, observed(3, List.of(startedEarly), noAnswer()), NOW.plusSeconds(30))
         .podsToRestart()).containsOnlyKeys("a-0");
     // started after the grant: it saw the permission, leave it alone
-    ObservedPod startedLate = new ObservedPod("a-0", 0, Optional.of("n"), Optional.of("zone-a"), Optional.of("10.0.0.1"),
+    ObservedPod startedLate = new ObservedPod("a-0", 0, Optional.of("n"), Optional.of("zone-a"), Optional.of("198.18.0.1"),
         false, granted, Optional.of(NOW.plusSeconds(1)));
     assertThat(ClusterPlanner.decide(c, observed(3, List.of(startedLate), noAnswer()), NOW.plusSeconds(30))
         .podsToRestart()).isEmpty();

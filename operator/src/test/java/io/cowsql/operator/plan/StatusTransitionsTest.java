@@ -74,9 +74,9 @@ class StatusTransitionsTest {
     CowsqlCluster c = cluster("a");
     c.getSpec().replicas = 1;
     c.getSpec().roles.voters = 1;
-    ObservedPod up = new ObservedPod("a-0", 0, Optional.of("node-z"), Optional.of("z"), Optional.of("10.0.0.1"), true,
+    ObservedPod up = new ObservedPod("a-0", 0, Optional.of("node-z"), Optional.of("z"), Optional.of("198.18.0.1"), true,
         Map.of(), Optional.empty(), Optional.of(true));
-    ObservedPod cutOff = new ObservedPod("a-0", 0, Optional.of("node-z"), Optional.of("z"), Optional.of("10.0.0.1"), true,
+    ObservedPod cutOff = new ObservedPod("a-0", 0, Optional.of("node-z"), Optional.of("z"), Optional.of("198.18.0.1"), true,
         Map.of(), Optional.empty(), Optional.of(false));
     ObservedCluster o1 = observed(1, List.of(up), led(c, 0, "voter"));
     CowsqlClusterStatus s1 = StatusAggregator.aggregate(c, o1, ClusterPlanner.decide(c, o1), "t1");
@@ -126,9 +126,9 @@ class StatusTransitionsTest {
     c.getSpec().roles.voters = 1;
     c.getSpec().roles.standbys = 1;
     ObservedPod downPod = pod("a", 0, "z1", false, Map.of());
-    ObservedPod b = new ObservedPod("a-1", 1, Optional.of("node-z2"), Optional.of("z2"), Optional.of("10.0.0.2"), true,
+    ObservedPod b = new ObservedPod("a-1", 1, Optional.of("node-z2"), Optional.of("z2"), Optional.of("198.18.0.2"), true,
         Map.of(), Optional.empty(), Optional.of(true));
-    ObservedPod bCutOff = new ObservedPod("a-1", 1, Optional.of("node-z2"), Optional.of("z2"), Optional.of("10.0.0.2"),
+    ObservedPod bCutOff = new ObservedPod("a-1", 1, Optional.of("node-z2"), Optional.of("z2"), Optional.of("198.18.0.2"),
         true, Map.of(), Optional.empty(), Optional.of(false));
     ObservedCluster ok = observed(2, List.of(pod("a", 0, "z1", true, Map.of()), b), led(c, 1, "standby", "voter"));
     c.setStatus(StatusAggregator.aggregate(c, ok, ClusterPlanner.decide(c, ok), "t1"));

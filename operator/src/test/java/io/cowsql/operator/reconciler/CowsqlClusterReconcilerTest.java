@@ -406,7 +406,7 @@ class CowsqlClusterReconcilerTest {
   private void markReady(String pod) {
     await().atMost(WAIT).ignoreExceptions().until(() -> {
       client.pods().inNamespace(NS).withName(pod).editStatus(p -> new PodBuilder(p).editStatus()
-          .withPodIP(p.getStatus().getPodIP() == null ? "10.1.1.1" : p.getStatus().getPodIP())
+          .withPodIP(p.getStatus().getPodIP() == null ? "198.18.1.1" : p.getStatus().getPodIP())
           .addNewCondition().withType("Ready").withStatus("True").endCondition().endStatus().build());
       return true;
     });

@@ -90,7 +90,7 @@ class InformerTriggersTest {
     client.pods().inNamespace(NS).resource(new PodBuilder()
         .withNewMetadata().withName("juliett-0").withNamespace(NS).withLabels(ClusterNames.labels(c)).endMetadata()
         .withNewSpec().withNodeName("node-x").addNewContainer().withName("cowsql").withImage("x").endContainer().endSpec()
-        .withNewStatus().withPodIP("10.1.0.1").endStatus()
+        .withNewStatus().withPodIP("198.18.1.10").endStatus()
         .build()).create();
     await().atMost(WAIT).until(() -> member("juliett") != null && Boolean.TRUE.equals(member("juliett").nodeReady));
     awaitQuiet();
