@@ -59,6 +59,38 @@ public final class Annotations {
   public static final String EPOCH_TEMPLATE = "cowsql.io/epoch-template";
 
   /**
+   * The node ids a {@link #LEAVING} value names, in the form agents report ids ({@code Long.toHexString}):
+   * lower-case hex without leading zeros, unsigned.
+   *
+   * @param value the annotation's value; null or blank names none
+   * @throws IllegalArgumentException naming the key and the part that is not a node id in hex
+   */
+  public static java.util.SortedSet<String> leavingIds(String value) {
+    java.util.TreeSet<String> ids = new java.util.TreeSet<>();
+    if (value == null || value.isBlank()) {
+      return ids;
+    }
+    for (String part : value.split(",", -1)) {
+      String id = part.trim();
+      try {
+        if (id.isEmpty() || id.startsWith("+") || id.startsWith("-")) {
+          throw new NumberFormatException();
+        }
+        ids.add(Long.toHexString(Long.parseUnsignedLong(id, 16)));
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException("pod annotation " + LEAVING + ": '" + id
+            + "' is not a node id in hex (the ids as the agents' /status shows them, comma-separated)");
+      }
+    }
+    return ids;
+  }
+
+  /** The {@link #LEAVING} value naming these node ids (as {@link #leavingIds} reads them): sorted, comma-separated. */
+  public static String leavingValue(java.util.Collection<String> ids) {
+    return String.join(",", leavingIds(String.join(",", ids)));
+  }
+
+  /**
    * The epoch an {@link #EPOCH} value names.
    *
    * @param value the annotation's value; null or absent is epoch 0 (a cluster never recovered)

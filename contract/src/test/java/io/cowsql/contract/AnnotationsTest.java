@@ -25,4 +25,21 @@ class AnnotationsTest {
   void theEpochKeysAreKnownToTheAgent() {
     assertThat(Annotations.unknown(List.of(Annotations.EPOCH, Annotations.EPOCH_TEMPLATE))).isEmpty();
   }
+
+  @Test
+  void theLeavingValueIsReadAndWrittenInTheAgentsHexForm() {
+    assertThat(Annotations.leavingIds(null)).isEmpty();
+    assertThat(Annotations.leavingIds(" ")).isEmpty();
+    assertThat(Annotations.leavingIds("f412CA48b6ee9ef2, 00a")).containsExactly("a", "f412ca48b6ee9ef2");
+    assertThat(Annotations.leavingValue(List.of("f412ca48b6ee9ef2", "a", "0a"))).isEqualTo("a,f412ca48b6ee9ef2");
+    assertThat(Annotations.leavingIds(Annotations.leavingValue(List.of("b", "c")))).containsExactly("b", "c");
+  }
+
+  @Test
+  void aLeavingValueThatIsNotHexIsRefusedNamingTheKeyAndThePart() {
+    assertThatThrownBy(() -> Annotations.leavingIds("a,zz")).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining(Annotations.LEAVING).hasMessageContaining("'zz'");
+    assertThatThrownBy(() -> Annotations.leavingIds("a,,b")).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> Annotations.leavingIds("-1")).isInstanceOf(IllegalArgumentException.class);
+  }
 }

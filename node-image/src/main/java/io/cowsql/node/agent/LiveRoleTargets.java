@@ -82,18 +82,13 @@ final class LiveRoleTargets implements Supplier<RolePolicy> {
       return Set.of();
     }
     Set<Long> ids = new TreeSet<>(Long::compareUnsigned);
-    for (String part : text.split(",", -1)) {
-      String id = part.trim();
-      try {
-        if (id.isEmpty() || id.startsWith("+") || id.startsWith("-")) {
-          throw new NumberFormatException();
-        }
+    try {
+      for (String id : Annotations.leavingIds(text)) {
         ids.add(Long.parseUnsignedLong(id, 16));
-      } catch (NumberFormatException e) {
-        problem("annotation " + Annotations.LEAVING + ": '" + id + "' is not a node id in hex (the ids as /status shows them, comma-separated); keeping "
-            + hex(leaving));
-        return leaving;
       }
+    } catch (IllegalArgumentException e) {
+      problem(e.getMessage() + "; keeping " + hex(leaving));
+      return leaving;
     }
     return Set.copyOf(ids);
   }

@@ -48,9 +48,8 @@ public final class ScaleDownPlanner {
     for (CowsqlView.Member m : cowsql.members()) {
       ordinalOf(cluster, m.address()).ifPresent(o -> membersByOrdinal.put(o, m));
     }
-    Optional<String> leaving = listed ? Optional.of(membersByOrdinal.entrySet().stream()
-        .filter(e -> e.getKey() >= target).map(e -> e.getValue().nodeId()).sorted()
-        .collect(Collectors.joining(","))) : Optional.empty();
+    Optional<String> leaving = listed ? Optional.of(Annotations.leavingValue(membersByOrdinal.entrySet().stream()
+        .filter(e -> e.getKey() >= target).map(e -> e.getValue().nodeId()).toList())) : Optional.empty();
     int stsReplicas = current.map(r -> Math.max(r, target)).orElse(target);
     boolean shrinkAsked = current.isPresent() && current.get() > target;
 
@@ -106,9 +105,9 @@ public final class ScaleDownPlanner {
           + " is still a member. Nothing is removed until a leader answers; the scale-down resumes by itself.";
     } else if (member.isPresent()) {
       CowsqlView.Member m = member.get();
-      Set<String> leavingIds = Set.of(leaving.get().split(","));
+      Set<String> leavingIds = Annotations.leavingIds(leaving.get());
       List<ObservedPod> unmarked = observed.pods().stream().filter(p -> p.podIp().isPresent())
-          .filter(p -> !Set.of(p.annotations().getOrDefault(Annotations.LEAVING, "").split(",")).contains(m.nodeId()))
+          .filter(p -> !marked(p, m.nodeId()))
           .toList();
       boolean leads = cowsql.leader().get().equals(m.address());
       List<CowsqlView.Member> stayingVoters = cowsql.members().stream()
@@ -177,6 +176,15 @@ public final class ScaleDownPlanner {
           + " (spec.storage.retention.whenScaled: Delete).";
     }
     return new ScaleDownPlan(step, Optional.of(pod), id, other, claim, replicas, leaving, message);
+  }
+
+  /** Whether the pod's leaving annotation names the id; a value that does not parse names nothing (it is rewritten). */
+  private static boolean marked(ObservedPod pod, String nodeId) {
+    try {
+      return Annotations.leavingIds(pod.annotations().get(Annotations.LEAVING)).contains(nodeId);
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
   }
 
   /**
