@@ -502,7 +502,8 @@ class OperatorSystemTest {
 
     // How fast is a benchmark's question; the bounded wait only says the status follows at all.
     c.pods().inNamespace(NS).withName(leader).delete();
-    awaitStatus("example", Duration.ofSeconds(30), st -> st.leader != null && !leader.equals(st.leader));
+    CowsqlClusterStatus s = awaitStatus("example", Duration.ofSeconds(30),
+        st -> st.leader != null && !leader.equals(st.leader));
 
     // the surviving nodes still read what was written and take new writes
     var get = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(api + "before-failover"))
