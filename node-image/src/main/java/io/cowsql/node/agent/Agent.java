@@ -516,8 +516,9 @@ public final class Agent implements HttpApi.Backend {
 
   /**
    * Readiness means "a member of the configuration, serving its role, and a leader is known". A
-   * spare receives no log entries, so its own copy of the configuration may not list it: when the
-   * local view does not show this node, or knows no leader, ask the leader.
+   * spare receives no log entries, so its own copy of the configuration may not list it, or still
+   * list it after its removal: unless the local view shows this node a voter and knows a leader,
+   * ask the leader.
    */
   private void refreshMembership() {
     long self = identity.id();
@@ -525,26 +526,19 @@ public final class Agent implements HttpApi.Backend {
     NodeInfo mine = v.member(self);
     NodeInfo leader = v.leader();
     boolean localView = mine != null && leader != null;
-    if (!localView) {
+    // The leader's answer decides unless the local view shows this node a voter: a non-voter's own
+    // copy of the configuration can be stale (the leader sends a removed standby or spare nothing
+    // more, so its view keeps listing it). When the leader cannot be asked, a local view stands.
+    if (!localView || mine.role() != Role.VOTER) {
       try (CowsqlClient c = CowsqlClient.findLeader(knownAddresses(), clientOptions.withRetryTimeout(Duration.ofSeconds(1)))) {
         leader = c.leader();
         mine = listed(c.cluster(), self);
       } catch (CowsqlException | RuntimeException e) {
-        membership = new Membership(null, null, "no leader known: " + e.getMessage());
-        logLeader(null);
-        return;
-      }
-    }
-    if (localView && mine.role() != Role.VOTER) {
-      // A non-voter's own copy of the configuration can be stale: the leader sends a removed
-      // standby or spare nothing more, so its view keeps listing it. The leader's answer decides;
-      // when the leader cannot be asked this time, the local view stands.
-      try (CowsqlClient c = CowsqlClient.findLeader(knownAddresses(), clientOptions.withRetryTimeout(Duration.ofSeconds(1)))) {
-        NodeInfo listed = listed(c.cluster(), self);
-        leader = c.leader();
-        mine = listed;
-      } catch (CowsqlException | RuntimeException e) {
-        // not decided: keep what the local view says
+        if (!localView) {
+          membership = new Membership(null, null, "no leader known: " + e.getMessage());
+          logLeader(null);
+          return;
+        }
       }
     }
     logLeader(leader);
