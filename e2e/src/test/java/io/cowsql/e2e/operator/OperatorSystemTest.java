@@ -775,6 +775,53 @@ class OperatorSystemTest {
     }
   }
 
+  /**
+   * More replicas than voters + standbys: the extra node is a spare, a healthy member serving its role, so every
+   * pod is Ready (the StatefulSet does not wait on it) and the cluster Running, with a warning that says what to
+   * change; a roles change made afterwards (the spare becomes a standby) completes.
+   */
+  @Test
+  @Order(17)
+  void aSpareBeyondTheRoleTargetsIsReadyAndALaterRolesChangeCompletes() throws Exception {
+    CowsqlCluster spares = c.getKubernetesSerialization().unmarshal("""
+        apiVersion: cowsql.io/v1alpha1
+        kind: CowsqlCluster
+        metadata:
+          name: spares
+        spec:
+          replicas: 3
+          roles:
+            voters: 1
+            standbys: 1
+          storage:
+            size: 1Gi
+        """, CowsqlCluster.class);
+    if (c.namespaces().withName(NS).get() == null) { // when run alone, without the tests before it
+      c.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(NS).endMetadata().build()).create();
+    }
+    clusters().resource(spares).create();
+    try {
+      CowsqlClusterStatus s = awaitStatus("spares", Duration.ofMinutes(4), st -> Integer.valueOf(3).equals(st.readyReplicas)
+          && countRole(st, "voter") == 1 && countRole(st, "standby") == 1 && countRole(st, "spare") == 1
+          && "Running".equals(st.phase));
+      assertThat(s.members).hasSize(3).allSatisfy(m -> assertThat(m.ready).as(m.pod).isTrue());
+      assertThat(condition(s, "Ready").getStatus()).isEqualTo("True");
+      assertThat(condition(s, "Degraded").getStatus()).isEqualTo("False");
+      Condition warning = condition(s, "SpecWarning");
+      assertThat(warning.getStatus()).isEqualTo("True");
+      assertThat(warning.getMessage()).contains("Raise spec.roles.standbys to 2");
+
+      kubectl("patch", "-n", NS, "cowsqlcluster/spares", "--type=merge", "-p", "{\"spec\":{\"roles\":{\"standbys\":2}}}");
+      s = awaitStatus("spares", Duration.ofMinutes(2), st -> countRole(st, "standby") == 2 && countRole(st, "spare") == 0
+          && Integer.valueOf(3).equals(st.readyReplicas) && "Reconciled".equals(condition(st, "Progressing").getReason()));
+      assertThat(s.voters).isEqualTo(1);
+      assertThat(s.condition("SpecWarning").map(Condition::getStatus).orElse("False")).isEqualTo("False");
+    } finally {
+      clusters().withName("spares").delete();
+      awaitPodsGone("spares");
+    }
+  }
+
   static void awaitPodsGone(String instance) throws InterruptedException {
     long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
     while (!c.pods().inNamespace(NS).withLabel("app.kubernetes.io/instance", instance).list().getItems().isEmpty()) {
