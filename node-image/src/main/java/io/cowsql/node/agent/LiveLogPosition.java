@@ -33,17 +33,19 @@ public final class LiveLogPosition {
   private volatile long readAtNanos;
   private volatile boolean everRead;
 
-  public LiveLogPosition(Path dir) {
-    this(dir, MAX_AGE, System::nanoTime);
+  /** @param initial what {@link #current()} reports until a read succeeds (the entry read before the engine started) */
+  public LiveLogPosition(Path dir, LastEntry initial) {
+    this(dir, initial, MAX_AGE, System::nanoTime);
   }
 
-  LiveLogPosition(Path dir, Duration maxAge, LongSupplier nanoClock) {
+  LiveLogPosition(Path dir, LastEntry initial, Duration maxAge, LongSupplier nanoClock) {
     this.dir = dir;
+    this.last = initial;
     this.maxAgeNanos = maxAge.toNanos();
     this.nanoClock = nanoClock;
   }
 
-  /** The last entry on disk, at most {@code maxAge} old; null until the dir was read once with success. */
+  /** The last entry on disk, at most {@code maxAge} old; the initial one (may be null) until a read succeeds. */
   public LastEntry current() {
     if (everRead && nanoClock.getAsLong() - readAtNanos < maxAgeNanos) {
       return last;
