@@ -53,6 +53,21 @@ public record RolloutPlan(Step step, Optional<String> pod, Optional<String> targ
     revisions = java.util.Collections.unmodifiableMap(new TreeMap<>(revisions));
   }
 
+  /** No decision this pass (an invalid spec): status keeps what it had. */
+  public static RolloutPlan none() {
+    return new RolloutPlan(Step.IDLE, Optional.empty(), Optional.empty(), "", Optional.empty(), 0, 0, Map.of(),
+        Optional.empty());
+  }
+
+  /**
+   * Whether the pass waits for {@code pod} to come back from its restart (it runs the update revision, or has no
+   * revision yet): its not being Ready is the rollout's doing, not a failure, until the wait stops the rollout.
+   */
+  public boolean restarting(String pod) {
+    return step == Step.WAIT && this.pod.filter(pod::equals).isPresent()
+        && (revisions.get(pod) == null || updateRevision.map(revisions.get(pod)::equals).orElse(false));
+  }
+
   /** Whether pods run an old revision (a rollout is under way, waits, or stopped). */
   public boolean active() {
     return step != Step.IDLE;

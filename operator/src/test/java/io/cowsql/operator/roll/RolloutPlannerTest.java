@@ -117,6 +117,8 @@ class RolloutPlannerTest {
     assertThat(plan.step()).isEqualTo(Step.WAIT);
     assertThat(plan.pod()).contains("a-2");
     assertThat(plan.message()).contains("Ready");
+    assertThat(plan.restarting("a-2")).as("its absence is the rollout's doing").isTrue();
+    assertThat(plan.restarting("a-1")).isFalse();
 
     sim.set(2, "new", true);
     sim.positions.put("a-2", new LogPosition(1, 900));
