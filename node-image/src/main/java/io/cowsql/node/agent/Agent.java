@@ -61,6 +61,7 @@ public final class Agent implements HttpApi.Backend {
   /** The failure domain as the annotation file named it, or null. */
   private String failureDomainName;
   private LastEntry lastEntryAtStart;
+  private volatile LiveLogPosition liveLog;
   private RoleManager roles;
   private KeyValueStore kv;
   private ScheduledExecutorService scheduler;
@@ -201,6 +202,7 @@ public final class Agent implements HttpApi.Backend {
     try {
       node = Node.create(engine, identity.id(), cfg.address, dir, opts);
       node.start();
+      liveLog = new LiveLogPosition(dir, lastEntryAtStart);
     } catch (EngineException | IllegalArgumentException | IllegalStateException e) {
       if (node != null) {
         node.close();
@@ -597,7 +599,8 @@ public final class Agent implements HttpApi.Backend {
     return new StatusReport(id == null ? null : id.id(), cfg.address, cfg.bind, id == null ? null : id.clusterId(),
         id != null && id.joined(), healthy(), notReadyReason(), ownRole(id, v, ms), leader,
         v.leader() != null && id != null && v.leader().id() == id.id(), failureDomain, failureDomainName,
-        v.self() == null ? cfg.weight : v.self().weight(), v.members(), v.online(), v.leaving(), lastEntryAtStart, e,
+        v.self() == null ? cfg.weight : v.self().weight(), v.members(), v.online(), v.leaving(),
+        liveLog == null ? lastEntryAtStart : liveLog.current(), e,
         roles == null ? 0 : roles.roleChanges.get(), (System.nanoTime() - startNanos) / 1_000_000_000L);
   }
 }

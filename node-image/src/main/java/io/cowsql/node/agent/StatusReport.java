@@ -26,7 +26,8 @@ import java.util.Set;
  *     empty on other nodes)
  * @param leaving the ids of the members a scale-down takes out, as this node read them from its
  *     annotations (the role policy never promotes them)
- * @param lastEntry the last log entry read from the data dir before the engine opened it, or null
+ * @param lastEntry the last complete log entry in the data dir, or null: while the engine runs the agent re-reads it
+ *     (at most once a second, {@link LiveLogPosition}), before that it is the one read before the engine opened the dir
  * @param engine the engine library, or null before it loaded
  */
 public record StatusReport(Long id, String address, String bind, String clusterId, boolean joined, boolean up,
@@ -107,7 +108,7 @@ public record StatusReport(Long id, String address, String bind, String clusterI
       Map<String, Object> le = new LinkedHashMap<>();
       le.put("term", lastEntry.term());
       le.put("index", lastEntry.index());
-      le.put("note", "read from the data dir before the engine opened it");
+      le.put("source", lastEntry.source());
       s.put("lastEntry", le);
     } else {
       s.put("lastEntry", null);

@@ -68,6 +68,26 @@ public class CowsqlClusterSpec {
   @JsonPropertyDescription("The client Service through which applications reach the cluster.")
   public ClientServiceSpec service = new ClientServiceSpec();
 
+  @Default(DEFAULT_UPDATE_STRATEGY_NAME)
+  @JsonPropertyDescription("How pods are updated to a new pod template (image, resources, engine tuning, pod template"
+      + " overrides, a new cowsql.io/restart annotation value; live settings such as roles never restart pods)."
+      + " Automatic: the operator restarts them one at a time, spares, then standbys, then voters, the leader last after"
+      + " handing leadership to an updated voter, each only while every other voter is Ready and caught up. Manual: the"
+      + " same order and checks, but a pod is updated only once it is annotated cowsql.io/update.")
+  public UpdateStrategy updateStrategy = DEFAULT_UPDATE_STRATEGY;
+
+  static final String DEFAULT_UPDATE_STRATEGY_NAME = "Automatic";
+  public static final UpdateStrategy DEFAULT_UPDATE_STRATEGY = UpdateStrategy.valueOf(DEFAULT_UPDATE_STRATEGY_NAME);
+
+  public enum UpdateStrategy {
+    Automatic, Manual
+  }
+
+  /** {@link #updateStrategy}, or its default when the stored spec has none (read before the field existed). */
+  public UpdateStrategy updateStrategyOrDefault() {
+    return updateStrategy != null ? updateStrategy : DEFAULT_UPDATE_STRATEGY;
+  }
+
   public enum PullPolicy {
     Always, IfNotPresent, Never
   }

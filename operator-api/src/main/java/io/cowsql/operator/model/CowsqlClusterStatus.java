@@ -18,7 +18,7 @@ public class CowsqlClusterStatus {
   @JsonPropertyDescription("The metadata.generation this status describes.")
   public Long observedGeneration;
 
-  @JsonPropertyDescription("Derived from the conditions, first match: Invalid (Ready reason InvalidSpec), Degraded (Degraded=True), Running (Ready=True), Creating or Scaling (Progressing=True with that reason), else Pending.")
+  @JsonPropertyDescription("Derived from the conditions, first match: Invalid (Ready reason InvalidSpec), Degraded (Degraded=True), Running (Ready=True), Creating, Scaling or Updating (Progressing=True with reason Creating, Scaling or RollingUpdate), else Pending.")
   public String phase;
 
   @JsonPropertyDescription("Ready, Available, Progressing, Degraded, QuorumLost, SpecWarning.")
@@ -61,6 +61,9 @@ public class CowsqlClusterStatus {
 
   @JsonPropertyDescription("The scale-down in progress (members taken out one at a time, highest ordinal first), or a refused one with the reason; absent when none.")
   public ScaleDownStatus scaleDown;
+
+  @JsonPropertyDescription("The rolling update of the pods: the revision each pod runs, how many run the newest, the pod being rolled and why, and why a rollout stopped.")
+  public RolloutStatus rollout;
 
   /** The condition of this type, if the status has one. */
   public Optional<Condition> condition(String type) {

@@ -39,7 +39,7 @@ class CrdUpToDateTest {
     // order CowsqlCluster declares them (the generator sorts them by JSON path)
     List<String> declared = Arrays.stream(CowsqlCluster.class.getAnnotationsByType(AdditionalPrinterColumn.class))
         .map(AdditionalPrinterColumn::name).toList();
-    assertThat(declared).containsExactly("Replicas", "Ready", "Voters", "Standbys", "Leader", "Phase", "Reason", "Age");
+    assertThat(declared).containsExactly("Replicas", "Ready", "Updated", "Voters", "Standbys", "Leader", "Phase", "Reason", "Age");
     assertThat(crd.lines().filter(l -> l.matches("^      name: \"[A-Za-z]+\"$")).map(l -> l.trim().substring(7, l.trim()
         .length() - 1)).toList()).isEqualTo(declared);
     assertThat(crd).contains(".status.conditions[?(@.type==\\\"Ready\\\")].reason");

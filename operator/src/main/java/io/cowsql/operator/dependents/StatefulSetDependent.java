@@ -8,6 +8,7 @@ import io.cowsql.operator.model.ClusterSpecView;
 import io.cowsql.operator.model.CowsqlCluster;
 import io.cowsql.operator.model.FailureDomainsSpec;
 import io.cowsql.operator.model.PodTemplateOverrides;
+import io.cowsql.operator.model.UserAnnotations;
 import io.fabric8.kubernetes.api.model.Affinity;
 import io.fabric8.kubernetes.api.model.AffinityBuilder;
 import io.fabric8.kubernetes.api.model.Container;
@@ -40,7 +41,8 @@ import java.util.Optional;
  * The nodes: a StatefulSet for stable names and volumes. Each pod advertises
  * {@code $(POD_NAME).<name>-peers.<ns>.svc.cluster.local:9000}, binds its pod IP, reads its failure domain
  * (and, on ordinal 0 of a new cluster, the bootstrap permission) from a downward-API annotations file the
- * operator fills once the pod is scheduled, and hands leadership over at SIGTERM within the grace period.
+ * operator fills once the pod is scheduled, and hands leadership over at SIGTERM within the grace period. Pods are
+ * replaced only when the operator deletes them ({@code OnDelete}): the rolling update is the operator's.
  */
 @KubernetesDependent(informer = @Informer(labelSelector = ClusterNames.MANAGED_SELECTOR),
     // Kubernetes 1.20 answers an apply that carries resourceVersion "create only" with a bare 500, which the
@@ -49,6 +51,10 @@ import java.util.Optional;
 public class StatefulSetDependent extends ClusterOwnedDependent<StatefulSet> {
 
   public static final String CONTAINER = "cowsql";
+  /** The StatefulSet's update strategy: pods are replaced only when deleted. */
+  public static final String UPDATE_STRATEGY = "OnDelete";
+  /** The label the StatefulSet controller puts on each pod: the revision of the template it was created from. */
+  public static final String REVISION_LABEL = "controller-revision-hash";
   public static final String ANNOTATION_CONFIG_HASH = Annotations.CONFIG_HASH;
   /** Non-root identity of the node process: the image's user {@code cowsql} (node-image/Dockerfile). */
   public static final long RUN_AS = 10001L;
@@ -84,6 +90,9 @@ public class StatefulSetDependent extends ClusterOwnedDependent<StatefulSet> {
     }
     podAnnotations.put(ANNOTATION_CONFIG_HASH,
         NodeConfigMapDependent.settingsHash(NodeSettings.of(cluster, defaults.shutdownTimeout()).restart()));
+    // A new value is a new template revision: every pod is rolled once (roll/RolloutPlanner).
+    Optional.ofNullable(cluster.getMetadata().getAnnotations()).map(a -> a.get(UserAnnotations.RESTART))
+        .ifPresent(v -> podAnnotations.put(UserAnnotations.RESTART, v));
 
     List<PersistentVolumeClaim> claims = existing.map(s -> s.getSpec().getVolumeClaimTemplates())
         .filter(l -> l != null && !l.isEmpty())
@@ -100,7 +109,9 @@ public class StatefulSetDependent extends ClusterOwnedDependent<StatefulSet> {
           .withReplicas(replicas)
           .withServiceName(ClusterNames.headlessService(cluster))
           .withPodManagementPolicy("Parallel")
-          .withNewUpdateStrategy().withType("RollingUpdate").endUpdateStrategy()
+          // The operator deletes outdated pods itself, one at a time, in an order that keeps quorum and the leader
+          // last (roll/RolloutPlanner); the StatefulSet controller only recreates them from the new template.
+          .withNewUpdateStrategy().withType(UPDATE_STRATEGY).endUpdateStrategy()
           .withNewSelector().withMatchLabels(ClusterNames.selectorLabels(cluster)).endSelector()
           .withNewTemplate()
             .withNewMetadata().withLabels(podLabels).withAnnotations(podAnnotations).endMetadata()

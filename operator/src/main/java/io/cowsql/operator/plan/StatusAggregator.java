@@ -4,6 +4,7 @@ import io.cowsql.operator.ClusterNames;
 import io.cowsql.operator.cluster.CowsqlView;
 import io.cowsql.operator.model.ClusterSpecView;
 import io.cowsql.operator.model.CowsqlCluster;
+import io.cowsql.operator.roll.RolloutPlan;
 import io.cowsql.operator.model.CowsqlClusterStatus;
 import io.cowsql.operator.model.ScaleDownStatus;
 import io.fabric8.kubernetes.api.model.Condition;
@@ -51,6 +52,13 @@ public final class StatusAggregator {
   /** Members above spec.replicas are being taken out, one at a time (status.scaleDown has the step). */
   public static final String REASON_SCALING_DOWN = "ScalingDown";
   public static final String REASON_INVALID_SPEC = "InvalidSpec";
+  /** Pods run an old revision of the template and are restarted one at a time (status.rollout has the step). */
+  public static final String REASON_ROLLING_UPDATE = "RollingUpdate";
+  /** A rolling update waited for one pod longer than its timeout: nothing more is restarted (status.rollout says why). */
+  public static final String REASON_ROLLOUT_STOPPED = "RolloutStopped";
+  /** spec.updateStrategy Manual: outdated pods wait for the cowsql.io/update annotation. */
+  public static final String REASON_AWAITING_UPDATE_APPROVAL = "AwaitingUpdateApproval";
+  public static final String PHASE_UPDATING = "Updating";
   /** A reconcile pass failed (an API call refused or unanswered): the operator retries with backoff. */
   public static final String REASON_RECONCILE_ERROR = "ReconcileError";
   /** Longest condition message from an exception (an API server's error body can be long). */
@@ -63,6 +71,12 @@ public final class StatusAggregator {
 
   public static CowsqlClusterStatus aggregate(CowsqlCluster cluster, ObservedCluster observed, ClusterPlan plan,
       String now) {
+    return aggregate(cluster, observed, plan, RolloutPlan.none(), now);
+  }
+
+  /** @param rollout the rolling update's step this pass ({@link RolloutPlan#none()} when none was decided) */
+  public static CowsqlClusterStatus aggregate(CowsqlCluster cluster, ObservedCluster observed, ClusterPlan plan,
+      RolloutPlan rollout, String now) {
     CowsqlClusterStatus previous = cluster.getStatus() == null ? new CowsqlClusterStatus() : cluster.getStatus();
     Long generation = cluster.getMetadata().getGeneration();
     CowsqlView cowsql = observed.cowsql();
@@ -85,6 +99,7 @@ public final class StatusAggregator {
     ScaleDownPlan scaleDown = plan.scaleDown();
     boolean scalingDown = scaleDown.active() && scaleDown.step() != ScaleDownPlan.Step.REFUSED;
     s.scaleDown = scaleDownStatus(cluster, observed, scaleDown, previous, now);
+    s.rollout = rollout.updateRevision().isPresent() ? rollout.status() : previous.rollout;
     int wanted = plan.statefulSetReplicas();
     // Members being taken out stop being Ready once they are out of the configuration: only those that stay count.
     int target = cluster.getSpec().defaulted().replicas();
@@ -112,7 +127,8 @@ public final class StatusAggregator {
 
     boolean formed = plan.bootstrapped();
     List<CowsqlClusterStatus.Member> down = s.members.stream().filter(m -> !Boolean.TRUE.equals(m.ready)
-        && m.notReadySince != null && !(scalingDown && ClusterNames.ordinal(cluster, m.pod) >= target)).toList();
+        && m.notReadySince != null && !(scalingDown && ClusterNames.ordinal(cluster, m.pod) >= target)
+        && !rollout.restarting(m.pod)).toList();
     List<CowsqlClusterStatus.Member> joining = s.members.stream().filter(m -> !m.hasBeenReady()).toList();
     List<CowsqlClusterStatus.Member> onDownNodes = s.members.stream()
         .filter(m -> Boolean.FALSE.equals(m.nodeReady)).toList();
@@ -148,6 +164,13 @@ public final class StatusAggregator {
     } else if (sizing || !joining.isEmpty()) {
       c.add(PROGRESSING, "True", REASON_SCALING, "Adding nodes: " + wanted + " wanted, " + s.members.size()
           + " known, " + s.readyReplicas + " ready" + (joining.isEmpty() ? "" : "; joining: " + names(joining)) + ".");
+    } else if (rollout.step() == RolloutPlan.Step.STOPPED) {
+      c.add(PROGRESSING, "False", REASON_ROLLOUT_STOPPED, rollout.message());
+    } else if (rollout.step() == RolloutPlan.Step.AWAIT_APPROVAL) {
+      c.add(PROGRESSING, "False", REASON_AWAITING_UPDATE_APPROVAL, rollout.message());
+    } else if (rollout.active()) {
+      c.add(PROGRESSING, "True", REASON_ROLLING_UPDATE, rollout.updated() + " of " + rollout.total() + " pods run"
+          + " revision " + rollout.updateRevision().orElse("") + "; " + rollout.step().display() + ": " + rollout.message());
     } else if (down.isEmpty() && rolesPending(cluster, s.members).isPresent()) {
       c.add(PROGRESSING, "True", REASON_ASSIGNING_ROLES, rolesPending(cluster, s.members).get());
     } else {
@@ -260,6 +283,9 @@ public final class StatusAggregator {
       }
       if (REASON_SCALING.equals(progressing.getReason())) {
         return PHASE_SCALING;
+      }
+      if (REASON_ROLLING_UPDATE.equals(progressing.getReason())) {
+        return PHASE_UPDATING;
       }
     }
     return PHASE_PENDING;

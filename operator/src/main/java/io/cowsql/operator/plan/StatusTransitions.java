@@ -86,6 +86,7 @@ public final class StatusTransitions {
       case StatusAggregator.DEGRADED, StatusAggregator.QUORUM_LOST, StatusAggregator.SPEC_WARNING ->
           "True".equals(c.getStatus());
       default -> StatusAggregator.REASON_SCALE_DOWN_REFUSED.equals(c.getReason())
+          || StatusAggregator.REASON_ROLLOUT_STOPPED.equals(c.getReason())
           || StatusAggregator.REASON_INVALID_SPEC.equals(c.getReason());
     };
   }

@@ -18,6 +18,8 @@ import io.cowsql.operator.plan.ClusterPlanner;
 import io.cowsql.operator.plan.StatusTransitions;
 import io.cowsql.operator.plan.ObservedCluster;
 import io.cowsql.operator.plan.StatusAggregator;
+import io.cowsql.operator.roll.RollingUpdate;
+import io.cowsql.operator.roll.RolloutPlan;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
@@ -90,13 +92,14 @@ public class CowsqlClusterReconciler implements Reconciler<CowsqlCluster> {
   private final ClusterObserver observer;
   private final PlanExecutor executor;
   private final ClusterEvents events;
+  private final RollingUpdate rollingUpdate;
   private final NodeDefaults defaults;
   private final PodDisruptionBudgetApi disruptionBudgets;
   private final Duration resyncReady;
   private final Duration resyncBusy;
 
   public CowsqlClusterReconciler(ClusterObserver observer, PlanExecutor executor, ClusterEvents events,
-      KubernetesClient client,
+      RollingUpdate rollingUpdate, KubernetesClient client,
       @ConfigProperty(name = "cowsql.operator.node-image", defaultValue = NodeDefaults.DEFAULT_IMAGE) String nodeImage,
       @ConfigProperty(name = "cowsql.operator.node-shutdown-timeout", defaultValue = "20s") Duration shutdownTimeout,
       @ConfigProperty(name = "cowsql.operator.resync-ready", defaultValue = "10s") Duration resyncReady,
@@ -104,6 +107,7 @@ public class CowsqlClusterReconciler implements Reconciler<CowsqlCluster> {
     this.observer = observer;
     this.executor = executor;
     this.events = events;
+    this.rollingUpdate = rollingUpdate;
     this.defaults = new NodeDefaults(nodeImage, shutdownTimeout);
     this.resyncReady = resyncReady;
     this.resyncBusy = resyncBusy;
@@ -172,6 +176,7 @@ public class CowsqlClusterReconciler implements Reconciler<CowsqlCluster> {
     CowsqlCluster cluster = withStatusLastWritten(cached);
     ObservedCluster observed = observer.observe(cluster, context);
     ClusterPlan plan = ClusterPlanner.decide(cluster, observed);
+    RolloutPlan rollout = RolloutPlan.none();
     if (plan.valid()) {
       DesiredState.put(context, new DesiredState(plan, defaults));
       disruptionBudgets.put(context);
@@ -184,13 +189,16 @@ public class CowsqlClusterReconciler implements Reconciler<CowsqlCluster> {
       executor.applyClaimRetention(context.getClient(), cluster, plan);
       executor.scaleDown(context.getClient(), cluster, observed, plan).ifPresent(failure -> events.emit(
           context.getClient(), cluster, "Warning", "ScaleDownStepFailed", failure));
+      rollout = rollingUpdate.pass(context, cluster, observed, Optional.ofNullable(cluster.getStatus())
+          .map(s -> s.rollout), !plan.scaleDown().active(), (type, reason, message) -> events.emit(context.getClient(),
+          cluster, type, reason, message));
     } else {
       LOG.infof("%s/%s: invalid spec, nothing changed: %s", cluster.getMetadata().getNamespace(),
           cluster.getMetadata().getName(), plan.specErrors());
     }
-    CowsqlClusterStatus status = StatusAggregator.aggregate(cluster, observed, plan, now());
+    CowsqlClusterStatus status = StatusAggregator.aggregate(cluster, observed, plan, rollout, now());
     Duration next = "True".equals(StatusAggregator.find(status, StatusAggregator.READY).map(Condition::getStatus)
-        .orElse("False")) && !plan.scaleDown().active() ? resyncReady : resyncBusy;
+        .orElse("False")) && !plan.scaleDown().active() && !rollout.active() ? resyncReady : resyncBusy;
     events.record(context.getClient(), cluster, StatusTransitions.between(cluster.getStatus(), status));
     if (sameStatus(cluster.getStatus(), status)) {
       return UpdateControl.<CowsqlCluster>noUpdate().rescheduleAfter(next);

@@ -111,4 +111,27 @@ class StatefulSetDependentTest {
   private static String hash(StatefulSet sts) {
     return sts.getSpec().getTemplate().getMetadata().getAnnotations().get(StatefulSetDependent.ANNOTATION_CONFIG_HASH);
   }
+
+  @Test
+  void podsAreReplacedOnlyWhenTheOperatorDeletesThem() {
+    StatefulSet sts = StatefulSetDependent.build(cluster("a"), 3, NodeDefaults.standard(), Optional.empty());
+    assertThat(sts.getSpec().getUpdateStrategy().getType()).isEqualTo("OnDelete");
+  }
+
+  @Test
+  void aRestartAnnotationOnTheClusterChangesThePodTemplateAndLiveSettingsDoNot() {
+    CowsqlCluster c = cluster("a");
+    StatefulSet before = StatefulSetDependent.build(c, 3, NodeDefaults.standard(), Optional.empty());
+
+    c.getSpec().roles.voters = 5;
+    c.getSpec().roles.standbys = 2;
+    assertThat(StatefulSetDependent.build(c, 3, NodeDefaults.standard(), Optional.empty()).getSpec().getTemplate())
+        .as("roles are live settings: the template, and so the revision, stays").isEqualTo(before.getSpec().getTemplate());
+
+    c.getMetadata().setAnnotations(Map.of(io.cowsql.operator.model.UserAnnotations.RESTART, "2026-12-03T10:00"));
+    StatefulSet restarted = StatefulSetDependent.build(c, 3, NodeDefaults.standard(), Optional.empty());
+    assertThat(restarted.getSpec().getTemplate()).isNotEqualTo(before.getSpec().getTemplate());
+    assertThat(restarted.getSpec().getTemplate().getMetadata().getAnnotations())
+        .containsEntry(io.cowsql.operator.model.UserAnnotations.RESTART, "2026-12-03T10:00");
+  }
 }
