@@ -19,8 +19,8 @@ import java.util.stream.Stream;
 /**
  * One run: a fresh cluster ({@link LocalCluster}, or a {@link TestbedCluster} for a scenario on the
  * testbed), every workload's clients writing while the nemesis plays
- * the scenario's seeded {@link Schedule}, a tail of quiet load after the last heal, the final reads
- * once the cluster is healthy again, then the checkers. The run's directory gets {@code history.jsonl}
+ * the scenario's seeded {@link Schedule} and the {@link MembershipObserver} records the voters, a tail of
+ * quiet load after the last heal, the final reads once the cluster is healthy again, then the checkers. The run's directory gets {@code history.jsonl}
  * and {@code verdict.json}; a passing run's history and cluster directory are deleted unless kept.
  */
 public final class ChaosRun {
@@ -144,6 +144,14 @@ public final class ChaosRun {
 
     /** Load, faults, tail, final reads; returns a note on what went wrong outside the checkers, or null. */
     private static String play(Config cfg, Schedule schedule, ChaosCluster cluster, History h) throws InterruptedException {
+        // The voters over the whole run, the final reads included: every acknowledged write has a look on either side.
+        try (MembershipObserver observer = MembershipObserver.start(cluster, h)) {
+            return playObserved(cfg, schedule, cluster, h);
+        }
+    }
+
+    private static String playObserved(Config cfg, Schedule schedule, ChaosCluster cluster, History h)
+        throws InterruptedException {
         AtomicBoolean stop = new AtomicBoolean();
         AtomicLong elements = new AtomicLong();
         AtomicInteger processes = new AtomicInteger();
