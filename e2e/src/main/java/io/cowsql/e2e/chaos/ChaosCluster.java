@@ -5,6 +5,7 @@ import io.cowsql.client.CowsqlClient;
 import io.cowsql.client.CowsqlException;
 import io.cowsql.client.Dialer;
 import io.cowsql.client.HostPort;
+import io.cowsql.client.NodeInfo;
 import io.cowsql.e2e.testbed.NetworkPartitions;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -49,11 +50,18 @@ public interface ChaosCluster extends AutoCloseable {
     /** Index of the current leader, or -1 when none is found within a few seconds. */
     int leader();
 
+    /**
+     * The configuration as the leader lists it (every member with its id, address and role), found through the
+     * harness's own unpartitioned sockets within a few seconds; what the {@link MembershipObserver} records.
+     */
+    List<NodeInfo> configuration() throws CowsqlException;
+
     NetworkPartitions partitions();
 
     /**
      * The network between the members as the partitions leave it: for each member (by name), the members it
-     * exchanges messages with directly, itself included (what the minority-ack checker reads).
+     * exchanges messages with directly, itself included (what the minority-ack checker reads, with the voters
+     * the {@link MembershipObserver} records).
      */
     Map<String, List<String>> reach();
 

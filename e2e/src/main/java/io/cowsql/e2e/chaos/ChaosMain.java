@@ -20,7 +20,7 @@ import picocli.CommandLine.Option;
         + "killed, pods cut from the API server), with a set, a list-append and a key/value workload; the checkers "
         + "read each run's history.")
 public final class ChaosMain implements Callable<Integer> {
-    @Option(names = "--scenario", required = true, split = ",", paramLabel = "NAME",
+    @Option(names = "--scenario", split = ",", paramLabel = "NAME",
         description = "scenario(s) to run, comma-separated, or 'all', 'local', 'testbed' (see the list below)")
     List<String> scenarios;
 
@@ -45,6 +45,14 @@ public final class ChaosMain implements Callable<Integer> {
         description = "where runs write history.jsonl and verdict.json (default ${DEFAULT-VALUE})")
     Path dir;
 
+    @Option(names = "--results", paramLabel = "FILE",
+        description = "the results file, one JSON line per run, appended as runs end (default DIR/results.jsonl); runs it "
+            + "already holds (same scenario, seed and engine) are not run again and count in the table: sessions add up")
+    Path results;
+
+    @Option(names = "--report", description = "run nothing: print the table of the results file (every engine in it)")
+    boolean report;
+
     @Option(names = "--keep", description = "keep passing runs' histories and cluster logs too")
     boolean keep;
 
@@ -59,6 +67,18 @@ public final class ChaosMain implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        Path resultsFile = results != null ? results : dir.resolve("results.jsonl");
+        List<ChaosRun.Result> earlier = RunResults.read(resultsFile);
+        if (report) {
+            RunTable all = new RunTable();
+            earlier.forEach(all::add);
+            System.out.println("cowsql-chaos: " + earlier.size() + " runs in " + resultsFile);
+            System.out.print(all.render());
+            return all.allPassed() ? 0 : 1;
+        }
+        if (scenarios == null) {
+            throw new CommandLine.ParameterException(new CommandLine(this), "--scenario is required (or --report)");
+        }
         List<Scenario> chosen = new ArrayList<>();
         for (String s : scenarios) {
             if (s.equals("all")) {
@@ -83,7 +103,19 @@ public final class ChaosMain implements Callable<Integer> {
             : System.getProperty("cowsql.e2e.nodeClasspath", System.getProperty("java.class.path"));
         System.out.println("cowsql-chaos: seed " + first + " (replay a run with --seed <its seed> --runs 1)");
         long deadline = minutes == null ? Long.MAX_VALUE : System.nanoTime() + (long) (minutes * 60e9);
+        String engine = ChaosRun.engine();
         RunTable table = new RunTable();
+        java.util.Set<String> done = new java.util.HashSet<>();
+        for (ChaosRun.Result r : earlier) {
+            if (r.engine().equals(engine) && chosen.stream().anyMatch(s -> s.id().equals(r.scenario()))) {
+                table.add(r);
+                done.add(RunResults.key(r.scenario(), r.seed(), r.engine()));
+            }
+        }
+        if (!done.isEmpty()) {
+            System.out.println("cowsql-chaos: " + done.size() + " runs of these scenarios on " + engine + " already in "
+                + resultsFile + ": they count, their seeds are not run again");
+        }
         // One testbed with the operator for every testbed run (each run a namespace of its own), started once needed.
         OperatorTestbed testbed = null;
         try {
@@ -96,6 +128,9 @@ public final class ChaosMain implements Callable<Integer> {
                         break outer;
                     }
                     long runSeed = first + i;
+                    if (done.contains(RunResults.key(s.id(), runSeed, engine))) {
+                        continue;
+                    }
                     if (s.onTestbed() && testbed == null) {
                         Path checkout = repo != null ? repo.toAbsolutePath() : OperatorTestbed.repository();
                         System.out.println("cowsql-chaos: starting the testbed with the operator of " + checkout);
@@ -104,7 +139,8 @@ public final class ChaosMain implements Callable<Integer> {
                     ChaosRun.Result r = ChaosRun.run(ChaosRun.Config.defaults(s, runSeed,
                         dir.resolve(s.id() + "-" + runSeed), cp).withFaults(faults).withClients(clients).withKeep(keep)
                         .withTestbed(s.onTestbed() ? testbed : null));
-                    table.add(s, r);
+                    table.add(r);
+                    RunResults.append(resultsFile, r);
                     if (!r.passed()) {
                         System.out.println("cowsql-chaos: " + s.id() + " seed " + runSeed + " FAILED, kept in " + r.dir()
                             + (r.error() != null ? ": " + r.error() : "") + (r.verdict() != null ? " " + r.verdict().violations() : ""));

@@ -19,8 +19,8 @@ import java.util.stream.Stream;
 /**
  * One run: a fresh cluster ({@link LocalCluster}, or a {@link TestbedCluster} for a scenario on the
  * testbed), every workload's clients writing while the nemesis plays
- * the scenario's seeded {@link Schedule}, a tail of quiet load after the last heal, the final reads
- * once the cluster is healthy again, then the checkers. The run's directory gets {@code history.jsonl}
+ * the scenario's seeded {@link Schedule} and the {@link MembershipObserver} records the voters, a tail of
+ * quiet load after the last heal, the final reads once the cluster is healthy again, then the checkers. The run's directory gets {@code history.jsonl}
  * and {@code verdict.json}; a passing run's history and cluster directory are deleted unless kept.
  */
 public final class ChaosRun {
@@ -69,11 +69,12 @@ public final class ChaosRun {
     static final Duration SETTLE = Duration.ofSeconds(2);
 
     /**
-     * What {@code verdict.json} holds. {@code error}: why the run could not be checked (null if it could);
+     * What {@code verdict.json} holds (and a line of the results file, {@link RunResults}). {@code engine}: the
+     * engine library the agents loaded ({@link #engine()}); {@code error}: why the run could not be checked (null if it could);
      * {@code seconds}: the run's wall time, set-up and teardown of the cluster included.
      */
-    public record Result(String scenario, long seed, String schedule, Verdict verdict, String error, String dir,
-                         double seconds) {
+    public record Result(String scenario, String engine, long seed, String schedule, Verdict verdict, String error,
+                         String dir, double seconds) {
         public boolean passed() {
             return error == null && verdict != null && verdict.passed();
         }
@@ -115,7 +116,7 @@ public final class ChaosRun {
                 cluster.close();
             }
         }
-        Result result = new Result(cfg.scenario().id(), cfg.seed(), schedule.toString(), verdict, error, dir.toString(),
+        Result result = new Result(cfg.scenario().id(), engine(), cfg.seed(), schedule.toString(), verdict, error, dir.toString(),
             Math.round((System.nanoTime() - started) / 1e8) / 10.0);
         try {
             History.JSON.writer().with(SerializationFeature.INDENT_OUTPUT).writeValue(dir.resolve("verdict.json").toFile(), result);
@@ -144,6 +145,14 @@ public final class ChaosRun {
 
     /** Load, faults, tail, final reads; returns a note on what went wrong outside the checkers, or null. */
     private static String play(Config cfg, Schedule schedule, ChaosCluster cluster, History h) throws InterruptedException {
+        // The voters over the whole run, the final reads included: every acknowledged write has a look on either side.
+        try (MembershipObserver observer = MembershipObserver.start(cluster, h)) {
+            return playObserved(cfg, schedule, cluster, h);
+        }
+    }
+
+    private static String playObserved(Config cfg, Schedule schedule, ChaosCluster cluster, History h)
+        throws InterruptedException {
         AtomicBoolean stop = new AtomicBoolean();
         AtomicLong elements = new AtomicLong();
         AtomicInteger processes = new AtomicInteger();
@@ -222,6 +231,15 @@ public final class ChaosRun {
             }
             Thread.sleep(100);
         }
+    }
+
+    /**
+     * The engine the agents load: the library chosen explicitly ({@code -Dcowsql.library} or {@code COWSQL_LIBRARY},
+     * which {@code ImageTable.nodeAgentCommand} passes on), else the agents' default, libcowsql.
+     */
+    public static String engine() {
+        String library = System.getProperty("cowsql.library", System.getenv("COWSQL_LIBRARY"));
+        return library == null || library.isBlank() ? "libcowsql" : Path.of(library.trim()).getFileName().toString();
     }
 
     static void deleteTree(Path p) throws IOException {

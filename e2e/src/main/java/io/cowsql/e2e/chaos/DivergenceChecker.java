@@ -36,7 +36,7 @@ public final class DivergenceChecker implements Checker {
             if ("append".equals(op.f())) {
                 lists.add(op.key());
             }
-            if (op.type() == Op.Type.OK && op.read() != null && !op.isNemesis() && !"get".equals(op.f())) {
+            if (op.type() == Op.Type.OK && op.read() != null && op.isClient() && !"get".equals(op.f())) {
                 reads.computeIfAbsent(op.key(), k -> new ArrayList<>()).add(op);
             }
         }

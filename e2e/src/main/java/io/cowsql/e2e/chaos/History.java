@@ -46,7 +46,7 @@ public final class History implements AutoCloseable {
 
     /** Records the invocation of an operation; returns it (pass it to {@link #complete}). */
     public Op invoke(int process, String f, String key, Long element) {
-        return record(Op.Type.INVOKE, process, f, key, element, null, null, null, null, null);
+        return record(Op.Type.INVOKE, process, f, key, element, null, null, null, null, null, null);
     }
 
     /** Records how {@code invocation} ended. */
@@ -60,7 +60,7 @@ public final class History implements AutoCloseable {
             throw new IllegalArgumentException("a completion needs ok, fail or info, not " + type);
         }
         return record(type, invocation.process(), invocation.f(), invocation.key(), element, read, error, node,
-            invocation.detail(), null);
+            invocation.detail(), null, null);
     }
 
     /**
@@ -68,20 +68,36 @@ public final class History implements AutoCloseable {
      * network is in transition until {@link #nemesisDone}.
      */
     public Op nemesisStart(String f) {
-        return record(Op.Type.INVOKE, Op.NEMESIS, f, null, null, null, null, null, null, null);
+        return record(Op.Type.INVOKE, Op.NEMESIS, f, null, null, null, null, null, null, null, null);
     }
 
     /** Records that the step {@code start} is in force: what was done, and the network from now on. */
     public Op nemesisDone(Op start, String detail, Map<String, List<String>> reach) {
-        return record(Op.Type.OK, Op.NEMESIS, start.f(), null, null, null, null, null, detail, reach);
+        return record(Op.Type.OK, Op.NEMESIS, start.f(), null, null, null, null, null, detail, reach, null);
+    }
+
+    /** Records that the membership observer asks the leader for the configuration; pass it to {@link #observed}. */
+    public Op observeStart() {
+        return record(Op.Type.INVOKE, Op.OBSERVER, "members", null, null, null, null, null, null, null, null);
+    }
+
+    /** Records the configuration the observer got: {@code voters} by name, {@code detail} every member with its role. */
+    public Op observed(Op start, List<String> voters, String detail) {
+        return record(Op.Type.OK, Op.OBSERVER, start.f(), null, null, null, null, null, detail, null, voters);
+    }
+
+    /** Records that the observer got no configuration ({@code error}: why). */
+    public Op observeFailed(Op start, String error) {
+        return record(Op.Type.FAIL, Op.OBSERVER, start.f(), null, null, null, error, null, null, null, null);
     }
 
     private synchronized Op record(Op.Type type, int process, String f, String key, Long element, List<Long> read,
-                                   String error, String node, String detail, Map<String, List<String>> reach) {
-        Op op = new Op(ops.size(), type, process, f, key, element, read, error, node, detail, reach,
+                                   String error, String node, String detail, Map<String, List<String>> reach,
+                                   List<String> voters) {
+        Op op = new Op(ops.size(), type, process, f, key, element, read, error, node, detail, reach, voters,
             System.nanoTime() - startNanos);
         ops.add(op);
-        if (type == Op.Type.OK && op.isWrite() && !op.isNemesis()) {
+        if (type == Op.Type.OK && op.isWrite() && op.isClient()) {
             lastWriteAckNanos = op.nanos();
         }
         if (out != null) {

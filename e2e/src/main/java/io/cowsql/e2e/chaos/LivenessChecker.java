@@ -30,7 +30,7 @@ public final class LivenessChecker implements Checker {
         long prev = -1;
         long longest = 0;
         for (Op op : history) {
-            if (op.isNemesis() || "final-read".equals(op.f())) {
+            if (!op.isClient() || "final-read".equals(op.f())) {
                 continue;
             }
             if (first < 0) {

@@ -159,7 +159,8 @@ public final class LocalCluster implements ChaosCluster {
 
     /**
      * The network between the nodes as the partitions leave it: for each node (by name), the nodes it
-     * can exchange messages with directly, itself included. Every node is a voter (see {@link #awaitHealthy}).
+     * can exchange messages with directly, itself included. Who votes the {@link MembershipObserver} records
+     * (three voters once {@link #awaitHealthy}; a wiped node's rejoin changes them for a while).
      */
     @Override
     public Map<String, List<String>> reach() {
@@ -209,7 +210,7 @@ public final class LocalCluster implements ChaosCluster {
         String last = "nothing tried";
         while (System.nanoTime() < deadline) {
             try {
-                List<NodeInfo> members = members();
+                List<NodeInfo> members = configuration();
                 long voters = members.stream().filter(m -> m.role() == Role.VOTER).count();
                 if (voters == NODES) {
                     boolean ready = true;
@@ -237,8 +238,8 @@ public final class LocalCluster implements ChaosCluster {
         throw new IllegalStateException("cluster not healthy after " + timeout.toSeconds() + " s: " + last + "; logs in " + dir);
     }
 
-    /** The members as the leader lists them (through the harness's own, unpartitioned address). */
-    public List<NodeInfo> members() throws CowsqlException {
+    @Override
+    public List<NodeInfo> configuration() throws CowsqlException {
         try (CowsqlClient leader = CowsqlClient.findLeader(addresses(), observerOptions())) {
             return leader.cluster();
         }

@@ -5,12 +5,16 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** The summary of many runs, one row per scenario: what {@code cowsql-chaos} prints. */
+/** The summary of many runs, one row per scenario and engine: what {@code cowsql-chaos} prints. */
 public final class RunTable {
-    private final Map<Scenario, List<ChaosRun.Result>> rows = new LinkedHashMap<>();
+    private final Map<String, List<ChaosRun.Result>> rows = new LinkedHashMap<>();
 
-    public void add(Scenario s, ChaosRun.Result r) {
-        rows.computeIfAbsent(s, k -> new ArrayList<>()).add(r);
+    public void add(ChaosRun.Result r) {
+        rows.computeIfAbsent(r.scenario() + " " + r.engine(), k -> new ArrayList<>()).add(r);
+    }
+
+    public boolean isEmpty() {
+        return rows.isEmpty();
     }
 
     public boolean allPassed() {
@@ -18,7 +22,7 @@ public final class RunTable {
     }
 
     public String render() {
-        String[] head = {"scenario", "runs", "failed", "unchecked", "ops", "ok", "fail", "unknown",
+        String[] head = {"scenario engine", "runs", "failed", "unchecked", "ops", "ok", "fail", "unknown",
             LostWritesChecker.NAME, DivergenceChecker.NAME, MinorityAckChecker.NAME, LivenessChecker.NAME, "unavail p50 ms", "unavail max ms",
             "recovery max ms", "s/run p50"};
         List<String[]> lines = new ArrayList<>();
@@ -29,7 +33,7 @@ public final class RunTable {
             long unchecked = rs.stream().filter(r -> r.error() != null).count();
             List<Verdict> vs = rs.stream().map(ChaosRun.Result::verdict).filter(v -> v != null).toList();
             List<Long> unavail = vs.stream().map(Verdict::longestUnavailableMillis).sorted().toList();
-            lines.add(new String[] {e.getKey().id(), str(rs.size()), str(failed), str(unchecked),
+            lines.add(new String[] {e.getKey(), str(rs.size()), str(failed), str(unchecked),
                 str(vs.stream().mapToLong(Verdict::operations).sum()), str(vs.stream().mapToLong(Verdict::ok).sum()),
                 str(vs.stream().mapToLong(Verdict::failed).sum()), str(vs.stream().mapToLong(Verdict::unknown).sum()),
                 str(vs.stream().mapToLong(v -> v.count(LostWritesChecker.NAME)).sum()),

@@ -1,6 +1,9 @@
 package io.cowsql.e2e.chaos;
 
 import io.cowsql.client.ClientOptions;
+import io.cowsql.client.CowsqlClient;
+import io.cowsql.client.CowsqlException;
+import io.cowsql.client.NodeInfo;
 import io.cowsql.e2e.testbed.ControlPlane;
 import io.cowsql.e2e.testbed.HostsFile;
 import io.cowsql.e2e.testbed.LoopbackBlock;
@@ -203,8 +206,19 @@ public final class TestbedCluster implements ChaosCluster {
 
     @Override
     public int leader() {
-        return ChaosCluster.leaderIndex(addresses(),
-            ChaosCluster.observerOptions().withResolver(HostsFile.addressResolver(kubelet.hostsFile())), this::indexOf);
+        return ChaosCluster.leaderIndex(addresses(), observerOptions(), this::indexOf);
+    }
+
+    @Override
+    public List<NodeInfo> configuration() throws CowsqlException {
+        try (CowsqlClient leader = CowsqlClient.findLeader(addresses(), observerOptions())) {
+            return leader.cluster();
+        }
+    }
+
+    /** The harness's own look at the members: unbound sockets, by the names the cluster knows, through the hosts file. */
+    private ClientOptions observerOptions() {
+        return ChaosCluster.observerOptions().withResolver(HostsFile.addressResolver(kubelet.hostsFile()));
     }
 
     @Override
@@ -213,8 +227,8 @@ public final class TestbedCluster implements ChaosCluster {
     }
 
     /**
-     * Every member reaches every member it is not cut from. Every member is taken as a voter: the testbed
-     * scenarios cut pods from the API server only, never from each other, so the majority is never in question.
+     * Every member reaches every member it is not cut from (members voting or not: after a scale-up to 5 the
+     * role policy keeps 3 voters and 2 standbys; the {@link MembershipObserver} records which vote).
      */
     @Override
     public Map<String, List<String>> reach() {

@@ -39,7 +39,7 @@ public record Verdict(List<Violation> violations, long operations, long ok, long
         long failed = 0;
         long info = 0;
         for (Op op : history) {
-            if (op.isNemesis() || "final-read".equals(op.f())) {
+            if (!op.isClient() || "final-read".equals(op.f())) {
                 continue;
             }
             switch (op.type()) {

@@ -27,7 +27,7 @@ final class Writes {
         Map<Op, Op> completionOf = new LinkedHashMap<>();
         List<Op> invokes = new ArrayList<>();
         for (Op op : history) {
-            if (op.isNemesis()) {
+            if (!op.isClient()) {
                 continue;
             }
             if (op.type() == Op.Type.INVOKE) {

@@ -24,7 +24,7 @@ class CheckersTest {
         Builder op(Op.Type type, int process, String f, String key, Long element, List<Long> read, String node,
                    long millis) {
             ops.add(new Op(ops.size(), type, process, f, key, element, read, type == Op.Type.OK ? null : "x", node, null,
-                null, millis * 1_000_000));
+                null, null, millis * 1_000_000));
             return this;
         }
 
@@ -36,10 +36,19 @@ class CheckersTest {
 
         /** A nemesis step: invoked at {@code at}, in force at {@code at + 1} with the network {@code reach}. */
         Builder nemesis(String f, Map<String, List<String>> reach, long at) {
-            ops.add(new Op(ops.size(), Op.Type.INVOKE, Op.NEMESIS, f, null, null, null, null, null, null, null,
+            ops.add(new Op(ops.size(), Op.Type.INVOKE, Op.NEMESIS, f, null, null, null, null, null, null, null, null,
                 at * 1_000_000));
             ops.add(new Op(ops.size(), Op.Type.OK, Op.NEMESIS, f, null, null, null, null, null, f + " " + reach, reach,
-                (at + 1) * 1_000_000));
+                null, (at + 1) * 1_000_000));
+            return this;
+        }
+
+        /** A look of the membership observer: begun at {@code at}, the configuration with {@code voters} at {@code at + 1}. */
+        Builder look(List<String> voters, long at) {
+            ops.add(new Op(ops.size(), Op.Type.INVOKE, Op.OBSERVER, "members", null, null, null, null, null, null, null,
+                null, at * 1_000_000));
+            ops.add(new Op(ops.size(), Op.Type.OK, Op.OBSERVER, "members", null, null, null, null, null, "voters " + voters,
+                null, voters, (at + 1) * 1_000_000));
             return this;
         }
 
@@ -62,7 +71,7 @@ class CheckersTest {
         }
 
         Builder heal(long at) {
-            ops.add(new Op(ops.size(), Op.Type.OK, Op.NEMESIS, "heal", null, null, null, null, null, "all", null,
+            ops.add(new Op(ops.size(), Op.Type.OK, Op.NEMESIS, "heal", null, null, null, null, null, "all", null, null,
                 at * 1_000_000));
             return this;
         }
@@ -248,8 +257,78 @@ class CheckersTest {
             .addAckedBy(2, 4, "n2", 80, 85)
             .finalRead("set", List.of(1L, 2L, 3L, 4L), 100);
         assertThat(all(b)).isEmpty();
-        assertThat(MinorityAckChecker.mayAcknowledge(ISOLATED_N1, "n1")).isFalse();
-        assertThat(MinorityAckChecker.mayAcknowledge(ISOLATED_N1, "n3")).isTrue();
+        assertThat(MinorityAckChecker.mayAcknowledge(ISOLATED_N1, THREE_VOTERS, "n1")).isFalse();
+        assertThat(MinorityAckChecker.mayAcknowledge(ISOLATED_N1, THREE_VOTERS, "n3")).isTrue();
+    }
+
+    static final List<String> THREE_VOTERS = List.of("n1", "n2", "n3");
+
+    /** Five members (n4, n5 standbys after a scale-up), {@code side} cut off from the others. */
+    static Map<String, List<String>> fiveMembersSplit(List<String> side) {
+        List<String> all = List.of("n1", "n2", "n3", "n4", "n5");
+        Map<String, List<String>> reach = new java.util.TreeMap<>();
+        List<String> rest = all.stream().filter(m -> !side.contains(m)).toList();
+        for (String m : all) {
+            reach.put(m, side.contains(m) ? side : rest);
+        }
+        return reach;
+    }
+
+    /** Drops the observer's looks: the history as the checker saw it before the voters were recorded. */
+    static List<Op> withoutLooks(List<Op> ops) {
+        return ops.stream().filter(op -> !op.isObserver()).toList();
+    }
+
+    @Test
+    void aLeaderWithOnlyStandbysOnItsSideIsReportedByTheRecordedVotersThoughItReachesMostMembers() {
+        // n1 (the old leader) with the standbys n4, n5: 3 of 5 members, but 1 of the 3 voters.
+        Builder b = new Builder()
+            .look(THREE_VOTERS, 0)
+            .nemesis("partition", fiveMembersSplit(List.of("n1", "n4", "n5")), 10)
+            .look(THREE_VOTERS, 15)
+            .addAckedBy(0, 1, "n1", 20, 25)
+            .look(THREE_VOTERS, 30)
+            .nemesis("heal", fiveMembersSplit(List.of("n1", "n2", "n3", "n4", "n5")), 40)
+            .finalRead("set", List.of(1L), 100);
+        assertThat(new MinorityAckChecker().check(b.ops)).singleElement().satisfies(x -> assertThat(x.message())
+            .contains("write of 1", "acknowledged by n1", "n1 reached [n1, n4, n5]", "voters [n1, n2, n3] (looks op 5 to op 9)"));
+        assertThat(new MinorityAckChecker().check(withoutLooks(b.ops))).as("every member taken as a voter").isEmpty();
+    }
+
+    @Test
+    void aLeaderWithTwoOfThreeVotersIsNotReportedThoughItReachesFewerThanHalfTheMembers() {
+        // n1, n2 (voters) against n3 (voter) and the standbys: 2 of 5 members, but 2 of the 3 voters.
+        Builder b = new Builder()
+            .look(THREE_VOTERS, 0)
+            .nemesis("partition", fiveMembersSplit(List.of("n1", "n2")), 10)
+            .addAckedBy(0, 1, "n1", 20, 25)
+            .addAckedBy(1, 2, "n2", 26, 29) // a key/value write through n2, forwarded to n1
+            .look(THREE_VOTERS, 30)
+            .nemesis("heal", fiveMembersSplit(List.of("n1", "n2", "n3", "n4", "n5")), 40)
+            .finalRead("set", List.of(1L, 2L), 100);
+        assertThat(new MinorityAckChecker().check(b.ops)).isEmpty();
+        assertThat(new MinorityAckChecker().check(withoutLooks(b.ops))).as("every member taken as a voter")
+            .extracting(Violation::message).hasSize(2).allSatisfy(m -> assertThat(m).contains("every member taken as a voter"));
+    }
+
+    @Test
+    void aWriteIsJudgedByEveryVoterSetThatMayHaveBeenInForceWhileItRan() {
+        // n4 replaces n3 as a voter between the looks at 30 and 50; n1 and n4 are on one side.
+        List<String> after = List.of("n1", "n2", "n4");
+        Builder b = new Builder()
+            .look(THREE_VOTERS, 0)
+            .nemesis("partition", fiveMembersSplit(List.of("n1", "n4")), 10)
+            .look(THREE_VOTERS, 20)
+            .addAckedBy(0, 1, "n1", 22, 26) // only the old voters seen around it: 1 of 3
+            .look(THREE_VOTERS, 30)
+            .addAckedBy(1, 2, "n1", 40, 45) // the change may have come before: 2 of the new 3
+            .look(after, 50)
+            .addAckedBy(2, 3, "n1", 52, 55) // invoked after the change was seen
+            .look(after, 60)
+            .nemesis("heal", fiveMembersSplit(List.of("n1", "n2", "n3", "n4", "n5")), 70)
+            .finalRead("set", List.of(1L, 2L, 3L), 100);
+        assertThat(new MinorityAckChecker().check(b.ops)).singleElement()
+            .satisfies(x -> assertThat(x.message()).contains("write of 1 ", "voters [n1, n2, n3]"));
     }
 
     @Test
@@ -261,12 +340,13 @@ class CheckersTest {
             Op inv2 = h.invoke(4, "add", "set", 7L);
             h.complete(inv2, Op.Type.INFO, 7L, null, "connection reset");
             h.nemesisDone(h.nemesisStart("partition"), "{n1} | {n2 n3}", ISOLATED_N1);
+            h.observed(h.observeStart(), THREE_VOTERS, "n1 voter (id 1), n2 voter (id 2), n3 voter (id 3)");
         }
         List<String> lines = Files.readAllLines(file);
-        assertThat(lines).hasSize(6);
+        assertThat(lines).hasSize(8);
         assertThat(lines.get(1)).startsWith("{").contains("\"type\":\"OK\"", "\"read\":[41,42]").doesNotContain("error");
         List<Op> back = History.read(file);
-        assertThat(back).hasSize(6);
+        assertThat(back).hasSize(8);
         assertThat(back.get(1).read()).containsExactly(41L, 42L);
         assertThat(back.get(1).node()).isEqualTo("n2");
         assertThat(back.get(3).error()).isEqualTo("connection reset");
@@ -274,6 +354,8 @@ class CheckersTest {
         assertThat(back.get(4).type()).isEqualTo(Op.Type.INVOKE);
         assertThat(back.get(5).detail()).isEqualTo("{n1} | {n2 n3}");
         assertThat(back.get(5).reach()).isEqualTo(ISOLATED_N1);
+        assertThat(back.get(7).isObserver()).isTrue();
+        assertThat(back.get(7).voters()).isEqualTo(THREE_VOTERS);
     }
 
     @Test

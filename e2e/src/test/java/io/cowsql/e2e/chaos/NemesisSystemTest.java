@@ -90,7 +90,7 @@ class NemesisSystemTest {
         assertThat(changed.get(0)).isNotEqualTo(cluster.address(leader));
         assertThat(a.detail()).contains(cluster.nameOf(changed.get(0)), "(a follower)", "emptied");
         assertThat(idsAfter.values()).as("the former self is gone").doesNotContain(idsBefore.get(changed.get(0)));
-        assertThat(cluster.members()).extracting(NodeInfo::role).containsOnly(Role.VOTER).hasSize(3);
+        assertThat(cluster.configuration()).extracting(NodeInfo::role).containsOnly(Role.VOTER).hasSize(3);
         try (CowsqlDatabase db = CowsqlDatabase.open(cluster.addresses(), SetWorkload.DATABASE, cluster.clientOptions(0))) {
             assertThat(db.queryAll("SELECT v FROM chaos_set WHERE v = ?", before)).hasSize(1);
         }
@@ -99,7 +99,7 @@ class NemesisSystemTest {
     /** Member id by address, as the leader lists them. */
     static Map<String, Long> ids() throws CowsqlException {
         Map<String, Long> out = new HashMap<>();
-        for (NodeInfo m : cluster.members()) {
+        for (NodeInfo m : cluster.configuration()) {
             out.put(m.address(), m.id());
         }
         return out;
