@@ -51,9 +51,7 @@ public class RollingUpdate {
     RolloutObservation o = observer.observe(cluster, sts, pods, observed);
     RolloutPlan plan = RolloutPlanner.plan(cluster, o, previous, Instant.now(), limits);
     if (plan.acts() && !mayAct) {
-      return new RolloutPlan(RolloutPlan.Step.WAIT, Optional.empty(), Optional.empty(), "A scale-down is under way:"
-          + " the rolling update waits for it (next: " + plan.message() + ")", plan.updateRevision(), plan.updated(),
-          plan.total(), plan.revisions(), Optional.empty());
+      return plan.deferred("A scale-down is under way: the rolling update waits for it");
     }
     executor.execute(context.getClient(), cluster, observed, plan)
         .ifPresent(outcome -> events.emit(outcome.failed() ? "Warning" : "Normal", outcome.reason(), outcome.message()));

@@ -59,6 +59,12 @@ public record RolloutPlan(Step step, Optional<String> pod, Optional<String> targ
         Optional.empty());
   }
 
+  /** This plan not carried out this pass: a wait saying why, with the same progress (revisions, updated/total). */
+  public RolloutPlan deferred(String why) {
+    return new RolloutPlan(Step.WAIT, Optional.empty(), Optional.empty(), why + " (next: " + message + ")",
+        updateRevision, updated, total, revisions, Optional.empty());
+  }
+
   /**
    * Whether the pass waits for {@code pod} to come back from its restart (it runs the update revision, or has no
    * revision yet): its not being Ready is the rollout's doing, not a failure, until the wait stops the rollout.
