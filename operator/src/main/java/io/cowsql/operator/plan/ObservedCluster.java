@@ -1,6 +1,5 @@
 package io.cowsql.operator.plan;
 
-import io.cowsql.operator.cluster.AgentReport;
 import io.cowsql.operator.cluster.CowsqlView;
 import java.util.List;
 import java.util.Map;
@@ -13,10 +12,10 @@ import java.util.Optional;
  * @param pods                the cluster's pods, by ordinal
  * @param claims              the data volume claims of the cluster
  * @param cowsql              what the nodes said
- * @param agents              pod -> what its agent said over HTTP (its not-ready reason, its data dir's report)
+ * @param notReadyReasons     pod -> why its agent says it is not ready (only pods not Ready whose agent answered)
  */
 public record ObservedCluster(Optional<Integer> statefulSetReplicas, Optional<Integer> statefulSetReadyReplicas,
-    List<ObservedPod> pods, List<ObservedClaim> claims, CowsqlView cowsql, Map<String, AgentReport> agents) {
+    List<ObservedPod> pods, List<ObservedClaim> claims, CowsqlView cowsql, Map<String, String> notReadyReasons) {
 
   /** Nothing heard from the agents. */
   public ObservedCluster(Optional<Integer> statefulSetReplicas, Optional<Integer> statefulSetReadyReplicas,
@@ -30,11 +29,12 @@ public record ObservedCluster(Optional<Integer> statefulSetReplicas, Optional<In
   public ObservedCluster {
     pods = List.copyOf(pods);
     claims = List.copyOf(claims);
-    agents = Map.copyOf(agents);
+    notReadyReasons = Map.copyOf(notReadyReasons);
   }
 
-  public AgentReport agent(String pod) {
-    return agents.getOrDefault(pod, AgentReport.NONE);
+  /** Why the agent of {@code pod} says it is not ready, if it said. */
+  public Optional<String> notReadyReason(String pod) {
+    return Optional.ofNullable(notReadyReasons.get(pod));
   }
 
   public long readyPods() {

@@ -2,7 +2,6 @@ package io.cowsql.operator.reconciler;
 
 import io.cowsql.operator.ClusterNames;
 import io.cowsql.operator.cluster.AgentProbe;
-import io.cowsql.operator.cluster.AgentReport;
 import io.cowsql.operator.cluster.CowsqlStateProbe;
 import io.cowsql.operator.cluster.CowsqlView;
 import io.cowsql.operator.model.CowsqlCluster;
@@ -104,7 +103,7 @@ public class ClusterObserver {
     Map<String, String> notReady = new LinkedHashMap<>();
     pods.stream().filter(p -> !p.ready()).forEach(p -> p.podIp().ifPresent(ip ->
         notReady.put(p.name(), ip + ":" + ClusterNames.HTTP_PORT)));
-    Map<String, AgentReport> said = notReady.isEmpty() ? Map.of() : agents.ask(notReady, Map.of());
+    Map<String, String> said = notReady.isEmpty() ? Map.of() : agents.notReadyReasons(notReady);
 
     return new ObservedCluster(
         sts.map(s -> s.getSpec().getReplicas()),

@@ -2,6 +2,7 @@ package io.cowsql.operator.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -11,37 +12,44 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
-import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The probe over real loopback sockets, against an HTTP server answering {@code /readyz} and {@code /datadir} the way
- * the node agent's HttpApi does (the agent's own answers are tested in node-image).
+ * The probe over real loopback sockets, against HTTP servers answering {@code /readyz} as the node agent's HttpApi
+ * does (503 with the reason as the body, 200 when ready). The agent's own answers are tested in node-image, the two
+ * together on the testbed (OperatorSystemTest).
  */
 class AgentProbeTest {
-  private HttpServer server;
-  private String address;
+  private static final String WHY = "not a member of the configuration: leader 3e8 (a-0:9000) does not list node 3ea";
+  private HttpServer notReady;
+  private HttpServer ready;
 
   @BeforeEach
   void start() throws IOException {
-    server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-    server.createContext("/readyz", x -> answer(x, 503, "not a member of the configuration: leader 1000 does not"
-        + " list node 1002\n"));
-    server.createContext("/datadir", x -> answer(x, 200, "{\"id\":\"1002\",\"epoch\":3,\"engineStopped\":true,"
-        + "\"stopPlan\":\"r4-abcd\",\"lastEntry\":{\"term\":7,\"index\":120},\"lastConfiguration\":[{\"id\":\"1000\","
-        + "\"address\":\"a-0:9000\",\"role\":\"voter\"}],\"problems\":[]}\n"));
-    server.start();
-    address = "127.0.0.1:" + server.getAddress().getPort();
+    notReady = server(503, WHY + "\n");
+    ready = server(200, "ok\n");
   }
 
   @AfterEach
   void stop() {
-    server.stop(0);
+    notReady.stop(0);
+    ready.stop(0);
   }
 
-  private static void answer(com.sun.net.httpserver.HttpExchange x, int code, String body) throws IOException {
+  private static HttpServer server(int code, String body) throws IOException {
+    HttpServer s = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    s.createContext(AgentProbe.READYZ_PATH, x -> answer(x, code, body));
+    s.start();
+    return s;
+  }
+
+  private static String address(HttpServer s) {
+    return "127.0.0.1:" + s.getAddress().getPort();
+  }
+
+  private static void answer(HttpExchange x, int code, String body) throws IOException {
     byte[] b = body.getBytes(StandardCharsets.UTF_8);
     x.sendResponseHeaders(code, b.length);
     try (OutputStream out = x.getResponseBody()) {
@@ -50,35 +58,34 @@ class AgentProbeTest {
   }
 
   @Test
-  void notReadyReasonIsTheAgentsReadyzAnswer() {
-    Map<String, AgentReport> said = new AgentProbe(Duration.ofSeconds(2)).ask(Map.of("a-2", address), Map.of());
-    assertThat(said.get("a-2").notReadyReason())
-        .hasValue("not a member of the configuration: leader 1000 does not list node 1002");
-    assertThat(said.get("a-2").dataDir()).isEmpty();
+  void theReasonIsTheAgentsReadyzAnswerAndAReadyAgentGivesNone() {
+    Map<String, String> said = new AgentProbe(Duration.ofSeconds(20))
+        .notReadyReasons(Map.of("a-2", address(notReady), "a-1", address(ready)));
+    assertThat(said).containsOnly(Map.entry("a-2", WHY));
   }
 
   @Test
-  void dataDirReportIsRead() {
-    AgentReport.DataDir d = new AgentProbe(Duration.ofSeconds(2)).ask(Map.of(), Map.of("a-2", address)).get("a-2")
-        .dataDir().orElseThrow();
-    assertThat(d.nodeId()).isEqualTo("1002");
-    assertThat(d.epoch()).isEqualTo(3);
-    assertThat(d.engineStopped()).isTrue();
-    assertThat(d.stopPlan()).hasValue("r4-abcd");
-    assertThat(d.lastEntry()).hasValue(new AgentReport.Entry(7, 120));
-    assertThat(d.lastConfiguration()).containsExactly(new CowsqlView.Member("1000", "a-0:9000", "voter"));
-  }
-
-  @Test
-  void anAgentThatDoesNotAnswerIsAbsentWithinTheTimeout() throws IOException {
+  void anAgentThatDoesNotAnswerIsLeftOutAndDoesNotHoldUpTheOthers() throws IOException {
     String closed;
     try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       closed = "127.0.0.1:" + s.getLocalPort();
     }
-    Map<String, AgentReport> said = new AgentProbe(Duration.ofMillis(500)).ask(Map.of("a-1", closed, "a-2", address),
-        Map.of("a-1", closed));
-    assertThat(said).containsOnlyKeys("a-2");
-    assertThat(said.get("a-2").notReadyReason()).isPresent();
-    assertThat(Optional.ofNullable(said.get("a-1"))).isEmpty();
+    // A listener that accepts and never answers: the probe gives up on it at its timeout.
+    try (ServerSocket silent = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      Map<String, String> said = new AgentProbe(Duration.ofMillis(500)).notReadyReasons(Map.of("a-0",
+          "127.0.0.1:" + silent.getLocalPort(), "a-1", closed, "a-2", address(notReady)));
+      assertThat(said).containsOnly(Map.entry("a-2", WHY));
+    }
+  }
+
+  @Test
+  void aLongReasonIsCut() throws IOException {
+    HttpServer verbose = server(503, "x".repeat(5000));
+    try {
+      String why = new AgentProbe(Duration.ofSeconds(20)).notReadyReasons(Map.of("a-0", address(verbose))).get("a-0");
+      assertThat(why).hasSize(AgentProbe.MAX_REASON_CHARS).endsWith("...");
+    } finally {
+      verbose.stop(0);
+    }
   }
 }

@@ -8,7 +8,6 @@ import static io.cowsql.operator.Fixtures.pod;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cowsql.contract.Annotations;
-import io.cowsql.operator.cluster.AgentReport;
 import io.cowsql.operator.model.CowsqlCluster;
 import io.cowsql.operator.model.CowsqlClusterStatus;
 import io.fabric8.kubernetes.api.model.Condition;
@@ -53,8 +52,7 @@ class StatusAggregatorTest {
     ObservedCluster base = observed(3, List.of(pod("a", 0, "zone-a", true, Map.of()), pod("a", 1, "zone-b", true,
         Map.of()), pod("a", 2, "zone-c", false, Map.of())), led(c, 0, "voter", "voter"));
     ObservedCluster o = new ObservedCluster(base.statefulSetReplicas(), base.statefulSetReadyReplicas(), base.pods(),
-        base.claims(), base.cowsql(), Map.of("a-2", new AgentReport(java.util.Optional.of(why),
-            java.util.Optional.empty())));
+        base.claims(), base.cowsql(), Map.of("a-2", why));
     CowsqlClusterStatus s = StatusAggregator.aggregate(c, o, ClusterPlanner.decide(c, o), "2026-01-01T00:00:00Z");
     assertThat(s.members).extracting(m -> m.pod + ": " + m.notReadyReason)
         .containsExactly("a-0: null", "a-1: null", "a-2: " + why);

@@ -245,8 +245,7 @@ class CowsqlClusterReconcilerTest {
     CowsqlCluster c = create("romeo", spec -> spec.replicas = 1);
     await().atMost(WAIT).until(() -> client.apps().statefulSets().inNamespace(NS).withName("romeo").get() != null);
     String why = "not a member of the configuration: leader 64 does not list node 65";
-    AgentsStandIn.ANSWERS.put("romeo-0", new io.cowsql.operator.cluster.AgentReport(Optional.of(why),
-        Optional.empty()));
+    AgentsStandIn.REASONS.put("romeo-0", why);
     createPod(c, 0, "node-zone-r", false);
     CowsqlClusterStatus s = awaitStatus("romeo", x -> x.members != null && x.members.stream()
         .anyMatch(m -> why.equals(m.notReadyReason)));
