@@ -1,5 +1,6 @@
 package io.cowsql.operator.cluster;
 
+import io.cowsql.operator.ClusterNames;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -14,12 +15,13 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
- * Asks node agents over their HTTP API why they are not ready ({@code /readyz}'s 503 answer, e.g. "not a member of the
- * configuration: ..."), all at once and within one timeout: an agent that does not answer in time is left out, so one
- * silent pod cannot stall the reconcile pass.
+ * Asks node agents over their HTTP API, all at once and within one timeout: an agent that does not answer in time is
+ * left out, so one silent pod cannot stall the reconcile pass. Here: why a pod is not ready ({@code /readyz}'s 503
+ * answer, e.g. "not a member of the configuration: ...").
  */
 @ApplicationScoped
 public class AgentProbe {
@@ -37,25 +39,39 @@ public class AgentProbe {
   }
 
   /**
-   * @param agents pod -> its agent's HTTP address (ip:port)
+   * @param agents pod -> its agent's HTTP address ({@link #httpAddress})
    * @return pod -> the reason its agent gives for not being ready; pods that answered ready, or not at all, are absent
    */
   public Map<String, String> notReadyReasons(Map<String, String> agents) {
+    return ask(agents, READYZ_PATH, r -> r.statusCode() == 503 ? Optional.of(r.body().strip())
+        .filter(s -> !s.isEmpty()).map(AgentProbe::cut) : Optional.empty());
+  }
+
+  private static String cut(String reason) {
+    return reason.length() <= MAX_REASON_CHARS ? reason : reason.substring(0, MAX_REASON_CHARS - 3) + "...";
+  }
+
+  /**
+   * {@code GET path} of every pod's agent at once; what {@code read} makes of each answer that arrives within the
+   * timeout (counted from when all were sent).
+   *
+   * @param agents pod -> its agent's HTTP address, host:port ({@link #httpAddress})
+   * @return pod -> what {@code read} made of its answer; pods that did not answer in time, or whose answer {@code read}
+   *         turned into nothing, are absent
+   */
+  public <T> Map<String, T> ask(Map<String, String> agents, String path, Function<HttpResponse<String>, Optional<T>> read) {
     Map<String, CompletableFuture<HttpResponse<String>>> asked = new LinkedHashMap<>();
-    agents.forEach((pod, address) -> asked.put(pod, get(address)));
+    agents.forEach((pod, address) -> asked.put(pod, http.sendAsync(HttpRequest.newBuilder(URI.create("http://" + address
+        + path)).timeout(timeout).GET().build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8))));
     long deadline = System.nanoTime() + timeout.toNanos();
-    Map<String, String> out = new LinkedHashMap<>();
-    asked.forEach((pod, f) -> await(f, deadline).filter(r -> r.statusCode() == 503)
-        .map(r -> r.body().strip()).filter(s -> !s.isEmpty())
-        .ifPresent(reason -> out.put(pod, reason.length() <= MAX_REASON_CHARS ? reason
-            : reason.substring(0, MAX_REASON_CHARS - 3) + "...")));
+    Map<String, T> out = new LinkedHashMap<>();
+    asked.forEach((pod, f) -> await(f, deadline).flatMap(read).ifPresent(t -> out.put(pod, t)));
     return out;
   }
 
-  private CompletableFuture<HttpResponse<String>> get(String address) {
-    HttpRequest request = HttpRequest.newBuilder(URI.create("http://" + address + READYZ_PATH)).timeout(timeout).GET()
-        .build();
-    return http.sendAsync(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+  /** The HTTP address of the agent of the pod with this IP (an IPv6 one bracketed). */
+  public static String httpAddress(String podIp) {
+    return (podIp.contains(":") ? "[" + podIp + "]" : podIp) + ":" + ClusterNames.HTTP_PORT;
   }
 
   private static Optional<HttpResponse<String>> await(CompletableFuture<HttpResponse<String>> f, long deadline) {

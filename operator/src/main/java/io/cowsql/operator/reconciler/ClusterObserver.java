@@ -101,8 +101,8 @@ public class ClusterObserver {
 
     // The agents of pods not Ready say why (status shows it per member).
     Map<String, String> notReady = new LinkedHashMap<>();
-    pods.stream().filter(p -> !p.ready()).forEach(p -> p.podIp().ifPresent(ip ->
-        notReady.put(p.name(), ip + ":" + ClusterNames.HTTP_PORT)));
+    pods.stream().filter(p -> !p.ready()).forEach(p -> p.podIp().ifPresent(ip -> notReady.put(p.name(),
+        AgentProbe.httpAddress(ip))));
     Map<String, String> said = notReady.isEmpty() ? Map.of() : agents.notReadyReasons(notReady);
 
     return new ObservedCluster(
