@@ -185,6 +185,15 @@ class OperatorSystemTest {
     }
   }
 
+  /** A client of the leader, found through {@code pod}'s node (names resolved as the testbed's pods resolve them). */
+  static io.cowsql.client.CowsqlClient leaderClient(String pod) throws io.cowsql.client.CowsqlException {
+    io.cowsql.client.ClientOptions opts = io.cowsql.client.ClientOptions.defaults()
+        .withRetryTimeout(Duration.ofSeconds(20))
+        .withResolver(io.cowsql.e2e.testbed.HostsFile.addressResolver(tb.kubelet().hostsFile()));
+    String address = c.pods().inNamespace(NS).withName(pod).get().getStatus().getPodIP() + ":9000";
+    return io.cowsql.client.CowsqlClient.findLeader(List.of(address), opts);
+  }
+
   static long countRole(CowsqlClusterStatus status, String role) {
     return status.members.stream().filter(m -> role.equals(m.role)).count();
   }
@@ -309,11 +318,7 @@ class OperatorSystemTest {
         .startsWith("example", "3", "3").contains("Running", "ClusterReady");
     assertThat(s.clusterId).isEqualTo(NS + "/example");
     // node ids in hex, as the cowsql shell's .cluster prints them
-    io.cowsql.client.ClientOptions opts = io.cowsql.client.ClientOptions.defaults()
-        .withRetryTimeout(Duration.ofSeconds(20))
-        .withResolver(io.cowsql.e2e.testbed.HostsFile.addressResolver(tb.kubelet().hostsFile()));
-    String anyPod = c.pods().inNamespace(NS).withName("example-0").get().getStatus().getPodIP() + ":9000";
-    try (io.cowsql.client.CowsqlClient client = io.cowsql.client.CowsqlClient.findLeader(List.of(anyPod), opts)) {
+    try (io.cowsql.client.CowsqlClient client = leaderClient("example-0")) {
       Map<String, String> hexByAddress = new java.util.TreeMap<>();
       client.cluster().forEach(n -> hexByAddress.put(n.address(), Long.toHexString(n.id())));
       for (CowsqlClusterStatus.Member m : members) {
@@ -436,11 +441,7 @@ class OperatorSystemTest {
         .extracting(e -> e.getMessage().substring(0, e.getMessage().indexOf(':')))
         .contains("MarkLeaving", "RemoveMember", "ShrinkStatefulSet", "DeleteClaim");
     // the leader lists exactly the three that stay
-    io.cowsql.client.ClientOptions opts = io.cowsql.client.ClientOptions.defaults()
-        .withRetryTimeout(Duration.ofSeconds(20))
-        .withResolver(io.cowsql.e2e.testbed.HostsFile.addressResolver(tb.kubelet().hostsFile()));
-    String anyPod = c.pods().inNamespace(NS).withName("example-0").get().getStatus().getPodIP() + ":9000";
-    try (io.cowsql.client.CowsqlClient client = io.cowsql.client.CowsqlClient.findLeader(List.of(anyPod), opts)) {
+    try (io.cowsql.client.CowsqlClient client = leaderClient("example-0")) {
       assertThat(client.cluster()).extracting(n -> n.address().substring(0, n.address().indexOf('.')))
           .containsExactlyInAnyOrder("example-0", "example-1", "example-2");
     }
@@ -799,10 +800,7 @@ class OperatorSystemTest {
           storage:
             size: 1Gi
         """, CowsqlCluster.class);
-    if (c.namespaces().withName(NS).get() == null) { // when run alone, without the tests before it
-      c.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(NS).endMetadata().build()).create();
-    }
-    clusters().resource(spares).create();
+    createInNamespace(spares);
     try {
       CowsqlClusterStatus s = awaitStatus("spares", Duration.ofMinutes(4), st -> Integer.valueOf(3).equals(st.readyReplicas)
           && countRole(st, "voter") == 1 && countRole(st, "standby") == 1 && countRole(st, "spare") == 1
@@ -823,6 +821,59 @@ class OperatorSystemTest {
       clusters().withName("spares").delete();
       awaitPodsGone("spares");
     }
+  }
+
+  /**
+   * A node that is truly not a member (removed from the configuration behind the operator's back) is not Ready, and
+   * status says why in its own words: the agent's {@code /readyz} reason, naming the leader and the node id in hex.
+   */
+  @Test
+  @Order(18)
+  void aNodeRemovedFromTheConfigurationIsNotReadyAndStatusSaysWhy() throws Exception {
+    CowsqlCluster removed = c.getKubernetesSerialization().unmarshal("""
+        apiVersion: cowsql.io/v1alpha1
+        kind: CowsqlCluster
+        metadata:
+          name: removed
+        spec:
+          replicas: 2
+          storage:
+            size: 1Gi
+        """, CowsqlCluster.class);
+    createInNamespace(removed);
+    try {
+      CowsqlClusterStatus s = awaitStatus("removed", Duration.ofMinutes(4), st -> Integer.valueOf(2)
+          .equals(st.readyReplicas) && countRole(st, "voter") == 1 && countRole(st, "spare") == 1
+          && "Running".equals(st.phase));
+      // Two members are one voter and a spare (a healthy member, Ready, serving its role).
+      CowsqlClusterStatus.Member spare = s.members.stream().filter(m -> "spare".equals(m.role)).findFirst()
+          .orElseThrow();
+      assertThat(spare.notReadyReason).isNull();
+      try (io.cowsql.client.CowsqlClient leader = leaderClient("removed-0")) {
+        leader.remove(Long.parseUnsignedLong(spare.nodeId, 16));
+        assertThat(leader.cluster()).extracting(n -> Long.toHexString(n.id())).doesNotContain(spare.nodeId);
+      }
+      CowsqlClusterStatus after = awaitStatus("removed", Duration.ofMinutes(2), st -> st.members.stream()
+          .anyMatch(m -> m.pod.equals(spare.pod) && m.notReadyReason != null));
+      CowsqlClusterStatus.Member out = after.members.stream().filter(m -> m.pod.equals(spare.pod)).findFirst()
+          .orElseThrow();
+      assertThat(out.ready).isFalse();
+      assertThat(out.notReadyReason).startsWith("not a member of the configuration: leader ")
+          .contains("does not list node " + spare.nodeId);
+      assertThat(after.members).filteredOn(m -> !m.pod.equals(spare.pod))
+          .allSatisfy(m -> assertThat(m.notReadyReason).as(m.pod).isNull());
+    } finally {
+      clusters().withName("removed").delete();
+      awaitPodsGone("removed");
+    }
+  }
+
+  /** Creates {@code cluster} in the test namespace, creating the namespace when the test runs alone. */
+  static void createInNamespace(CowsqlCluster cluster) {
+    if (c.namespaces().withName(NS).get() == null) {
+      c.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(NS).endMetadata().build()).create();
+    }
+    clusters().resource(cluster).create();
   }
 
   static void awaitPodsGone(String instance) throws InterruptedException {

@@ -90,6 +90,8 @@ public class CowsqlClusterStatus {
     public Boolean ready;
     @JsonPropertyDescription("When this pod stopped being Ready, after it had been Ready; empty while Ready and for a new pod that never was.")
     public String notReadySince;
+    @JsonPropertyDescription("Why the node's agent says it is not ready (its /readyz answer, e.g. not a member of the configuration); empty while Ready or when the agent does not answer.")
+    public String notReadyReason;
     @JsonPropertyDescription("The Node the pod runs on.")
     public String node;
     @JsonPropertyDescription("Whether that Node is Ready (false also when its kubelet stopped reporting).")
@@ -103,13 +105,14 @@ public class CowsqlClusterStatus {
           && java.util.Objects.equals(address, m.address) && java.util.Objects.equals(role, m.role)
           && java.util.Objects.equals(failureDomain, m.failureDomain) && java.util.Objects.equals(zone, m.zone)
           && java.util.Objects.equals(ready, m.ready) && java.util.Objects.equals(notReadySince, m.notReadySince)
+          && java.util.Objects.equals(notReadyReason, m.notReadyReason)
           && java.util.Objects.equals(node, m.node) && java.util.Objects.equals(nodeReady, m.nodeReady);
     }
 
     @Override
     public int hashCode() {
-      return java.util.Objects.hash(pod, nodeId, address, role, failureDomain, zone, ready, notReadySince, node,
-          nodeReady);
+      return java.util.Objects.hash(pod, nodeId, address, role, failureDomain, zone, ready, notReadySince,
+          notReadyReason, node, nodeReady);
     }
 
     /** Whether this pod has been Ready since it joined: ready now, or it stopped being ready. */

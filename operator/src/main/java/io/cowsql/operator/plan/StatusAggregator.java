@@ -349,6 +349,7 @@ public final class StatusAggregator {
       member.nodeReady = pod.nodeReady().orElse(null);
       if (!pod.ready()) {
         member.notReadySince = last.map(x -> notReadySince(x, now)).orElse(null);
+        member.notReadyReason = observed.notReadyReason(pod.name()).orElse(null);
       }
       out.add(member);
       before.remove(pod.name());

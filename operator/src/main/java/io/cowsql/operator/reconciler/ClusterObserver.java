@@ -1,6 +1,7 @@
 package io.cowsql.operator.reconciler;
 
 import io.cowsql.operator.ClusterNames;
+import io.cowsql.operator.cluster.AgentProbe;
 import io.cowsql.operator.cluster.CowsqlStateProbe;
 import io.cowsql.operator.cluster.CowsqlView;
 import io.cowsql.operator.model.CowsqlCluster;
@@ -28,9 +29,11 @@ import java.util.stream.Collectors;
 @ApplicationScoped
 public class ClusterObserver {
   private final CowsqlStateProbe probe;
+  private final AgentProbe agents;
 
-  public ClusterObserver(CowsqlStateProbe probe) {
+  public ClusterObserver(CowsqlStateProbe probe, AgentProbe agents) {
     this.probe = probe;
+    this.agents = agents;
   }
 
   public ObservedCluster observe(CowsqlCluster cluster, Context<CowsqlCluster> context) {
@@ -96,11 +99,17 @@ public class ClusterObserver {
         dialable.put(ClusterNames.podAddress(cluster, p.name()), ip + ":" + ClusterNames.COWSQL_PORT)));
     CowsqlView view = probe.probe(dialable);
 
+    // The agents of pods not Ready say why (status shows it per member).
+    Map<String, String> notReady = new LinkedHashMap<>();
+    pods.stream().filter(p -> !p.ready()).forEach(p -> p.podIp().ifPresent(ip -> notReady.put(p.name(),
+        AgentProbe.httpAddress(ip))));
+    Map<String, String> said = notReady.isEmpty() ? Map.of() : agents.notReadyReasons(notReady);
+
     return new ObservedCluster(
         sts.map(s -> s.getSpec().getReplicas()),
         sts.map(s -> s.getStatus() == null || s.getStatus().getReadyReplicas() == null ? 0
             : s.getStatus().getReadyReplicas()),
-        pods, claims, view);
+        pods, claims, view, said);
   }
 
   /**

@@ -46,6 +46,19 @@ class StatusAggregatorTest {
   }
 
   @Test
+  void aNotReadyMemberCarriesTheReasonItsAgentGives() {
+    CowsqlCluster c = cluster("a");
+    String why = "not a member of the configuration: leader 1000 does not list node 1002";
+    ObservedCluster base = observed(3, List.of(pod("a", 0, "zone-a", true, Map.of()), pod("a", 1, "zone-b", true,
+        Map.of()), pod("a", 2, "zone-c", false, Map.of())), led(c, 0, "voter", "voter"));
+    ObservedCluster o = new ObservedCluster(base.statefulSetReplicas(), base.statefulSetReadyReplicas(), base.pods(),
+        base.claims(), base.cowsql(), Map.of("a-2", why));
+    CowsqlClusterStatus s = StatusAggregator.aggregate(c, o, ClusterPlanner.decide(c, o), "2026-01-01T00:00:00Z");
+    assertThat(s.members).extracting(m -> m.pod + ": " + m.notReadyReason)
+        .containsExactly("a-0: null", "a-1: null", "a-2: " + why);
+  }
+
+  @Test
   void unchangedObservationGivesAnEqualStatusKeepingTransitionTimes() {
     CowsqlCluster c = cluster("a");
     ObservedCluster o = observed(1, List.of(pod("a", 0, "zone-a", true, Map.of())), led(c, 0, "voter"));

@@ -67,6 +67,7 @@ class CowsqlClusterReconcilerTest {
 
   @BeforeEach
   void standInForCowsql() {
+    AgentsStandIn.install();
     QuarkusMock.installMockForType(new CowsqlStateProbe(Duration.ofMillis(100)) {
       @Override
       public CowsqlView probe(Map<String, String> dialable) {
@@ -235,6 +236,23 @@ class CowsqlClusterReconcilerTest {
     awaitPod("bravo-0", p -> p.getMetadata().getAnnotations().get("cowsql.io/bootstrap") == null);
     assertThat(client.pods().inNamespace(NS).withName("bravo-2").get().getMetadata().getAnnotations())
         .containsEntry("cowsql.io/failure-domain", "3");
+  }
+
+  @Test
+  void aNotReadyMembersStatusCarriesItsAgentsReason() {
+    client.nodes().resource(new NodeBuilder().withNewMetadata().withName("node-zone-r")
+        .addToLabels("topology.kubernetes.io/zone", "zone-r").endMetadata().build()).createOr(r -> r.update());
+    CowsqlCluster c = create("romeo", spec -> spec.replicas = 1);
+    await().atMost(WAIT).until(() -> client.apps().statefulSets().inNamespace(NS).withName("romeo").get() != null);
+    String why = "not a member of the configuration: leader 64 does not list node 65";
+    AgentsStandIn.REASONS.put("romeo-0", why);
+    createPod(c, 0, "node-zone-r", false);
+    CowsqlClusterStatus s = awaitStatus("romeo", x -> x.members != null && x.members.stream()
+        .anyMatch(m -> why.equals(m.notReadyReason)));
+    assertThat(s.members).singleElement().satisfies(m -> {
+      assertThat(m.pod).isEqualTo("romeo-0");
+      assertThat(m.ready).isFalse();
+    });
   }
 
   @Test

@@ -65,6 +65,7 @@ class InformerTriggersTest {
 
   @BeforeEach
   void countPasses() {
+    AgentsStandIn.install();
     QuarkusMock.installMockForType(new CowsqlStateProbe(Duration.ofMillis(100)) {
       @Override
       public CowsqlView probe(Map<String, String> dialable) {

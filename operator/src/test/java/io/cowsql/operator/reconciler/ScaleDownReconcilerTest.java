@@ -112,6 +112,7 @@ class ScaleDownReconcilerTest {
 
   @BeforeEach
   void standInForCowsql() {
+    AgentsStandIn.install();
     QuarkusMock.installMockForType(new CowsqlStateProbe(Duration.ofMillis(100)) {
       @Override
       public CowsqlView probe(Map<String, String> dialable) {
