@@ -24,7 +24,7 @@ public final class Fixtures {
 
   public static ObservedPod pod(String cluster, int ordinal, String zone, boolean ready, Map<String, String> annotations) {
     return new ObservedPod(cluster + "-" + ordinal, ordinal, Optional.ofNullable(zone == null ? null : "node-" + zone),
-        Optional.ofNullable(zone), Optional.of("10.0.0." + (ordinal + 1)), ready, annotations, Optional.empty());
+        Optional.ofNullable(zone), Optional.of("198.18.0." + (ordinal + 1)), ready, annotations, Optional.empty());
   }
 
   public static ObservedPod pendingPod(String cluster, int ordinal) {

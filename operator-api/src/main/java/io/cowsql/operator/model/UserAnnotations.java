@@ -20,4 +20,19 @@ public final class UserAnnotations {
    * comes without the annotation, so one annotation updates one pod once.
    */
   public static final String UPDATE = "cowsql.io/update";
+
+  /**
+   * On a CowsqlCluster: while present (with any value but {@code false}) the operator changes nothing of the cluster:
+   * no pod, member, StatefulSet, Service, budget or volume is created, changed or deleted. It still observes and
+   * reports status, so a person repairing a cluster by hand sees what it sees. {@code kubectl annotate
+   * cowsqlcluster/NAME cowsql.io/pause-reconcile=true}; remove it ({@code cowsql.io/pause-reconcile-}) to resume.
+   */
+  public static final String PAUSE_RECONCILE = "cowsql.io/pause-reconcile";
+
+  /** Whether {@link #PAUSE_RECONCILE} asks the operator to keep its hands off {@code cluster}. */
+  public static boolean reconcilePaused(CowsqlCluster cluster) {
+    java.util.Map<String, String> a = cluster.getMetadata().getAnnotations();
+    String value = a == null ? null : a.get(PAUSE_RECONCILE);
+    return value != null && !"false".equalsIgnoreCase(value.strip());
+  }
 }

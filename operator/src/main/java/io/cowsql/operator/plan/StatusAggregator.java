@@ -7,6 +7,7 @@ import io.cowsql.operator.model.CowsqlCluster;
 import io.cowsql.operator.roll.RolloutPlan;
 import io.cowsql.operator.model.CowsqlClusterStatus;
 import io.cowsql.operator.model.ScaleDownStatus;
+import io.cowsql.operator.model.UserAnnotations;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConditionBuilder;
 import io.fabric8.kubernetes.client.utils.Serialization;
@@ -56,6 +57,7 @@ public final class StatusAggregator {
   public static final String REASON_ROLLING_UPDATE = "RollingUpdate";
   /** A rolling update waited for one pod longer than its timeout: nothing more is restarted (status.rollout says why). */
   public static final String REASON_ROLLOUT_STOPPED = "RolloutStopped";
+  public static final String REASON_RECONCILE_PAUSED = "ReconcilePaused";
   /** spec.updateStrategy Manual: outdated pods wait for the cowsql.io/update annotation. */
   public static final String REASON_AWAITING_UPDATE_APPROVAL = "AwaitingUpdateApproval";
   public static final String PHASE_UPDATING = "Updating";
@@ -98,7 +100,9 @@ public final class StatusAggregator {
 
     ScaleDownPlan scaleDown = plan.scaleDown();
     boolean scalingDown = scaleDown.active() && scaleDown.step() != ScaleDownPlan.Step.REFUSED;
-    s.scaleDown = scaleDownStatus(cluster, observed, scaleDown, previous, now);
+    boolean paused = UserAnnotations.reconcilePaused(cluster);
+    // Paused, nothing is carried out: the recorded scale-down stays as it was, to resume from.
+    s.scaleDown = paused ? previous.scaleDown : scaleDownStatus(cluster, observed, scaleDown, previous, now);
     s.rollout = rollout.updateRevision().isPresent() ? rollout.status() : previous.rollout;
     int wanted = plan.statefulSetReplicas();
     // Members being taken out stop being Ready once they are out of the configuration: only those that stay count.
@@ -153,7 +157,12 @@ public final class StatusAggregator {
 
     // Nodes are being added when the StatefulSet is resized, or members are missing that never were there.
     boolean sizing = observed.statefulSetReplicas().map(r -> r != wanted).orElse(true) || s.members.size() < wanted;
-    if (plan.scaleDownRefused().isPresent()) {
+    if (paused) {
+      c.add(PROGRESSING, "False", REASON_RECONCILE_PAUSED, "Reconciling is paused by the annotation "
+          + UserAnnotations.PAUSE_RECONCILE + ": the operator reports but changes nothing (no pod, member, StatefulSet"
+          + " or volume). Resume with: kubectl annotate -n " + cluster.getMetadata().getNamespace() + " cowsqlcluster/"
+          + cluster.getMetadata().getName() + " " + UserAnnotations.PAUSE_RECONCILE + "-");
+    } else if (plan.scaleDownRefused().isPresent()) {
       c.add(PROGRESSING, "False", REASON_SCALE_DOWN_REFUSED, plan.scaleDownRefused().get());
     } else if (scalingDown) {
       c.add(PROGRESSING, "True", REASON_SCALING_DOWN, "Scaling down to " + target + " nodes, one at a time, highest"

@@ -13,6 +13,7 @@ import io.cowsql.operator.dependents.ServiceAccountDependent;
 import io.cowsql.operator.dependents.StatefulSetDependent;
 import io.cowsql.operator.model.CowsqlCluster;
 import io.cowsql.operator.model.CowsqlClusterStatus;
+import io.cowsql.operator.model.UserAnnotations;
 import io.cowsql.operator.plan.ClusterPlan;
 import io.cowsql.operator.plan.ClusterPlanner;
 import io.cowsql.operator.plan.StatusTransitions;
@@ -177,7 +178,8 @@ public class CowsqlClusterReconciler implements Reconciler<CowsqlCluster> {
     ObservedCluster observed = observer.observe(cluster, context);
     ClusterPlan plan = ClusterPlanner.decide(cluster, observed);
     RolloutPlan rollout = RolloutPlan.none();
-    if (plan.valid()) {
+    // Paused: observe and report only (the status says so in Progressing), so a person can repair by hand.
+    if (plan.valid() && !UserAnnotations.reconcilePaused(cluster)) {
       DesiredState.put(context, new DesiredState(plan, defaults));
       disruptionBudgets.put(context);
       context.managedWorkflowAndDependentResourceContext().reconcileManagedWorkflow()
@@ -192,7 +194,7 @@ public class CowsqlClusterReconciler implements Reconciler<CowsqlCluster> {
       rollout = rollingUpdate.pass(context, cluster, observed, Optional.ofNullable(cluster.getStatus())
           .map(s -> s.rollout), !plan.scaleDown().active(), (type, reason, message) -> events.emit(context.getClient(),
           cluster, type, reason, message));
-    } else {
+    } else if (!plan.valid()) {
       LOG.infof("%s/%s: invalid spec, nothing changed: %s", cluster.getMetadata().getNamespace(),
           cluster.getMetadata().getName(), plan.specErrors());
     }

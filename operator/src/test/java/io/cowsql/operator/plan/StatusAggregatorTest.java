@@ -59,6 +59,25 @@ class StatusAggregatorTest {
   }
 
   @Test
+  void aPausedClusterSaysSoInProgressingAndHowToResume() {
+    CowsqlCluster c = cluster("a");
+    c.getMetadata().setAnnotations(new java.util.HashMap<>(Map.of(io.cowsql.operator.model.UserAnnotations
+        .PAUSE_RECONCILE, "true")));
+    ObservedCluster o = observed(3, List.of(pod("a", 0, "zone-a", true, Map.of()), pod("a", 1, "zone-b", true,
+        Map.of()), pod("a", 2, "zone-c", true, Map.of())), led(c, 0, "voter", "voter", "voter"));
+    CowsqlClusterStatus s = StatusAggregator.aggregate(c, o, ClusterPlanner.decide(c, o), "2026-01-01T00:00:00Z");
+    assertThat(cond(s, "Progressing").getStatus()).isEqualTo("False");
+    assertThat(cond(s, "Progressing").getReason()).isEqualTo("ReconcilePaused");
+    assertThat(cond(s, "Progressing").getMessage()).endsWith("cowsql.io/pause-reconcile-");
+    // The phase still follows Ready and Degraded: a healthy paused cluster is Running.
+    assertThat(s.phase).isEqualTo("Running");
+
+    c.getMetadata().getAnnotations().put(io.cowsql.operator.model.UserAnnotations.PAUSE_RECONCILE, "false");
+    s = StatusAggregator.aggregate(c, o, ClusterPlanner.decide(c, o), "2026-01-01T00:00:00Z");
+    assertThat(cond(s, "Progressing").getReason()).isNotEqualTo("ReconcilePaused");
+  }
+
+  @Test
   void unchangedObservationGivesAnEqualStatusKeepingTransitionTimes() {
     CowsqlCluster c = cluster("a");
     ObservedCluster o = observed(1, List.of(pod("a", 0, "zone-a", true, Map.of())), led(c, 0, "voter"));

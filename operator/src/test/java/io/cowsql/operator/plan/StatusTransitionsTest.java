@@ -103,7 +103,7 @@ class StatusTransitionsTest {
     c.getSpec().replicas = 2;
     c.getSpec().roles.voters = 1;
     java.util.function.BiFunction<Integer, Boolean, ObservedPod> onNode = (i, ready) -> new ObservedPod("a-" + i, i,
-        Optional.of("shared"), Optional.of("z"), Optional.of("10.0.0." + (i + 1)), true, Map.of(), Optional.empty(),
+        Optional.of("shared"), Optional.of("z"), Optional.of("198.18.0." + (i + 1)), true, Map.of(), Optional.empty(),
         Optional.of(ready));
     ObservedCluster ok = observed(2, List.of(onNode.apply(0, true), onNode.apply(1, true)), led(c, 0, "voter", "standby"));
     CowsqlClusterStatus s1 = StatusAggregator.aggregate(c, ok, ClusterPlanner.decide(c, ok), "t1");

@@ -9,6 +9,7 @@ import io.cowsql.operator.cluster.CowsqlView;
 import io.cowsql.operator.model.CowsqlCluster;
 import io.cowsql.operator.model.CowsqlClusterSpec;
 import io.cowsql.operator.model.CowsqlClusterStatus;
+import io.cowsql.operator.model.UserAnnotations;
 import io.cowsql.operator.plan.StatusAggregator;
 import io.cowsql.testing.ApiTier;
 import io.fabric8.kubernetes.api.model.Condition;
@@ -320,6 +321,39 @@ class CowsqlClusterReconcilerTest {
   }
 
   @Test
+  void aPausedClusterIsReportedButNotChangedUntilTheAnnotationGoes() {
+    create("papa", spec -> spec.replicas = 3);
+    await().atMost(WAIT).until(() -> client.apps().statefulSets().inNamespace(NS).withName("papa").get() != null);
+    client.resources(CowsqlCluster.class).inNamespace(NS).withName("papa").edit(r -> {
+      r.getMetadata().getAnnotations().put(UserAnnotations.PAUSE_RECONCILE, "true");
+      return r;
+    });
+    editSpec("papa", r -> {
+      r.getSpec().replicas = 5;
+      return r;
+    });
+    long generation = client.resources(CowsqlCluster.class).inNamespace(NS).withName("papa").get().getMetadata()
+        .getGeneration();
+    // A pass on the new spec wrote this status after the point where it would have resized the StatefulSet.
+    CowsqlClusterStatus paused = awaitStatus("papa", st -> Long.valueOf(generation).equals(st.observedGeneration)
+        && st.condition("Progressing").map(x -> "ReconcilePaused".equals(x.getReason())).orElse(false));
+    assertThat(condition(paused, "Progressing").getStatus()).isEqualTo("False");
+    assertThat(condition(paused, "Progressing").getMessage())
+        .contains("kubectl annotate -n " + NS + " cowsqlcluster/papa cowsql.io/pause-reconcile-");
+    assertThat(client.apps().statefulSets().inNamespace(NS).withName("papa").get().getSpec().getReplicas())
+        .isEqualTo(3);
+    await().atMost(WAIT).until(() -> client.v1().events().inNamespace(NS).list().getItems().stream()
+        .anyMatch(e -> "papa".equals(e.getInvolvedObject().getName()) && "ReconcilePaused".equals(e.getReason())));
+
+    client.resources(CowsqlCluster.class).inNamespace(NS).withName("papa").edit(r -> {
+      r.getMetadata().getAnnotations().remove(UserAnnotations.PAUSE_RECONCILE);
+      return r;
+    });
+    await().atMost(WAIT).until(() -> client.apps().statefulSets().inNamespace(NS).withName("papa").get().getSpec()
+        .getReplicas() == 5);
+  }
+
+  @Test
   void aFailedPassSaysSoOnReadyAndTheRetryRecovers() {
     // the API server refuses the first two creations of the cluster's ServiceAccount
     server.expect().post().withPath("/api/v1/namespaces/broken/serviceaccounts")
@@ -412,7 +446,7 @@ class CowsqlClusterReconcilerTest {
         .withNewMetadata().withName(ClusterNames.pod(c, ordinal)).withNamespace(NS).withLabels(ClusterNames.labels(c))
         .endMetadata()
         .withNewSpec().withNodeName(node).addNewContainer().withName("cowsql").withImage("x").endContainer().endSpec()
-        .withNewStatus().withPodIP(node == null ? null : "10.1.0." + (ordinal + 1)).endStatus()
+        .withNewStatus().withPodIP(node == null ? null : "198.18.1." + (ordinal + 1)).endStatus()
         .build();
     client.pods().inNamespace(NS).resource(pod).create();
     if (ready) {
