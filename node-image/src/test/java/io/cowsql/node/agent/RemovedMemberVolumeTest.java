@@ -102,4 +102,54 @@ class RemovedMemberVolumeTest {
       assertThat(n3.get("/before-removal").body()).isEqualTo("kept\n");
     }
   }
+
+  @Test
+  void withoutALeaderToAskTheRemovedMembersDataIsKeptAndReadyzSaysWhyUntilALeaderWithAQuorumAnswers() throws Exception {
+    try (AgentCluster c = AgentCluster.start(tmp, 3)) {
+      AgentProcess n1 = c.nodes.get(0);
+      AgentProcess n2 = c.nodes.get(1);
+      AgentProcess n3 = c.nodes.get(2);
+      String oldId = id(n3);
+      n3.terminate(Duration.ofSeconds(30));
+      removeThroughLeader(oldId, n1, n2);
+      Identity oldIdentity = Identity.read(n3.dir);
+
+      // Nobody left to ask: the evidence is ambiguous, so the dir stays as it is.
+      n1.terminate(Duration.ofSeconds(30));
+      n2.terminate(Duration.ofSeconds(30));
+      n3.start();
+      ClusterWaits.await(c, Duration.ofSeconds(60), () -> AgentCluster.ok(n3, "/healthz"), n3 + " up");
+      String why = n3.get("/readyz").body();
+      assertThat(n3.get("/readyz").statusCode()).isEqualTo(503);
+      assertThat(why).contains("membership not confirmed since start").contains("no leader answered")
+          .contains("the data dir is kept as it is");
+      assertThat(id(n3)).isEqualTo(oldId);
+      assertThat(setAside(n3)).isEmpty();
+      assertThat(Identity.read(n3.dir)).isEqualTo(oldIdentity);
+      try (Stream<Path> siblings = Files.list(n3.dir.toAbsolutePath().getParent())) {
+        assertThat(siblings.map(p -> p.getFileName().toString())).noneMatch(n -> n.contains(".removed-"));
+      }
+
+      // A leader with a quorum answers again: it does not list the node, and the running node says what to do.
+      n1.start();
+      n2.start();
+      ClusterWaits.await(c, Duration.ofSeconds(90), () -> {
+        try {
+          return n3.get("/readyz").body().contains("does not list node " + oldId);
+        } catch (Exception e) {
+          return false;
+        }
+      }, n3 + " told by a leader with a quorum that it was removed");
+      assertThat(n3.get("/readyz").body()).contains("restart the node to have its data set aside");
+      assertThat(Identity.read(n3.dir)).isEqualTo(oldIdentity);
+
+      // Restarted, it sets the data aside and joins as new.
+      n3.terminate(Duration.ofSeconds(30));
+      n3.start();
+      ClusterWaits.await(c, Duration.ofSeconds(90), () -> AgentCluster.ok(n3, "/readyz"), n3 + " ready as a new node");
+      assertThat(id(n3)).isNotEqualTo(oldId);
+      assertThat(ids(cluster(n1, n2))).contains(id(n3)).doesNotContain(oldId);
+      assertThat(Identity.read(Path.of((String) setAside(n3).get(0).get("to")))).isEqualTo(oldIdentity);
+    }
+  }
 }
