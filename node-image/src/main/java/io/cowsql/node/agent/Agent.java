@@ -83,6 +83,12 @@ public final class Agent implements HttpApi.Backend {
    */
   private volatile String membershipUnconfirmed;
 
+  /** The plan id the engine was stopped for ({@code POST /datadir/stop}), null while it runs. */
+  private volatile String stopPlan;
+  /** The stopped dir as read once after the stop (it cannot change any more), null before or when the read failed. */
+  private volatile DataDirReader.Inspection stoppedDir;
+  private volatile String stoppedDirProblem;
+
   /** How long after a first "removed" answer the second, confirming, one is asked. */
   static final Duration REMOVED_CONFIRM_AFTER = Duration.ofSeconds(2);
 
@@ -385,7 +391,7 @@ public final class Agent implements HttpApi.Backend {
 
   private void joinAndManage() {
     long backoff = 100;
-    while (!stopping && !identity.joined()) {
+    while (!stopping && stopPlan == null && !identity.joined()) {
       try {
         join();
         identity = identity.withJoined(true);
@@ -396,13 +402,13 @@ public final class Agent implements HttpApi.Backend {
         backoff = Math.min(backoff * 2, 5000);
       }
     }
-    if (stopping) {
+    if (stopping || stopPlan != null) {
       return;
     }
     // Retried until set: a node that had its former self removed answers with the joining weight
     // until then, and the role policy never promotes a member answering with it.
     backoff = 100;
-    while (!stopping) {
+    while (!stopping && stopPlan == null) {
       try (CowsqlClient c = CowsqlClient.connect(cfg.address, clientOptions)) {
         c.weight(cfg.weight);
         break;
@@ -413,7 +419,7 @@ public final class Agent implements HttpApi.Backend {
       }
     }
     scheduler.scheduleWithFixedDelay(() -> {
-      if (!stopping) {
+      if (!stopping && stopPlan == null) {
         roles.runOnce();
         refreshMembership();
         if (membershipUnconfirmed != null) {
@@ -560,14 +566,26 @@ public final class Agent implements HttpApi.Backend {
 
   // ---- HttpApi.Backend
 
+  /**
+   * Healthy: the engine runs, or it was stopped on purpose for a plan (a liveness probe must not restart the pod then:
+   * the restart would start the engine on the dir again).
+   */
   @Override
   public boolean healthy() {
+    return !stopping && (stopPlan != null || engineRunning());
+  }
+
+  private boolean engineRunning() {
     Node n = node;
-    return !stopping && n != null && n.isStarted();
+    return n != null && n.isStarted();
   }
 
   @Override
   public String notReadyReason() {
+    String plan = stopPlan;
+    if (plan != null && !stopping) {
+      return "engine stopped for plan " + plan + " (POST /datadir/stop): the data dir stays as it is until the node restarts";
+    }
     if (!healthy()) {
       return "node not running";
     }
@@ -678,6 +696,72 @@ public final class Agent implements HttpApi.Backend {
     return kv;
   }
 
+  @Override
+  public DataDirReport dataDir() {
+    Identity id = identity;
+    if (id == null) {
+      return null;
+    }
+    String plan = stopPlan;
+    List<String> problems = new ArrayList<>();
+    DataDirReader.Inspection read;
+    if (plan != null) {
+      read = stoppedDir;
+      if (read == null) {
+        problems.add("the stopped dir could not be read: " + stoppedDirProblem);
+      }
+    } else if (liveLog != null) {
+      read = liveLog.inspection();
+      if (read == null) {
+        problems.add("the dir could not be read while the engine runs (see the agent's log)");
+      }
+    } else {
+      read = null;
+      problems.add("the engine has not opened the dir yet");
+    }
+    return new DataDirReport(id.id(), id.epoch(), plan != null, plan, read, problems);
+  }
+
+  @Override
+  public synchronized DataDirReport stopEngine(String plan) {
+    if (stopping) {
+      throw new IllegalStateException("the agent is shutting down");
+    }
+    if (stopPlan != null) {
+      if (stopPlan.equals(plan)) {
+        return dataDir();
+      }
+      throw new IllegalStateException("the engine was stopped for plan " + stopPlan + ", not " + plan
+          + ": restart the node to start it again");
+    }
+    Node n = node;
+    if (n == null || !n.isStarted()) {
+      throw new IllegalStateException("the engine is not running");
+    }
+    // First: the join loop and the role rounds stop touching the node.
+    stopPlan = plan;
+    ClusterView v = roles.view();
+    boolean leads = v.leader() != null && v.leader().id() == identity.id();
+    if (leads) {
+      try {
+        Handover.atShutdown(n, identity.id(), cfg.address, identity.joined(), roles.policy(), clientOptions, cfg.shutdownTimeout.dividedBy(2));
+      } catch (CowsqlException | RuntimeException e) {
+        LOG.info("handover before the stop for plan " + plan + " incomplete: " + e.getMessage());
+      }
+    }
+    n.close();
+    try {
+      stoppedDir = DataDirReader.inspect(cfg.dir);
+    } catch (IOException | RuntimeException e) {
+      stoppedDirProblem = e.getMessage();
+    }
+    DataDirReader.Inspection read = stoppedDir;
+    LOG.info("engine stopped for plan " + plan + (leads ? " (handed over first)" : "") + ": last entry "
+        + (read == null ? "unreadable (" + stoppedDirProblem + ")" : read.lastEntry().term() + "/" + read.lastEntry().index())
+        + "; the HTTP API stays up");
+    return dataDir();
+  }
+
   /** This node's role: as the last membership check found it, else as the local view lists it. */
   private String ownRole(Identity id, ClusterView v, Membership ms) {
     Role r = ms != null && ms.role() != null ? ms.role() : null;
@@ -703,7 +787,7 @@ public final class Agent implements HttpApi.Backend {
           engine.has(Capability.HANDOVER) ? "native" : "client");
     }
     return new StatusReport(id == null ? null : id.id(), cfg.address, cfg.bind, id == null ? null : id.clusterId(),
-        id != null && id.joined(), healthy(), notReadyReason(), ownRole(id, v, ms), leader,
+        id != null && id.joined(), !stopping && engineRunning(), notReadyReason(), ownRole(id, v, ms), leader,
         v.leader() != null && id != null && v.leader().id() == id.id(), failureDomain, failureDomainName,
         v.self() == null ? cfg.weight : v.self().weight(), v.members(), v.online(), v.leaving(),
         liveLog == null ? lastEntryAtStart : liveLog.current(), e,
