@@ -39,6 +39,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
 
@@ -66,7 +67,9 @@ public final class Agent implements HttpApi.Backend {
   private String failureDomainName;
   private LastEntry lastEntryAtStart;
   private volatile LiveLogPosition liveLog;
-  private RoleManager roles;
+  private volatile RoleManager roles;
+  /** The role rounds, scheduled once the node has joined. */
+  private volatile ScheduledFuture<?> rounds;
   private KeyValueStore kv;
   private ScheduledExecutorService scheduler;
   private volatile boolean stopping;
@@ -242,26 +245,7 @@ public final class Agent implements HttpApi.Backend {
     } catch (IOException e) {
       throw new Refusal(EXIT_REFUSED, "cannot write " + dir.resolve(Identity.FILE) + ": " + e.getMessage());
     }
-    NodeOptions opts = NodeOptions.defaults()
-        .withBindAddress(cfg.bind)
-        .withFailureDomain(failureDomain)
-        .withLock(lock)
-        .withDialFunc(new SocketDialer(a -> HostPort.parse(r.resolve(a)).unresolved(), Duration.ofSeconds(2)));
-    if (cfg.networkLatency != null) {
-      opts = opts.withNetworkLatency(cfg.networkLatency);
-    }
-    if (cfg.snapshotThreshold != null) {
-      opts = opts.withSnapshotParams(cfg.snapshotThreshold, cfg.snapshotTrailing);
-    }
-    if (cfg.autoRecovery != null) {
-      opts = opts.withAutoRecovery(cfg.autoRecovery);
-    }
-    if (cfg.blockSize != null) {
-      opts = opts.withBlockSize(cfg.blockSize);
-    }
-    if (cfg.engineRoleManagement) {
-      opts = opts.withEngineRoleManagement(cfg.voters, cfg.standbys);
-    }
+    NodeOptions opts = nodeOptions();
     try {
       node = Node.create(engine, identity.id(), cfg.address, dir, opts);
       node.start();
@@ -284,6 +268,32 @@ public final class Agent implements HttpApi.Backend {
       return t;
     });
     scheduler.execute(this::joinAndManage);
+  }
+
+  /** The engine node's options (the agent's lock on the data dir as it is now). */
+  private NodeOptions nodeOptions() {
+    AddressResolver r = resolver;
+    NodeOptions opts = NodeOptions.defaults()
+        .withBindAddress(cfg.bind)
+        .withFailureDomain(failureDomain)
+        .withLock(lock)
+        .withDialFunc(new SocketDialer(a -> HostPort.parse(r.resolve(a)).unresolved(), Duration.ofSeconds(2)));
+    if (cfg.networkLatency != null) {
+      opts = opts.withNetworkLatency(cfg.networkLatency);
+    }
+    if (cfg.snapshotThreshold != null) {
+      opts = opts.withSnapshotParams(cfg.snapshotThreshold, cfg.snapshotTrailing);
+    }
+    if (cfg.autoRecovery != null) {
+      opts = opts.withAutoRecovery(cfg.autoRecovery);
+    }
+    if (cfg.blockSize != null) {
+      opts = opts.withBlockSize(cfg.blockSize);
+    }
+    if (cfg.engineRoleManagement) {
+      opts = opts.withEngineRoleManagement(cfg.voters, cfg.standbys);
+    }
+    return opts;
   }
 
   private static boolean hasRaft(Path dir) {
@@ -418,7 +428,7 @@ public final class Agent implements HttpApi.Backend {
         backoff = Math.min(backoff * 2, 5000);
       }
     }
-    scheduler.scheduleWithFixedDelay(() -> {
+    rounds = scheduler.scheduleWithFixedDelay(() -> {
       if (!stopping && stopPlan == null) {
         roles.runOnce();
         refreshMembership();
@@ -668,12 +678,61 @@ public final class Agent implements HttpApi.Backend {
     if (v instanceof MembershipCheck.Listed || v instanceof MembershipCheck.Alone) {
       LOG.info("membership of node " + Identity.hex(self) + " confirmed by the leader");
       membershipUnconfirmed = null;
-    } else if (v instanceof MembershipCheck.Removed removed) {
-      membershipUnconfirmed = removed.why() + "; the engine already runs on the dir, so it is not moved while it runs: restart the"
-          + " node to have its data set aside and join as new";
+    } else if (v instanceof MembershipCheck.Removed) {
+      MembershipCheck.Verdict confirmed;
+      try {
+        confirmed = MembershipCheck.askConfirmed(self, cfg.address, knownAddresses(), clientOptions, REMOVED_CONFIRM_AFTER);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+      if (confirmed instanceof MembershipCheck.Removed removed) {
+        restartAsNew(removed);
+      } else if (confirmed instanceof MembershipCheck.Unknown unknown) {
+        membershipUnconfirmed = unknown.why();
+      } else {
+        membershipUnconfirmed = null;
+      }
     } else {
       membershipUnconfirmed = ((MembershipCheck.Unknown) v).why();
     }
+  }
+
+  /**
+   * A node that started on its joined dir without a trusted answer, and then learnt from a leader with a quorum that
+   * the cluster removed it: its engine (which no member talks to) is stopped, the dir set aside as at start, and the
+   * node starts again as a new one that joins. Runs in the agent's thread, from the role rounds, which it replaces
+   * with the join loop.
+   */
+  private void restartAsNew(MembershipCheck.Removed removed) {
+    synchronized (this) {
+      if (stopping || stopPlan != null) {
+        return;
+      }
+      long old = identity.id();
+      node.close();
+      try {
+        setAside(cfg.dir, "removed-" + Identity.hex(old), removed.why() + ": its data is set aside and the node joins as new");
+        identity = new Identity(Node.generateId(engine, cfg.address), cfg.address, cfg.clusterId, false, clusterEpoch);
+        identity.write(cfg.dir);
+        Node n = Node.create(engine, identity.id(), cfg.address, cfg.dir, nodeOptions());
+        node = n;
+        n.start();
+      } catch (Refusal | IOException | EngineException | IllegalArgumentException | IllegalStateException e) {
+        // The engine is down, so /healthz fails and the pod is restarted: the start path takes it from here.
+        membershipUnconfirmed = removed.why() + "; setting the data aside and starting as a new node failed: " + e.getMessage();
+        LOG.warning(membershipUnconfirmed);
+        return;
+      }
+      liveLog = new LiveLogPosition(cfg.dir, null);
+      roles = new RoleManager(identity.id(), cfg.address,
+          new LiveRoleTargets(cfg.failureDomainFile, cfg.voters, cfg.standbys), !cfg.engineRoleManagement, clientOptions);
+      membership = null;
+      membershipUnconfirmed = null;
+      LOG.info("node " + Identity.hex(identity.id()) + " up in the place of removed node " + Identity.hex(old) + ": joining");
+    }
+    rounds.cancel(false);
+    scheduler.execute(this::joinAndManage);
   }
 
   /** One line per leadership change, as this node sees it (from and to, ids in hex). */
