@@ -112,6 +112,28 @@ public final class Annotations {
         + value + "'");
   }
 
+  /**
+   * The node id an {@link #EPOCH_TEMPLATE} value names (hex, as {@link #leavingIds} reads ids).
+   *
+   * @param value the annotation's value; null or blank names none
+   * @throws IllegalArgumentException naming the key when the value is not one node id in hex
+   */
+  public static java.util.OptionalLong epochTemplate(String value) {
+    if (value == null || value.isBlank()) {
+      return java.util.OptionalLong.empty();
+    }
+    String id = value.trim();
+    try {
+      if (id.startsWith("+") || id.startsWith("-")) {
+        throw new NumberFormatException();
+      }
+      return java.util.OptionalLong.of(Long.parseUnsignedLong(id, 16));
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("pod annotation " + EPOCH_TEMPLATE + ": '" + id
+          + "' is not a node id in hex (as the agents' /status shows ids)");
+    }
+  }
+
   /** When the bootstrap grant was given (RFC 3339). */
   public static final String BOOTSTRAP_GRANTED = "cowsql.io/bootstrap-granted-at";
 

@@ -22,6 +22,17 @@ class AnnotationsTest {
   }
 
   @Test
+  void theEpochTemplateIsOneNodeIdInHex() {
+    assertThat(Annotations.epochTemplate(null)).isEmpty();
+    assertThat(Annotations.epochTemplate(" ")).isEmpty();
+    assertThat(Annotations.epochTemplate("2dc171858c3155be")).hasValue(0x2dc171858c3155beL);
+    assertThat(Annotations.epochTemplate("ffffffffffffffff")).hasValue(-1L);
+    assertThatThrownBy(() -> Annotations.epochTemplate("2a,2b")).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining(Annotations.EPOCH_TEMPLATE).hasMessageContaining("'2a,2b'");
+    assertThatThrownBy(() -> Annotations.epochTemplate("-2a")).hasMessageContaining("not a node id in hex");
+  }
+
+  @Test
   void theEpochKeysAreKnownToTheAgent() {
     assertThat(Annotations.unknown(List.of(Annotations.EPOCH, Annotations.EPOCH_TEMPLATE))).isEmpty();
   }

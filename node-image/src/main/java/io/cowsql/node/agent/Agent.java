@@ -9,6 +9,7 @@ import io.cowsql.client.CowsqlException;
 import io.cowsql.client.HostPort;
 import io.cowsql.client.NodeInfo;
 import io.cowsql.client.Role;
+import io.cowsql.contract.Annotations;
 import io.cowsql.node.DataDirLock;
 import io.cowsql.node.Node;
 import io.cowsql.node.NodeOptions;
@@ -26,15 +27,19 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.OptionalLong;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
 
@@ -62,13 +67,33 @@ public final class Agent implements HttpApi.Backend {
   private String failureDomainName;
   private LastEntry lastEntryAtStart;
   private volatile LiveLogPosition liveLog;
-  private RoleManager roles;
+  private volatile RoleManager roles;
+  /** The role rounds, scheduled once the node has joined. */
+  private volatile ScheduledFuture<?> rounds;
   private KeyValueStore kv;
   private ScheduledExecutorService scheduler;
   private volatile boolean stopping;
   private volatile Membership membership;
   private NodeInfo loggedLeader;
   private long loggedLeaderId;
+  /** The cluster's epoch as the pod's annotations gave it at start (0 without them). */
+  private long clusterEpoch;
+  /** The data dirs this start moved aside (the epoch fence, a removed member's volume). */
+  private final List<DataDirSetAside> setAside = new CopyOnWriteArrayList<>();
+  /**
+   * Why this node's membership could not be confirmed before its engine started on a joined dir (no leader with a
+   * quorum answered), null once a leader listed it (or when there was nothing to confirm). Re-asked every round.
+   */
+  private volatile String membershipUnconfirmed;
+
+  /** The plan id the engine was stopped for ({@code POST /datadir/stop}), null while it runs. */
+  private volatile String stopPlan;
+  /** The stopped dir as read once after the stop (it cannot change any more), null before or when the read failed. */
+  private volatile DataDirReader.Inspection stoppedDir;
+  private volatile String stoppedDirProblem;
+
+  /** How long after a first "removed" answer the second, confirming, one is asked. */
+  static final Duration REMOVED_CONFIRM_AFTER = Duration.ofSeconds(2);
 
   public Agent(AgentConfig cfg) {
     this.cfg = cfg;
@@ -135,22 +160,30 @@ public final class Agent implements HttpApi.Backend {
     } else if (cfg.failureDomain != null) {
       failureDomain = cfg.failureDomain;
     }
-    boolean hasRaft = Files.exists(dir.resolve("metadata1")) || Files.exists(dir.resolve("metadata2"));
+    OptionalLong template = OptionalLong.empty();
+    if (cfg.failureDomainFile != null) {
+      // The same file as the failure domain, which was waited for: the operator writes the epoch in the same patch.
+      try {
+        String content = Files.readString(cfg.failureDomainFile, StandardCharsets.UTF_8);
+        clusterEpoch = Annotations.epoch(FailureDomain.annotation(content, Annotations.EPOCH));
+        template = Annotations.epochTemplate(FailureDomain.annotation(content, Annotations.EPOCH_TEMPLATE));
+      } catch (IOException e) {
+        throw new Refusal(EXIT_CONFIG, "cannot read " + cfg.failureDomainFile + " for " + Annotations.EPOCH + ": " + e.getMessage());
+      } catch (IllegalArgumentException e) {
+        throw new Refusal(EXIT_CONFIG, e.getMessage() + " (in " + cfg.failureDomainFile + ")");
+      }
+    }
+    boolean hasRaft = hasRaft(dir);
     try {
       identity = Identity.read(dir);
     } catch (IOException e) {
       throw new Refusal(EXIT_REFUSED, e.getMessage() + ": restore the file, or move the dir away to join as a new node");
     }
-    boolean bootstrap = false;
-    if (identity == null) {
-      if (hasRaft) {
-        throw new Refusal(EXIT_REFUSED, "data dir " + dir + " holds raft data but no " + Identity.FILE
-            + ": it was not created by this agent; move it away to start a new node here");
-      }
-      bootstrap = (cfg.bootstrap || bootstrapGranted()) && !existingClusterAnswers();
-      long id = bootstrap ? Node.BOOTSTRAP_ID : Node.generateId(engine, cfg.address);
-      identity = new Identity(id, cfg.address, cfg.clusterId, bootstrap);
-    } else {
+    if (identity == null && hasRaft) {
+      throw new Refusal(EXIT_REFUSED, "data dir " + dir + " holds raft data but no " + Identity.FILE
+          + ": it was not created by this agent; move it away to start a new node here");
+    }
+    if (identity != null) {
       if (!identity.address().equals(cfg.address)) {
         throw new Refusal(EXIT_REFUSED, "data dir " + dir + " belongs to node " + Identity.hex(identity.id()) + " with address "
             + identity.address() + ", but --address is " + cfg.address
@@ -164,6 +197,39 @@ public final class Agent implements HttpApi.Backend {
       if (!hasRaft && identity.joined() && identity.id() != Node.BOOTSTRAP_ID) {
         LOG.info("identity says joined but the dir holds no raft data: the node will wait to be re-added");
       }
+    }
+    // The data dir's own rules, before the engine ever opens it: the epoch fence, then "is it still a member?".
+    if (identity != null) {
+      EpochFence.Decision fence = EpochFence.decide(identity, clusterEpoch, template);
+      if (fence instanceof EpochFence.Refuse refuse) {
+        throw new Refusal(EXIT_REFUSED, refuse.why());
+      } else if (fence instanceof EpochFence.SetAside aside) {
+        setAside(dir, "epoch" + identity.epoch(), aside.why());
+      } else if (fence instanceof EpochFence.Start start && start.epoch() != identity.epoch()) {
+        LOG.info("data dir of node " + Identity.hex(identity.id()) + " is the recovery's template: it starts at epoch "
+            + start.epoch() + " (it recorded " + identity.epoch() + ")");
+        identity = identity.withEpoch(start.epoch());
+      }
+    }
+    if (identity != null && identity.joined() && hasRaft) {
+      MembershipCheck.Verdict v = MembershipCheck.askConfirmed(identity.id(), cfg.address, membershipAddresses(dir), clientOptions,
+          REMOVED_CONFIRM_AFTER);
+      if (v instanceof MembershipCheck.Removed removed) {
+        setAside(dir, "removed-" + Identity.hex(identity.id()), removed.why() + ": its data is set aside and the node joins as new");
+      } else if (v instanceof MembershipCheck.Unknown unknown) {
+        membershipUnconfirmed = unknown.why();
+        LOG.info("membership of node " + Identity.hex(identity.id()) + " not confirmed before start: " + unknown.why()
+            + "; starting on the dir as it is (a full-cluster restart needs this node's engine) and asking again every "
+            + cfg.rolesInterval.toMillis() + " ms");
+      }
+    }
+    hasRaft = hasRaft(dir);
+    boolean bootstrap = false;
+    if (identity == null) {
+      // A node whose old data was just set aside belongs to a cluster that exists: it joins, never bootstraps.
+      bootstrap = setAside.isEmpty() && (cfg.bootstrap || bootstrapGranted()) && !existingClusterAnswers();
+      long id = bootstrap ? Node.BOOTSTRAP_ID : Node.generateId(engine, cfg.address);
+      identity = new Identity(id, cfg.address, cfg.clusterId, bootstrap, clusterEpoch);
     }
     if (hasRaft) {
       try {
@@ -179,26 +245,7 @@ public final class Agent implements HttpApi.Backend {
     } catch (IOException e) {
       throw new Refusal(EXIT_REFUSED, "cannot write " + dir.resolve(Identity.FILE) + ": " + e.getMessage());
     }
-    NodeOptions opts = NodeOptions.defaults()
-        .withBindAddress(cfg.bind)
-        .withFailureDomain(failureDomain)
-        .withLock(lock)
-        .withDialFunc(new SocketDialer(a -> HostPort.parse(r.resolve(a)).unresolved(), Duration.ofSeconds(2)));
-    if (cfg.networkLatency != null) {
-      opts = opts.withNetworkLatency(cfg.networkLatency);
-    }
-    if (cfg.snapshotThreshold != null) {
-      opts = opts.withSnapshotParams(cfg.snapshotThreshold, cfg.snapshotTrailing);
-    }
-    if (cfg.autoRecovery != null) {
-      opts = opts.withAutoRecovery(cfg.autoRecovery);
-    }
-    if (cfg.blockSize != null) {
-      opts = opts.withBlockSize(cfg.blockSize);
-    }
-    if (cfg.engineRoleManagement) {
-      opts = opts.withEngineRoleManagement(cfg.voters, cfg.standbys);
-    }
+    NodeOptions opts = nodeOptions();
     try {
       node = Node.create(engine, identity.id(), cfg.address, dir, opts);
       node.start();
@@ -221,6 +268,73 @@ public final class Agent implements HttpApi.Backend {
       return t;
     });
     scheduler.execute(this::joinAndManage);
+  }
+
+  /** The engine node's options (the agent's lock on the data dir as it is now). */
+  private NodeOptions nodeOptions() {
+    AddressResolver r = resolver;
+    NodeOptions opts = NodeOptions.defaults()
+        .withBindAddress(cfg.bind)
+        .withFailureDomain(failureDomain)
+        .withLock(lock)
+        .withDialFunc(new SocketDialer(a -> HostPort.parse(r.resolve(a)).unresolved(), Duration.ofSeconds(2)));
+    if (cfg.networkLatency != null) {
+      opts = opts.withNetworkLatency(cfg.networkLatency);
+    }
+    if (cfg.snapshotThreshold != null) {
+      opts = opts.withSnapshotParams(cfg.snapshotThreshold, cfg.snapshotTrailing);
+    }
+    if (cfg.autoRecovery != null) {
+      opts = opts.withAutoRecovery(cfg.autoRecovery);
+    }
+    if (cfg.blockSize != null) {
+      opts = opts.withBlockSize(cfg.blockSize);
+    }
+    if (cfg.engineRoleManagement) {
+      opts = opts.withEngineRoleManagement(cfg.voters, cfg.standbys);
+    }
+    return opts;
+  }
+
+  private static boolean hasRaft(Path dir) {
+    return Files.exists(dir.resolve("metadata1")) || Files.exists(dir.resolve("metadata2"));
+  }
+
+  /** Where to ask whether this node is still a member: --join, then the members of the dir's last configuration. */
+  private List<String> membershipAddresses(Path dir) {
+    LinkedHashSet<String> s = new LinkedHashSet<>(cfg.join);
+    try {
+      for (io.cowsql.node.Member m : DataDirReader.inspect(dir).configuration()) {
+        s.add(m.address());
+      }
+    } catch (IOException | RuntimeException e) {
+      LOG.info("could not read the dir's last configuration (asking --join only): " + e.getMessage());
+    }
+    return new ArrayList<>(s);
+  }
+
+  /**
+   * Moves the data dir aside ({@link DataDirSetAside}), locks the new empty dir, and forgets the identity: the node
+   * starts as a new one. One log line.
+   */
+  private void setAside(Path dir, String label, String why) throws Refusal {
+    Instant now = Instant.now();
+    Path to;
+    try {
+      to = DataDirSetAside.move(dir, label, now);
+    } catch (IOException e) {
+      throw new Refusal(EXIT_REFUSED, why + "; but moving the dir aside failed (" + e + "): move " + dir + " away by hand");
+    }
+    try {
+      lock.close();
+      lock = DataDirLock.acquire(dir);
+    } catch (IOException e) {
+      throw new Refusal(EXIT_REFUSED, "data dir " + dir + " was set aside to " + to + " (" + why + "), but locking the new dir failed: "
+          + e.getMessage());
+    }
+    LOG.warning("data dir set aside: " + dir + " moved to " + to + ": " + why);
+    setAside.add(new DataDirSetAside(dir, to, why, now));
+    identity = null;
   }
 
   private void checkBindable(String address, String what) throws Refusal {
@@ -287,7 +401,7 @@ public final class Agent implements HttpApi.Backend {
 
   private void joinAndManage() {
     long backoff = 100;
-    while (!stopping && !identity.joined()) {
+    while (!stopping && stopPlan == null && !identity.joined()) {
       try {
         join();
         identity = identity.withJoined(true);
@@ -298,13 +412,13 @@ public final class Agent implements HttpApi.Backend {
         backoff = Math.min(backoff * 2, 5000);
       }
     }
-    if (stopping) {
+    if (stopping || stopPlan != null) {
       return;
     }
     // Retried until set: a node that had its former self removed answers with the joining weight
     // until then, and the role policy never promotes a member answering with it.
     backoff = 100;
-    while (!stopping) {
+    while (!stopping && stopPlan == null) {
       try (CowsqlClient c = CowsqlClient.connect(cfg.address, clientOptions)) {
         c.weight(cfg.weight);
         break;
@@ -314,10 +428,13 @@ public final class Agent implements HttpApi.Backend {
         backoff = Math.min(backoff * 2, 5000);
       }
     }
-    scheduler.scheduleWithFixedDelay(() -> {
-      if (!stopping) {
+    rounds = scheduler.scheduleWithFixedDelay(() -> {
+      if (!stopping && stopPlan == null) {
         roles.runOnce();
         refreshMembership();
+        if (membershipUnconfirmed != null) {
+          confirmMembership();
+        }
       }
     }, 0, cfg.rolesInterval.toMillis(), TimeUnit.MILLISECONDS);
   }
@@ -375,27 +492,8 @@ public final class Agent implements HttpApi.Backend {
    * the join is retried later.
    */
   private void demoteFormerSelf(CowsqlClient leader, NodeInfo former, List<NodeInfo> members) throws CowsqlException {
-    int voters = 0;
-    int online = 0;
-    for (NodeInfo v : members) {
-      if (v.role() != Role.VOTER) {
-        continue;
-      }
-      voters++;
-      if (v.id() == former.id()) {
-        continue;
-      }
-      if (v.address().equals(leader.address())) {
-        online++;
-        continue;
-      }
-      try (CowsqlClient c = CowsqlClient.connect(v.address(), clientOptions.withRequestTimeout(RoleManager.PROBE_TIMEOUT))) {
-        c.describe(RoleManager.PROBE_TIMEOUT);
-        online++;
-      } catch (CowsqlException | RuntimeException e) {
-        // offline
-      }
-    }
+    long voters = members.stream().filter(m -> m.role() == Role.VOTER).count();
+    int online = MembershipCheck.votersAnswering(leader.address(), members, former.id(), cfg.address, clientOptions);
     if (online * 2 <= voters) {
       throw new CowsqlException("the address " + cfg.address + " is still held by voter " + Identity.hex(former.id())
           + " (this node's former self, whose data dir was emptied), and only " + online + " of " + voters
@@ -478,20 +576,38 @@ public final class Agent implements HttpApi.Backend {
 
   // ---- HttpApi.Backend
 
+  /**
+   * Healthy: the engine runs, or it was stopped on purpose for a plan (a liveness probe must not restart the pod then:
+   * the restart would start the engine on the dir again).
+   */
   @Override
   public boolean healthy() {
+    return !stopping && (stopPlan != null || engineRunning());
+  }
+
+  private boolean engineRunning() {
     Node n = node;
-    return !stopping && n != null && n.isStarted();
+    return n != null && n.isStarted();
   }
 
   @Override
   public String notReadyReason() {
+    String plan = stopPlan;
+    if (plan != null && !stopping) {
+      return "engine stopped for plan " + plan + " (POST /datadir/stop): the data dir stays as it is until the node restarts";
+    }
     if (!healthy()) {
       return "node not running";
     }
+    String unconfirmed = membershipUnconfirmed;
+    if (unconfirmed != null) {
+      return "membership not confirmed since start: " + unconfirmed + "; the data dir is kept as it is until a leader with a"
+          + " quorum answers";
+    }
     Identity id = identity;
     if (!id.joined()) {
-      return "not joined yet";
+      return "not joined yet" + setAside.stream().map(a -> " (old data set aside to " + a.to() + ": " + a.why() + ")")
+          .reduce("", String::concat);
     }
     Membership m = membership;
     if (m == null) {
@@ -552,6 +668,73 @@ public final class Agent implements HttpApi.Backend {
     membership = new Membership(mine.role(), leader, null);
   }
 
+  /**
+   * Asks again whether this node is a member, for a node that started on its joined dir without an answer it could
+   * trust. Once the engine runs on the dir the agent no longer moves it: a removed member says so and what to do.
+   */
+  private void confirmMembership() {
+    long self = identity.id();
+    MembershipCheck.Verdict v = MembershipCheck.ask(self, cfg.address, knownAddresses(), clientOptions);
+    if (v instanceof MembershipCheck.Listed || v instanceof MembershipCheck.Alone) {
+      LOG.info("membership of node " + Identity.hex(self) + " confirmed by the leader");
+      membershipUnconfirmed = null;
+    } else if (v instanceof MembershipCheck.Removed) {
+      MembershipCheck.Verdict confirmed;
+      try {
+        confirmed = MembershipCheck.askConfirmed(self, cfg.address, knownAddresses(), clientOptions, REMOVED_CONFIRM_AFTER);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+      if (confirmed instanceof MembershipCheck.Removed removed) {
+        restartAsNew(removed);
+      } else if (confirmed instanceof MembershipCheck.Unknown unknown) {
+        membershipUnconfirmed = unknown.why();
+      } else {
+        membershipUnconfirmed = null;
+      }
+    } else {
+      membershipUnconfirmed = ((MembershipCheck.Unknown) v).why();
+    }
+  }
+
+  /**
+   * A node that started on its joined dir without a trusted answer, and then learnt from a leader with a quorum that
+   * the cluster removed it: its engine (which no member talks to) is stopped, the dir set aside as at start, and the
+   * node starts again as a new one that joins. Runs in the agent's thread, from the role rounds, which it replaces
+   * with the join loop.
+   */
+  private void restartAsNew(MembershipCheck.Removed removed) {
+    synchronized (this) {
+      if (stopping || stopPlan != null) {
+        return;
+      }
+      long old = identity.id();
+      node.close();
+      try {
+        setAside(cfg.dir, "removed-" + Identity.hex(old), removed.why() + ": its data is set aside and the node joins as new");
+        identity = new Identity(Node.generateId(engine, cfg.address), cfg.address, cfg.clusterId, false, clusterEpoch);
+        identity.write(cfg.dir);
+        Node n = Node.create(engine, identity.id(), cfg.address, cfg.dir, nodeOptions());
+        node = n;
+        n.start();
+      } catch (Refusal | IOException | EngineException | IllegalArgumentException | IllegalStateException e) {
+        // The engine is down, so /healthz fails and the pod is restarted: the start path takes it from here.
+        membershipUnconfirmed = removed.why() + "; setting the data aside and starting as a new node failed: " + e.getMessage();
+        LOG.warning(membershipUnconfirmed);
+        return;
+      }
+      liveLog = new LiveLogPosition(cfg.dir, null);
+      roles = new RoleManager(identity.id(), cfg.address,
+          new LiveRoleTargets(cfg.failureDomainFile, cfg.voters, cfg.standbys), !cfg.engineRoleManagement, clientOptions);
+      membership = null;
+      membershipUnconfirmed = null;
+      LOG.info("node " + Identity.hex(identity.id()) + " up in the place of removed node " + Identity.hex(old) + ": joining");
+    }
+    rounds.cancel(false);
+    scheduler.execute(this::joinAndManage);
+  }
+
   /** One line per leadership change, as this node sees it (from and to, ids in hex). */
   private void logLeader(NodeInfo now) {
     long nowId = now == null ? 0 : now.id();
@@ -570,6 +753,72 @@ public final class Agent implements HttpApi.Backend {
   @Override
   public KeyValueStore kv() {
     return kv;
+  }
+
+  @Override
+  public DataDirReport dataDir() {
+    Identity id = identity;
+    if (id == null) {
+      return null;
+    }
+    String plan = stopPlan;
+    List<String> problems = new ArrayList<>();
+    DataDirReader.Inspection read;
+    if (plan != null) {
+      read = stoppedDir;
+      if (read == null) {
+        problems.add("the stopped dir could not be read: " + stoppedDirProblem);
+      }
+    } else if (liveLog != null) {
+      read = liveLog.inspection();
+      if (read == null) {
+        problems.add("the dir could not be read while the engine runs (see the agent's log)");
+      }
+    } else {
+      read = null;
+      problems.add("the engine has not opened the dir yet");
+    }
+    return new DataDirReport(id.id(), id.epoch(), plan != null, plan, read, problems);
+  }
+
+  @Override
+  public synchronized DataDirReport stopEngine(String plan) {
+    if (stopping) {
+      throw new IllegalStateException("the agent is shutting down");
+    }
+    if (stopPlan != null) {
+      if (stopPlan.equals(plan)) {
+        return dataDir();
+      }
+      throw new IllegalStateException("the engine was stopped for plan " + stopPlan + ", not " + plan
+          + ": restart the node to start it again");
+    }
+    Node n = node;
+    if (n == null || !n.isStarted()) {
+      throw new IllegalStateException("the engine is not running");
+    }
+    // First: the join loop and the role rounds stop touching the node.
+    stopPlan = plan;
+    ClusterView v = roles.view();
+    boolean leads = v.leader() != null && v.leader().id() == identity.id();
+    if (leads) {
+      try {
+        Handover.atShutdown(n, identity.id(), cfg.address, identity.joined(), roles.policy(), clientOptions, cfg.shutdownTimeout.dividedBy(2));
+      } catch (CowsqlException | RuntimeException e) {
+        LOG.info("handover before the stop for plan " + plan + " incomplete: " + e.getMessage());
+      }
+    }
+    n.close();
+    try {
+      stoppedDir = DataDirReader.inspect(cfg.dir);
+    } catch (IOException | RuntimeException e) {
+      stoppedDirProblem = e.getMessage();
+    }
+    DataDirReader.Inspection read = stoppedDir;
+    LOG.info("engine stopped for plan " + plan + (leads ? " (handed over first)" : "") + ": last entry "
+        + (read == null ? "unreadable (" + stoppedDirProblem + ")" : read.lastEntry().term() + "/" + read.lastEntry().index())
+        + "; the HTTP API stays up");
+    return dataDir();
   }
 
   /** This node's role: as the last membership check found it, else as the local view lists it. */
@@ -597,10 +846,11 @@ public final class Agent implements HttpApi.Backend {
           engine.has(Capability.HANDOVER) ? "native" : "client");
     }
     return new StatusReport(id == null ? null : id.id(), cfg.address, cfg.bind, id == null ? null : id.clusterId(),
-        id != null && id.joined(), healthy(), notReadyReason(), ownRole(id, v, ms), leader,
+        id != null && id.joined(), !stopping && engineRunning(), notReadyReason(), ownRole(id, v, ms), leader,
         v.leader() != null && id != null && v.leader().id() == id.id(), failureDomain, failureDomainName,
         v.self() == null ? cfg.weight : v.self().weight(), v.members(), v.online(), v.leaving(),
         liveLog == null ? lastEntryAtStart : liveLog.current(), e,
-        roles == null ? 0 : roles.roleChanges.get(), (System.nanoTime() - startNanos) / 1_000_000_000L);
+        roles == null ? 0 : roles.roleChanges.get(), (System.nanoTime() - startNanos) / 1_000_000_000L,
+        new StatusReport.DataDirState(id == null ? clusterEpoch : id.epoch(), setAside));
   }
 }

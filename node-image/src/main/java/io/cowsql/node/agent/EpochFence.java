@@ -1,12 +1,8 @@
 package io.cowsql.node.agent;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.OptionalLong;
 
 /**
@@ -59,22 +55,12 @@ public final class EpochFence {
   }
 
   /**
-   * Renames {@code dir} to a sibling {@code <name>.epoch<E>-<UTC time>} (inside the same volume, so the rename is
-   * atomic and nothing is copied or lost) and creates {@code dir} again, empty. The caller must not hold the dir's
-   * lock across the call.
+   * Renames {@code dir} to a sibling {@code <name>.epoch<E>-<UTC time>} and creates {@code dir} again, empty (see
+   * {@link DataDirSetAside#move}).
    *
    * @return where the old data now is
    */
   public static Path setAside(Path dir, long dirEpoch, Instant now) throws IOException {
-    Path parent = dir.toAbsolutePath().getParent();
-    String stamp = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC).format(now);
-    String base = dir.getFileName() + ".epoch" + dirEpoch + "-" + stamp;
-    Path to = parent.resolve(base);
-    for (int n = 1; Files.exists(to); n++) {
-      to = parent.resolve(base + "." + n);
-    }
-    Files.move(dir, to, StandardCopyOption.ATOMIC_MOVE);
-    Files.createDirectories(dir);
-    return to;
+    return DataDirSetAside.move(dir, "epoch" + dirEpoch, now);
   }
 }

@@ -12,7 +12,8 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The agent's HTTP endpoints on a {@link BlockingHttpServer}: {@code /healthz}, {@code /readyz},
- * {@code /status} (JSON), {@code /metrics} (Prometheus text), and the dqlite-demo key/value API
+ * {@code /status} (JSON), {@code /metrics} (Prometheus text), {@code /datadir} (JSON) and {@code POST
+ * /datadir/stop?plan=ID}, and the dqlite-demo key/value API
  * ({@code PUT /{key}} with the value as body, {@code GET /{key}}).
  */
 public final class HttpApi {
@@ -29,7 +30,21 @@ public final class HttpApi {
     StatusReport status();
 
     KeyValueStore kv();
+
+    /** The {@code /datadir} report, null before the node has a data dir. */
+    DataDirReport dataDir();
+
+    /**
+     * Stops the engine for {@code plan} (handing over first if this node leads) and keeps the HTTP API up; again for
+     * the same plan: nothing more. Returns the report read from the stopped dir.
+     *
+     * @throws IllegalStateException when it cannot (stopped for another plan, not started, shutting down), saying why
+     */
+    DataDirReport stopEngine(String plan);
   }
+
+  /** What a plan id may be: it names the operator's recovery plan, and goes into logs and reports as it is. */
+  static final java.util.regex.Pattern PLAN_ID = java.util.regex.Pattern.compile("[A-Za-z0-9._:-]{1,128}");
 
   /** Connections served at once; an agent's clients are the operator, probes and a few apps. */
   static final int MAX_CONNECTIONS = 256;
@@ -108,11 +123,43 @@ public final class HttpApi {
         yield text(why == null ? 200 : 503, why == null ? "ready\n" : why + "\n", "text/plain");
       }
       case "/status" -> text(200, b.status().json() + "\n", "application/json");
+      case "/datadir" -> {
+        if (!r.method().equals("GET")) {
+          yield text(405, "use GET /datadir\n", "text/plain");
+        }
+        DataDirReport d = b.dataDir();
+        yield d == null ? text(503, "the node has no data dir yet\n", "text/plain") : text(200, d.json() + "\n", "application/json");
+      }
+      case "/datadir/stop" -> stopEngine(b, r, q < 0 ? "" : target.substring(q + 1));
       case "/metrics" -> text(200, b.status().prometheus(new StatusReport.KvRequests(kvGets.get(), kvPuts.get(), kvErrors.get(), kvStale.get(),
           b.kv() == null ? java.util.Map.of() : b.kv().statementsSent())),
           "text/plain; version=0.0.4; charset=utf-8");
       default -> keyValue(b, r, path);
     };
+  }
+
+  /** {@code POST /datadir/stop?plan=ID}: 400 naming {@code plan} when it is missing or not a plan id; 409 when refused. */
+  private static Response stopEngine(Backend b, Request r, String query) {
+    if (!r.method().equals("POST")) {
+      return text(405, "use POST /datadir/stop?plan=<plan id>\n", "text/plain");
+    }
+    String plan = null;
+    for (String part : query.split("&")) {
+      if (part.startsWith("plan=")) {
+        plan = part.substring("plan=".length());
+      }
+    }
+    if (plan == null || plan.isEmpty()) {
+      return text(400, "query parameter plan is required: the id of the plan the engine is stopped for\n", "text/plain");
+    }
+    if (!PLAN_ID.matcher(plan).matches()) {
+      return text(400, "query parameter plan must be 1 to 128 of A-Z a-z 0-9 . _ : -, got '" + plan + "'\n", "text/plain");
+    }
+    try {
+      return text(200, b.stopEngine(plan).json() + "\n", "application/json");
+    } catch (IllegalStateException e) {
+      return text(409, e.getMessage() + "\n", "text/plain");
+    }
   }
 
   /** cowsql-demo's answers: a line of text, status 200, whatever the outcome (Go's default). */

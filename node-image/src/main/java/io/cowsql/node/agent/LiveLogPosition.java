@@ -30,6 +30,7 @@ public final class LiveLogPosition {
   private final LongSupplier nanoClock;
   private final ReentrantLock reading = new ReentrantLock();
   private volatile LastEntry last;
+  private volatile DataDirReader.Inspection inspection;
   private volatile long readAtNanos;
   private volatile boolean everRead;
 
@@ -47,19 +48,35 @@ public final class LiveLogPosition {
 
   /** The last entry on disk, at most {@code maxAge} old; the initial one (may be null) until a read succeeds. */
   public LastEntry current() {
+    refresh();
+    return last;
+  }
+
+  /**
+   * The whole read the last entry came from (the dir's last configuration too), as old as {@link #current()}; null
+   * until a read succeeded.
+   */
+  public DataDirReader.Inspection inspection() {
+    refresh();
+    return inspection;
+  }
+
+  private void refresh() {
     if (everRead && nanoClock.getAsLong() - readAtNanos < maxAgeNanos) {
-      return last;
+      return;
     }
     if (!reading.tryLock()) {
-      return last;
+      return;
     }
     try {
       if (everRead && nanoClock.getAsLong() - readAtNanos < maxAgeNanos) {
-        return last;
+        return;
       }
       for (int attempt = 1; attempt <= 2; attempt++) {
         try {
-          last = DataDirReader.lastEntry(dir);
+          DataDirReader.Inspection read = DataDirReader.inspect(dir);
+          inspection = read;
+          last = read.lastEntry();
           break;
         } catch (IOException | RuntimeException e) {
           if (attempt == 2) {
@@ -70,7 +87,6 @@ public final class LiveLogPosition {
       // A failed read also waits maxAge before the next: a dir that cannot be read is not read in a loop.
       readAtNanos = nanoClock.getAsLong();
       everRead = true;
-      return last;
     } finally {
       reading.unlock();
     }

@@ -29,11 +29,33 @@ import java.util.Set;
  * @param lastEntry the last complete log entry in the data dir, or null: while the engine runs the agent re-reads it
  *     (at most once a second, {@link LiveLogPosition}), before that it is the one read before the engine opened the dir
  * @param engine the engine library, or null before it loaded
+ * @param dataDir the data dir's epoch and what this start set aside
  */
 public record StatusReport(Long id, String address, String bind, String clusterId, boolean joined, boolean up,
     String notReadyReason, String role, NodeInfo leader, boolean leading, long failureDomain, String failureDomainName,
     long weight, List<NodeInfo> members, Map<Long, NodeMetadata> online, Set<Long> leaving, LastEntry lastEntry,
-    EngineInfo engine, long roleChanges, long uptimeSeconds) {
+    EngineInfo engine, long roleChanges, long uptimeSeconds, DataDirState dataDir) {
+
+  /** A report without data dir state (epoch 0, nothing set aside). */
+  public StatusReport(Long id, String address, String bind, String clusterId, boolean joined, boolean up,
+      String notReadyReason, String role, NodeInfo leader, boolean leading, long failureDomain, String failureDomainName,
+      long weight, List<NodeInfo> members, Map<Long, NodeMetadata> online, Set<Long> leaving, LastEntry lastEntry,
+      EngineInfo engine, long roleChanges, long uptimeSeconds) {
+    this(id, address, bind, clusterId, joined, up, notReadyReason, role, leader, leading, failureDomain, failureDomainName,
+        weight, members, online, leaving, lastEntry, engine, roleChanges, uptimeSeconds, DataDirState.NONE);
+  }
+
+  /**
+   * The data dir's epoch (as its identity records it) and the dirs this start moved aside instead of starting the
+   * engine on them.
+   */
+  public record DataDirState(long epoch, List<DataDirSetAside> setAside) {
+    public static final DataDirState NONE = new DataDirState(0, List.of());
+
+    public DataDirState {
+      setAside = List.copyOf(setAside);
+    }
+  }
 
   /** A report without leaving members. */
   public StatusReport(Long id, String address, String bind, String clusterId, boolean joined, boolean up,
@@ -123,6 +145,17 @@ public record StatusReport(Long id, String address, String bind, String clusterI
       e.put("handover", engine.handover());
     }
     s.put("engine", e);
+    s.put("epoch", dataDir.epoch());
+    List<Object> asides = new ArrayList<>();
+    for (DataDirSetAside a : dataDir.setAside()) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("from", a.from().toString());
+      m.put("to", a.to().toString());
+      m.put("why", a.why());
+      m.put("at", a.at().toString());
+      asides.add(m);
+    }
+    s.put("setAside", asides);
     s.put("uptimeSeconds", uptimeSeconds);
     return Json.write(s);
   }
