@@ -16,6 +16,7 @@ import io.cowsql.operator.model.CowsqlClusterStatus;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
@@ -65,6 +66,7 @@ public final class TestbedCluster implements ChaosCluster {
     private final LoopbackBlock block;
     private final NetworkPartitions partitions;
     private final Set<String> notReadyNodes = ConcurrentHashMap.newKeySet();
+    private final Map<String, ProcessKubelet.NodeSpec> removedNodes = new ConcurrentHashMap<>();
     private volatile int size = INITIAL_MEMBERS;
 
     private TestbedCluster(OperatorTestbed env, String namespace, Path dir) {
@@ -259,6 +261,29 @@ public final class TestbedCluster implements ChaosCluster {
     }
 
     /**
+     * Fault: deletes Node {@code node} (and its Lease) while its pods keep running; the kubelet keeps them and keeps
+     * heart-beating into the void until {@link #registerNode}. Remembers the zone for that.
+     */
+    public void deleteNode(String node) {
+        Node n = client.nodes().withName(node).get();
+        if (n == null) {
+            throw new IllegalStateException("Node " + node + " does not exist");
+        }
+        String zone = n.getMetadata().getLabels().get(ProcessKubelet.ZONE_LABEL);
+        removedNodes.put(node, new ProcessKubelet.NodeSpec(node, zone));
+        client.nodes().withName(node).delete();
+        client.leases().inNamespace("kube-node-lease").withName(node).delete();
+    }
+
+    /** Heal of {@link #deleteNode}: the kubelet registers the Node again (same name, zone and address). */
+    public void registerNode(String node) {
+        ProcessKubelet.NodeSpec spec = removedNodes.remove(node);
+        if (spec != null) {
+            kubelet.addNode(spec);
+        }
+    }
+
+    /**
      * Sets {@code spec.replicas} to {@code members} and waits (30 s at most) until the operator has begun:
      * the StatefulSet asks for more pods than before. Returns what the scale-up looked like then; when the
      * cluster already has that many members, changes nothing.
@@ -321,6 +346,9 @@ public final class TestbedCluster implements ChaosCluster {
         for (String n : List.copyOf(notReadyNodes)) {
             setNodeReady(n, true);
         }
+        for (String n : List.copyOf(removedNodes.keySet())) {
+            registerNode(n);
+        }
     }
 
     /**
@@ -370,10 +398,16 @@ public final class TestbedCluster implements ChaosCluster {
     @Override
     public void close() {
         try {
-            for (String n : List.copyOf(notReadyNodes)) {
-                setNodeReady(n, true);
+            try {
+                for (String n : List.copyOf(notReadyNodes)) {
+                    setNodeReady(n, true);
+                }
+                for (String n : List.copyOf(removedNodes.keySet())) {
+                    registerNode(n);
+                }
+            } finally {
+                partitions.close(); // the chain goes even when a Node cannot be brought back
             }
-            partitions.close();
         } finally {
             try {
                 keepLogs();
