@@ -66,7 +66,7 @@ public final class TestbedCluster implements ChaosCluster {
     private final LoopbackBlock block;
     private final NetworkPartitions partitions;
     private final Set<String> notReadyNodes = ConcurrentHashMap.newKeySet();
-    private final Map<String, ProcessKubelet.NodeSpec> removedNodes = new ConcurrentHashMap<>();
+    private final Map<String, RemovedNode> removedNodes = new ConcurrentHashMap<>();
     private volatile int size = INITIAL_MEMBERS;
 
     private TestbedCluster(OperatorTestbed env, String namespace, Path dir) {
@@ -270,17 +270,39 @@ public final class TestbedCluster implements ChaosCluster {
             throw new IllegalStateException("Node " + node + " does not exist");
         }
         String zone = n.getMetadata().getLabels().get(ProcessKubelet.ZONE_LABEL);
-        removedNodes.put(node, new ProcessKubelet.NodeSpec(node, zone));
+        removedNodes.put(node, new RemovedNode(new ProcessKubelet.NodeSpec(node, zone), podUids(node)));
         client.nodes().withName(node).delete();
         client.leases().inNamespace("kube-node-lease").withName(node).delete();
     }
 
     /** Heal of {@link #deleteNode}: the kubelet registers the Node again (same name, zone and address). */
     public void registerNode(String node) {
-        ProcessKubelet.NodeSpec spec = removedNodes.remove(node);
-        if (spec != null) {
-            kubelet.addNode(spec);
+        RemovedNode removed = removedNodes.remove(node);
+        if (removed != null) {
+            Map<String, String> now = new java.util.HashMap<>();
+            for (Pod p : client.pods().inNamespace(namespace).list().getItems()) {
+                now.put(p.getMetadata().getName(), p.getMetadata().getUid());
+            }
+            List<String> replaced = removed.pods().entrySet().stream().filter(e -> !e.getValue().equals(now.get(e.getKey())))
+                .map(Map.Entry::getKey).sorted().toList();
+            ChaosRun.log("Node " + node + " registered again; " + (replaced.isEmpty() ? "its pods " + removed.pods().keySet()
+                + " kept" : "pods " + replaced + " replaced meanwhile (the pod garbage collector)"));
+            kubelet.addNode(removed.spec());
         }
+    }
+
+    /** A Node deleted by {@link #deleteNode}: how to register it again, and the uids of this cluster's pods on it then. */
+    private record RemovedNode(ProcessKubelet.NodeSpec spec, Map<String, String> pods) {
+    }
+
+    private Map<String, String> podUids(String node) {
+        Map<String, String> out = new java.util.TreeMap<>();
+        for (Pod p : client.pods().inNamespace(namespace).list().getItems()) {
+            if (node.equals(p.getSpec().getNodeName())) {
+                out.put(p.getMetadata().getName(), p.getMetadata().getUid());
+            }
+        }
+        return out;
     }
 
     /**
