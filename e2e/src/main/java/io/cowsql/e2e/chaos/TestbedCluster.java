@@ -277,7 +277,7 @@ public final class TestbedCluster implements ChaosCluster {
 
     /** Heal of {@link #deleteNode}: the kubelet registers the Node again (same name, zone and address). */
     public void registerNode(String node) {
-        RemovedNode removed = removedNodes.remove(node);
+        RemovedNode removed = removedNodes.get(node);
         if (removed != null) {
             Map<String, String> now = new java.util.HashMap<>();
             for (Pod p : client.pods().inNamespace(namespace).list().getItems()) {
@@ -287,7 +287,19 @@ public final class TestbedCluster implements ChaosCluster {
                 .map(Map.Entry::getKey).sorted().toList();
             ChaosRun.log("Node " + node + " registered again; " + (replaced.isEmpty() ? "its pods " + removed.pods().keySet()
                 + " kept" : "pods " + replaced + " replaced meanwhile (the pod garbage collector)"));
-            kubelet.addNode(removed.spec());
+            for (int attempt = 1; ; attempt++) {
+                try {
+                    kubelet.addNode(removed.spec());
+                    break;
+                } catch (KubernetesClientException e) {
+                    // 409: the kubelet's heartbeat thread, which resumes once the Node exists, created its Lease at the
+                    // same moment; adding the Node again is idempotent (it exists, the listener too).
+                    if (e.getCode() != 409 || attempt == 3) {
+                        throw e;
+                    }
+                }
+            }
+            removedNodes.remove(node);
         }
     }
 
