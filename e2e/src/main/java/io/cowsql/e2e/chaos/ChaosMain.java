@@ -16,9 +16,9 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "cowsql-chaos", mixinStandardHelpOptions = true,
     description = "Randomized fault runs (kill, pause, network partitions) against three cowsql node agents on "
-        + "loopback, or (the testbed scenarios) a cluster of the operator on the testbed (Node NotReady, operator "
-        + "killed, pods cut from the API server), with a set, a list-append and a key/value workload; the checkers "
-        + "read each run's history.")
+        + "loopback, or (the testbed scenarios) a cluster of the operator on the testbed (Node NotReady, Node deleted, "
+        + "operator killed, pods cut from the API server, the leader pod cut from its peers), with a set, a list-append "
+        + "and a key/value workload; the checkers read each run's history.")
 public final class ChaosMain implements Callable<Integer> {
     @Option(names = "--scenario", split = ",", paramLabel = "NAME",
         description = "scenario(s) to run, comma-separated, or 'all', 'local', 'testbed' (see the list below)")

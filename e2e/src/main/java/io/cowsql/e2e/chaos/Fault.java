@@ -76,6 +76,19 @@ public enum Fault {
             return new Applied(a.detail() + t.why(), a.heal());
         }
     },
+    /**
+     * The leader cut off from the other members only: every client still reaches every member (on the testbed:
+     * the leader pod from the other pods, by their group ids; the host, the kubelet's probes and the API server
+     * still reach it). The old leader keeps answering its clients until it notices it lost the majority.
+     */
+    ISOLATE_LEADER_FROM_PEERS("partition") {
+        @Override
+        Applied apply(ChaosCluster c, int pick) {
+            Target t = leaderOrAny(c, pick);
+            Applied a = split(c, t.node(), false);
+            return new Applied(a.detail() + t.why(), a.heal());
+        }
+    },
     /** A random node alone with client endpoint 1, the majority with client endpoint 2. */
     SPLIT_MINORITY("partition") {
         @Override
@@ -134,6 +147,21 @@ public enum Fault {
             String during = c.scaleUpTo(TestbedCluster.SCALED_MEMBERS);
             int restarts = c.killOperator();
             return new Applied("SIGKILL the operator " + during, () -> c.awaitOperatorRestarted(restarts));
+        }
+    },
+    /**
+     * A member's Node object deleted (its Lease too) while the pod's processes keep running, as when someone
+     * deletes the Node of a machine that is still up; the pod controller's garbage collection may then delete
+     * the pod (bound to a Node that does not exist), which stops it and leaves its successor Pending on its
+     * local volume. Heal: the kubelet registers the Node again, with its zone.
+     */
+    NODE_REMOVED("node", false) {
+        @Override
+        Applied onTestbed(TestbedCluster c, int pick) {
+            int n = pick % c.size();
+            String node = c.nodeOf(n);
+            c.deleteNode(node);
+            return new Applied("Node " + node + " of " + c.node(n) + " deleted, its pod running", () -> c.registerNode(node));
         }
     },
     /** A member's pod cut off from the API server only (it still reaches every member, and every client it). */

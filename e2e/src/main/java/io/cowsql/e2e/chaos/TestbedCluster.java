@@ -16,6 +16,7 @@ import io.cowsql.operator.model.CowsqlClusterStatus;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
@@ -65,6 +66,7 @@ public final class TestbedCluster implements ChaosCluster {
     private final LoopbackBlock block;
     private final NetworkPartitions partitions;
     private final Set<String> notReadyNodes = ConcurrentHashMap.newKeySet();
+    private final Map<String, RemovedNode> removedNodes = new ConcurrentHashMap<>();
     private volatile int size = INITIAL_MEMBERS;
 
     private TestbedCluster(OperatorTestbed env, String namespace, Path dir) {
@@ -259,6 +261,63 @@ public final class TestbedCluster implements ChaosCluster {
     }
 
     /**
+     * Fault: deletes Node {@code node} (and its Lease) while its pods keep running; the kubelet keeps them and keeps
+     * heart-beating into the void until {@link #registerNode}. Remembers the zone for that.
+     */
+    public void deleteNode(String node) {
+        Node n = client.nodes().withName(node).get();
+        if (n == null) {
+            throw new IllegalStateException("Node " + node + " does not exist");
+        }
+        String zone = n.getMetadata().getLabels().get(ProcessKubelet.ZONE_LABEL);
+        removedNodes.put(node, new RemovedNode(new ProcessKubelet.NodeSpec(node, zone), podUids(node)));
+        client.nodes().withName(node).delete();
+        client.leases().inNamespace("kube-node-lease").withName(node).delete();
+    }
+
+    /** Heal of {@link #deleteNode}: the kubelet registers the Node again (same name, zone and address). */
+    public void registerNode(String node) {
+        RemovedNode removed = removedNodes.get(node);
+        if (removed != null) {
+            Map<String, String> now = new java.util.HashMap<>();
+            for (Pod p : client.pods().inNamespace(namespace).list().getItems()) {
+                now.put(p.getMetadata().getName(), p.getMetadata().getUid());
+            }
+            List<String> replaced = removed.pods().entrySet().stream().filter(e -> !e.getValue().equals(now.get(e.getKey())))
+                .map(Map.Entry::getKey).sorted().toList();
+            ChaosRun.log("Node " + node + " registered again; " + (replaced.isEmpty() ? "its pods " + removed.pods().keySet()
+                + " kept" : "pods " + replaced + " replaced meanwhile (the pod garbage collector)"));
+            for (int attempt = 1; ; attempt++) {
+                try {
+                    kubelet.addNode(removed.spec());
+                    break;
+                } catch (KubernetesClientException e) {
+                    // 409: the kubelet's heartbeat thread, which resumes once the Node exists, created its Lease at the
+                    // same moment; adding the Node again is idempotent (it exists, the listener too).
+                    if (e.getCode() != 409 || attempt == 3) {
+                        throw e;
+                    }
+                }
+            }
+            removedNodes.remove(node);
+        }
+    }
+
+    /** A Node deleted by {@link #deleteNode}: how to register it again, and the uids of this cluster's pods on it then. */
+    private record RemovedNode(ProcessKubelet.NodeSpec spec, Map<String, String> pods) {
+    }
+
+    private Map<String, String> podUids(String node) {
+        Map<String, String> out = new java.util.TreeMap<>();
+        for (Pod p : client.pods().inNamespace(namespace).list().getItems()) {
+            if (node.equals(p.getSpec().getNodeName())) {
+                out.put(p.getMetadata().getName(), p.getMetadata().getUid());
+            }
+        }
+        return out;
+    }
+
+    /**
      * Sets {@code spec.replicas} to {@code members} and waits (30 s at most) until the operator has begun:
      * the StatefulSet asks for more pods than before. Returns what the scale-up looked like then; when the
      * cluster already has that many members, changes nothing.
@@ -321,6 +380,9 @@ public final class TestbedCluster implements ChaosCluster {
         for (String n : List.copyOf(notReadyNodes)) {
             setNodeReady(n, true);
         }
+        for (String n : List.copyOf(removedNodes.keySet())) {
+            registerNode(n);
+        }
     }
 
     /**
@@ -370,10 +432,16 @@ public final class TestbedCluster implements ChaosCluster {
     @Override
     public void close() {
         try {
-            for (String n : List.copyOf(notReadyNodes)) {
-                setNodeReady(n, true);
+            try {
+                for (String n : List.copyOf(notReadyNodes)) {
+                    setNodeReady(n, true);
+                }
+                for (String n : List.copyOf(removedNodes.keySet())) {
+                    registerNode(n);
+                }
+            } finally {
+                partitions.close(); // the chain goes even when a Node cannot be brought back
             }
-            partitions.close();
         } finally {
             try {
                 keepLogs();

@@ -2,6 +2,8 @@ package io.cowsql.e2e.chaos;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.cowsql.client.NodeInfo;
+import io.cowsql.client.Role;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -329,6 +331,41 @@ class CheckersTest {
             .finalRead("set", List.of(1L, 2L, 3L), 100);
         assertThat(new MinorityAckChecker().check(b.ops)).singleElement()
             .satisfies(x -> assertThat(x.message()).contains("write of 1 ", "voters [n1, n2, n3]"));
+    }
+
+    @Test
+    void aVoterWhoseAddressANewIdTookAfterAWipeCountsAsReachedByNoOne() {
+        // n2 was wiped and runs again under id 4 at its address; its former id 2 is still a voter. n1 reaches only the
+        // new n2 (n3 cut off): 1 of the 3 voters, not 2, however the address answers.
+        List<NodeInfo> config = List.of(new NodeInfo(1, "a1", Role.VOTER), new NodeInfo(2, "a2", Role.VOTER),
+            new NodeInfo(3, "a3", Role.VOTER), new NodeInfo(4, "a2", Role.SPARE));
+        java.util.function.Function<String, String> nameOf = a -> "n" + a.substring(1);
+        List<String> voters = MembershipObserver.voterNames(config, nameOf,
+            Map.of("n1", List.of(1L), "n2", List.of(2L, 4L), "n3", List.of(3L)));
+        assertThat(voters).containsExactly("n1", "n2 (former id 2)", "n3");
+        assertThat(MembershipObserver.voterNames(config, nameOf, Map.of("n2", List.of(2L))))
+            .as("the new process not seen yet: the address keeps its name").containsExactly("n1", "n2", "n3");
+        assertThat(MembershipObserver.voterNames(List.of(new NodeInfo(4, "a2", Role.VOTER)), nameOf,
+            Map.of("n2", List.of(2L)))).as("an id never seen at its address is not taken for a former one").containsExactly("n2");
+
+        Map<String, List<String>> n3Cut = Map.of("n1", List.of("n1", "n2"), "n2", List.of("n1", "n2"), "n3", List.of("n3"));
+        Builder b = new Builder()
+            .look(voters, 0)
+            .nemesis("partition", n3Cut, 10)
+            .addAckedBy(0, 1, "n1", 20, 25)
+            .look(voters, 30)
+            .nemesis("heal", HEALED, 40)
+            .finalRead("set", List.of(1L), 100);
+        assertThat(new MinorityAckChecker().check(b.ops)).singleElement().satisfies(x -> assertThat(x.message())
+            .contains("write of 1", "acknowledged by n1", "n1 reached [n1, n2]", "voters [n1, n2 (former id 2), n3]"));
+        Builder byAddress = new Builder()
+            .look(THREE_VOTERS, 0)
+            .nemesis("partition", n3Cut, 10)
+            .addAckedBy(0, 1, "n1", 20, 25)
+            .look(THREE_VOTERS, 30)
+            .nemesis("heal", HEALED, 40)
+            .finalRead("set", List.of(1L), 100);
+        assertThat(new MinorityAckChecker().check(byAddress.ops)).as("the same voters named by address").isEmpty();
     }
 
     @Test

@@ -93,7 +93,8 @@ class OperatorChaosSystemTest {
     }
 
     @ParameterizedTest
-    @EnumSource(value = Scenario.class, names = {"NODE_NOT_READY", "OPERATOR_KILL", "API_PARTITION"})
+    @EnumSource(value = Scenario.class, names = {"NODE_NOT_READY", "OPERATOR_KILL", "API_PARTITION", "POD_PARTITION",
+        "NODE_REMOVED"})
     void oneRunWithTheOperatorPassesEveryChecker(Scenario scenario) throws Exception {
         long seed = 7;
         Path dir = ChaosScenariosSystemTest.WORK.resolve("smoke-" + scenario.id() + "-" + seed);
@@ -104,6 +105,18 @@ class OperatorChaosSystemTest {
         List<Op> h = History.read(dir.resolve("history.jsonl"));
         List<Op> nemesis = h.stream().filter(Op::isNemesis).toList();
         assertThat(nemesis).extracting(Op::f).contains("heal");
+        if (scenario == Scenario.POD_PARTITION) {
+            // the leader pod alone, the clients on no side; the voters recorded all along
+            assertThat(nemesis).extracting(Op::detail).anySatisfy(d -> assertThat(d).startsWith("partition [n")
+                .contains("(the leader)").doesNotContain("c1", "c2"));
+            assertThat(h).filteredOn(op -> op.isObserver() && op.type() == Op.Type.OK).isNotEmpty()
+                .allSatisfy(op -> assertThat(op.voters()).hasSize(3));
+        }
+        if (scenario == Scenario.NODE_REMOVED) {
+            assertThat(nemesis).extracting(Op::detail).anySatisfy(d -> assertThat(d).contains("deleted, its pod running"));
+            assertThat(TESTBED.client().nodes().list().getItems()).extracting(n -> n.getMetadata().getName())
+                .as("every Node registered again").containsAll(TESTBED.testbed().kubelet().nodeNames());
+        }
         if (scenario == Scenario.OPERATOR_KILL) {
             // the kill came while the operator was scaling up; the run's wait for 5 ready members then passed
             assertThat(nemesis).extracting(Op::detail).anySatisfy(d -> assertThat(d).contains("during the scale-up 3 -> 5"));

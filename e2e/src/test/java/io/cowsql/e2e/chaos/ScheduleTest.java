@@ -37,7 +37,7 @@ class ScheduleTest {
         // every fault of the harness's own agents; the testbed's (Node, operator, API server) need the operator's cluster
         assertThat(seen).containsExactlyInAnyOrder(java.util.Arrays.stream(Fault.values())
             .filter(Fault::runsOnLocalCluster).toArray(Fault[]::new));
-        assertThat(seen).doesNotContain(Fault.NODE_NOT_READY, Fault.OPERATOR_KILL_SCALE_UP,
+        assertThat(seen).doesNotContain(Fault.NODE_NOT_READY, Fault.NODE_REMOVED, Fault.OPERATOR_KILL_SCALE_UP,
             Fault.ISOLATE_MEMBER_FROM_API_SERVER, Fault.ISOLATE_OPERATOR_FROM_API_SERVER);
     }
 
