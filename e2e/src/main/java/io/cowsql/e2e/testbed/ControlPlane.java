@@ -36,7 +36,8 @@ import javax.net.ssl.X509TrustManager;
  * StatefulSet, garbage collector, namespace, service-account and token, PV binder, node lifecycle,
  * pod GC) and kube-scheduler, each in its own process group recorded in a {@link ProcessRegistry}.
  *
- * <p>{@link #kubeconfig()} is an admin kubeconfig that kubectl and Fabric8 use as they are.
+ * <p>{@link #kubeconfig()} is an admin kubeconfig that kubectl and Fabric8 use as they are. For pods on real
+ * nodes, {@link Options#withInClusterAddress} puts the API server on an address they route to instead.
  */
 public final class ControlPlane implements AutoCloseable {
     /**
