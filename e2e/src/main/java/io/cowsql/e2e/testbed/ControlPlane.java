@@ -36,23 +36,45 @@ import javax.net.ssl.X509TrustManager;
  * StatefulSet, garbage collector, namespace, service-account and token, PV binder, node lifecycle,
  * pod GC) and kube-scheduler, each in its own process group recorded in a {@link ProcessRegistry}.
  *
- * <p>{@link #kubeconfig()} is an admin kubeconfig that kubectl and Fabric8 use as they are.
+ * <p>{@link #kubeconfig()} is an admin kubeconfig that kubectl and Fabric8 use as they are. For pods on real
+ * nodes, {@link Options#withInClusterAddress} puts the API server on an address they route to instead.
  */
 public final class ControlPlane implements AutoCloseable {
-    /** Launcher options. */
+    /**
+     * Launcher options. {@code inClusterAddress}: null (the default) binds and advertises the API server on
+     * 127.0.0.1 with the ServiceAccount admission plugin off (the process kubelet mounts tokens itself);
+     * else the address pods reach it on ({@link #withInClusterAddress}).
+     */
     public record Options(Path workDir, ControlPlaneBinaries binaries, Duration startTimeout,
-                          List<String> extraControllerManagerArgs, List<String> extraApiServerArgs) {
+                          List<String> extraControllerManagerArgs, List<String> extraApiServerArgs,
+                          String inClusterAddress) {
+        public Options(Path workDir, ControlPlaneBinaries binaries, Duration startTimeout,
+                       List<String> extraControllerManagerArgs, List<String> extraApiServerArgs) {
+            this(workDir, binaries, startTimeout, extraControllerManagerArgs, extraApiServerArgs, null);
+        }
+
         public static Options defaults(Path workDir, ControlPlaneBinaries binaries) {
             return new Options(workDir, binaries, Duration.ofSeconds(120), List.of(), List.of());
         }
 
         public Options withExtraControllerManagerArgs(List<String> args) {
-            return new Options(workDir, binaries, startTimeout, List.copyOf(args), extraApiServerArgs);
+            return new Options(workDir, binaries, startTimeout, List.copyOf(args), extraApiServerArgs, inClusterAddress);
         }
 
         /** E.g. {@code --default-not-ready-toleration-seconds=10} for faster evictions from NotReady nodes. */
         public Options withExtraApiServerArgs(List<String> args) {
-            return new Options(workDir, binaries, startTimeout, extraControllerManagerArgs, List.copyOf(args));
+            return new Options(workDir, binaries, startTimeout, extraControllerManagerArgs, List.copyOf(args), inClusterAddress);
+        }
+
+        /**
+         * For pods on real nodes ({@link RealNodes}), as in a cluster: the API server binds and advertises
+         * {@code ip} (on a device of its own, {@code ctb<jvm-pid>-api}, created before it starts and removed by a
+         * cleanup script of the registry), so the {@code kubernetes} Service's endpoint is an address pods
+         * route to, and the ServiceAccount admission plugin is on, so every pod gets its service account's
+         * token. The kubeconfig names that address. Needs root.
+         */
+        public Options withInClusterAddress(String ip) {
+            return new Options(workDir, binaries, startTimeout, extraControllerManagerArgs, extraApiServerArgs, ip);
         }
     }
 
@@ -121,7 +143,15 @@ public final class ControlPlane implements AutoCloseable {
     public Path kubeconfig() { return kubeconfig; }
     public String adminToken() { return adminToken; }
     public int apiServerPort() { return apiPort; }
-    public String apiServerUrl() { return "https://127.0.0.1:" + apiPort; }
+    /** The address the API server binds and advertises: 127.0.0.1, or {@link Options#inClusterAddress()}. */
+    public String apiServerAddress() {
+        return options.inClusterAddress() == null ? "127.0.0.1" : options.inClusterAddress();
+    }
+    public String apiServerUrl() { return "https://" + apiServerAddress() + ":" + apiPort; }
+    /** The device holding {@link Options#inClusterAddress()}; null without one. */
+    public String inClusterDevice() {
+        return options.inClusterAddress() == null ? null : "ctb" + ProcessHandle.current().pid() + "-api";
+    }
     public ProcessRegistry registry() { return registry; }
     public Path certDir() { return dir.resolve("certs"); }
     /** The API server's self-signed certificate bundle (also the CA to trust). */
@@ -183,9 +213,14 @@ public final class ControlPlane implements AutoCloseable {
             waitFor("etcd /health", () -> httpOk(etcdUrl + "/health", null));
 
             apiPort = freePort();
-            apiServerCommand = concat(List.of(options.binaries().apiServer().toString(),
+            if (options.inClusterAddress() != null) {
+                addInClusterAddress();
+            }
+            List<String> admission = options.inClusterAddress() == null
+                ? List.of("--disable-admission-plugins=ServiceAccount") : List.of();
+            apiServerCommand = concat(concat(List.of(options.binaries().apiServer().toString(),
                 "--etcd-servers=" + etcdUrl,
-                "--bind-address=127.0.0.1", "--advertise-address=127.0.0.1",
+                "--bind-address=" + apiServerAddress(), "--advertise-address=" + apiServerAddress(),
                 "--secure-port=" + apiPort, "--insecure-port=0",
                 "--cert-dir=" + certs,
                 // ClusterIPs: the benchmark range 198.19.0.0/16, routed by the real nodes' kube-proxy (RealNodes)
@@ -195,11 +230,10 @@ public final class ControlPlane implements AutoCloseable {
                 "--service-account-signing-key-file=" + certs.resolve("sa.key"),
                 "--token-auth-file=" + dir.resolve("tokens.csv"),
                 "--authorization-mode=RBAC",
-                "--disable-admission-plugins=ServiceAccount",
                 "--allow-privileged=true",
                 // kubectl logs: the API server dials the process kubelet at the node's InternalIP
                 "--kubelet-preferred-address-types=InternalIP",
-                "--v=1"), options.extraApiServerArgs());
+                "--v=1"), admission), options.extraApiServerArgs());
             startApiServer();
             kubeconfig = writeKubeconfig();
 
@@ -236,6 +270,24 @@ public final class ControlPlane implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * The device of {@link Options#inClusterAddress()} (a bridge without ports: the kernel's dummy module is not
+     * everywhere), its cleanup listed with the registry before it exists.
+     */
+    private void addInClusterAddress() throws IOException {
+        String dev = inClusterDevice();
+        Path script = dir.resolve("in-cluster-address-cleanup.sh");
+        Files.writeString(script, "#!/usr/bin/env bash\n# Removes the API server's in-cluster address (ControlPlane); idempotent.\n"
+            + "ip link show " + dev + " >/dev/null 2>&1 && ip link delete " + dev + "\nexit 0\n");
+        script.toFile().setExecutable(true);
+        registry.addCleanup(script);
+        if (!RealNodes.quiet("ip", "link", "show", dev)) {
+            RealNodes.run(Duration.ofSeconds(10), "ip", "link", "add", dev, "type", "bridge");
+        }
+        RealNodes.run(Duration.ofSeconds(10), "ip", "addr", "replace", options.inClusterAddress() + "/32", "dev", dev);
+        RealNodes.run(Duration.ofSeconds(10), "ip", "link", "set", dev, "up");
     }
 
     private Path writeKubeconfig() throws IOException {

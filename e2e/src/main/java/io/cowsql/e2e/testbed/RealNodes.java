@@ -1,6 +1,9 @@
 package io.cowsql.e2e.testbed;
 
 import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.PersistentVolumeBuilder;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.storage.StorageClassBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -50,18 +53,57 @@ public final class RealNodes implements AutoCloseable {
     static final String STATE_ROOT = "/var/lib/cowsql-testbed";
 
     /**
+     * The API server's address for pods ({@link Options#withInClusterApiServer()}): the benchmark range's
+     * last /24, which no node subnet uses (node N has 198.18.N.0/24, N at most 250).
+     */
+    public static final String API_SERVER_ADDRESS = "198.18.255.1";
+    /** The default StorageClass of the local volumes ({@link Options#withLocalVolumes}). */
+    public static final String STORAGE_CLASS = "testbed-local";
+    /** The capacity each local volume announces (a directory on the host's disk: no quota behind it). */
+    public static final String LOCAL_VOLUME_CAPACITY = "10Gi";
+
+    /**
      * Options. {@code images}: names of images in buildah's local storage (e.g. from bin/build-images)
      * imported into every node's containerd; the pod sandbox image is built by
-     * {@code e2e/scripts/build-pause-image.sh}.
+     * {@code e2e/scripts/build-pause-image.sh}. {@code inClusterApiServer}: pods use the API server
+     * ({@link #withInClusterApiServer()}); {@code localVolumesPerNode}: pre-created {@code local} PVs per Node
+     * ({@link #withLocalVolumes}).
      */
-    public record Options(Path scriptsDir, List<String> images, Duration startTimeout) {
+    public record Options(Path scriptsDir, List<String> images, Duration startTimeout, boolean inClusterApiServer,
+                          int localVolumesPerNode) {
+        public Options(Path scriptsDir, List<String> images, Duration startTimeout) {
+            this(scriptsDir, images, startTimeout, false, 0);
+        }
+
         /** {@code scriptsDir}: e2e/scripts (build-pause-image.sh). */
         public static Options defaults(Path scriptsDir) {
             return new Options(scriptsDir, List.of(), Duration.ofSeconds(240));
         }
 
         public Options withImages(List<String> names) {
-            return new Options(scriptsDir, List.copyOf(names), startTimeout);
+            return new Options(scriptsDir, List.copyOf(names), startTimeout, inClusterApiServer, localVolumesPerNode);
+        }
+
+        /**
+         * Pods reach the API server as in a cluster: it binds and advertises {@link #API_SERVER_ADDRESS} (the
+         * {@code kubernetes} Service's endpoint, behind its ClusterIP 198.19.0.1) and the ServiceAccount
+         * admission plugin mounts each pod's token ({@link ControlPlane.Options#withInClusterAddress}).
+         */
+        public Options withInClusterApiServer() {
+            return new Options(scriptsDir, images, startTimeout, true, localVolumesPerNode);
+        }
+
+        /**
+         * {@code perNode} {@code local} PersistentVolumes per Node ({@link #LOCAL_VOLUME_CAPACITY}, reclaim
+         * Retain, node affinity to their Node, directories under the node's state) and the default
+         * StorageClass {@link #STORAGE_CLASS} (no provisioner, WaitForFirstConsumer): a claim binds to a free
+         * volume of the Node the scheduler picks for its pod, and the kubelet applies the pod's fsGroup.
+         */
+        public Options withLocalVolumes(int perNode) {
+            if (perNode < 0) {
+                throw new IllegalArgumentException("localVolumesPerNode must be 0 or more, got " + perNode);
+            }
+            return new Options(scriptsDir, images, startTimeout, inClusterApiServer, perNode);
         }
     }
 
@@ -93,6 +135,8 @@ public final class RealNodes implements AutoCloseable {
         /** containerd's root and state, the kubelet's root dir, CNI's IPAM state. */
         public Path state() { return state; }
         public Path containerdSocket() { return socket; }
+        /** The directories of the Node's local PersistentVolumes ({@link Options#withLocalVolumes}). */
+        public Path volumes() { return state.resolve("volumes"); }
         public ManagedProcess containerd() { return containerd; }
         public ManagedProcess kubelet() { return kubelet; }
     }
@@ -225,6 +269,9 @@ public final class RealNodes implements AutoCloseable {
             }
             startKubeProxy();
             waitForNodesReady();
+            if (options.localVolumesPerNode() > 0) {
+                createLocalVolumes();
+            }
             System.err.printf("[testbed] %d real nodes up in %.1f s (containerd, kubelet, kube-proxy, DNS): %s%n",
                 nodes.size(), (System.nanoTime() - t0) / 1e9, dir);
         } catch (IOException e) {
@@ -383,6 +430,31 @@ public final class RealNodes implements AutoCloseable {
             ControlPlane.baseEnv(), dir, dir.resolve("kube-proxy.log"), controlPlane.registry());
     }
 
+    /** The default StorageClass and {@link Options#localVolumesPerNode()} local PVs per Node. */
+    private void createLocalVolumes() throws IOException {
+        client.storage().v1().storageClasses().resource(new StorageClassBuilder()
+            .withNewMetadata().withName(STORAGE_CLASS)
+                .addToAnnotations("storageclass.kubernetes.io/is-default-class", "true").endMetadata()
+            .withProvisioner("kubernetes.io/no-provisioner").withVolumeBindingMode("WaitForFirstConsumer")
+            .withReclaimPolicy("Retain").build()).create();
+        for (RealNode n : nodes) {
+            for (int i = 1; i <= options.localVolumesPerNode(); i++) {
+                Path path = Files.createDirectories(n.volumes().resolve("pv-" + i));
+                client.persistentVolumes().resource(new PersistentVolumeBuilder()
+                    .withNewMetadata().withName("local-" + n.name() + "-" + i).endMetadata()
+                    .withNewSpec()
+                        .withCapacity(java.util.Map.of("storage", new Quantity(LOCAL_VOLUME_CAPACITY)))
+                        .withAccessModes("ReadWriteOnce").withStorageClassName(STORAGE_CLASS)
+                        .withPersistentVolumeReclaimPolicy("Retain").withVolumeMode("Filesystem")
+                        .withNewLocal().withPath(path.toString()).endLocal()
+                        .withNewNodeAffinity().withNewRequired().addNewNodeSelectorTerm().addNewMatchExpression()
+                            .withKey("kubernetes.io/hostname").withOperator("In").withValues(n.name())
+                        .endMatchExpression().endNodeSelectorTerm().endRequired().endNodeAffinity()
+                    .endSpec().build()).create();
+            }
+        }
+    }
+
     private void waitForNodesReady() {
         waitFor("every real Node Ready", () -> {
             for (RealNode n : nodes) {
@@ -489,7 +561,7 @@ public final class RealNodes implements AutoCloseable {
         }
     }
 
-    private static boolean quiet(String... command) {
+    static boolean quiet(String... command) {
         try {
             run(Duration.ofSeconds(5), command);
             return true;

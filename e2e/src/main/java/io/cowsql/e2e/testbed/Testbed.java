@@ -72,9 +72,13 @@ public final class Testbed implements AutoCloseable {
     }
 
     public static Testbed start(Options options) {
-        ControlPlane cp = ControlPlane.start(ControlPlane.Options.defaults(options.workDir(), options.binaries())
+        ControlPlane.Options cpOptions = ControlPlane.Options.defaults(options.workDir(), options.binaries())
             .withExtraControllerManagerArgs(options.extraControllerManagerArgs())
-            .withExtraApiServerArgs(options.extraApiServerArgs()));
+            .withExtraApiServerArgs(options.extraApiServerArgs());
+        if (options.realNodes() != null && options.realNodes().inClusterApiServer()) {
+            cpOptions = cpOptions.withInClusterAddress(RealNodes.API_SERVER_ADDRESS);
+        }
+        ControlPlane cp = ControlPlane.start(cpOptions);
         KubernetesClient client = null;
         try {
             client = cp.newClient();

@@ -3,8 +3,10 @@ package io.cowsql.e2e.testbed;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cowsql.testing.SystemTier;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.Quantity;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -24,7 +26,7 @@ import org.junit.jupiter.api.Test;
  * Nothing of a real-node testbed outlives it, looked up the way an operator of the machine would: no
  * process whose command line names the testbed's directories or that sits in its cgroups (containers,
  * shims), no mount under its state directory (snapshots, root filesystems, volumes, network namespaces),
- * no bridge of its own nor a veth that was on one, no KUBE- iptables chain, no cgroup, every sysctl it
+ * no bridge of its own nor a veth that was on one, nor the API server's in-cluster address device, no KUBE- iptables chain, no cgroup, every sysctl it
  * saved back at its saved value, no directory it created outside its own. Checked after {@code close()}
  * with a pod running, and after {@code kill -9} of a JVM running a testbed with a pod (then the process
  * registry's watchdog runs the teardown). The same look, taken while the testbed runs, finds each of
@@ -36,8 +38,7 @@ class RealNodesTeardownSystemTest {
     void closeWithAPodRunningLeavesNothingBehind() throws Exception {
         Testbed tb = Testbed.start(Testbed.Options.defaults(SystemTests.workDir().resolve("real-teardown"),
                 SystemTests.scriptsDir()).withZones(1)
-            .withRealNodes(RealNodes.Options.defaults(SystemTests.scriptsDir())
-                .withImages(List.of(RealNodesSystemTest.baseImage()))));
+            .withRealNodes(options(SystemTests.scriptsDir(), RealNodesSystemTest.baseImage())));
         Leftovers during;
         Path dir = tb.dir();
         Path state = tb.realNodes().nodes().get(0).state().getParent();
@@ -48,7 +49,7 @@ class RealNodesTeardownSystemTest {
         } finally {
             tb.close();
         }
-        assertFindsEverything(during);
+        assertFindsEverything(during, ProcessHandle.current().pid());
         Leftovers after = Leftovers.look(dir, state, ProcessHandle.current().pid());
         assertThat(after.describe()).as("left behind after close()").isEqualTo(Leftovers.NOTHING);
         assertThat(Files.readAllLines(dir.resolve("real-nodes/sysctl.saved")))
@@ -88,7 +89,7 @@ class RealNodesTeardownSystemTest {
             Leftovers during = Leftovers.look(dir, state, child.pid());
             child.destroyForcibly(); // SIGKILL: no shutdown hook, no close()
             child.waitFor(30, TimeUnit.SECONDS);
-            assertFindsEverything(during);
+            assertFindsEverything(during, child.pid());
         } finally {
             child.destroyForcibly();
             Files.write(log, output);
@@ -104,22 +105,43 @@ class RealNodesTeardownSystemTest {
             dir.resolve("real-nodes/teardown.log")).isEqualTo(Leftovers.NOTHING);
     }
 
-    static void assertFindsEverything(Leftovers during) {
+    /**
+     * The testbeds here have everything a real-node testbed can add to the machine: the API server's in-cluster
+     * address (a device of its own) and local volumes, one of them mounted by the sleeper pod.
+     */
+    static RealNodes.Options options(Path scriptsDir, String image) {
+        return RealNodes.Options.defaults(scriptsDir).withImages(List.of(image)).withInClusterApiServer().withLocalVolumes(1);
+    }
+
+    static void assertFindsEverything(Leftovers during, long owner) {
         assertThat(during.processes()).as("the look finds the testbed's processes").isNotEmpty();
         assertThat(during.cgroupProcesses()).as("the look finds the container's processes in the cgroups").isNotEmpty();
         assertThat(during.mounts()).as("the look finds the state's mounts").isNotEmpty();
-        assertThat(during.devices()).as("the look finds the bridge and the pod's veth").hasSizeGreaterThanOrEqualTo(2);
+        assertThat(during.devices()).as("the look finds the bridge and the pod's veth").hasSizeGreaterThanOrEqualTo(3);
+        assertThat(during.devices()).as("the look finds the API server's in-cluster address device")
+            .anyMatch(l -> l.contains("ctb" + owner + "-api"));
+        assertThat(during.mounts()).as("the look finds the local volume's mount")
+            .anyMatch(l -> l.contains("kubernetes.io~local-volume"));
         assertThat(during.chains()).as("the look finds kube-proxy's chains").isNotEmpty();
         assertThat(during.changedSysctls()).as("the look sees a changed sysctl (ip_forward at least)").isNotEmpty();
         assertThat(during.paths()).as("the look finds the state directory").isNotEmpty();
     }
 
+    /** A pod sleeping with a claim on the node's local volume mounted. */
     static void startSleeper(Testbed tb, String ns) {
+        tb.client().persistentVolumeClaims().inNamespace(ns).resource(new PersistentVolumeClaimBuilder()
+            .withNewMetadata().withName("sleeper").endMetadata()
+            .withNewSpec().withAccessModes("ReadWriteOnce")
+                .withNewResources().addToRequests("storage", new Quantity("1Gi")).endResources().endSpec()
+            .build()).create();
         tb.client().pods().inNamespace(ns).resource(new PodBuilder()
             .withNewMetadata().withName("sleeper").endMetadata()
             .withNewSpec().withTerminationGracePeriodSeconds(1L)
                 .addNewContainer().withName("sleep").withImage(tb.realNodes().images().get(0)).withImagePullPolicy("Never")
-                    .withCommand("sleep", "infinity").endContainer()
+                    .withCommand("sleep", "infinity")
+                    .addNewVolumeMount().withName("data").withMountPath("/data").endVolumeMount().endContainer()
+                .addNewVolume().withName("data").withNewPersistentVolumeClaim().withClaimName("sleeper").endPersistentVolumeClaim()
+                    .endVolume()
             .endSpec().build()).create();
     }
 
