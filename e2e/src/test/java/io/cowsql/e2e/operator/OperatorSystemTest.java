@@ -868,6 +868,68 @@ class OperatorSystemTest {
     }
   }
 
+  /**
+   * 5 -> 3 -> 5 with whenScaled: Retain (the default): the members that come back find their old volumes, which
+   * belong to members the scale-down removed from the configuration; they set that data aside (kept in the volume)
+   * and join as new nodes, and none of them serves its stale data.
+   */
+  @Test
+  @Order(19)
+  void membersReturningOntoRetainedVolumesJoinAsNewNodesAndServeNoStaleData() throws Exception {
+    CowsqlCluster retained = c.getKubernetesSerialization().unmarshal("""
+        apiVersion: cowsql.io/v1alpha1
+        kind: CowsqlCluster
+        metadata:
+          name: retained
+        spec:
+          replicas: 5
+          storage:
+            size: 1Gi
+        """, CowsqlCluster.class);
+    createInNamespace(retained);
+    try {
+      CowsqlClusterStatus five = awaitStatus("retained", Duration.ofMinutes(6), st -> Integer.valueOf(5)
+          .equals(st.readyReplicas) && "Running".equals(st.phase)
+          && "Reconciled".equals(condition(st, "Progressing").getReason()));
+      Map<String, String> idsBefore = new java.util.TreeMap<>();
+      five.members.forEach(m -> idsBefore.put(m.pod, m.nodeId));
+      assertThat(kv("PUT", "retained-0", "fruit", "apple").statusCode()).isEqualTo(200);
+
+      kubectl("scale", "-n", NS, "cowsqlcluster/retained", "--replicas=3");
+      awaitStatus("retained", Duration.ofMinutes(6), st -> st.scaleDown == null && Integer.valueOf(3).equals(st.replicas)
+          && "Running".equals(st.phase) && "Reconciled".equals(condition(st, "Progressing").getReason()));
+      assertThat(c.persistentVolumeClaims().inNamespace(NS).list().getItems()).extracting(x -> x.getMetadata().getName())
+          .contains("data-retained-3", "data-retained-4");
+      // written while the two are out: their old volumes do not have it
+      assertThat(kv("PUT", "retained-0", "fruit", "banana").statusCode()).isEqualTo(200);
+
+      kubectl("scale", "-n", NS, "cowsqlcluster/retained", "--replicas=5");
+      CowsqlClusterStatus back = awaitStatus("retained", Duration.ofMinutes(6), st -> Integer.valueOf(5)
+          .equals(st.readyReplicas) && "Running".equals(st.phase)
+          && "Reconciled".equals(condition(st, "Progressing").getReason()));
+      Map<String, String> idsAfter = new java.util.TreeMap<>();
+      back.members.forEach(m -> idsAfter.put(m.pod, m.nodeId));
+      for (String pod : List.of("retained-3", "retained-4")) {
+        assertThat(idsAfter.get(pod)).as(pod + " joins as a new node").isNotNull().isNotEqualTo(idsBefore.get(pod));
+        assertThat(kv("GET", pod, "fruit", null).body().trim()).as(pod + " serves the current value").isEqualTo("banana");
+        String status = kv("GET", pod, "status", null).body();
+        assertThat(status).as(pod + "'s /status names the data it set aside").contains("setAside")
+            .contains("removed-" + idsBefore.get(pod));
+      }
+      for (String pod : List.of("retained-0", "retained-1", "retained-2")) {
+        assertThat(idsAfter.get(pod)).as(pod + " kept its id").isEqualTo(idsBefore.get(pod));
+      }
+      try (io.cowsql.client.CowsqlClient leader = leaderClient("retained-0")) {
+        assertThat(leader.cluster()).extracting(n -> Long.toHexString(n.id()))
+            .containsExactlyInAnyOrderElementsOf(idsAfter.values());
+      }
+      assertThat(back.voters).isEqualTo(3);
+    } finally {
+      clusters().withName("retained").delete();
+      awaitPodsGone("retained");
+    }
+  }
+
   /** Creates {@code cluster} in the test namespace, creating the namespace when the test runs alone. */
   static void createInNamespace(CowsqlCluster cluster) {
     if (c.namespaces().withName(NS).get() == null) {
