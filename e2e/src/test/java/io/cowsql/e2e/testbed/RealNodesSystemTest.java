@@ -55,21 +55,10 @@ class RealNodesSystemTest {
         RealNodes.Options.defaults(SystemTests.scriptsDir()).withImages(List.of(baseImage(), nodeImage())))).namespace(NS);
 
     static String base;
-    static String node;
 
     /** bin/build-images (cached while its inputs are unchanged): the node image's name from its table. */
     static String nodeImage() {
-        if (node == null) {
-            try {
-                String out = SystemTests.run(2400, repository().resolve("bin/build-images").toString());
-                node = out.lines().map(String::strip).filter(l -> l.matches("\\S+/cowsql-node:\\S+\\s.*"))
-                    .map(l -> l.split("\\s+")[0]).findFirst()
-                    .orElseThrow(() -> new IllegalStateException("no cowsql-node row in bin/build-images' output:\n" + out));
-            } catch (Exception e) {
-                throw new IllegalStateException("bin/build-images failed", e);
-            }
-        }
-        return node;
+        return BuiltImages.get().node();
     }
 
     static Path repository() {
@@ -198,7 +187,7 @@ class RealNodesSystemTest {
             .withNewMetadata().withName("cowsql-0").endMetadata()
             .withNewSpec()
                 .withNewSecurityContext().withRunAsUser(10001L).withRunAsNonRoot(true).withFsGroup(10001L).endSecurityContext()
-                .addNewContainer().withName("node").withImage(node).withImagePullPolicy("Never")
+                .addNewContainer().withName("node").withImage(nodeImage()).withImagePullPolicy("Never")
                     .addNewEnv().withName("POD_IP").withNewValueFrom().withNewFieldRef().withFieldPath("status.podIP")
                         .endFieldRef().endValueFrom().endEnv()
                     .addNewEnv().withName("COWSQL_ADDRESS").withValue("$(POD_IP):9001").endEnv()
@@ -273,13 +262,7 @@ class RealNodesSystemTest {
     }
 
     static String kubectl(String... args) throws Exception {
-        String[] cmd = new String[args.length + 4];
-        cmd[0] = "kubectl";
-        cmd[1] = "--kubeconfig=" + TESTBED.testbed().kubeconfig();
-        cmd[2] = "--namespace=" + NS;
-        cmd[3] = "--request-timeout=20s";
-        System.arraycopy(args, 0, cmd, 4, args.length);
-        return SystemTests.run(60, cmd);
+        return SystemTests.kubectl(TESTBED.testbed().kubeconfig(), NS, 60, args);
     }
 
     /** Polls {@code probe} until it returns non-null, for at most two minutes (image unpacking on busy cores). */

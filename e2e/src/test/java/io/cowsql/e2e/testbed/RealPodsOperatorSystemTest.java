@@ -310,13 +310,7 @@ class RealPodsOperatorSystemTest {
     }
 
     static String kubectl(String namespace, String... args) throws Exception {
-        String[] cmd = new String[args.length + 4];
-        cmd[0] = "kubectl";
-        cmd[1] = "--kubeconfig=" + TESTBED.testbed().kubeconfig();
-        cmd[2] = "--namespace=" + namespace;
-        cmd[3] = "--request-timeout=30s";
-        System.arraycopy(args, 0, cmd, 4, args.length);
-        return SystemTests.run(150, cmd);
+        return SystemTests.kubectl(TESTBED.testbed().kubeconfig(), namespace, 150, args);
     }
 
     static <T> T await(String what, Duration within, Supplier<T> probe) {
@@ -349,29 +343,6 @@ class RealPodsOperatorSystemTest {
             return c == null ? "(no cluster)" : client.getKubernetesSerialization().asYaml(c.getStatus());
         } catch (RuntimeException e) {
             return "(" + e.getMessage() + ")";
-        }
-    }
-
-    /** The images of bin/build-images (cached while their inputs are unchanged), by their rows in its table. */
-    record BuiltImages(String node, String operator) {
-        private static BuiltImages built;
-
-        static synchronized BuiltImages get() {
-            if (built == null) {
-                try {
-                    String out = SystemTests.run(2400, RealNodesSystemTest.repository().resolve("bin/build-images").toString());
-                    built = new BuiltImages(row(out, "cowsql-node"), row(out, "cowsql-operator"));
-                } catch (Exception e) {
-                    throw new IllegalStateException("bin/build-images failed", e);
-                }
-            }
-            return built;
-        }
-
-        private static String row(String out, String name) {
-            return out.lines().map(String::strip).filter(l -> l.matches("\\S+/" + name + ":\\S+\\s.*"))
-                .map(l -> l.split("\\s+")[0]).findFirst()
-                .orElseThrow(() -> new IllegalStateException("no " + name + " row in bin/build-images' output:\n" + out));
         }
     }
 }

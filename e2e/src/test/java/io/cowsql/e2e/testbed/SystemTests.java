@@ -70,6 +70,15 @@ final class SystemTests {
         return out;
     }
 
+    /** kubectl against {@code kubeconfig} in {@code namespace} (each request bounded by 30 s); fails on a non-zero exit. */
+    static String kubectl(Path kubeconfig, String namespace, long timeoutSeconds, String... args)
+            throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of("kubectl", "--kubeconfig=" + kubeconfig, "--namespace=" + namespace,
+            "--request-timeout=30s"));
+        cmd.addAll(List.of(args));
+        return run(timeoutSeconds, cmd.toArray(String[]::new));
+    }
+
     /** Runs a command, returns stdout+stderr; fails on a non-zero exit. */
     static String run(long timeoutSeconds, String... cmd) throws IOException, InterruptedException {
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
