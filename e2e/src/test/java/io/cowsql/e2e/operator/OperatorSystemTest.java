@@ -20,7 +20,6 @@ import io.fabric8.kubernetes.client.dsl.NonNamespaceOperation;
 import io.fabric8.kubernetes.client.dsl.Resource;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -58,6 +57,7 @@ class OperatorSystemTest {
 
   static Testbed tb;
   static KubernetesClient c;
+  static CowsqlClusterApi api;
 
   /** The checkout: the first directory up from e2e's scripts dir (or the working dir) holding crds/ and deploy/. */
   static Path repositoryRoot() {
@@ -93,11 +93,12 @@ class OperatorSystemTest {
   static void up() {
     tb = TESTBED.testbed();
     c = tb.client();
+    api = new CowsqlClusterApi(tb, NS);
   }
 
   static NonNamespaceOperation<CowsqlCluster, io.fabric8.kubernetes.api.model.KubernetesResourceList<CowsqlCluster>,
       Resource<CowsqlCluster>> clusters() {
-    return c.resources(CowsqlCluster.class).inNamespace(NS);
+    return api.clusters();
   }
 
   /**
@@ -113,23 +114,12 @@ class OperatorSystemTest {
 
   /** The cluster's status as the operator last wrote it; an empty one while there is none. */
   static CowsqlClusterStatus status(String name) {
-    CowsqlCluster r = clusters().withName(name).get();
-    return r == null || r.getStatus() == null ? new CowsqlClusterStatus() : r.getStatus();
+    return api.status(name);
   }
 
   static CowsqlClusterStatus awaitStatus(String name, Duration timeout, Predicate<CowsqlClusterStatus> test)
       throws InterruptedException {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    CowsqlClusterStatus last = new CowsqlClusterStatus();
-    while (System.nanoTime() < deadline) {
-      last = status(name);
-      if (test.test(last)) {
-        return last;
-      }
-      Thread.sleep(500);
-    }
-    throw new AssertionError("status of " + name + " never matched within " + timeout + "; last: "
-        + c.getKubernetesSerialization().asJson(last) + "\n" + tb.describe(30));
+    return api.awaitStatus(name, timeout, test);
   }
 
   /** Statuses of a cluster sampled every 300 ms in the background, to check rules that must hold at every moment. */
@@ -168,7 +158,7 @@ class OperatorSystemTest {
 
   /** The condition of a type; an empty one (no status, no reason) when the status has none. */
   static Condition condition(CowsqlClusterStatus status, String type) {
-    return status.condition(type).orElseGet(Condition::new);
+    return CowsqlClusterApi.condition(status, type);
   }
 
   /** The phase rule, as the operator documents it, checked on every sample. */
@@ -200,9 +190,7 @@ class OperatorSystemTest {
 
   /** The operator's Events on a cluster. */
   static List<io.fabric8.kubernetes.api.model.Event> operatorEvents(String name) {
-    return c.v1().events().inNamespace(NS).list().getItems().stream()
-        .filter(e -> name.equals(e.getInvolvedObject().getName()) && "CowsqlCluster".equals(e.getInvolvedObject().getKind()))
-        .filter(e -> e.getSource() != null && "cowsql-operator".equals(e.getSource().getComponent())).toList();
+    return api.operatorEvents(name);
   }
 
   static java.net.http.HttpResponse<String> kv(String method, String pod, String key, String value) throws Exception {
@@ -222,22 +210,12 @@ class OperatorSystemTest {
     }
   }
 
-  /** kubectl's exit code and output (stdout and stderr). */
-  record Kubectl(int code, String output) {}
-
-  static Kubectl kubectlMayFail(String... args) throws IOException, InterruptedException {
-    List<String> cmd = new java.util.ArrayList<>(List.of("kubectl", "--kubeconfig", tb.kubeconfig().toString()));
-    cmd.addAll(List.of(args));
-    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-    return new Kubectl(p.exitValue(), out);
+  static CowsqlClusterApi.Kubectl kubectlMayFail(String... args) throws IOException, InterruptedException {
+    return api.kubectlMayFail(args);
   }
 
   static String kubectl(String... args) throws IOException, InterruptedException {
-    Kubectl k = kubectlMayFail(args);
-    assertThat(k.code()).as("kubectl " + String.join(" ", args) + "\n" + k.output()).isZero();
-    return k.output();
+    return api.kubectl(args);
   }
 
   @Test
@@ -481,14 +459,7 @@ class OperatorSystemTest {
 
   /** pod name -> its UID, start time, and each container's start time and restart count. */
   static Map<String, String> podIncarnations() {
-    Map<String, String> m = new java.util.TreeMap<>();
-    for (Pod p : c.pods().inNamespace(NS).withLabel("app.kubernetes.io/instance", "example").list().getItems()) {
-      StringBuilder sb = new StringBuilder(p.getMetadata().getUid()).append(' ').append(p.getStatus().getStartTime());
-      p.getStatus().getContainerStatuses().forEach(cs -> sb.append(' ').append(cs.getRestartCount()).append('@')
-          .append(cs.getState().getRunning() == null ? "not-running" : cs.getState().getRunning().getStartedAt()));
-      m.put(p.getMetadata().getName(), sb.toString());
-    }
-    return m;
+    return api.podIncarnations("example");
   }
 
   @Test
@@ -613,13 +584,13 @@ class OperatorSystemTest {
       Files.writeString(manifest, Files.readString(REPO.resolve("examples/cluster.yaml"))
           .replace("spec:\n", "spec:\n  replicaz: 7\n"));
       assertThat(Files.readString(manifest)).contains("replicaz");
-      Kubectl apply = kubectlMayFail("apply", "--dry-run=server", "-n", NS, "-f", manifest.toString());
+      CowsqlClusterApi.Kubectl apply = kubectlMayFail("apply", "--dry-run=server", "-n", NS, "-f", manifest.toString());
       assertThat(apply.code()).as(apply.output()).isNotZero();
       assertThat(apply.output()).contains("replicaz");
     } finally {
       Files.delete(manifest);
     }
-    Kubectl patch = kubectlMayFail("patch", "-n", NS, "cowsqlcluster/example", "--type=merge", "-p",
+    CowsqlClusterApi.Kubectl patch = kubectlMayFail("patch", "-n", NS, "cowsqlcluster/example", "--type=merge", "-p",
         "{\"spec\":{\"replicaz\":7}}");
     assertThat(patch.code()).as(patch.output()).isZero();
     @SuppressWarnings("unchecked")

@@ -10,7 +10,8 @@ public final class UserAnnotations {
   /**
    * On a CowsqlCluster: any new value restarts every pod once, one at a time in the rolling-update order ({@code
    * kubectl annotate cowsqlcluster/NAME cowsql.io/restart=$(date +%s) --overwrite}). The value goes into the pod
-   * template, so a new value is a new revision of the StatefulSet and the pods of the old one are rolled.
+   * template's settings digest (not onto the pods), so a new value is a new revision of the StatefulSet and the pods of
+   * the old one are rolled.
    */
   public static final String RESTART = "cowsql.io/restart";
 

@@ -36,6 +36,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 
 /**
  * The nodes: a StatefulSet for stable names and volumes. Each pod advertises
@@ -88,11 +89,14 @@ public class StatefulSetDependent extends ClusterOwnedDependent<StatefulSet> {
     if (overrides.annotations != null) {
       podAnnotations.putAll(overrides.annotations);
     }
-    podAnnotations.put(ANNOTATION_CONFIG_HASH,
-        NodeConfigMapDependent.settingsHash(NodeSettings.of(cluster, defaults.shutdownTimeout()).restart()));
-    // A new value is a new template revision: every pod is rolled once (roll/RolloutPlanner).
+    // A new cowsql.io/restart value is a new digest, so a new template revision: every pod is rolled once
+    // (roll/RolloutPlanner). It goes into the digest, not onto the pod: the agent refuses cowsql.io/ pod annotations
+    // the contract does not define.
+    Map<String, String> restartSettings =
+        new TreeMap<>(NodeSettings.of(cluster, defaults.shutdownTimeout()).restart());
     Optional.ofNullable(cluster.getMetadata().getAnnotations()).map(a -> a.get(UserAnnotations.RESTART))
-        .ifPresent(v -> podAnnotations.put(UserAnnotations.RESTART, v));
+        .ifPresent(v -> restartSettings.put(UserAnnotations.RESTART, v));
+    podAnnotations.put(ANNOTATION_CONFIG_HASH, NodeConfigMapDependent.settingsHash(restartSettings));
 
     List<PersistentVolumeClaim> claims = existing.map(s -> s.getSpec().getVolumeClaimTemplates())
         .filter(l -> l != null && !l.isEmpty())

@@ -188,7 +188,8 @@ public final class RolloutPlanner {
           .map(p -> Instant.parse(p.waitingSince)).orElse(now);
       boolean stopped = Duration.between(since, now).compareTo(limits.memberTimeout()) > 0;
       String text = !stopped ? message : "Rolling update stopped at " + pod + ": " + message + " This has lasted since "
-          + since + ", longer than " + limits.memberTimeout().toMinutes() + " min. The other pods are left as they"
+          + since + ", longer than " + io.cowsql.contract.DurationFormat.format(limits.memberTimeout())
+          + " (cowsql.operator.rollout.member-timeout). The other pods are left as they"
           + " are; fix the cause or revert the spec change and the rollout resumes by itself.";
       return new RolloutPlan(stopped ? Step.STOPPED : Step.WAIT, Optional.of(pod), Optional.empty(), text,
           Optional.of(target), updated, total, revisions, Optional.of(since));

@@ -131,7 +131,11 @@ class StatefulSetDependentTest {
     c.getMetadata().setAnnotations(Map.of(io.cowsql.operator.model.UserAnnotations.RESTART, "2026-12-03T10:00"));
     StatefulSet restarted = StatefulSetDependent.build(c, 3, NodeDefaults.standard(), Optional.empty());
     assertThat(restarted.getSpec().getTemplate()).isNotEqualTo(before.getSpec().getTemplate());
+    // in the settings digest, never as a pod annotation: the agent refuses cowsql.io/ keys the contract lacks
     assertThat(restarted.getSpec().getTemplate().getMetadata().getAnnotations())
-        .containsEntry(io.cowsql.operator.model.UserAnnotations.RESTART, "2026-12-03T10:00");
+        .doesNotContainKey(io.cowsql.operator.model.UserAnnotations.RESTART)
+        .allSatisfy((k, v) -> assertThat(io.cowsql.contract.Annotations.unknown(java.util.List.of(k))).isEmpty());
+    assertThat(restarted.getSpec().getTemplate().getMetadata().getAnnotations().get(StatefulSetDependent.ANNOTATION_CONFIG_HASH))
+        .isNotEqualTo(before.getSpec().getTemplate().getMetadata().getAnnotations().get(StatefulSetDependent.ANNOTATION_CONFIG_HASH));
   }
 }
