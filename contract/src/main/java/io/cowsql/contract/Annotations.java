@@ -140,13 +140,20 @@ public final class Annotations {
   /** On the pod template: a digest of the restart settings, so a change of them rolls the pods. */
   public static final String CONFIG_HASH = "cowsql.io/config-hash";
 
-  /** The prefix of every key of this contract; pod annotations under it are the operator's alone. */
+  /**
+   * A person's, not the operator's: with {@code spec.updateStrategy: Manual}, on a node pod, "this pod may be updated
+   * now". Part of the contract so that an agent that starts while it is still there (a pod that restarted before the
+   * operator replaced it) does not refuse it as unknown; the agent itself ignores it.
+   */
+  public static final String UPDATE_APPROVED = "cowsql.io/update";
+
+  /** The prefix of every key of this contract; pod annotations under it are the operator's alone (but {@link #UPDATE_APPROVED}). */
   public static final String PREFIX = "cowsql.io/";
 
   /** Every pod annotation key of this contract. */
   public static final java.util.Set<String> KNOWN =
       java.util.Set.of(FAILURE_DOMAIN, ZONE, BOOTSTRAP, BOOTSTRAP_GRANTED, VOTERS, STANDBYS, LEAVING, CONFIG_HASH, EPOCH,
-          EPOCH_TEMPLATE);
+          EPOCH_TEMPLATE, UPDATE_APPROVED);
 
   /** The keys under {@link #PREFIX} that this contract does not define, sorted. */
   public static java.util.List<String> unknown(java.util.Collection<String> keys) {

@@ -45,4 +45,12 @@ class UnknownContractKeyTest {
     assertThat(p.exitValue()).as(out).isEqualTo(2);
     assertThat(out).contains("unknown pod annotation cowsql.io/votres").doesNotContain("prometheus.io");
   }
+
+  @Test
+  void aPersonsUpdateApprovalOnThePodIsNotRefused(@TempDir Path tmp) throws Exception {
+    Path annotations = tmp.resolve("annotations");
+    Files.writeString(annotations, "cowsql.io/failure-domain=\"1\"\ncowsql.io/update=\"yes\"\n");
+    assertThat(FailureDomain.awaitValue(annotations, io.cowsql.contract.Annotations.FAILURE_DOMAIN,
+        java.time.Duration.ofSeconds(1))).isEqualTo("1");
+  }
 }

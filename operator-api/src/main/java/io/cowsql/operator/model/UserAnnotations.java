@@ -20,7 +20,7 @@ public final class UserAnnotations {
    * still takes annotated pods one at a time, with the same quorum checks and the leader last; the replacement pod
    * comes without the annotation, so one annotation updates one pod once.
    */
-  public static final String UPDATE = "cowsql.io/update";
+  public static final String UPDATE = io.cowsql.contract.Annotations.UPDATE_APPROVED;
 
   /**
    * On a CowsqlCluster: while present (with any value but {@code false}) the operator changes nothing of the cluster:
