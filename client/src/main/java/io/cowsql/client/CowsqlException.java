@@ -49,9 +49,18 @@ public class CowsqlException extends SQLException {
         this(message, sqlStateFor(code), code, null);
     }
 
+    /**
+     * raft's RAFT_NOTLEADER (7 in raft.h): libcowsql 1.15 passes it through untranslated when raft_apply refuses a
+     * write synchronously because the node is not the leader, or a leadership transfer is under way (a rolling
+     * restart's handover): nothing was appended, so it is a NOT_LEADER refusal. It shares 7 with SQLITE_NOMEM, whose
+     * message is always SQLite's "out of memory": that one is left as it is.
+     */
+    static final int RAFT_NOTLEADER = 7;
+    private static final String SQLITE_NOMEM_MESSAGE = "out of memory";
+
     /** A FAILURE response from the server. */
     public static CowsqlException failure(long code, String message, String request, String address) {
-        int c = (int) code;
+        int c = code == RAFT_NOTLEADER && !SQLITE_NOMEM_MESSAGE.equals(message) ? NOT_LEADER : (int) code;
         return new CowsqlException(message + " (" + request + " on " + address + ", code " + code + ")", sqlStateFor(c), c, null,
                 message);
     }
