@@ -44,7 +44,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * a requested restart ({@code cowsql.io/restart}) restarts the pods one at a time, the leader last; an image the
  * kubelet cannot pull stops the rollout after that one pod, with quorum kept and writes served, and reverting resumes
  * it; the operator killed in the middle of a rollout and of a scale-down 5 -> 3 resumes and finishes, restarting no pod
- * twice and removing no member twice.
+ * twice and removing no member twice; two Nodes drained at once lose one member only, the budget holding the other
+ * drain back.
  *
  * <p>That a roles change restarts no pod is {@code OperatorSystemTest.changingTheVoterTargetRestartsNoPod}.
  * The operator runs with a member timeout of {@link #MEMBER_TIMEOUT} (the shipped default, 10 min, would make the
@@ -362,6 +363,82 @@ class RollingUpdateSystemTest {
       Set<String> left = c.pods().inNamespace(NS).withLabel("app.kubernetes.io/instance", NAME).list().getItems().stream()
           .map(p -> p.getMetadata().getName()).collect(Collectors.toSet());
       assertThat(left).containsExactlyInAnyOrder(NAME + "-0", NAME + "-1", NAME + "-2");
+    }
+  }
+
+  /**
+   * Two Nodes drained at once (two {@code kubectl drain} started together, each hosting a member; the members' volumes
+   * are bound to their Nodes, as local volumes are): the PodDisruptionBudget lets one eviction through and refuses the
+   * other for as long as the evicted member is away (its replacement waits for its cordoned Node), so that drain waits
+   * and times out; the cluster never has two members away, keeps serving and loses no acknowledged write. Uncordoned,
+   * the member comes back on its volume.
+   */
+  @Test
+  @Order(5)
+  void drainingTwoNodesAtOnceLetsOneMemberGoAndHoldsTheOtherDrainBackThroughTheBudget() throws Exception {
+    CowsqlClusterStatus before = awaitSettled(3, Duration.ofMinutes(4));
+    Map<String, String> nodeOf = new TreeMap<>();
+    before.members.forEach(m -> nodeOf.put(m.pod, m.node));
+    List<String> drained = List.of(nodeOf.get(NAME + "-1"), nodeOf.get(NAME + "-2"));
+    assertThat(drained).doesNotHaveDuplicates().doesNotContainNull();
+    List<Integer> away = new CopyOnWriteArrayList<>();
+    java.util.concurrent.atomic.AtomicBoolean sampling = new java.util.concurrent.atomic.AtomicBoolean(true);
+    // Away: deleted (terminating) or not there, or there and not yet running; a running member that is briefly not
+    // Ready during an election is not away.
+    Thread sampler = new Thread(() -> {
+      while (sampling.get()) {
+        try {
+          List<Pod> pods = c.pods().inNamespace(NS).withLabel("app.kubernetes.io/instance", NAME).list().getItems();
+          long running = pods.stream().filter(p -> p.getMetadata().getDeletionTimestamp() == null
+              && p.getStatus() != null && "Running".equals(p.getStatus().getPhase())).count();
+          away.add((int) (3 - running));
+          Thread.sleep(200);
+        } catch (InterruptedException e) {
+          return;
+        } catch (RuntimeException e) {
+          // no answer this time; the next sample counts
+        }
+      }
+    }, "away-sampler");
+    try (ClientWriteLoop writes = writeLoop("drain", 3)) {
+      sampler.start();
+      Thread.sleep(2000);
+      List<java.util.concurrent.CompletableFuture<CowsqlClusterApi.Kubectl>> drains = drained.stream()
+          .map(node -> java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            try {
+              return api.kubectlMayFail("drain", node, "--ignore-daemonsets", "--delete-emptydir-data",
+                  "--timeout=60s");
+            } catch (Exception e) {
+              throw new IllegalStateException(e);
+            }
+          })).toList();
+      List<CowsqlClusterApi.Kubectl> results = drains.stream().map(java.util.concurrent.CompletableFuture::join)
+          .toList();
+      String outputs = results.stream().map(CowsqlClusterApi.Kubectl::output).collect(Collectors.joining("\n"));
+      assertThat(results).as(outputs).filteredOn(k -> k.code() == 0).hasSize(1);
+      CowsqlClusterApi.Kubectl held = results.stream().filter(k -> k.code() != 0).findFirst().orElseThrow();
+      assertThat(held.output()).contains("Cannot evict pod as it would violate the pod's disruption budget");
+      // Meanwhile the two members left keep the cluster writable.
+      int ackedWhileAway = writes.acknowledged();
+      Thread.sleep(3000);
+      assertThat(writes.acknowledged()).as("writes acknowledged with one member away").isGreaterThan(ackedWhileAway);
+      for (String node : drained) {
+        api.kubectl("uncordon", node);
+      }
+      CowsqlClusterStatus back = awaitSettled(3, Duration.ofMinutes(4));
+      back.members.forEach(m -> assertThat(m.node).as(m.pod + " back on its Node").isEqualTo(nodeOf.get(m.pod)));
+      sampling.set(false);
+      sampler.join(5000);
+      assertNoAcknowledgedWriteLost(writes);
+      System.out.printf("two Nodes drained at once: one drain done, one held by the budget; members away at once, at"
+          + " most: %d; %s%n", away.stream().mapToInt(Integer::intValue).max().orElse(0), writes.summary());
+      assertThat(away).as("members away at once, sampled every 200 ms").isNotEmpty()
+          .allSatisfy(n -> assertThat(n).isLessThanOrEqualTo(1)).contains(1);
+    } finally {
+      sampling.set(false);
+      for (String node : drained) {
+        api.kubectlMayFail("uncordon", node);
+      }
     }
   }
 }
