@@ -59,7 +59,7 @@ public class CowsqlClusterSpec {
   @JsonPropertyDescription("Engine tuning passed to every node.")
   public EngineSpec engine = new EngineSpec();
 
-  @JsonPropertyDescription("What the operator does when quorum is lost. NOTE: the recovery behaviour arrives in a later release; this version records the setting and does not act on it.")
+  @JsonPropertyDescription("What the operator does when the raft majority is lost: Automatic, Manual (default: a person approves the plan) or Disabled, and after how long (see status.recovery and the QuorumLost condition).")
   public RecoverySpec recovery = new RecoverySpec();
 
   @JsonPropertyDescription("Overrides merged into the node pod template.")

@@ -65,6 +65,9 @@ public class CowsqlClusterStatus {
   @JsonPropertyDescription("The rolling update of the pods: the revision each pod runs, how many run the newest, the pod being rolled and why, and why a rollout stopped.")
   public RolloutStatus rollout;
 
+  @JsonPropertyDescription("Quorum-loss recovery: the cluster's epoch, the plan of a recovery in progress (written before any destructive step), its phase and what it waits for, and the last few recoveries; absent until quorum was first lost.")
+  public RecoveryStatus recovery;
+
   /** The condition of this type, if the status has one. */
   public Optional<Condition> condition(String type) {
     return conditions == null ? Optional.empty()

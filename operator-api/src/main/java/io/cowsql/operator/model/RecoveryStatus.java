@@ -44,6 +44,9 @@ public class RecoveryStatus {
   @JsonPropertyDescription("The cluster's epoch: 0 until the first recovery, then incremented by each one. Nodes record it in their data dirs; a data dir of an older epoch never starts again, except the chosen template.")
   public Long epoch;
 
+  @JsonPropertyDescription("The epoch written to the pods (annotation cowsql.io/epoch): a recovery's new epoch is published only once its template's configuration was rewritten, so a survivor that restarts before that keeps its data.")
+  public Long publishedEpoch;
+
   @JsonPropertyDescription("Waiting, AwaitingEvidence, AwaitingApproval, Fencing, StoppingSurvivors, Choosing, Reconfiguring, Regrowing, Recovered, Cancelled or ReportOnly.")
   public Phase phase;
 
@@ -202,9 +205,15 @@ public class RecoveryStatus {
     return epoch == null ? 0 : epoch;
   }
 
+  /** The epoch published to the pods, 0 when none was. */
+  public long publishedEpochOrZero() {
+    return publishedEpoch == null ? 0 : publishedEpoch;
+  }
+
   @Override
   public boolean equals(Object o) {
-    return o instanceof RecoveryStatus r && Objects.equals(epoch, r.epoch) && phase == r.phase
+    return o instanceof RecoveryStatus r && Objects.equals(epoch, r.epoch)
+        && Objects.equals(publishedEpoch, r.publishedEpoch) && phase == r.phase
         && Objects.equals(planId, r.planId) && Objects.equals(quorumLostSince, r.quorumLostSince)
         && Objects.equals(lastObserved, r.lastObserved) && Objects.equals(phaseSince, r.phaseSince)
         && Objects.equals(planned, r.planned) && Objects.equals(finished, r.finished)
@@ -216,7 +225,7 @@ public class RecoveryStatus {
 
   @Override
   public int hashCode() {
-    return Objects.hash(epoch, phase, planId, quorumLostSince, lastObserved, phaseSince, planned, finished, approvedBy,
+    return Objects.hash(epoch, publishedEpoch, phase, planId, quorumLostSince, lastObserved, phaseSince, planned, finished, approvedBy,
         message, lost, survivors, template, templateNodeId, targetConfiguration, history);
   }
 }

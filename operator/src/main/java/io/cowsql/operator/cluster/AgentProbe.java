@@ -20,8 +20,9 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * Asks node agents over their HTTP API, all at once and within one timeout: an agent that does not answer in time is
- * left out, so one silent pod cannot stall the reconcile pass. Here: why a pod is not ready ({@code /readyz}'s 503
- * answer, e.g. "not a member of the configuration: ...").
+ * left out, so one silent pod cannot stall the reconcile pass: why a pod is not ready ({@code /readyz}'s 503
+ * answer, e.g. "not a member of the configuration: ..."), a data dir's report for a quorum-loss recovery, and the
+ * recovery's instructions (stop the engine, rewrite the template's configuration).
  */
 @ApplicationScoped
 public class AgentProbe {
@@ -60,9 +61,26 @@ public class AgentProbe {
    *         turned into nothing, are absent
    */
   public <T> Map<String, T> ask(Map<String, String> agents, String path, Function<HttpResponse<String>, Optional<T>> read) {
+    return send(agents, address -> HttpRequest.newBuilder(URI.create("http://" + address + path)).timeout(timeout)
+        .GET().build(), read);
+  }
+
+  /**
+   * {@code POST path} (with its query) of every pod's agent at once, with a JSON body (empty: none); what {@code read}
+   * makes of each answer that arrives within the timeout. For the recovery's instructions to the agents.
+   */
+  public <T> Map<String, T> post(Map<String, String> agents, String path, String jsonBody,
+      Function<HttpResponse<String>, Optional<T>> read) {
+    return send(agents, address -> HttpRequest.newBuilder(URI.create("http://" + address + path)).timeout(timeout)
+        .header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString(jsonBody, StandardCharsets.UTF_8)).build(), read);
+  }
+
+  private <T> Map<String, T> send(Map<String, String> agents, Function<String, HttpRequest> request,
+      Function<HttpResponse<String>, Optional<T>> read) {
     Map<String, CompletableFuture<HttpResponse<String>>> asked = new LinkedHashMap<>();
-    agents.forEach((pod, address) -> asked.put(pod, http.sendAsync(HttpRequest.newBuilder(URI.create("http://" + address
-        + path)).timeout(timeout).GET().build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8))));
+    agents.forEach((pod, address) -> asked.put(pod, http.sendAsync(request.apply(address),
+        HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8))));
     long deadline = System.nanoTime() + timeout.toNanos();
     Map<String, T> out = new LinkedHashMap<>();
     asked.forEach((pod, f) -> await(f, deadline).flatMap(read).ifPresent(t -> out.put(pod, t)));

@@ -6,6 +6,7 @@ import io.cowsql.operator.model.ClusterSpecView;
 import io.cowsql.operator.model.CowsqlCluster;
 import io.cowsql.operator.model.CowsqlClusterStatus;
 import io.cowsql.operator.model.StorageSpec;
+import io.cowsql.operator.recovery.RecoveryPlanner;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -60,6 +61,8 @@ public final class ClusterPlanner {
         observed.pods().stream().filter(ObservedPod::scheduled).map(p -> p.zone().orElse("")).toList());
 
     Map<String, String> live = new LinkedHashMap<>(NodeSettings.liveAnnotations(cluster));
+    // The recovery's epoch (and, while regrowing, its template) on every pod, in the same patch as a new pod's domain.
+    live.putAll(RecoveryPlanner.podAnnotations(status == null ? null : status.recovery));
     // Unknown this pass (no leader listed the members): every pod keeps the value it has.
     scaleDown.leaving().ifPresent(ids -> live.put(Annotations.LEAVING, ids.isEmpty() ? null : ids));
     Map<String, Map<String, String>> annotations = new LinkedHashMap<>();

@@ -6,6 +6,7 @@ import io.cowsql.operator.model.ClusterSpecView;
 import io.cowsql.operator.model.CowsqlCluster;
 import io.cowsql.operator.roll.RolloutPlan;
 import io.cowsql.operator.model.CowsqlClusterStatus;
+import io.cowsql.operator.recovery.RecoveryPlan;
 import io.cowsql.operator.model.ScaleDownStatus;
 import io.cowsql.operator.model.UserAnnotations;
 import io.fabric8.kubernetes.api.model.Condition;
@@ -66,7 +67,7 @@ public final class StatusAggregator {
   /** Longest condition message from an exception (an API server's error body can be long). */
   static final int ERROR_MESSAGE_MAX = 1000;
 
-  /** The manual procedure for a lost majority, until automated recovery lands (a path in this repository). */
+  /** The manual procedure for a lost majority (a path in this repository), for mode Disabled. */
   public static final String MANUAL_RECOVERY = "node-image/README.md, section \"Offline subcommands (stopped nodes)\"";
 
   private StatusAggregator() {}
@@ -79,6 +80,16 @@ public final class StatusAggregator {
   /** @param rollout the rolling update's step this pass ({@link RolloutPlan#none()} when none was decided) */
   public static CowsqlClusterStatus aggregate(CowsqlCluster cluster, ObservedCluster observed, ClusterPlan plan,
       RolloutPlan rollout, String now) {
+    return aggregate(cluster, observed, plan, rollout, null, now);
+  }
+
+  /**
+   * @param rollout  the rolling update's step this pass ({@link RolloutPlan#none()} when none was decided)
+   * @param recovery the quorum-loss recovery's plan this pass; null when none was decided (an invalid spec, a paused
+   *                 cluster): the recorded {@code status.recovery} stays as it was
+   */
+  public static CowsqlClusterStatus aggregate(CowsqlCluster cluster, ObservedCluster observed, ClusterPlan plan,
+      RolloutPlan rollout, RecoveryPlan recovery, String now) {
     CowsqlClusterStatus previous = cluster.getStatus() == null ? new CowsqlClusterStatus() : cluster.getStatus();
     Long generation = cluster.getMetadata().getGeneration();
     CowsqlView cowsql = observed.cowsql();
@@ -104,6 +115,7 @@ public final class StatusAggregator {
     // Paused, nothing is carried out: the recorded scale-down stays as it was, to resume from.
     s.scaleDown = paused ? previous.scaleDown : scaleDownStatus(cluster, observed, scaleDown, previous, now);
     s.rollout = rollout.updateRevision().isPresent() ? rollout.status() : previous.rollout;
+    s.recovery = recovery == null ? previous.recovery : recovery.status();
     int wanted = plan.statefulSetReplicas();
     // Members being taken out stop being Ready once they are out of the configuration: only those that stay count.
     int target = cluster.getSpec().defaulted().replicas();
@@ -187,17 +199,26 @@ public final class StatusAggregator {
           + (down.isEmpty() ? "" : " Nodes that are down: see Degraded."));
     }
 
-    // QuorumLost before Degraded: the one Event for the shared reason carries the recovery procedure.
-    if (quorumLost.isPresent()) {
+    // QuorumLost before Degraded: the one Event for the shared reason carries what the recovery waits for.
+    String recoveryReason = recovery == null ? "" : recovery.reason();
+    boolean recovering = !recoveryReason.isEmpty() && !RecoveryPlan.RECOVERED.equals(recoveryReason);
+    if (recovering) {
+      c.add(QUORUM_LOST, "True", recoveryReason, recovery.message()
+          + (RecoveryPlan.DISABLED.equals(recoveryReason) ? " " + manualRecovery() : ""));
+    } else if (quorumLost.isPresent()) {
       String since = c.since(QUORUM_LOST, "True");
       c.add(QUORUM_LOST, "True", QUORUM_LOST, "Since " + since + ": " + quorumLost.get());
+    } else if (RecoveryPlan.RECOVERED.equals(recoveryReason)) {
+      c.add(QUORUM_LOST, "False", RecoveryPlan.RECOVERED, recovery.message());
     } else if (formed && !available && s.voters == null) {
       c.add(QUORUM_LOST, "Unknown", "NoMembership", "No leader, and the voters were never listed: cannot tell.");
     } else {
       c.add(QUORUM_LOST, "False", "AsExpected", available ? "A leader answers." : "The cluster has not formed yet.");
     }
-    if (quorumLost.isPresent()) {
-      c.add(DEGRADED, "True", QUORUM_LOST, "A majority of the voters does not answer: see QuorumLost.");
+    if (recovering || quorumLost.isPresent()) {
+      c.add(DEGRADED, "True", QUORUM_LOST, recovery != null && recovery.inProgress()
+          ? "A quorum-loss recovery is under way: see QuorumLost and status.recovery."
+          : "A majority of the voters does not answer: see QuorumLost.");
     } else if (formed && !available) {
       c.add(DEGRADED, "True", "NoLeader", "The cluster formed but no node reports a leader (an election may be"
           + " running): " + availableMessage(cowsql, leaderPod));
@@ -319,9 +340,14 @@ public final class StatusAggregator {
         : " (not ready since " + m.notReadySince + ")")).collect(Collectors.joining(", "))
         + " do not answer; " + (voters.size() - silent.size()) + " of " + voters.size() + " voters answer and "
         + majority + " are needed, so no leader can be elected and no write is accepted. If they come back the"
-        + " cluster recovers by itself. If they cannot (volume or Node lost), recover by hand as " + MANUAL_RECOVERY
-        + " describes: stop the survivors, inspect their data dirs, reconfigure the most up-to-date one and copy"
-        + " its data to the others. spec.recovery does not act yet in this version.");
+        + " cluster recovers by itself; spec.recovery says what the operator does if they do not (see"
+        + " status.recovery).");
+  }
+
+  private static String manualRecovery() {
+    return "To recover by hand, as " + MANUAL_RECOVERY + " describes: stop the survivors, inspect their data dirs,"
+        + " reconfigure the most up-to-date one and copy its data to the others; or set spec.recovery.mode to Manual"
+        + " or Automatic.";
   }
 
   private static void addSpecWarning(Conditions c, ClusterPlan plan) {

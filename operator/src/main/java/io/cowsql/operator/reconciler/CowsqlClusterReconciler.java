@@ -19,6 +19,8 @@ import io.cowsql.operator.plan.ClusterPlanner;
 import io.cowsql.operator.plan.StatusTransitions;
 import io.cowsql.operator.plan.ObservedCluster;
 import io.cowsql.operator.plan.StatusAggregator;
+import io.cowsql.operator.recovery.QuorumRecovery;
+import io.cowsql.operator.recovery.RecoveryPlan;
 import io.cowsql.operator.roll.RollingUpdate;
 import io.cowsql.operator.roll.RolloutPlan;
 import io.fabric8.kubernetes.api.model.Condition;
@@ -56,7 +58,8 @@ import org.jboss.logging.Logger;
 
 /**
  * One pass: observe (Kubernetes objects and the cowsql nodes) -> decide (a {@link ClusterPlan}) -> act (the
- * dependents, then pod annotations and claim retention) -> status (one {@link StatusAggregator}). An invalid
+ * dependents, then pod annotations and claim retention, a quorum-loss recovery's step ({@link QuorumRecovery}), a
+ * scale-down's or a rollout's) -> status (one {@link StatusAggregator}). An invalid
  * spec stops after decide: nothing is changed, only status says why.
  */
 @Workflow(explicitInvocation = true, dependents = {
@@ -94,13 +97,14 @@ public class CowsqlClusterReconciler implements Reconciler<CowsqlCluster> {
   private final PlanExecutor executor;
   private final ClusterEvents events;
   private final RollingUpdate rollingUpdate;
+  private final QuorumRecovery quorumRecovery;
   private final NodeDefaults defaults;
   private final PodDisruptionBudgetApi disruptionBudgets;
   private final Duration resyncReady;
   private final Duration resyncBusy;
 
   public CowsqlClusterReconciler(ClusterObserver observer, PlanExecutor executor, ClusterEvents events,
-      RollingUpdate rollingUpdate, KubernetesClient client,
+      RollingUpdate rollingUpdate, QuorumRecovery quorumRecovery, KubernetesClient client,
       @ConfigProperty(name = "cowsql.operator.node-image", defaultValue = NodeDefaults.DEFAULT_IMAGE) String nodeImage,
       @ConfigProperty(name = "cowsql.operator.node-shutdown-timeout", defaultValue = "20s") Duration shutdownTimeout,
       @ConfigProperty(name = "cowsql.operator.resync-ready", defaultValue = "10s") Duration resyncReady,
@@ -109,6 +113,7 @@ public class CowsqlClusterReconciler implements Reconciler<CowsqlCluster> {
     this.executor = executor;
     this.events = events;
     this.rollingUpdate = rollingUpdate;
+    this.quorumRecovery = quorumRecovery;
     this.defaults = new NodeDefaults(nodeImage, shutdownTimeout);
     this.resyncReady = resyncReady;
     this.resyncBusy = resyncBusy;
@@ -178,6 +183,7 @@ public class CowsqlClusterReconciler implements Reconciler<CowsqlCluster> {
     ObservedCluster observed = observer.observe(cluster, context);
     ClusterPlan plan = ClusterPlanner.decide(cluster, observed);
     RolloutPlan rollout = RolloutPlan.none();
+    RecoveryPlan recovery = null; // not decided (invalid spec, or paused): status keeps the recorded recovery
     // Paused: observe and report only (the status says so in Progressing), so a person can repair by hand.
     if (plan.valid() && !UserAnnotations.reconcilePaused(cluster)) {
       DesiredState.put(context, new DesiredState(plan, defaults));
@@ -189,16 +195,23 @@ public class CowsqlClusterReconciler implements Reconciler<CowsqlCluster> {
       plan.podsToRestart().forEach((pod, why) -> events.emit(context.getClient(), cluster, "Normal", "BootstrapRestart",
           "Restarted " + pod + ": " + why));
       executor.applyClaimRetention(context.getClient(), cluster, plan);
-      executor.scaleDown(context.getClient(), cluster, observed, plan).ifPresent(failure -> events.emit(
-          context.getClient(), cluster, "Warning", "ScaleDownStepFailed", failure));
+      recovery = quorumRecovery.pass(context, cluster, observed, (type, reason, message) -> events.emit(
+          context.getClient(), cluster, type, reason, message));
+      // A recovery under way owns the membership and the pods: no scale-down step, no rollout meanwhile.
+      if (!recovery.inProgress()) {
+        executor.scaleDown(context.getClient(), cluster, observed, plan).ifPresent(failure -> events.emit(
+            context.getClient(), cluster, "Warning", "ScaleDownStepFailed", failure));
+      }
+      Optional<String> waitFor = recovery.inProgress() ? Optional.of("A quorum-loss recovery")
+          : plan.scaleDown().active() ? Optional.of("A scale-down") : Optional.empty();
       rollout = rollingUpdate.pass(context, cluster, observed, Optional.ofNullable(cluster.getStatus())
-          .map(s -> s.rollout), !plan.scaleDown().active(), (type, reason, message) -> events.emit(context.getClient(),
+          .map(s -> s.rollout), waitFor, (type, reason, message) -> events.emit(context.getClient(),
           cluster, type, reason, message));
     } else if (!plan.valid()) {
       LOG.infof("%s/%s: invalid spec, nothing changed: %s", cluster.getMetadata().getNamespace(),
           cluster.getMetadata().getName(), plan.specErrors());
     }
-    CowsqlClusterStatus status = StatusAggregator.aggregate(cluster, observed, plan, rollout, now());
+    CowsqlClusterStatus status = StatusAggregator.aggregate(cluster, observed, plan, rollout, recovery, now());
     Duration next = "True".equals(StatusAggregator.find(status, StatusAggregator.READY).map(Condition::getStatus)
         .orElse("False")) && !plan.scaleDown().active() && !rollout.active() ? resyncReady : resyncBusy;
     events.record(context.getClient(), cluster, StatusTransitions.between(cluster.getStatus(), status));

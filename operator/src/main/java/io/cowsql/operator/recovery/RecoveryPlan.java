@@ -15,6 +15,16 @@ import java.util.List;
  * @param message what the recovery waits for or does, for that condition and the Event
  */
 public record RecoveryPlan(RecoveryStatus status, Step step, String reason, String message) {
+  /** The phases in which the recovery acts on the cluster: nothing else may change it meanwhile. */
+  private static final java.util.Set<RecoveryStatus.Phase> IN_PROGRESS = java.util.EnumSet.of(
+      RecoveryStatus.Phase.Fencing, RecoveryStatus.Phase.StoppingSurvivors, RecoveryStatus.Phase.Choosing,
+      RecoveryStatus.Phase.Reconfiguring, RecoveryStatus.Phase.Regrowing);
+
+  /** Whether a recovery is under way (from the recorded plan to Recovered): scale-downs and rollouts wait. */
+  public boolean inProgress() {
+    return status != null && IN_PROGRESS.contains(status.phase);
+  }
+
   public static final String WAITING = "Waiting";
   public static final String AWAITING_EVIDENCE = "AwaitingEvidence";
   public static final String AWAITING_APPROVAL = "AwaitingApproval";
@@ -41,7 +51,10 @@ public record RecoveryPlan(RecoveryStatus status, Step step, String reason, Stri
     }
   }
 
-  /** Tell these survivors to stop their engines and report their last log entry (for this plan id). */
+  /**
+   * Tell these survivors to stop their engines and report their last log entry, for this plan id (the same id for
+   * the whole recovery: the agents refuse a stop or a reconfigure for another plan than the one that stopped them).
+   */
   public record StopSurvivors(String planId, List<String> pods) implements Step {
     public StopSurvivors {
       pods = List.copyOf(pods);
@@ -52,26 +65,26 @@ public record RecoveryPlan(RecoveryStatus status, Step step, String reason, Stri
    * Rewrite the stopped template's configuration to {@code target} (offline, ReconfigureMembershipExt). The plan
    * repeats this step until a report shows the target; whoever carries it out reads the template's last
    * configuration right before and does nothing when it already equals the target, so it runs once.
+   * {@code planId} is the id the survivors' engines were stopped for (an approved ambiguous choice has its own id).
    */
-  public record Reconfigure(String pod, String nodeId, List<ConfigMember> target) implements Step {
+  public record Reconfigure(String planId, String pod, String nodeId, List<ConfigMember> target) implements Step {
     public Reconfigure {
       target = List.copyOf(target);
     }
   }
 
   /**
-   * Publish the new epoch and the template's node id to every pod and withdraw the stop instruction: the template
-   * starts at the new epoch, every other data dir of an older epoch is set aside and its node joins as new, and the
-   * StatefulSet's pods regrow the cluster to spec.replicas. {@code templateNodeId} null: no data dir is exempt any
-   * more (the recovery is over, and the template's dir records the new epoch).
+   * Restart these pods onto the new epoch, which the pods' annotations now give (with the template's node id): the
+   * template starts at the new epoch with its rewritten configuration, every other data dir of an older epoch is set
+   * aside and its node joins as new, and the StatefulSet's pods regrow the cluster to spec.replicas.
    */
-  public record Regrow(long epoch, String templateNodeId, List<String> pods) implements Step {
+  public record Regrow(long epoch, String templateNodeId, List<String> restart) implements Step {
     public Regrow {
-      pods = List.copyOf(pods);
+      restart = List.copyOf(restart);
     }
   }
 
-  /** The recovery was cancelled: withdraw the stop instruction from these pods. */
+  /** The recovery was cancelled: restart these stopped pods, so their engines start again on their data. */
   public record Release(List<String> pods) implements Step {
     public Release {
       pods = List.copyOf(pods);

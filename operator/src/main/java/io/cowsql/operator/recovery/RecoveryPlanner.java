@@ -88,15 +88,26 @@ public final class RecoveryPlanner {
    * @param facts         pod -> what the API shows about that member's pod, claim and Node
    * @param reports       pod -> what its agent reported from its data dir (absent: nothing reported)
    * @param approval      the approval annotation, if any
+   * @param dirEpochs     pod -> the epoch its agent's data dir records (absent: not reported)
+   * @param podEpochs     pod -> the epoch its {@code cowsql.io/epoch} annotation gives it (absent: 0)
    */
   public record Observation(Instant now, boolean leaderAnswers, int votersNow, List<Member> members, List<String> pods,
       Map<String, LossEvidence.Facts> facts, Map<String, SurvivorSelector.Report> reports,
-      Optional<Approval> approval) {
+      Optional<Approval> approval, Map<String, Long> dirEpochs, Map<String, Long> podEpochs) {
     public Observation {
       members = List.copyOf(members);
       pods = List.copyOf(pods);
       facts = Map.copyOf(facts);
       reports = Map.copyOf(reports);
+      dirEpochs = Map.copyOf(dirEpochs);
+      podEpochs = Map.copyOf(podEpochs);
+    }
+
+    /** No data dir epochs reported, no epoch annotations on the pods. */
+    public Observation(Instant now, boolean leaderAnswers, int votersNow, List<Member> members, List<String> pods,
+        Map<String, LossEvidence.Facts> facts, Map<String, SurvivorSelector.Report> reports,
+        Optional<Approval> approval) {
+      this(now, leaderAnswers, votersNow, members, pods, facts, reports, approval, Map.of(), Map.of());
     }
 
     List<Member> voters() {
@@ -162,7 +173,7 @@ public final class RecoveryPlanner {
     if (a.state() == QuorumLossDetector.State.LOST) {
       enter(s, Phase.Waiting, o.now(), before);
       clearPlan(s);
-      s.message = silent + "; recovery is considered after " + settings.quorumLossTimeout() + ", in "
+      s.message = silent + "; recovery is considered after " + io.cowsql.contract.DurationFormat.format(settings.quorumLossTimeout()) + ", in "
           + a.remaining().toSeconds() + " s (spec.recovery.mode " + settings.mode() + ").";
       return new RecoveryPlan(s, new RecoveryPlan.Observe(), RecoveryPlan.WAITING, s.message);
     }
@@ -229,8 +240,12 @@ public final class RecoveryPlanner {
       s.lost = new ArrayList<>();
       s.survivors = new ArrayList<>();
     }
-    if (s.phase == Phase.Recovered && s.templateNodeId != null) {
-      return new RecoveryPlan(s, new RecoveryPlan.Regrow(s.epochOrZero(), null, o.pods()), "", "");
+    if (s.phase == Phase.Cancelled) {
+      // a stop instruction the cancelling pass could not withdraw (its restart failed) is withdrawn now
+      List<String> stopped = stoppedFor(o, survivorPods(s));
+      if (!stopped.isEmpty()) {
+        return new RecoveryPlan(s, new RecoveryPlan.Release(stopped), "", "");
+      }
     }
     return new RecoveryPlan(s, new RecoveryPlan.Observe(), "", "");
   }
@@ -291,7 +306,7 @@ public final class RecoveryPlanner {
     s.message = "Plan " + s.planId + ": stopping the survivors' engines; waiting for " + String.join(", ", pending)
         + " to report a stopped engine and its last log entry (the choice is made without them after "
         + SURVIVOR_REPORT_WAIT.toMinutes() + " min, and is then ambiguous).";
-    return new RecoveryPlan(s, new RecoveryPlan.StopSurvivors(s.planId, survivorPods(s)), RecoveryPlan.RECOVERING,
+    return new RecoveryPlan(s, new RecoveryPlan.StopSurvivors(stopId(s), survivorPods(s)), RecoveryPlan.RECOVERING,
         s.message);
   }
 
@@ -308,7 +323,7 @@ public final class RecoveryPlanner {
       survivor.index = r.reported() ? r.lastEntry().get().index() : null;
     }
     SurvivorSelector.Selection selection = SurvivorSelector.select(reports);
-    RecoveryPlan.Step keepStopped = new RecoveryPlan.StopSurvivors(s.planId, survivorPods(s));
+    RecoveryPlan.Step keepStopped = new RecoveryPlan.StopSurvivors(stopId(s), survivorPods(s));
     if (selection.template().isEmpty()) {
       s.message = "Plan " + s.planId + ": no template can be chosen: " + String.join("; ", selection.ambiguities())
           + ". Waiting for a survivor to report.";
@@ -358,41 +373,76 @@ public final class RecoveryPlanner {
     if (r == null || !r.engineStopped() || !Objects.equals(r.nodeId(), s.templateNodeId)) {
       s.message = "Plan " + s.planId + ": waiting for the template " + s.template + " (node " + s.templateNodeId
           + ") to report a stopped engine before its configuration is rewritten; no other member will be used.";
-      return new RecoveryPlan(s, new RecoveryPlan.StopSurvivors(s.planId, List.of(s.template)),
+      return new RecoveryPlan(s, new RecoveryPlan.StopSurvivors(stopId(s), List.of(s.template)),
           RecoveryPlan.RECOVERING, s.message);
     }
     s.message = "Plan " + s.planId + ": rewriting the configuration of the template " + s.template + " to "
         + SurvivorSelector.describe(target) + " (once).";
-    return new RecoveryPlan(s, new RecoveryPlan.Reconfigure(s.template, s.templateNodeId, target),
+    return new RecoveryPlan(s, new RecoveryPlan.Reconfigure(stopId(s), s.template, s.templateNodeId, target),
         RecoveryPlan.RECOVERING, s.message);
   }
 
   private static RecoveryPlan regrow(Settings settings, Observation o, RecoveryStatus s) {
-    if (o.leaderAnswers() && o.votersNow() >= settings.targetVoters()) {
+    // From here the new epoch is on the pods (cowsql.io/epoch, with the template's id in cowsql.io/epoch-template).
+    s.publishedEpoch = s.epoch;
+    List<String> restart = olderThanPublished(o, s.epochOrZero());
+    if (o.leaderAnswers() && o.votersNow() >= settings.targetVoters() && restart.isEmpty()) {
       enter(s, Phase.Recovered, o.now(), Phase.Regrowing);
       s.finished = o.now().toString();
       s.message = "Recovered at epoch " + s.epoch + " from " + s.template + "; " + o.votersNow() + " voters.";
       addHistory(s, Phase.Recovered);
-      // the template's own data dir now records the new epoch: its exemption is withdrawn
-      return new RecoveryPlan(s, new RecoveryPlan.Regrow(s.epochOrZero(), null, o.pods()), RecoveryPlan.RECOVERED,
-          s.message);
+      // the template's own data dir now records the new epoch: its exemption is withdrawn with the phase
+      return new RecoveryPlan(s, new RecoveryPlan.Observe(), RecoveryPlan.RECOVERED, s.message);
     }
     s.message = "Plan " + s.planId + ": the template " + s.template + " serves at epoch " + s.epoch
         + "; regrowing (" + (o.leaderAnswers() ? o.votersNow() + " of " + settings.targetVoters() + " voters"
-            : "no leader answers yet") + ").";
-    return new RecoveryPlan(s, new RecoveryPlan.Regrow(s.epochOrZero(), s.templateNodeId, o.pods()),
+            : "no leader answers yet") + (restart.isEmpty() ? "" : "; restarting " + String.join(", ", restart)
+            + " onto epoch " + s.epoch) + ").";
+    return new RecoveryPlan(s, new RecoveryPlan.Regrow(s.epochOrZero(), s.templateNodeId, restart),
         RecoveryPlan.RECOVERING, s.message);
   }
 
+  /**
+   * The pods to restart onto the published epoch: their annotation already gives it (so the restarted agent reads
+   * it) and their data dir records an older one (the stopped survivors, the template among them, and nodes that
+   * started during the recovery). A pod whose annotation does not show the epoch yet waits for the next pass.
+   */
+  static List<String> olderThanPublished(Observation o, long epoch) {
+    return o.pods().stream()
+        .filter(pod -> o.podEpochs().getOrDefault(pod, 0L) == epoch)
+        .filter(pod -> o.dirEpochs().containsKey(pod) && o.dirEpochs().get(pod) < epoch)
+        .toList();
+  }
+
+  /** The pods among {@code pods} whose agent reports its engine stopped (for any plan: none may stay stopped). */
+  private static List<String> stoppedFor(Observation o, List<String> pods) {
+    return pods.stream().filter(pod -> Optional.ofNullable(o.reports().get(pod))
+        .map(SurvivorSelector.Report::engineStopped).orElse(false)).toList();
+  }
+
+  /**
+   * The recovery's pod annotations, the same on every pod: the published epoch ({@code cowsql.io/epoch}, absent
+   * while it is 0) and, while regrowing, the template's node id ({@code cowsql.io/epoch-template}) so that the one
+   * data dir of the old epoch allowed to start is the template's. The operator writes them in the same patch as a
+   * new pod's failure domain, which the agent waits for: no pod starts its engine without knowing the epoch.
+   */
+  public static Map<String, String> podAnnotations(RecoveryStatus recorded) {
+    Map<String, String> out = new java.util.LinkedHashMap<>();
+    long published = recorded == null ? 0 : recorded.publishedEpochOrZero();
+    out.put(io.cowsql.contract.Annotations.EPOCH, published == 0 ? null : Long.toString(published));
+    out.put(io.cowsql.contract.Annotations.EPOCH_TEMPLATE,
+        recorded != null && recorded.phase == Phase.Regrowing ? recorded.templateNodeId : null);
+    return out;
+  }
+
   private static RecoveryPlan cancel(RecoveryStatus s, Observation o, String why) {
-    List<String> release = survivorPods(s);
+    List<String> release = stoppedFor(o, survivorPods(s));
     Phase before = s.phase;
     enter(s, Phase.Cancelled, o.now(), before);
     s.finished = o.now().toString();
     s.message = "Recovery " + (s.planId == null ? "" : s.planId + " ") + "cancelled in " + before + ": " + why + ".";
     addHistory(s, Phase.Cancelled);
-    boolean stopped = before == Phase.StoppingSurvivors || before == Phase.Choosing;
-    return new RecoveryPlan(s, stopped ? new RecoveryPlan.Release(release) : new RecoveryPlan.Observe(), "",
+    return new RecoveryPlan(s, release.isEmpty() ? new RecoveryPlan.Observe() : new RecoveryPlan.Release(release), "",
         s.message);
   }
 
@@ -502,6 +552,14 @@ public final class RecoveryPlanner {
   private static int ordinalOf(Observation o, String pod) {
     return o.members().stream().filter(m -> m.pod().equals(pod)).mapToInt(Member::ordinal).findFirst()
         .orElse(Integer.MAX_VALUE);
+  }
+
+  /**
+   * The id the survivors are stopped for, the same through the whole recovery: the plan id as first recorded (an
+   * approved ambiguous choice puts its own id in {@code planId}).
+   */
+  static String stopId(RecoveryStatus s) {
+    return planId(s.epochOrZero(), s.lost, s.survivors);
   }
 
   /** The plan id: the epoch it leads to and a digest of who is lost and who survives. */

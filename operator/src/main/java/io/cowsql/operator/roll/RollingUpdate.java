@@ -42,16 +42,17 @@ public class RollingUpdate {
 
   /**
    * @param previous status.rollout as last written (since when the operator waits)
-   * @param mayAct   false while another disruption is under way (a scale-down): the plan is reported, not carried out
+   * @param waitFor  what else is under way (a scale-down, a quorum-loss recovery), if anything: then the plan is
+   *                 reported, not carried out, and says why
    */
   public RolloutPlan pass(Context<CowsqlCluster> context, CowsqlCluster cluster, ObservedCluster observed,
-      Optional<RolloutStatus> previous, boolean mayAct, Events events) {
+      Optional<RolloutStatus> previous, Optional<String> waitFor, Events events) {
     Optional<StatefulSet> sts = context.getSecondaryResource(StatefulSet.class);
     List<Pod> pods = List.copyOf(context.getSecondaryResources(Pod.class));
     RolloutObservation o = observer.observe(cluster, sts, pods, observed);
     RolloutPlan plan = RolloutPlanner.plan(cluster, o, previous, Instant.now(), limits);
-    if (plan.acts() && !mayAct) {
-      return plan.deferred("A scale-down is under way: the rolling update waits for it");
+    if (plan.acts() && waitFor.isPresent()) {
+      return plan.deferred(waitFor.get() + " is under way: the rolling update waits for it");
     }
     executor.execute(context.getClient(), cluster, observed, plan)
         .ifPresent(outcome -> events.emit(outcome.failed() ? "Warning" : "Normal", outcome.reason(), outcome.message()));

@@ -299,7 +299,7 @@ class StatusAggregatorTest {
   }
 
   @Test
-  void quorumLossNamesTheSilentVotersSinceWhenAndTheManualProcedure() {
+  void quorumLossNamesTheSilentVotersSinceWhenAndPointsAtSpecRecovery() {
     CowsqlCluster c = cluster("a");
     pass(c, observed(3, pods("a", true, true, true), led(c, 0, "voter", "voter", "voter")), "t1");
     String a0 = io.cowsql.operator.ClusterNames.podAddress(c, "a-0");
@@ -317,7 +317,7 @@ class StatusAggregatorTest {
     assertThat(lost.getLastTransitionTime()).isEqualTo("t3");
     assertThat(lost.getMessage()).startsWith("Since t3: voters a-1 (not ready since t2), a-2 (not ready since t2) do"
         + " not answer; 1 of 3 voters answer and 2 are needed")
-        .contains("node-image/README.md, section \"Offline subcommands (stopped nodes)\"");
+        .contains("spec.recovery says what the operator does if they do not (see status.recovery)");
     assertThat(s.phase).isEqualTo("Degraded");
     assertThat(cond(s, "Degraded").getReason()).isEqualTo("QuorumLost");
     // still lost later: same since, same message (no status rewrite)

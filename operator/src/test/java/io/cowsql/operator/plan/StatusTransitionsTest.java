@@ -36,7 +36,7 @@ class StatusTransitionsTest {
     assertThat(t).extracting(Transition::reason).containsExactly("NodesNotReady", "NoLeader", "QuorumLost");
     assertThat(t).filteredOn(Transition::warning).extracting(Transition::reason).containsExactly("NoLeader", "QuorumLost");
     assertThat(t.get(2).message()).startsWith("QuorumLost=True: Since t3: voters a-0 (not ready since t3) do not answer")
-        .contains("node-image/README.md, section \"Offline subcommands (stopped nodes)\"");
+        .contains("spec.recovery says what the operator does if they do not (see status.recovery)");
   }
 
   @Test

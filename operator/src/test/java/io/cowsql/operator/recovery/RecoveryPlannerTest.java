@@ -46,6 +46,10 @@ class RecoveryPlannerTest {
     final Map<String, LossEvidence.Facts> facts = new LinkedHashMap<>();
     final Map<String, SurvivorSelector.Report> reports = new LinkedHashMap<>();
     Optional<Approval> approval = Optional.empty();
+    /** pod -> the epoch its data dir records, as its agent reports it. */
+    final Map<String, Long> dirEpochs = new LinkedHashMap<>();
+    /** pod -> the epoch its annotation gives it. */
+    final Map<String, Long> podEpochs = new LinkedHashMap<>();
 
     World() {
       for (int i = 0; i < 3; i++) {
@@ -83,7 +87,7 @@ class RecoveryPlannerTest {
       List<Member> members = List.of(0, 1, 2).stream().map(i -> new Member("db-" + i, i, "n" + i,
           "db-" + i + ".db-peers:9000", "voter", answering.get(i))).toList();
       return new Observation(now, leader, votersNow, members, List.of("db-0", "db-1", "db-2"), facts, reports,
-          approval);
+          approval, dirEpochs, podEpochs);
     }
   }
 
@@ -202,7 +206,7 @@ class RecoveryPlannerTest {
       assertThat(x.index).isEqualTo(120L);
     });
     List<ConfigMember> target = List.of(cfg(0));
-    assertThat(p.step()).isEqualTo(new RecoveryPlan.Reconfigure("db-0", "n0", target));
+    assertThat(p.step()).isEqualTo(new RecoveryPlan.Reconfigure(p.status().planId, "db-0", "n0", target));
 
     // the operator dies after the reconfigure, before its status write: the same record again, the template's
     // configuration already the target -> no second reconfigure
@@ -210,17 +214,31 @@ class RecoveryPlannerTest {
     RecoveryPlan again = RecoveryPlanner.decide(settings(Mode.Automatic), w.observe(), p.status());
     seen.add(again);
     assertThat(again.status().phase).isEqualTo(Phase.Regrowing);
-    assertThat(again.step()).isEqualTo(new RecoveryPlan.Regrow(1, "n0", List.of("db-0", "db-1", "db-2")));
+    assertThat(again.status().publishedEpoch).as("published from regrowing on").isEqualTo(1L);
+    assertThat(RecoveryPlanner.podAnnotations(again.status())).containsEntry("cowsql.io/epoch", "1")
+        .containsEntry("cowsql.io/epoch-template", "n0");
+    // the pods' annotations do not show the epoch yet: nothing is restarted before they do
+    w.dirEpochs.putAll(Map.of("db-0", 0L, "db-1", 0L, "db-2", 1L));
+    assertThat(again.step()).isEqualTo(new RecoveryPlan.Regrow(1, "n0", List.of()));
+    w.podEpochs.putAll(Map.of("db-0", 1L, "db-1", 1L, "db-2", 1L));
+    RecoveryPlan restart = RecoveryPlanner.decide(settings(Mode.Automatic), w.observe(), again.status());
+    assertThat(restart.step()).as("the stopped template and a node that started during the recovery, at epoch 0")
+        .isEqualTo(new RecoveryPlan.Regrow(1, "n0", List.of("db-0", "db-1")));
+    seen.add(restart);
+    w.dirEpochs.putAll(Map.of("db-0", 1L, "db-1", 1L));
 
     w.leader = true;
     w.votersNow = 1;
-    p = RecoveryPlanner.decide(settings(Mode.Automatic), w.observe(), again.status());
+    p = RecoveryPlanner.decide(settings(Mode.Automatic), w.observe(), restart.status());
     assertThat(p.status().phase).as("one voter is not the spec's three").isEqualTo(Phase.Regrowing);
+    assertThat(p.step()).isEqualTo(new RecoveryPlan.Regrow(1, "n0", List.of()));
     w.votersNow = 3;
     p = RecoveryPlanner.decide(settings(Mode.Automatic), w.observe(), p.status());
     assertThat(p.status().phase).isEqualTo(Phase.Recovered);
     assertThat(p.reason()).isEqualTo(RecoveryPlan.RECOVERED);
-    assertThat(p.step()).isEqualTo(new RecoveryPlan.Regrow(1, null, List.of("db-0", "db-1", "db-2")));
+    assertThat(p.step()).isInstanceOf(RecoveryPlan.Observe.class);
+    assertThat(RecoveryPlanner.podAnnotations(p.status())).as("the template's exemption is withdrawn")
+        .containsEntry("cowsql.io/epoch", "1").containsEntry("cowsql.io/epoch-template", null);
     assertThat(p.status().history).singleElement().satisfies(h -> {
       assertThat(h.outcome).isEqualTo(Phase.Recovered);
       assertThat(h.epoch).isEqualTo(1L);
@@ -233,7 +251,8 @@ class RecoveryPlannerTest {
     RecoveryPlan healthy = RecoveryPlanner.decide(settings(Mode.Automatic), w.observe(), p.status());
     assertThat(healthy.status().epoch).isEqualTo(1L);
     assertThat(healthy.status().phase).isEqualTo(Phase.Recovered);
-    assertThat(healthy.step()).isEqualTo(new RecoveryPlan.Regrow(1, null, List.of("db-0", "db-1", "db-2")));
+    assertThat(healthy.step()).isInstanceOf(RecoveryPlan.Observe.class);
+    assertThat(healthy.status().publishedEpoch).isEqualTo(1L);
   }
 
   @Test
@@ -282,10 +301,19 @@ class RecoveryPlannerTest {
     w.gone(2);
     RecoveryPlan p = passes(settings(Mode.Automatic), w, null, TIMEOUT, new java.util.ArrayList<>());
     assertThat(p.status().phase).isEqualTo(Phase.StoppingSurvivors);
+    w.stopped(0, 7, 120, OLD_CONFIG);
     w.answering.putAll(Map.of(1, true, 2, true));
     RecoveryPlan c = RecoveryPlanner.decide(settings(Mode.Automatic), w.observe(), p.status());
     assertThat(c.status().phase).isEqualTo(Phase.Cancelled);
     assertThat(c.step()).isEqualTo(new RecoveryPlan.Release(List.of("db-0")));
+    assertThat(c.status().publishedEpoch).as("a cancelled recovery never published its epoch").isNull();
+    // the restart did not happen (the operator died, the delete failed): the next pass releases it again
+    RecoveryPlan again = RecoveryPlanner.decide(settings(Mode.Automatic), w.observe(), c.status());
+    assertThat(again.step()).isEqualTo(new RecoveryPlan.Release(List.of("db-0")));
+    // restarted, its engine runs: nothing more
+    w.reports.put("db-0", new SurvivorSelector.Report("db-0", 0, "n0", false, Optional.empty(), List.of(), List.of()));
+    assertThat(RecoveryPlanner.decide(settings(Mode.Automatic), w.observe(), again.status()).step())
+        .isInstanceOf(RecoveryPlan.Observe.class);
   }
 
   @Test
@@ -391,7 +419,12 @@ class RecoveryPlannerTest {
         fiveMembers(late.now().plusSeconds(10), reports, Optional.of(new Approval(choice, "alice"))),
         ambiguous.status());
     assertThat(chosen.status().template).isEqualTo("db-4");
-    assertThat(chosen.step()).isEqualTo(new RecoveryPlan.Reconfigure("db-4", "n4",
+    // the engines stay stopped for the plan they were stopped for: the reconfigure names it, not the choice's id
+    String stoppedFor = RecoveryPlanner.stopId(chosen.status());
+    assertThat(stoppedFor).isNotEqualTo(chosen.status().planId);
+    assertThat(ambiguous.step()).isEqualTo(new RecoveryPlan.StopSurvivors(stoppedFor, ((RecoveryPlan.StopSurvivors)
+        ambiguous.step()).pods()));
+    assertThat(chosen.step()).isEqualTo(new RecoveryPlan.Reconfigure(stoppedFor, "db-4", "n4",
         List.of(new ConfigMember("n4", "db-4.db-peers:9000", "voter"))));
   }
 
@@ -427,7 +460,7 @@ class RecoveryPlannerTest {
     RecoveryPlan p = RecoveryPlanner.decide(new Settings(Mode.Automatic, TIMEOUT, 5, "db"),
         fiveMembers(T0, reports, Optional.empty()), s);
     assertThat(p.status().template).isEqualTo("db-3");
-    assertThat(p.step()).isEqualTo(new RecoveryPlan.StopSurvivors("r1-22222222", List.of("db-3")));
+    assertThat(p.step()).isEqualTo(new RecoveryPlan.StopSurvivors(RecoveryPlanner.stopId(s), List.of("db-3")));
     assertThat(p.message()).contains("no other member will be used");
   }
 
