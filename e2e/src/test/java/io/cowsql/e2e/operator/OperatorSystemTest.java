@@ -548,20 +548,26 @@ class OperatorSystemTest {
 
   @Test
   @Order(11)
-  void quorumLossNamesTheSilentVotersAndTheManualProcedure() throws Exception {
+  void aQuorumLossShorterThanTheTimeoutWaitsSaysHowLongAndHealsByItself() throws Exception {
     CowsqlClusterStatus before = awaitStatus("example", Duration.ofSeconds(60),
         st -> "Running".equals(st.phase) && st.leader != null
             && "Reconciled".equals(condition(st, "Progressing").getReason()));
     List<String> voters = before.members.stream().filter(m -> "voter".equals(m.role)).map(m -> m.pod).toList();
     assertThat(voters).hasSize(3);
+    Map<String, String> podUids = exampleUids(c.pods().inNamespace(NS).list().getItems());
+    Map<String, String> claimUids = exampleUids(c.persistentVolumeClaims().inNamespace(NS).list().getItems());
     List<String> paused = voters.subList(0, 2);
     paused.forEach(p -> tb.kubelet().pause(NS, p));
     try {
+      // the default spec.recovery: mode Manual, quorumLossTimeout 5m; paused for far less, nothing may happen
       CowsqlClusterStatus s = awaitStatus("example", Duration.ofSeconds(90), st -> st.isTrue("QuorumLost"));
       String message = condition(s, "QuorumLost").getMessage();
-      assertThat(message).contains(paused.get(0), paused.get(1), "voters answer",
-          "node-image/README.md, section \"Offline subcommands (stopped nodes)\"");
-      assertThat(message).startsWith("Since " + condition(s, "QuorumLost").getLastTransitionTime());
+      assertThat(condition(s, "QuorumLost").getReason()).isEqualTo("Waiting");
+      assertThat(message).contains(paused.get(0), paused.get(1), "1 of 3 answer, 2 needed",
+          "recovery is considered after 5m, in ", "spec.recovery.mode Manual");
+      assertThat(s.recovery.phase).hasToString("Waiting");
+      assertThat(s.recovery.lost).extracting(m -> m.pod).containsExactlyInAnyOrderElementsOf(paused);
+      assertThat(s.recovery.lost).allSatisfy(m -> assertThat(m.evidence).as("paused, volume intact").isNull());
       assertThat(s.phase).isEqualTo("Degraded");
       assertThat(condition(s, "Degraded").getReason()).isEqualTo("QuorumLost");
     } finally {
@@ -569,6 +575,18 @@ class OperatorSystemTest {
     }
     CowsqlClusterStatus back = awaitStatus("example", Duration.ofMinutes(2), st -> "Running".equals(st.phase));
     assertThat(condition(back, "QuorumLost").getStatus()).isEqualTo("False");
+    assertThat(back.recovery == null || back.recovery.phase == null).as("the wait is over: " + back.recovery).isTrue();
+    // nothing was fenced, restarted or replaced
+    assertThat(exampleUids(c.pods().inNamespace(NS).list().getItems())).isEqualTo(podUids);
+    assertThat(exampleUids(c.persistentVolumeClaims().inNamespace(NS).list().getItems())).isEqualTo(claimUids);
+  }
+
+  /** name -> uid of the objects of the cluster "example" (its pods example-N, its claims data-example-N). */
+  private static Map<String, String> exampleUids(List<? extends io.fabric8.kubernetes.api.model.HasMetadata> objects) {
+    Map<String, String> out = new java.util.TreeMap<>();
+    objects.stream().filter(o -> o.getMetadata().getName().matches("(data-)?example-[0-9]+"))
+        .forEach(o -> out.put(o.getMetadata().getName(), o.getMetadata().getUid()));
+    return out;
   }
 
   /**
