@@ -821,6 +821,71 @@ public final class Agent implements HttpApi.Backend {
     return dataDir();
   }
 
+  /**
+   * The recovery's one offline reconfiguration, run on the dir whose engine {@link #stopEngine} stopped for the same
+   * plan, with the agent's own lock held throughout (so the offline {@code reconfigure} subcommand, which refuses a
+   * locked dir, cannot interleave). Exactly once: the dir's last configuration is read first, and when it is the target
+   * already nothing is run. Either way the stopped dir is read again, and {@code /datadir} reports that read.
+   */
+  @Override
+  public synchronized HttpApi.Reconfiguration reconfigure(String plan, List<io.cowsql.node.Member> members) {
+    if (stopping) {
+      throw new IllegalStateException("the agent is shutting down");
+    }
+    if (stopPlan == null) {
+      throw new IllegalStateException("the engine is running: stop it first with POST /datadir/stop?plan=" + plan);
+    }
+    if (!stopPlan.equals(plan)) {
+      throw new IllegalStateException("the engine was stopped for plan " + stopPlan + ", not " + plan
+          + ": only that plan may reconfigure this dir");
+    }
+    long self = identity.id();
+    if (members.stream().noneMatch(m -> m.id() == self)) {
+      throw new IllegalArgumentException("field members does not list this node " + Identity.hex(self)
+          + ": the restarted node would not be part of its own configuration");
+    }
+    DataDirReader.Inspection before = inspectStopped("before reconfiguring");
+    if (TargetConfiguration.same(before.configuration(), members)) {
+      stoppedDir = before;
+      stoppedDirProblem = null;
+      LOG.info("data dir not reconfigured for plan " + plan + ": its last configuration is the target already "
+          + TargetConfiguration.describe(members) + ", nothing run");
+      return new HttpApi.Reconfiguration(false, dataDir());
+    }
+    try {
+      Node.reconfigureMembershipExt(engine, cfg.dir, members, lock);
+    } catch (RuntimeException e) {
+      // What the failed call left on disk is what /datadir must report.
+      try {
+        stoppedDir = DataDirReader.inspect(cfg.dir);
+      } catch (IOException | RuntimeException again) {
+        stoppedDir = null;
+        stoppedDirProblem = again.getMessage();
+      }
+      LOG.warning("data dir reconfiguration for plan " + plan + " to " + TargetConfiguration.describe(members) + " failed: " + e.getMessage());
+      throw e;
+    }
+    stoppedDir = null;
+    stoppedDirProblem = "not read since the reconfiguration";
+    DataDirReader.Inspection after = inspectStopped("after reconfiguring (the reconfiguration itself succeeded)");
+    stoppedDir = after;
+    stoppedDirProblem = null;
+    LOG.info("data dir reconfigured for plan " + plan + ": configuration " + TargetConfiguration.describe(before.configuration())
+        + " -> " + TargetConfiguration.describe(after.configuration()) + ", last entry " + before.lastEntry().term() + "/"
+        + before.lastEntry().index() + " -> " + after.lastEntry().term() + "/" + after.lastEntry().index());
+    return new HttpApi.Reconfiguration(true, dataDir());
+  }
+
+  /** The stopped dir read now; when that fails, the reason (409) and the report says so too. */
+  private DataDirReader.Inspection inspectStopped(String when) {
+    try {
+      return DataDirReader.inspect(cfg.dir);
+    } catch (IOException | RuntimeException e) {
+      stoppedDirProblem = e.getMessage();
+      throw new IllegalStateException("the stopped dir could not be read " + when + ": " + e.getMessage());
+    }
+  }
+
   /** This node's role: as the last membership check found it, else as the local view lists it. */
   private String ownRole(Identity id, ClusterView v, Membership ms) {
     Role r = ms != null && ms.role() != null ? ms.role() : null;
