@@ -825,7 +825,8 @@ public final class Agent implements HttpApi.Backend {
    * The recovery's one offline reconfiguration, run on the dir whose engine {@link #stopEngine} stopped for the same
    * plan, with the agent's own lock held throughout (so the offline {@code reconfigure} subcommand, which refuses a
    * locked dir, cannot interleave). Exactly once: the dir's last configuration is read first, and when it is the target
-   * already nothing is run. Either way the stopped dir is read again, and {@code /datadir} reports that read.
+   * already nothing is run. Either way {@code /datadir} reports the dir as read after that (until then, the read of
+   * the stop or of the previous reconfiguration).
    */
   @Override
   public synchronized HttpApi.Reconfiguration reconfigure(String plan, List<io.cowsql.node.Member> members) {
@@ -840,11 +841,21 @@ public final class Agent implements HttpApi.Backend {
           + ": only that plan may reconfigure this dir");
     }
     long self = identity.id();
-    if (members.stream().noneMatch(m -> m.id() == self)) {
+    io.cowsql.node.Member own = members.stream().filter(m -> m.id() == self).findFirst().orElse(null);
+    if (own == null) {
       throw new IllegalArgumentException("field members does not list this node " + Identity.hex(self)
           + ": the restarted node would not be part of its own configuration");
     }
-    DataDirReader.Inspection before = inspectStopped("before reconfiguring");
+    if (!own.address().equals(cfg.address)) {
+      throw new IllegalArgumentException("field members lists this node " + Identity.hex(self) + " at " + own.address()
+          + ", but its address is " + cfg.address + " (--address): the other members would dial the wrong address");
+    }
+    DataDirReader.Inspection before;
+    try {
+      before = DataDirReader.inspect(cfg.dir);
+    } catch (IOException | RuntimeException e) {
+      throw new IllegalStateException("the stopped dir's last configuration could not be read, so nothing was run: " + e.getMessage());
+    }
     if (TargetConfiguration.same(before.configuration(), members)) {
       stoppedDir = before;
       stoppedDirProblem = null;
@@ -856,33 +867,29 @@ public final class Agent implements HttpApi.Backend {
       Node.reconfigureMembershipExt(engine, cfg.dir, members, lock);
     } catch (RuntimeException e) {
       // What the failed call left on disk is what /datadir must report.
-      try {
-        stoppedDir = DataDirReader.inspect(cfg.dir);
-      } catch (IOException | RuntimeException again) {
-        stoppedDir = null;
-        stoppedDirProblem = again.getMessage();
-      }
+      rereadStopped();
       LOG.warning("data dir reconfiguration for plan " + plan + " to " + TargetConfiguration.describe(members) + " failed: " + e.getMessage());
       throw e;
     }
-    stoppedDir = null;
-    stoppedDirProblem = "not read since the reconfiguration";
-    DataDirReader.Inspection after = inspectStopped("after reconfiguring (the reconfiguration itself succeeded)");
-    stoppedDir = after;
-    stoppedDirProblem = null;
+    DataDirReader.Inspection after = rereadStopped();
     LOG.info("data dir reconfigured for plan " + plan + ": configuration " + TargetConfiguration.describe(before.configuration())
-        + " -> " + TargetConfiguration.describe(after.configuration()) + ", last entry " + before.lastEntry().term() + "/"
-        + before.lastEntry().index() + " -> " + after.lastEntry().term() + "/" + after.lastEntry().index());
+        + " -> " + (after == null ? "unreadable (" + stoppedDirProblem + ")" : TargetConfiguration.describe(after.configuration()))
+        + ", last entry " + before.lastEntry().term() + "/" + before.lastEntry().index() + " -> "
+        + (after == null ? "unreadable" : after.lastEntry().term() + "/" + after.lastEntry().index()));
     return new HttpApi.Reconfiguration(true, dataDir());
   }
 
-  /** The stopped dir read now; when that fails, the reason (409) and the report says so too. */
-  private DataDirReader.Inspection inspectStopped(String when) {
+  /** Reads the stopped dir again for {@code /datadir}; null when the read failed (the report then says why). */
+  private DataDirReader.Inspection rereadStopped() {
     try {
-      return DataDirReader.inspect(cfg.dir);
+      DataDirReader.Inspection read = DataDirReader.inspect(cfg.dir);
+      stoppedDir = read;
+      stoppedDirProblem = null;
+      return read;
     } catch (IOException | RuntimeException e) {
       stoppedDirProblem = e.getMessage();
-      throw new IllegalStateException("the stopped dir could not be read " + when + ": " + e.getMessage());
+      stoppedDir = null;
+      return null;
     }
   }
 

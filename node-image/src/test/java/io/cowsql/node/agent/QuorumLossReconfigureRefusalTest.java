@@ -21,7 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code POST /datadir/reconfigure?plan=ID} on one real agent and engine: what it refuses (a running engine, another
- * plan, a target without this node, a bad body) changes nothing, and what it runs, it runs once: a target the dir's last
+ * plan, a target without this node or with it at another address, a bad body) changes nothing, and what it runs, it runs once: a target the dir's last
  * configuration is already leaves the log as it is.
  */
 @SystemTier
@@ -103,6 +103,9 @@ class QuorumLossReconfigureRefusalTest {
       HttpResponse<String> withoutSelf = reconfigure(p, "?plan=p1", body(new Member(0xabcdefL, "127.0.0.1:1", MemberRole.VOTER)));
       assertThat(withoutSelf.statusCode()).isEqualTo(400);
       assertThat(withoutSelf.body()).contains("does not list this node " + Long.toHexString(self));
+      HttpResponse<String> elsewhere = reconfigure(p, "?plan=p1", body(new Member(self, "127.0.0.1:1", MemberRole.VOTER)));
+      assertThat(elsewhere.statusCode()).isEqualTo(400);
+      assertThat(elsewhere.body()).contains("lists this node " + Long.toHexString(self) + " at 127.0.0.1:1, but its address is " + p.address);
       assertThat(DataDirReader.inspect(p.dir).lastEntry().index()).isEqualTo(stoppedIndex);
 
       // The target the dir holds already: nothing run, the log as it was.
