@@ -419,6 +419,32 @@ public final class Node implements AutoCloseable {
    * the duration, so this fails while an agent runs on it. Run it on one survivor only.
    */
   public static void reconfigureMembershipExt(Engine engine, Path dir, List<Member> members) {
+    checkMembers(members);
+    Path real = checkRaftDir(dir);
+    DataDirLock lock;
+    try {
+      lock = DataDirLock.acquire(real);
+    } catch (IOException e) {
+      throw new IllegalStateException(e.getMessage(), e);
+    }
+    try (DataDirLock held = lock) {
+      recoverExt(engine, real, members, held);
+      LOG.info(() -> "reconfigured membership of " + real + ": " + members);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * The same on a dir whose lock the caller holds already: the agent, whose engine is stopped for a recovery plan,
+   * keeps its lock so that no other process opens the dir in between. Logs nothing: the caller says what it did.
+   */
+  public static void reconfigureMembershipExt(Engine engine, Path dir, List<Member> members, DataDirLock held) {
+    checkMembers(members);
+    recoverExt(engine, checkRaftDir(dir), members, held);
+  }
+
+  private static void checkMembers(List<Member> members) {
     if (members == null || members.isEmpty()) {
       throw new IllegalArgumentException("the new configuration needs at least one member");
     }
@@ -437,42 +463,38 @@ public final class Node implements AutoCloseable {
     if (!voter) {
       throw new IllegalArgumentException("the new configuration needs at least one voter");
     }
+  }
+
+  private static Path checkRaftDir(Path dir) {
     Path real = checkDataDir(dir);
     if (!Files.exists(real.resolve("metadata1")) && !Files.exists(real.resolve("metadata2"))) {
       throw new IllegalArgumentException("data dir " + real + " holds no raft data (no metadata1/metadata2)");
     }
-    DataDirLock lock;
-    try {
-      lock = DataDirLock.acquire(real);
-    } catch (IOException e) {
-      throw new IllegalStateException(e.getMessage(), e);
-    }
-    try (DataDirLock held = lock) {
-      try (Node node = create(engine, 1, "1", real, NodeOptions.defaults().withLock(held))) {
-        NodeInfoExt[] infos = (NodeInfoExt[]) new NodeInfoExt().toArray(members.size());
-        List<Memory> keep = new ArrayList<>();
-        for (int i = 0; i < members.size(); i++) {
-          Member m = members.get(i);
-          byte[] bytes = m.address().getBytes(java.nio.charset.StandardCharsets.UTF_8);
-          Memory mem = new Memory(bytes.length + 1L);
-          mem.write(0, bytes, 0, bytes.length);
-          mem.setByte(bytes.length, (byte) 0);
-          keep.add(mem);
-          infos[i].size = NodeInfoExt.SIZE;
-          infos[i].id = m.id();
-          infos[i].address = Pointer.nativeValue(mem);
-          infos[i].role = m.role().code();
-          infos[i].write();
-        }
-        int rc = engine.lib().node_recover_ext(node.handle, infos[0], members.size());
-        if (rc != ENGINE_OK) {
-          throw new EngineException(rc, "node_recover_ext failed (" + rc + "): " + engine.lib().node_errmsg(node.handle));
-        }
-        keep.clear();
-        LOG.info(() -> "reconfigured membership of " + real + ": " + members);
+    return real;
+  }
+
+  private static void recoverExt(Engine engine, Path real, List<Member> members, DataDirLock held) {
+    try (Node node = create(engine, 1, "1", real, NodeOptions.defaults().withLock(held))) {
+      NodeInfoExt[] infos = (NodeInfoExt[]) new NodeInfoExt().toArray(members.size());
+      List<Memory> keep = new ArrayList<>();
+      for (int i = 0; i < members.size(); i++) {
+        Member m = members.get(i);
+        byte[] bytes = m.address().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        Memory mem = new Memory(bytes.length + 1L);
+        mem.write(0, bytes, 0, bytes.length);
+        mem.setByte(bytes.length, (byte) 0);
+        keep.add(mem);
+        infos[i].size = NodeInfoExt.SIZE;
+        infos[i].id = m.id();
+        infos[i].address = Pointer.nativeValue(mem);
+        infos[i].role = m.role().code();
+        infos[i].write();
       }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+      int rc = engine.lib().node_recover_ext(node.handle, infos[0], members.size());
+      if (rc != ENGINE_OK) {
+        throw new EngineException(rc, "node_recover_ext failed (" + rc + "): " + engine.lib().node_errmsg(node.handle));
+      }
+      keep.clear();
     }
   }
 

@@ -821,6 +821,78 @@ public final class Agent implements HttpApi.Backend {
     return dataDir();
   }
 
+  /**
+   * The recovery's one offline reconfiguration, run on the dir whose engine {@link #stopEngine} stopped for the same
+   * plan, with the agent's own lock held throughout (so the offline {@code reconfigure} subcommand, which refuses a
+   * locked dir, cannot interleave). Exactly once: the dir's last configuration is read first, and when it is the target
+   * already nothing is run. Either way {@code /datadir} reports the dir as read after that (until then, the read of
+   * the stop or of the previous reconfiguration).
+   */
+  @Override
+  public synchronized HttpApi.Reconfiguration reconfigure(String plan, List<io.cowsql.node.Member> members) {
+    if (stopping) {
+      throw new IllegalStateException("the agent is shutting down");
+    }
+    if (stopPlan == null) {
+      throw new IllegalStateException("the engine is running: stop it first with POST /datadir/stop?plan=" + plan);
+    }
+    if (!stopPlan.equals(plan)) {
+      throw new IllegalStateException("the engine was stopped for plan " + stopPlan + ", not " + plan
+          + ": only that plan may reconfigure this dir");
+    }
+    long self = identity.id();
+    io.cowsql.node.Member own = members.stream().filter(m -> m.id() == self).findFirst().orElse(null);
+    if (own == null) {
+      throw new IllegalArgumentException("field members does not list this node " + Identity.hex(self)
+          + ": the restarted node would not be part of its own configuration");
+    }
+    if (!own.address().equals(cfg.address)) {
+      throw new IllegalArgumentException("field members lists this node " + Identity.hex(self) + " at " + own.address()
+          + ", but its address is " + cfg.address + " (--address): the other members would dial the wrong address");
+    }
+    DataDirReader.Inspection before;
+    try {
+      before = DataDirReader.inspect(cfg.dir);
+    } catch (IOException | RuntimeException e) {
+      throw new IllegalStateException("the stopped dir's last configuration could not be read, so nothing was run: " + e.getMessage());
+    }
+    if (TargetConfiguration.same(before.configuration(), members)) {
+      stoppedDir = before;
+      stoppedDirProblem = null;
+      LOG.info("data dir not reconfigured for plan " + plan + ": its last configuration is the target already "
+          + TargetConfiguration.describe(members) + ", nothing run");
+      return new HttpApi.Reconfiguration(false, dataDir());
+    }
+    try {
+      Node.reconfigureMembershipExt(engine, cfg.dir, members, lock);
+    } catch (RuntimeException e) {
+      // What the failed call left on disk is what /datadir must report.
+      rereadStopped();
+      LOG.warning("data dir reconfiguration for plan " + plan + " to " + TargetConfiguration.describe(members) + " failed: " + e.getMessage());
+      throw e;
+    }
+    DataDirReader.Inspection after = rereadStopped();
+    LOG.info("data dir reconfigured for plan " + plan + ": configuration " + TargetConfiguration.describe(before.configuration())
+        + " -> " + (after == null ? "unreadable (" + stoppedDirProblem + ")" : TargetConfiguration.describe(after.configuration()))
+        + ", last entry " + before.lastEntry().term() + "/" + before.lastEntry().index() + " -> "
+        + (after == null ? "unreadable" : after.lastEntry().term() + "/" + after.lastEntry().index()));
+    return new HttpApi.Reconfiguration(true, dataDir());
+  }
+
+  /** Reads the stopped dir again for {@code /datadir}; null when the read failed (the report then says why). */
+  private DataDirReader.Inspection rereadStopped() {
+    try {
+      DataDirReader.Inspection read = DataDirReader.inspect(cfg.dir);
+      stoppedDir = read;
+      stoppedDirProblem = null;
+      return read;
+    } catch (IOException | RuntimeException e) {
+      stoppedDirProblem = e.getMessage();
+      stoppedDir = null;
+      return null;
+    }
+  }
+
   /** This node's role: as the last membership check found it, else as the local view lists it. */
   private String ownRole(Identity id, ClusterView v, Membership ms) {
     Role r = ms != null && ms.role() != null ? ms.role() : null;

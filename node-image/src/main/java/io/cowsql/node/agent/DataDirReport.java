@@ -14,7 +14,7 @@ import java.util.Map;
  * (the dir's node id and epoch, whether the engine is stopped and for which plan, the last log entry and the last
  * configuration in the log, and what could not be read). While the engine runs the dir is read read-only at most once
  * a second ({@link LiveLogPosition}) and may move on; once the engine is stopped ({@code POST /datadir/stop}) it is
- * read from the stopped dir and cannot change under the report.
+ * read from the stopped dir, again after each {@code POST /datadir/reconfigure}, and nothing else changes it.
  *
  * @param id             the node id (printed in hex)
  * @param epoch          the epoch the dir's identity records
@@ -32,6 +32,11 @@ public record DataDirReport(long id, long epoch, boolean engineStopped, String s
 
   /** The document, one line. */
   public String json() {
+    return Json.write(document());
+  }
+
+  /** The document's fields, in order (an answer that says more adds its own after them). */
+  public Map<String, Object> document() {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("id", Identity.hex(id));
     m.put("epoch", epoch);
@@ -60,6 +65,6 @@ public record DataDirReport(long id, long epoch, boolean engineStopped, String s
       all.addAll(last.problems());
     }
     m.put("problems", all);
-    return Json.write(m);
+    return m;
   }
 }

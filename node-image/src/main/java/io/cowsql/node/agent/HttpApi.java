@@ -12,8 +12,8 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The agent's HTTP endpoints on a {@link BlockingHttpServer}: {@code /healthz}, {@code /readyz},
- * {@code /status} (JSON), {@code /metrics} (Prometheus text), {@code /datadir} (JSON) and {@code POST
- * /datadir/stop?plan=ID}, and the dqlite-demo key/value API
+ * {@code /status} (JSON), {@code /metrics} (Prometheus text), {@code /datadir} (JSON), {@code POST
+ * /datadir/stop?plan=ID} and {@code POST /datadir/reconfigure?plan=ID}, and the dqlite-demo key/value API
  * ({@code PUT /{key}} with the value as body, {@code GET /{key}}).
  */
 public final class HttpApi {
@@ -41,6 +41,30 @@ public final class HttpApi {
      * @throws IllegalStateException when it cannot (stopped for another plan, not started, shutting down), saying why
      */
     DataDirReport stopEngine(String plan);
+
+    /**
+     * Forces {@code members} as the configuration of the dir whose engine is stopped for {@code plan}, unless its last
+     * configuration is that already (then nothing is run); returns the report read from the dir afterwards.
+     *
+     * @throws IllegalStateException    when the engine is not stopped for {@code plan}, or the dir cannot be read
+     * @throws IllegalArgumentException when {@code members} does not list this node
+     */
+    Reconfiguration reconfigure(String plan, java.util.List<io.cowsql.node.Member> members);
+  }
+
+  /**
+   * What {@code POST /datadir/reconfigure} did.
+   *
+   * @param reconfigured false when the dir's last configuration was the target already and nothing was run
+   * @param report       the {@code /datadir} report read from the dir afterwards
+   */
+  public record Reconfiguration(boolean reconfigured, DataDirReport report) {
+    /** The report's document with {@code reconfigured} added. */
+    public String json() {
+      java.util.Map<String, Object> m = report.document();
+      m.put("reconfigured", reconfigured);
+      return Json.write(m);
+    }
   }
 
   /** What a plan id may be: it names the operator's recovery plan, and goes into logs and reports as it is. */
@@ -131,6 +155,7 @@ public final class HttpApi {
         yield d == null ? text(503, "the node has no data dir yet\n", "text/plain") : text(200, d.json() + "\n", "application/json");
       }
       case "/datadir/stop" -> stopEngine(b, r, q < 0 ? "" : target.substring(q + 1));
+      case "/datadir/reconfigure" -> reconfigure(b, r, q < 0 ? "" : target.substring(q + 1));
       case "/metrics" -> text(200, b.status().prometheus(new StatusReport.KvRequests(kvGets.get(), kvPuts.get(), kvErrors.get(), kvStale.get(),
           b.kv() == null ? java.util.Map.of() : b.kv().statementsSent())),
           "text/plain; version=0.0.4; charset=utf-8");
@@ -143,23 +168,67 @@ public final class HttpApi {
     if (!r.method().equals("POST")) {
       return text(405, "use POST /datadir/stop?plan=<plan id>\n", "text/plain");
     }
-    String plan = null;
-    for (String part : query.split("&")) {
-      if (part.startsWith("plan=")) {
-        plan = part.substring("plan=".length());
-      }
-    }
-    if (plan == null || plan.isEmpty()) {
-      return text(400, "query parameter plan is required: the id of the plan the engine is stopped for\n", "text/plain");
-    }
+    String plan = plan(query);
     if (!PLAN_ID.matcher(plan).matches()) {
-      return text(400, "query parameter plan must be 1 to 128 of A-Z a-z 0-9 . _ : -, got '" + plan + "'\n", "text/plain");
+      return badPlan(plan);
     }
     try {
       return text(200, b.stopEngine(plan).json() + "\n", "application/json");
     } catch (IllegalStateException e) {
       return text(409, e.getMessage() + "\n", "text/plain");
     }
+  }
+
+  /**
+   * {@code POST /datadir/reconfigure?plan=ID} with the target configuration as body ({@link TargetConfiguration}): 400
+   * naming {@code plan} or the body's field, or when the target leaves this node out; 413 for a body over {@link
+   * TargetConfiguration#MAX_BODY_BYTES}; 409 when the engine is not stopped for that plan; 500 when the engine's
+   * reconfiguration fails.
+   */
+  private static Response reconfigure(Backend b, Request r, String query) {
+    if (!r.method().equals("POST")) {
+      return text(405, "use POST /datadir/reconfigure?plan=<plan id> with the configuration as JSON body\n", "text/plain");
+    }
+    String plan = plan(query);
+    if (!PLAN_ID.matcher(plan).matches()) {
+      return badPlan(plan);
+    }
+    if (r.body().length > TargetConfiguration.MAX_BODY_BYTES) {
+      return text(413, "body must be at most " + TargetConfiguration.MAX_BODY_BYTES + " bytes, got " + r.body().length + "\n", "text/plain");
+    }
+    java.util.List<io.cowsql.node.Member> members;
+    try {
+      members = TargetConfiguration.parse(r.body());
+    } catch (IllegalArgumentException e) {
+      return text(400, e.getMessage() + "\n", "text/plain");
+    }
+    try {
+      return text(200, b.reconfigure(plan, members).json() + "\n", "application/json");
+    } catch (IllegalArgumentException e) {
+      return text(400, e.getMessage() + "\n", "text/plain");
+    } catch (IllegalStateException e) {
+      return text(409, e.getMessage() + "\n", "text/plain");
+    } catch (io.cowsql.node.engine.EngineException e) {
+      return text(500, "the engine's reconfiguration failed: " + e.getMessage() + "\n", "text/plain");
+    }
+  }
+
+  /** The {@code plan} query parameter, empty when absent. */
+  private static String plan(String query) {
+    String plan = "";
+    for (String part : query.split("&")) {
+      if (part.startsWith("plan=")) {
+        plan = part.substring("plan=".length());
+      }
+    }
+    return plan;
+  }
+
+  private static Response badPlan(String plan) {
+    if (plan.isEmpty()) {
+      return text(400, "query parameter plan is required: the id of the plan the engine is stopped for\n", "text/plain");
+    }
+    return text(400, "query parameter plan must be 1 to 128 of A-Z a-z 0-9 . _ : -, got '" + plan + "'\n", "text/plain");
   }
 
   /** cowsql-demo's answers: a line of text, status 200, whatever the outcome (Go's default). */
