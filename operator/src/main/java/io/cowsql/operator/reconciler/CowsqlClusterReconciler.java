@@ -195,7 +195,7 @@ public class CowsqlClusterReconciler implements Reconciler<CowsqlCluster> {
       plan.podsToRestart().forEach((pod, why) -> events.emit(context.getClient(), cluster, "Normal", "BootstrapRestart",
           "Restarted " + pod + ": " + why));
       executor.applyClaimRetention(context.getClient(), cluster, plan);
-      recovery = quorumRecovery.pass(context, cluster, observed, (type, reason, message) -> events.emit(
+      recovery = quorumRecovery.pass(context, NODES, cluster, observed, (type, reason, message) -> events.emit(
           context.getClient(), cluster, type, reason, message));
       // A recovery under way owns the membership and the pods: no scale-down step, no rollout meanwhile.
       if (!recovery.inProgress()) {

@@ -39,15 +39,16 @@ public class QuorumRecovery {
     this.executor = executor;
   }
 
-  public RecoveryPlan pass(Context<CowsqlCluster> context, CowsqlCluster cluster, ObservedCluster observed,
-      Events events) {
+  /** @param nodesSource the name of the reconciler's Nodes informer (a cache of every Node) */
+  public RecoveryPlan pass(Context<CowsqlCluster> context, String nodesSource, CowsqlCluster cluster,
+      ObservedCluster observed, Events events) {
     KubernetesClient client = context.getClient();
     RecoveryStatus recorded = cluster.getStatus() == null ? null : cluster.getStatus().recovery;
     ClusterSpecView spec = cluster.getSpec().defaulted();
     RecoveryPlanner.Settings settings = new RecoveryPlanner.Settings(spec.recoveryMode(),
         DurationFormat.parse(spec.quorumLossTimeout()), spec.rolesOf(spec.replicas()).voters(),
         cluster.getMetadata().getName());
-    RecoveryPlanner.Observation o = observer.observe(client, context, cluster, observed, recorded, Instant.now());
+    RecoveryPlanner.Observation o = observer.observe(context, nodesSource, cluster, observed, recorded, Instant.now());
     RecoveryPlan plan = RecoveryPlanner.decide(settings, o, recorded);
     boolean acts = !(plan.step() instanceof RecoveryPlan.Observe);
     if (acts && !Objects.equals(recorded, plan.status())) {

@@ -16,8 +16,9 @@ import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Taint;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.informer.ManagedInformerEventSource;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
 import java.net.http.HttpResponse;
@@ -34,7 +35,7 @@ import java.util.stream.Collectors;
  * observe for quorum-loss recovery: turns one pass's {@link ObservedCluster} into a {@link RecoveryPlanner.Observation}
  * and, only when the planner can use them (no leader answers, or a recorded recovery is under way or cancelled), adds
  * what the API shows about each voter's pod, claim and Node and what every agent reports from its data dir
- * ({@code GET /datadir}). A healthy cluster costs no request.
+ * ({@code GET /datadir}). Kubernetes objects come from the informers' caches; a healthy cluster costs no request.
  */
 @ApplicationScoped
 public class RecoveryObserver {
@@ -49,7 +50,8 @@ public class RecoveryObserver {
     this.agents = agents;
   }
 
-  public RecoveryPlanner.Observation observe(KubernetesClient client, Context<CowsqlCluster> context,
+  /** @param nodesSource the name of the reconciler's Nodes informer (a cache of every Node) */
+  public RecoveryPlanner.Observation observe(Context<CowsqlCluster> context, String nodesSource,
       CowsqlCluster cluster, ObservedCluster observed, RecoveryStatus recorded, Instant now) {
     CowsqlView view = observed.cowsql();
     boolean leaderAnswers = view.leader().isPresent();
@@ -76,7 +78,7 @@ public class RecoveryObserver {
       nodeIds.put(pod, a.nodeId());
     });
     List<RecoveryPlanner.Member> members = members(cluster, observed, nodeIds);
-    Map<String, LossEvidence.Facts> facts = facts(client, context, cluster, members);
+    Map<String, LossEvidence.Facts> facts = facts(context, nodesSource, cluster, members);
     return new RecoveryPlanner.Observation(now, leaderAnswers, votersNow, members, podNames, facts, reports, approval,
         dirEpochs, podEpochs);
   }
@@ -131,10 +133,12 @@ public class RecoveryObserver {
 
   /**
    * What the API shows about each voter's pod, data claim and Node. A claim in phase Lost is a volume gone (the
-   * PersistentVolume controller marks a claim Lost when its volume was deleted). The Node is read by name (the
-   * Nodes informer only holds the Nodes our pods are on, and a lost pod may be gone).
+   * PersistentVolume controller marks a claim Lost when its volume was deleted). The Node is looked up by name in
+   * the Nodes informer's cache (a lost pod may be gone, so the Nodes mapped to the cluster may not include it).
+   *
+   * @param nodesSource the name of the reconciler's Nodes informer
    */
-  static Map<String, LossEvidence.Facts> facts(KubernetesClient client, Context<CowsqlCluster> context,
+  static Map<String, LossEvidence.Facts> facts(Context<CowsqlCluster> context, String nodesSource,
       CowsqlCluster cluster, List<RecoveryPlanner.Member> members) {
     Map<String, Pod> pods = context.getSecondaryResources(Pod.class).stream()
         .collect(Collectors.toMap(p -> p.getMetadata().getName(), p -> p, (a, b) -> a));
@@ -145,9 +149,10 @@ public class RecoveryObserver {
       cluster.getStatus().members.stream().filter(m -> m.pod != null && m.node != null)
           .forEach(m -> lastNodes.put(m.pod, m.node));
     }
-    Map<String, Optional<Node>> nodes = new LinkedHashMap<>();
-    Function<String, Optional<Node>> node = name -> nodes.computeIfAbsent(name,
-        n -> Optional.ofNullable(client.nodes().withName(n).get()));
+    // every Node is in the Nodes informer's cache (it watches them all); only its mapping to this cluster is partial
+    var nodeCache = context.eventSourceRetriever().getEventSourceFor(Node.class, nodesSource);
+    Function<String, Optional<Node>> node = name -> nodeCache instanceof ManagedInformerEventSource<?, ?, ?> informer
+        ? informer.get(new ResourceID(name)).map(Node.class::cast) : Optional.empty();
     Map<String, LossEvidence.Facts> out = new LinkedHashMap<>();
     for (RecoveryPlanner.Member m : members) {
       if (!ConfigMember.VOTER.equals(m.role())) {
