@@ -5,6 +5,9 @@ import io.cowsql.operator.model.ClusterSpecView;
 import io.cowsql.operator.model.CowsqlCluster;
 import io.cowsql.operator.model.RecoveryStatus;
 import io.cowsql.operator.plan.ObservedCluster;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
+import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
@@ -12,6 +15,8 @@ import io.fabric8.kubernetes.client.utils.Serialization;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Objects;
 import org.jboss.logging.Logger;
 
@@ -62,7 +67,11 @@ public class QuorumRecovery {
       events.emit("Normal", "Recovery" + after.name(), plan.status().message);
     }
     if (acts) {
-      executor.execute(client, cluster, observed, plan.step())
+      Map<String, HasMetadata> seen = new LinkedHashMap<>();
+      context.getSecondaryResources(Pod.class).forEach(p -> seen.put(RecoveryExecutor.POD + p.getMetadata().getName(), p));
+      context.getSecondaryResources(PersistentVolumeClaim.class)
+          .forEach(c -> seen.put(RecoveryExecutor.CLAIM + c.getMetadata().getName(), c));
+      executor.execute(client, cluster, observed, plan.step(), seen)
           .ifPresent(done -> events.emit("Normal", "RecoveryStep", plan.status().planId + ": " + done));
     }
     return plan;

@@ -149,10 +149,14 @@ public class RecoveryObserver {
       cluster.getStatus().members.stream().filter(m -> m.pod != null && m.node != null)
           .forEach(m -> lastNodes.put(m.pod, m.node));
     }
-    // every Node is in the Nodes informer's cache (it watches them all); only its mapping to this cluster is partial
-    var nodeCache = context.eventSourceRetriever().getEventSourceFor(Node.class, nodesSource);
-    Function<String, Optional<Node>> node = name -> nodeCache instanceof ManagedInformerEventSource<?, ?, ?> informer
-        ? informer.get(new ResourceID(name)).map(Node.class::cast) : Optional.empty();
+    // Every Node is in the Nodes informer's cache (it watches them all; only its mapping to this cluster is
+    // partial), so a name it does not hold is a deleted Node. Without that cache nothing can be told: UNKNOWN,
+    // never DELETED, which would count as evidence.
+    var nodeSource = context.eventSourceRetriever().getEventSourceFor(Node.class, nodesSource);
+    Function<String, LossEvidence.NodeState> nodeState = name -> nodeSource instanceof ManagedInformerEventSource<?, ?, ?> cache
+        ? cache.get(new ResourceID(name)).map(n -> LossEvidence.nodeState(true, taintKeys((Node) n)))
+            .orElse(LossEvidence.NodeState.DELETED)
+        : LossEvidence.NodeState.UNKNOWN;
     Map<String, LossEvidence.Facts> out = new LinkedHashMap<>();
     for (RecoveryPlanner.Member m : members) {
       if (!ConfigMember.VOTER.equals(m.role())) {
@@ -167,11 +171,9 @@ public class RecoveryObserver {
           : LossEvidence.ClaimState.PRESENT;
       Optional<String> nodeName = Optional.ofNullable(pod == null || pod.getSpec() == null ? null
           : pod.getSpec().getNodeName()).filter(n -> !n.isEmpty()).or(() -> Optional.ofNullable(lastNodes.get(m.pod())));
-      LossEvidence.NodeState nodeState = nodeName.map(n -> node.apply(n)
-          .map(x -> LossEvidence.nodeState(true, taintKeys(x)))
-          .orElse(LossEvidence.NodeState.DELETED)).orElse(LossEvidence.NodeState.UNKNOWN);
+      LossEvidence.NodeState node = nodeName.map(nodeState).orElse(LossEvidence.NodeState.UNKNOWN);
       out.put(m.pod(), new LossEvidence.Facts(m.pod(), pod != null, claimName, state,
-          Optional.ofNullable(claim == null ? null : claim.getMetadata().getUid()), nodeName, nodeState));
+          Optional.ofNullable(claim == null ? null : claim.getMetadata().getUid()), nodeName, node));
     }
     return out;
   }

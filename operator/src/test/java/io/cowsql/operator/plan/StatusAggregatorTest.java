@@ -299,6 +299,41 @@ class StatusAggregatorTest {
   }
 
   @Test
+  void aDecidedRecoveryGivesQuorumLostItsReasonAndMessageAndGoesToStatusRecovery() {
+    CowsqlCluster c = cluster("a");
+    pass(c, observed(3, pods("a", true, true, true), led(c, 0, "voter", "voter", "voter")), "t1");
+    String a0 = io.cowsql.operator.ClusterNames.podAddress(c, "a-0");
+    ObservedCluster lost = observed(3, pods("a", true, false, false), new io.cowsql.operator.cluster.CowsqlView(true,
+        java.util.Optional.empty(), List.of(), java.util.Optional.of("no leader"), java.util.Set.of(a0)));
+    io.cowsql.operator.model.RecoveryStatus r = new io.cowsql.operator.model.RecoveryStatus();
+    r.phase = io.cowsql.operator.model.RecoveryStatus.Phase.Regrowing;
+    r.epoch = 1L;
+    io.cowsql.operator.recovery.RecoveryPlan regrowing = new io.cowsql.operator.recovery.RecoveryPlan(r,
+        new io.cowsql.operator.recovery.RecoveryPlan.Observe(), io.cowsql.operator.recovery.RecoveryPlan.RECOVERING,
+        "Plan r1-x: the template a-0 serves at epoch 1; regrowing (1 of 3 voters).");
+    CowsqlClusterStatus s = StatusAggregator.aggregate(c, lost, ClusterPlanner.decide(c, lost),
+        io.cowsql.operator.roll.RolloutPlan.none(), regrowing, "t2");
+    assertThat(cond(s, "QuorumLost").getStatus()).isEqualTo("True");
+    assertThat(cond(s, "QuorumLost").getReason()).isEqualTo("Recovering");
+    assertThat(cond(s, "QuorumLost").getMessage()).isEqualTo(regrowing.message());
+    assertThat(cond(s, "Degraded").getMessage()).contains("recovery is under way");
+    assertThat(s.recovery).isSameAs(r);
+
+    io.cowsql.operator.recovery.RecoveryPlan disabled = new io.cowsql.operator.recovery.RecoveryPlan(r,
+        new io.cowsql.operator.recovery.RecoveryPlan.Observe(), io.cowsql.operator.recovery.RecoveryPlan.DISABLED,
+        "Quorum lost ...; spec.recovery.mode is Disabled, so the operator only reports.");
+    s = StatusAggregator.aggregate(c, lost, ClusterPlanner.decide(c, lost), io.cowsql.operator.roll.RolloutPlan.none(),
+        disabled, "t3");
+    assertThat(cond(s, "QuorumLost").getMessage()).contains("node-image/README.md, section \"Offline subcommands"
+        + " (stopped nodes)\"");
+
+    // not decided this pass (paused): the recorded recovery stays
+    c.setStatus(s);
+    CowsqlClusterStatus kept = StatusAggregator.aggregate(c, lost, ClusterPlanner.decide(c, lost), "t4");
+    assertThat(kept.recovery).isSameAs(r);
+  }
+
+  @Test
   void quorumLossNamesTheSilentVotersSinceWhenAndPointsAtSpecRecovery() {
     CowsqlCluster c = cluster("a");
     pass(c, observed(3, pods("a", true, true, true), led(c, 0, "voter", "voter", "voter")), "t1");
