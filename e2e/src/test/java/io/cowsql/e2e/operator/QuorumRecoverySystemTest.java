@@ -4,7 +4,6 @@ import static io.cowsql.e2e.operator.CowsqlClusterApi.condition;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cowsql.e2e.chaos.OperatorTestbed;
 import io.cowsql.e2e.testbed.Testbed;
 import io.cowsql.e2e.testbed.TestbedFixture;
@@ -18,10 +17,6 @@ import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -54,8 +49,6 @@ class QuorumRecoverySystemTest {
   static final String NS = "recovery";
   static final String NAME = "rec";
   static final Duration WRITE_PACE = Duration.ofMillis(20);
-  static final ObjectMapper JSON = new ObjectMapper();
-  static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
   @RegisterExtension
   static final TestbedFixture TESTBED = TestbedFixture.withDefaults().inSubdirectory("quorum-recovery");
@@ -96,7 +89,7 @@ class QuorumRecoverySystemTest {
     ClientWriteLoop writes = new ClientWriteLoop(tb, ClientWriteLoop.addresses(NS, NAME, 3), "decoy", WRITE_PACE);
     Thread.sleep(2000);
     writes.stop();
-    frozen.forEach(p -> tb.kubelet().pause(NS, p));
+    MajorityLoss.freeze(tb, NS, frozen);
     try {
       CowsqlClusterStatus awaiting = api.awaitStatus(NAME, Duration.ofMinutes(2), st -> st.recovery != null
           && st.recovery.phase == RecoveryStatus.Phase.AwaitingEvidence);
@@ -136,20 +129,16 @@ class QuorumRecoverySystemTest {
     assertThat(writes.acknowledged()).as("writes acknowledged before the loss").isPositive();
     // every acknowledged write is on a majority; wait until the survivor has the leader's last entry too, so that
     // every one of them is on the survivor and must be there after the recovery
-    awaitSameLastEntry(before.members.stream().map(m -> m.pod).toList(), Duration.ofSeconds(30));
+    MajorityLoss.awaitSameLastEntry(tb, NS, before.members.stream().map(m -> m.pod).toList(), Duration.ofSeconds(30));
 
     long t0 = System.nanoTime();
-    lost.forEach(p -> tb.kubelet().pause(NS, p));
+    MajorityLoss.freeze(tb, NS, lost);
     CowsqlClusterStatus waiting = api.awaitStatus(NAME, Duration.ofSeconds(60), st -> st.recovery != null
         && st.recovery.phase == RecoveryStatus.Phase.Waiting && st.recovery.lost.size() == 2);
     assertThat(waiting.recovery.lost).extracting(m -> m.pod).containsExactlyInAnyOrderElementsOf(lost);
     assertThat(condition(waiting, "QuorumLost").getReason()).isEqualTo("Waiting");
     // now the two machines' disks are gone for good
-    for (String p : lost) {
-      tb.kubelet().wipeVolume(NS, "data-" + p);
-      c.persistentVolumeClaims().inNamespace(NS).withName("data-" + p).delete();
-      c.pods().inNamespace(NS).withName(p).withGracePeriod(0).delete();
-    }
+    MajorityLoss.destroy(tb, NS, lost);
 
     CowsqlClusterStatus recovered = api.awaitStatus(NAME, Duration.ofMinutes(6), st -> st.recovery != null
         && st.recovery.phase == RecoveryStatus.Phase.Recovered);
@@ -185,7 +174,7 @@ class QuorumRecoverySystemTest {
           .as("voters use every zone the members are in").isEqualTo(zones);
       // every data dir now records epoch 1; the survivor kept its node id
       for (CowsqlClusterStatus.Member m : full.members) {
-        JsonNode d = dataDir(m.pod);
+        JsonNode d = MajorityLoss.agent(tb, NS, m.pod, "/datadir");
         assertThat(d.path("epoch").asLong()).as(m.pod + "'s data dir epoch").isEqualTo(1L);
       }
       assertThat(full.members.stream().filter(m -> m.pod.equals(survivor)).map(m -> m.nodeId))
@@ -214,36 +203,5 @@ class QuorumRecoverySystemTest {
     c.pods().inNamespace(NS).withLabel("app.kubernetes.io/instance", NAME).list().getItems()
         .forEach(p -> m.put(p.getMetadata().getName(), p.getMetadata().getUid()));
     return m;
-  }
-
-  /** Waits until the agents of these pods report the same last log entry (term, index) in /status. */
-  static void awaitSameLastEntry(List<String> pods, Duration timeout) throws Exception {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    Map<String, String> last = Map.of();
-    while (System.nanoTime() < deadline) {
-      Map<String, String> entries = new TreeMap<>();
-      for (String p : pods) {
-        JsonNode le = agent(p, "/status").path("lastEntry");
-        entries.put(p, le.path("term").asText() + "/" + le.path("index").asText());
-      }
-      last = entries;
-      if (Set.copyOf(entries.values()).size() == 1) {
-        return;
-      }
-      Thread.sleep(250);
-    }
-    throw new AssertionError("the members' last entries never agreed: " + last);
-  }
-
-  static JsonNode dataDir(String pod) throws Exception {
-    return agent(pod, "/datadir");
-  }
-
-  static JsonNode agent(String pod, String path) throws Exception {
-    String ip = c.pods().inNamespace(NS).withName(pod).get().getStatus().getPodIP();
-    HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://" + ip + ":8080" + path))
-        .timeout(Duration.ofSeconds(5)).GET().build(), HttpResponse.BodyHandlers.ofString());
-    assertThat(r.statusCode()).as(pod + " " + path + ": " + r.body()).isEqualTo(200);
-    return JSON.readTree(r.body());
   }
 }
