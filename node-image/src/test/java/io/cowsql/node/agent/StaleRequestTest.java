@@ -10,6 +10,9 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -57,11 +60,21 @@ class StaleRequestTest {
           } else {
             RawHttp.write(late, "PUT", key, leader.http, v1, "Cowsql-Deadline: " + (System.currentTimeMillis() + CLIENT_TIMEOUT_MILLIS));
           }
+          // Meanwhile a reader of the key on the other node: its first attempt waits out the stopped leader, and
+          // that node's client follows the new one from then on, while the late client still waits.
+          CompletableFuture<HttpResponse<String>> reader = CompletableFuture.supplyAsync(() -> {
+            try {
+              return other.get(key);
+            } catch (Exception e) {
+              throw new CompletionException(e);
+            }
+          });
           assertThatThrownBy(() -> RawHttp.read(late.getInputStream(), false)).isInstanceOf(SocketTimeoutException.class);
           if (hangUp) {
             late.close();
           }
           tGaveUp = System.nanoTime();
+          assertThat(reader.get(30, TimeUnit.SECONDS).body()).as("round " + round + ": the reader meanwhile").isNotEqualTo("v1\n");
           acknowledged(other, key, "v2", "round " + round);
           tAcked = System.nanoTime();
           assertThat(other.get(key).body()).isEqualTo("v2\n");
