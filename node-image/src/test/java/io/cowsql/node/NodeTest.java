@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The JNA binding against the real engine of this test run ({@link TestEngine}), and its guards. */
+@BothEngines
 class NodeTest {
   @TempDir Path tmp;
 

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.cowsql.client.ClientOptions;
 import io.cowsql.client.CowsqlClient;
 import io.cowsql.client.NodeInfo;
+import io.cowsql.node.BothEngines;
 import io.cowsql.node.TestEngine;
 import io.cowsql.testing.SystemTier;
 import java.io.IOException;
@@ -21,6 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Acceptance: three agents, each its own process, on the engine of this test run ({@link TestEngine}). */
 @SystemTier
+@BothEngines
 class AgentClusterTest {
   @TempDir Path tmp;
 

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.cowsql.client.ClientOptions;
 import io.cowsql.client.CowsqlClient;
 import io.cowsql.client.NodeInfo;
+import io.cowsql.node.BothEngines;
 import io.cowsql.node.data.DataDirReader;
 import io.cowsql.node.data.LastEntry;
 import io.cowsql.testing.SystemTier;
@@ -28,6 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
  * recovery reads from every survivor, and the stop that makes it final.
  */
 @SystemTier
+@BothEngines
 class DataDirEndpointTest {
   private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 

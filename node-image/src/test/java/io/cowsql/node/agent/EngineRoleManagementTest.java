@@ -2,6 +2,7 @@ package io.cowsql.node.agent;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.cowsql.node.BothEngines;
 import io.cowsql.node.TestEngine;
 import io.cowsql.testing.SystemTier;
 import java.nio.file.Path;
@@ -16,6 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
  * refuses to start on it (exit 4, the engine's).
  */
 @SystemTier
+@BothEngines
 class EngineRoleManagementTest {
 
   @Test

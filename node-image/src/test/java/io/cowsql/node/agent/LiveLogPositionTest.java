@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cowsql.client.ClientOptions;
 import io.cowsql.client.CowsqlClient;
+import io.cowsql.node.BothEngines;
 import io.cowsql.node.Node;
 import io.cowsql.node.NodeOptions;
 import io.cowsql.node.TestPorts;
@@ -16,6 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The live position of a running engine's log, read from its data dir while it writes. */
+@BothEngines
 class LiveLogPositionTest {
   @TempDir Path dir;
 

@@ -2,6 +2,7 @@ package io.cowsql.node.agent;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.cowsql.node.BothEngines;
 import io.cowsql.node.DataDirLock;
 import io.cowsql.testing.SystemTier;
 import java.nio.file.Files;
@@ -21,6 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
  * acknowledged write is there and writes work.
  */
 @SystemTier
+@BothEngines
 class MajorityLossTest {
   @TempDir Path tmp;
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cowsql.client.ClientOptions;
 import io.cowsql.client.CowsqlClient;
+import io.cowsql.node.BothEngines;
 import io.cowsql.node.Node;
 import io.cowsql.node.NodeAgent;
 import io.cowsql.node.NodeOptions;
@@ -19,6 +20,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** inspect and backup of a stopped dir, and reconfigure's input checks, through the CLI entry point. */
+@BothEngines
 class OfflineTest {
   @TempDir Path tmp;
 

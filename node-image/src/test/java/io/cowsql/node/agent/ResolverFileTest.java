@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.cowsql.client.ClientOptions;
 import io.cowsql.client.CowsqlClient;
 import io.cowsql.client.NodeInfo;
+import io.cowsql.node.BothEngines;
 import io.cowsql.node.TestPorts;
 import io.cowsql.testing.SystemTier;
 import java.nio.file.Files;
@@ -24,6 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
  * its resolver.
  */
 @SystemTier
+@BothEngines
 class ResolverFileTest {
   @TempDir Path tmp;
 

@@ -2,6 +2,7 @@ package io.cowsql.node.agent;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.cowsql.node.BothEngines;
 import io.cowsql.testing.SystemTier;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -17,6 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
  * thread-pool threads stuck in the dial callback.)
  */
 @SystemTier
+@BothEngines
 class ShutdownTest {
   static final Duration SHUTDOWN_TIMEOUT = Duration.ofSeconds(3);
   static final Duration BOUND = SHUTDOWN_TIMEOUT.plusSeconds(5);
@@ -26,8 +28,10 @@ class ShutdownTest {
   void allThreeVotersTerminatedAtOnceExitInTimeTwentyTimes() throws Exception {
     int rounds = Integer.getInteger("shutdown.rounds", 20);
     for (int round = 1; round <= rounds; round++) {
+      long ts = System.nanoTime();
       try (AgentCluster c = threeVoters(tmp.resolve("all-" + round))) {
         long t0 = System.nanoTime();
+        System.out.println("round " + round + ": three voters " + (t0 - ts) / 1_000_000 + " ms after the start");
         c.nodes.forEach(AgentProcess::signalTerm);
         assertAllExitInTime(c, t0, "round " + round + " (all three at once)");
       }

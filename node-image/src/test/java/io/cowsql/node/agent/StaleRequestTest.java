@@ -6,9 +6,15 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.cowsql.testing.SystemTier;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -20,6 +26,12 @@ import org.junit.jupiter.api.io.TempDir;
 class StaleRequestTest {
   /** Longer than the election timeout (15 x the tests' 50 ms network latency). */
   static final int CLIENT_TIMEOUT_MILLIS = 1500;
+  /**
+   * How long past the agent's bound (from the moment the late PUT was sent) the long pause lasts. Any
+   * margin is enough: the woken agent dates the request's arrival back to the start of the stall,
+   * which came before the send.
+   */
+  static final long PAST_THE_BOUND_MILLIS = 500;
 
   @TempDir
   Path tmp;
@@ -35,8 +47,12 @@ class StaleRequestTest {
         // Odd rounds: the client hangs up after its timeout. Even rounds: it keeps the connection
         // open but said until when it waits (the Cowsql-Deadline header).
         boolean hangUp = round % 2 == 1;
+        long refusedBefore = staleRequests(leader);
+        long t0 = System.nanoTime();
         Signals.stop(leader);
         Socket late = RawHttp.open(leader.http, CLIENT_TIMEOUT_MILLIS);
+        long tGaveUp;
+        long tAcked;
         try {
           byte[] v1 = "v1".getBytes(StandardCharsets.UTF_8);
           if (hangUp) {
@@ -44,11 +60,23 @@ class StaleRequestTest {
           } else {
             RawHttp.write(late, "PUT", key, leader.http, v1, "Cowsql-Deadline: " + (System.currentTimeMillis() + CLIENT_TIMEOUT_MILLIS));
           }
+          // Meanwhile a reader of the key on the other node: its first attempt waits out the stopped leader, and
+          // that node's client follows the new one from then on, while the late client still waits.
+          CompletableFuture<HttpResponse<String>> reader = CompletableFuture.supplyAsync(() -> {
+            try {
+              return other.get(key);
+            } catch (Exception e) {
+              throw new CompletionException(e);
+            }
+          });
           assertThatThrownBy(() -> RawHttp.read(late.getInputStream(), false)).isInstanceOf(SocketTimeoutException.class);
           if (hangUp) {
             late.close();
           }
+          tGaveUp = System.nanoTime();
+          assertThat(reader.get(30, TimeUnit.SECONDS).body()).as("round " + round + ": the reader meanwhile").isNotEqualTo("v1\n");
           acknowledged(other, key, "v2", "round " + round);
+          tAcked = System.nanoTime();
           assertThat(other.get(key).body()).isEqualTo("v2\n");
         } finally {
           Signals.resume(leader);
@@ -61,12 +89,16 @@ class StaleRequestTest {
           assertThat(a.body()).contains("not executed");
           late.close();
         }
-        // Give the woken agent time to act on what it read, then every node must answer v2.
+        long tResumed = System.nanoTime();
         AgentCluster.await(Duration.ofSeconds(20), () -> AgentCluster.ok(leader, "/healthz"), leader + " answering");
-        Thread.sleep(1000);
+        awaitRefused(c, leader, refusedBefore, "round " + round);
+        long tRefused = System.nanoTime();
         for (AgentProcess p : c.nodes) {
-          assertThat(p.get(key).body()).as("round " + round + ", " + p.name + "\n" + c.logs()).isEqualTo("v2\n");
+          assertThat(value(p, key)).as("round " + round + ", " + p.name + "\n" + c.logs()).isEqualTo("v2\n");
         }
+        System.out.println("round " + round + (hangUp ? " (hung up)" : " (deadline)") + ": client gave up " + ms(tGaveUp - t0)
+            + " ms after the stop, v2 acknowledged " + ms(tAcked - tGaveUp) + " ms later, late PUT refused " + ms(tRefused - tResumed)
+            + " ms after the resume, round " + ms(System.nanoTime() - t0) + " ms");
       }
     }
   }
@@ -87,6 +119,8 @@ class StaleRequestTest {
         String key = "/long" + round;
         AgentProcess leader = c.awaitLeader(Duration.ofSeconds(30));
         AgentProcess other = c.nodes.stream().filter(p -> p != leader).findFirst().orElseThrow();
+        long refusedBefore = staleRequests(leader);
+        long t0 = System.nanoTime();
         Signals.stop(leader);
         Socket late = RawHttp.open(leader.http, 60_000);
         long sent;
@@ -94,7 +128,7 @@ class StaleRequestTest {
           RawHttp.write(late, "PUT", key, leader.http, "v1".getBytes(StandardCharsets.UTF_8));
           sent = System.nanoTime();
           acknowledged(other, key, "v2", "round " + round);
-          long left = bound + 2000 - (System.nanoTime() - sent) / 1_000_000L;
+          long left = bound + PAST_THE_BOUND_MILLIS - (System.nanoTime() - sent) / 1_000_000L;
           if (left > 0) {
             Thread.sleep(left);
           }
@@ -106,12 +140,56 @@ class StaleRequestTest {
         assertThat(a.status()).as("round " + round + ": " + a.body()).isEqualTo(504);
         assertThat(a.body()).as("round " + round).contains("not executed").contains("within " + bound + " ms");
         AgentCluster.await(Duration.ofSeconds(20), () -> AgentCluster.ok(leader, "/healthz"), leader + " answering");
-        Thread.sleep(1000);
+        awaitRefused(c, leader, refusedBefore, "round " + round);
         for (AgentProcess p : c.nodes) {
-          assertThat(p.get(key).body()).as("round " + round + ", " + p.name + "\n" + c.logs()).isEqualTo("v2\n");
+          assertThat(value(p, key)).as("round " + round + ", " + p.name + "\n" + c.logs()).isEqualTo("v2\n");
         }
+        System.out.println("round " + round + " (long pause): round " + ms(System.nanoTime() - t0) + " ms");
       }
     }
+  }
+
+  /** The late PUTs {@code p} answered 504 "not executed" so far ({@code cowsql_kv_stale_total} of its {@code /metrics}). */
+  static long staleRequests(AgentProcess p) throws Exception {
+    HttpResponse<String> r = p.get("/metrics");
+    assertThat(r.statusCode()).as("/metrics of " + p).isEqualTo(200);
+    Matcher m = Pattern.compile("(?m)^cowsql_kv_stale_total (\\d+)$").matcher(r.body());
+    assertThat(m.find()).as("cowsql_kv_stale_total in /metrics of " + p + "\n" + r.body()).isTrue();
+    return Long.parseLong(m.group(1));
+  }
+
+  /**
+   * Until the woken leader has refused the late PUT as not executed (its 504 count went up): from then on it
+   * will never run it, so what every node answers next is final.
+   */
+  static void awaitRefused(AgentCluster c, AgentProcess leader, long refusedBefore, String what) throws InterruptedException {
+    ClusterWaits.await(c, Duration.ofSeconds(20), () -> {
+      try {
+        return staleRequests(leader) > refusedBefore;
+      } catch (Exception e) {
+        return false;
+      }
+    }, what + ": " + leader + " refusing the late PUT as not executed (cowsql_kv_stale_total above " + refusedBefore + ")");
+  }
+
+  /**
+   * What {@code p} answers for {@code key}, asked again after a 504 "not executed" (nothing was read): a GET that
+   * the woken agent reads within moments of the stall's end may have arrived during it, so it is dated back to
+   * the stall's start and, after a pause past the bound, refused. Gives up after 20 s.
+   */
+  static String value(AgentProcess p, String key) throws Exception {
+    long end = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+    while (true) {
+      HttpResponse<String> r = p.get(key);
+      if (r.statusCode() != 504 || !r.body().contains("not executed") || System.nanoTime() > end) {
+        return r.body();
+      }
+      Thread.sleep(100);
+    }
+  }
+
+  static long ms(long nanos) {
+    return nanos / 1_000_000L;
   }
 
   /**

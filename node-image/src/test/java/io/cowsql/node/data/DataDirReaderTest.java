@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cowsql.client.ClientOptions;
 import io.cowsql.client.CowsqlClient;
+import io.cowsql.node.BothEngines;
 import io.cowsql.node.Member;
 import io.cowsql.node.MemberRole;
 import io.cowsql.node.Node;
@@ -24,6 +25,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** lastEntry on directories written by the real engine with known numbers of writes. */
+@BothEngines
 class DataDirReaderTest {
   @TempDir Path tmp;
 
