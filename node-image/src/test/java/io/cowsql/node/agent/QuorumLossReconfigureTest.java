@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.cowsql.node.Member;
 import io.cowsql.node.MemberRole;
 import io.cowsql.node.data.DataDirReader;
+import io.cowsql.node.BothEngines;
 import io.cowsql.testing.SystemTier;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
@@ -21,6 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
  * and the agent, restarted as the template of the next epoch, leads alone with every write acknowledged before.
  */
 @SystemTier
+@BothEngines
 class QuorumLossReconfigureTest {
   @TempDir
   Path tmp;
