@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cowsql.e2e.testbed.Testbed;
 import io.cowsql.operator.model.CowsqlCluster;
+import io.cowsql.operator.model.CowsqlClusterSpec;
 import io.cowsql.operator.model.CowsqlClusterStatus;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.Event;
@@ -33,6 +34,23 @@ record CowsqlClusterApi(Testbed tb, String namespace) {
 
   NonNamespaceOperation<CowsqlCluster, KubernetesResourceList<CowsqlCluster>, Resource<CowsqlCluster>> clusters() {
     return client().resources(CowsqlCluster.class).inNamespace(namespace);
+  }
+
+  /**
+   * Creates the namespace and in it a CowsqlCluster of {@code replicas} members, the spec otherwise the defaults as
+   * {@code spec} leaves them.
+   */
+  CowsqlCluster createCluster(String name, int replicas, java.util.function.Consumer<CowsqlClusterSpec> spec) {
+    if (client().namespaces().withName(namespace).get() == null) {
+      client().namespaces().resource(new io.fabric8.kubernetes.api.model.NamespaceBuilder().withNewMetadata()
+          .withName(namespace).endMetadata().build()).create();
+    }
+    CowsqlCluster cr = new CowsqlCluster();
+    cr.setMetadata(new io.fabric8.kubernetes.api.model.ObjectMetaBuilder().withName(name).build());
+    cr.setSpec(new CowsqlClusterSpec());
+    cr.getSpec().replicas = replicas;
+    spec.accept(cr.getSpec());
+    return clusters().resource(cr).create();
   }
 
   /** The cluster's status as the operator last wrote it; an empty one while there is none. */

@@ -63,14 +63,10 @@ class QuorumRecoverySystemTest {
     c = tb.client();
     api = new CowsqlClusterApi(tb, NS);
     OperatorTestbed.install(tb, REPO);
-    c.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(NS).endMetadata().build()).create();
-    CowsqlCluster cr = new CowsqlCluster();
-    cr.setMetadata(new ObjectMetaBuilder().withName(NAME).build());
-    cr.setSpec(new CowsqlClusterSpec());
-    cr.getSpec().replicas = 3;
-    cr.getSpec().recovery.mode = RecoverySpec.Mode.Automatic;
-    cr.getSpec().recovery.quorumLossTimeout = "20s";
-    api.clusters().resource(cr).create();
+    api.createCluster(NAME, 3, spec -> {
+      spec.recovery.mode = RecoverySpec.Mode.Automatic;
+      spec.recovery.quorumLossTimeout = "20s";
+    });
     api.awaitStatus(NAME, Duration.ofMinutes(4), QuorumRecoverySystemTest::threeVotersReady);
   }
 

@@ -54,15 +54,10 @@ public final class RecoveryBenchmark {
         String ns = "bench-" + size;
         String name = "rec";
         CowsqlClusterApi api = new CowsqlClusterApi(env.testbed(), ns);
-        env.testbed().client().namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata()
-            .build()).create();
-        CowsqlCluster cr = new CowsqlCluster();
-        cr.setMetadata(new ObjectMetaBuilder().withName(name).build());
-        cr.setSpec(new CowsqlClusterSpec());
-        cr.getSpec().replicas = size;
-        cr.getSpec().recovery.mode = RecoverySpec.Mode.Automatic;
-        cr.getSpec().recovery.quorumLossTimeout = TIMEOUT.toSeconds() + "s";
-        api.clusters().resource(cr).create();
+        api.createCluster(name, size, spec -> {
+          spec.recovery.mode = RecoverySpec.Mode.Automatic;
+          spec.recovery.quorumLossTimeout = TIMEOUT.toSeconds() + "s";
+        });
         List<Run> results = new ArrayList<>();
         for (int r = 1; r <= runs; r++) {
           Run run = recover(env.testbed(), api, name, size, "n" + size + "-run" + r);

@@ -48,13 +48,7 @@ public final class RollingUpdateBenchmark {
         String ns = "bench-" + size;
         String name = "roll";
         CowsqlClusterApi api = new CowsqlClusterApi(env.testbed(), ns);
-        env.testbed().client().namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata()
-            .build()).create();
-        CowsqlCluster cr = new CowsqlCluster();
-        cr.setMetadata(new ObjectMetaBuilder().withName(name).build());
-        cr.setSpec(new CowsqlClusterSpec());
-        cr.getSpec().replicas = size;
-        api.clusters().resource(cr).create();
+        api.createCluster(name, size, spec -> { });
         api.awaitStatus(name, Duration.ofMinutes(6), RollingUpdateSystemTest.settled(size));
         List<Run> results = new ArrayList<>();
         for (int r = 1; r <= runs; r++) {

@@ -79,12 +79,7 @@ class RollingUpdateSystemTest {
     api = new CowsqlClusterApi(tb, NS);
     env = OperatorTestbed.install(tb, REPO);
     setOperatorEnv("COWSQL_OPERATOR_ROLLOUT_MEMBER_TIMEOUT", MEMBER_TIMEOUT.toSeconds() + "s");
-    c.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(NS).endMetadata().build()).create();
-    CowsqlCluster cr = new CowsqlCluster();
-    cr.setMetadata(new ObjectMetaBuilder().withName(NAME).build());
-    cr.setSpec(new io.cowsql.operator.model.CowsqlClusterSpec());
-    cr.getSpec().replicas = 3;
-    api.clusters().resource(cr).create();
+    api.createCluster(NAME, 3, spec -> { });
     awaitSettled(3, Duration.ofMinutes(4));
   }
 
