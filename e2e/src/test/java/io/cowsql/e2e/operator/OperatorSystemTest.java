@@ -858,9 +858,10 @@ class OperatorSystemTest {
   }
 
   /**
-   * 5 -> 3 -> 5 with whenScaled: Retain (the default): the members that come back find their old volumes, which
+   * 3 -> 5 -> 3 -> 5 with whenScaled: Retain (the default): the members that come back find their old volumes, which
    * belong to members the scale-down removed from the configuration; they set that data aside (kept in the volume)
-   * and join as new nodes, and none of them serves its stale data.
+   * and join as new nodes. Every member then serves every key, the ones written while the two were out too, none of
+   * them its stale data, and the leader's configuration no longer lists the removed ids.
    */
   @Test
   @Order(19)
@@ -871,17 +872,16 @@ class OperatorSystemTest {
         metadata:
           name: retained
         spec:
-          replicas: 5
+          replicas: 3
           storage:
             size: 1Gi
         """, CowsqlCluster.class);
     createInNamespace(retained);
     try {
-      CowsqlClusterStatus five = awaitStatus("retained", Duration.ofMinutes(6), st -> Integer.valueOf(5)
-          .equals(st.readyReplicas) && "Running".equals(st.phase)
-          && "Reconciled".equals(condition(st, "Progressing").getReason()));
-      Map<String, String> idsBefore = new java.util.TreeMap<>();
-      five.members.forEach(m -> idsBefore.put(m.pod, m.nodeId));
+      awaitRetainedSettled(3);
+      kubectl("scale", "-n", NS, "cowsqlcluster/retained", "--replicas=5");
+      Map<String, String> idsAtFive = nodeIdsByPod(awaitRetainedSettled(5));
+      assertThat(idsAtFive).containsOnlyKeys(RETAINED_PODS);
       assertThat(kv("PUT", "retained-0", "fruit", "apple").statusCode()).isEqualTo(200);
 
       kubectl("scale", "-n", NS, "cowsqlcluster/retained", "--replicas=3");
@@ -889,34 +889,55 @@ class OperatorSystemTest {
           && "Running".equals(st.phase) && "Reconciled".equals(condition(st, "Progressing").getReason()));
       assertThat(c.persistentVolumeClaims().inNamespace(NS).list().getItems()).extracting(x -> x.getMetadata().getName())
           .contains("data-retained-3", "data-retained-4");
-      // written while the two are out: their old volumes do not have it
+      // written while the two are out: their old volumes have neither the new value nor the new key
       assertThat(kv("PUT", "retained-0", "fruit", "banana").statusCode()).isEqualTo(200);
+      assertThat(kv("PUT", "retained-1", "vegetable", "leek").statusCode()).isEqualTo(200);
 
       kubectl("scale", "-n", NS, "cowsqlcluster/retained", "--replicas=5");
-      CowsqlClusterStatus back = awaitStatus("retained", Duration.ofMinutes(6), st -> Integer.valueOf(5)
-          .equals(st.readyReplicas) && "Running".equals(st.phase)
-          && "Reconciled".equals(condition(st, "Progressing").getReason()));
-      Map<String, String> idsAfter = new java.util.TreeMap<>();
-      back.members.forEach(m -> idsAfter.put(m.pod, m.nodeId));
+      CowsqlClusterStatus back = awaitRetainedSettled(5);
+      Map<String, String> idsAfter = nodeIdsByPod(back);
+      List<String> removedIds = List.of(idsAtFive.get("retained-3"), idsAtFive.get("retained-4"));
       for (String pod : List.of("retained-3", "retained-4")) {
-        assertThat(idsAfter.get(pod)).as(pod + " joins as a new node").isNotNull().isNotEqualTo(idsBefore.get(pod));
-        assertThat(kv("GET", pod, "fruit", null).body().trim()).as(pod + " serves the current value").isEqualTo("banana");
+        assertThat(idsAfter.get(pod)).as(pod + " joins as a new node").isNotNull().isNotIn(removedIds);
         String status = kv("GET", pod, "status", null).body();
         assertThat(status).as(pod + "'s /status names the data it set aside").contains("setAside")
-            .contains("removed-" + idsBefore.get(pod));
+            .contains("removed-" + idsAtFive.get(pod));
       }
       for (String pod : List.of("retained-0", "retained-1", "retained-2")) {
-        assertThat(idsAfter.get(pod)).as(pod + " kept its id").isEqualTo(idsBefore.get(pod));
+        assertThat(idsAfter.get(pod)).as(pod + " kept its id").isEqualTo(idsAtFive.get(pod));
+      }
+      for (String pod : RETAINED_PODS) {
+        assertThat(kv("GET", pod, "fruit", null).body().trim()).as(pod + " serves the current value, not the stale one")
+            .isEqualTo("banana");
+        assertThat(kv("GET", pod, "vegetable", null).body().trim()).as(pod + " serves the key written while 3 and 4 were out")
+            .isEqualTo("leek");
       }
       try (io.cowsql.client.CowsqlClient leader = leaderClient("retained-0")) {
-        assertThat(leader.cluster()).extracting(n -> Long.toHexString(n.id()))
-            .containsExactlyInAnyOrderElementsOf(idsAfter.values());
+        List<String> configuration = leader.cluster().stream().map(n -> Long.toHexString(n.id())).toList();
+        assertThat(configuration).containsExactlyInAnyOrderElementsOf(idsAfter.values()).doesNotContainAnyElementsOf(
+            removedIds);
       }
       assertThat(back.voters).isEqualTo(3);
     } finally {
       clusters().withName("retained").delete();
       awaitPodsGone("retained");
     }
+  }
+
+  private static final List<String> RETAINED_PODS = List.of("retained-0", "retained-1", "retained-2", "retained-3",
+      "retained-4");
+
+  /** The status once the retained cluster has {@code replicas} Ready members and nothing left to do. */
+  private static CowsqlClusterStatus awaitRetainedSettled(int replicas) throws Exception {
+    return awaitStatus("retained", Duration.ofMinutes(6), st -> Integer.valueOf(replicas).equals(st.readyReplicas)
+        && st.members != null && st.members.size() == replicas && "Running".equals(st.phase)
+        && "Reconciled".equals(condition(st, "Progressing").getReason()));
+  }
+
+  private static Map<String, String> nodeIdsByPod(CowsqlClusterStatus status) {
+    Map<String, String> ids = new java.util.TreeMap<>();
+    status.members.forEach(m -> ids.put(m.pod, m.nodeId));
+    return ids;
   }
 
   /** Creates {@code cluster} in the test namespace, creating the namespace when the test runs alone. */

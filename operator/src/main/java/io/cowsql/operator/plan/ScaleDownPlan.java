@@ -39,7 +39,10 @@ public record ScaleDownPlan(Step step, Optional<String> pod, Optional<String> no
     REMOVE_MEMBER("RemoveMember"),
     /** The leader no longer lists the member: the StatefulSet loses its highest ordinal. */
     SHRINK_STATEFUL_SET("ShrinkStatefulSet"),
-    /** The removed member's pod is still terminating; its claim is deleted once it is gone. */
+    /**
+     * A pod above the StatefulSet is still terminating: a removed member's claim is deleted once it is gone
+     * (whenScaled: Delete), and the scale-down ends only once every pod at or above the target is gone.
+     */
     AWAIT_POD_GONE("AwaitPodGone"),
     /** The removed member's claim is deleted (spec.storage.retention.whenScaled: Delete). */
     DELETE_CLAIM("DeleteClaim");

@@ -29,6 +29,13 @@ import java.util.stream.Collectors;
  * to spare and removed through the leader; once the leader no longer lists it the StatefulSet shrinks by one, and its
  * claim is deleted or kept per {@code spec.storage.retention.whenScaled}.
  *
+ * <p>The agents do not read the leaving mark for their own pod: a pod whose container restarts after its member was
+ * removed (and before the StatefulSet lost it) sets the removed member's data aside and joins as a new spare. Every
+ * member at an ordinal at or above the target, whatever its id, is one to take out, so such a stray member goes through
+ * the same steps (marked leaving, removed through the leader); and the scale-down ends ({@link Step#NONE}) only once no
+ * pod at or above the target is left ({@link Step#AWAIT_POD_GONE} until then), so the last observation that reports
+ * it done was made when no agent there could join any more. A member below the target is never taken out.
+ *
  * <p>Steps that change the voters (transfer, promote, demote a voter) need a leader and every other voter's pod Ready
  * (the agent is Ready only while it is a member serving its role with a known leader: the operator's evidence that
  * the voter is reachable and following); demoting a standby and removing a spare need a leader. Otherwise the step
@@ -85,6 +92,18 @@ public final class ScaleDownPlanner {
       going.add(current.get() - 1);
     }
     if (going.isEmpty()) {
+      // Not done while a pod above the target still runs: a container restart after its member was removed sets the
+      // old data aside and joins as a new spare, which only an observation after the pod is gone is sure to list.
+      Optional<ObservedPod> terminating = observed.pods().stream().filter(p -> p.ordinal() >= target)
+          .max(Comparator.comparingInt(ObservedPod::ordinal));
+      if (terminating.isPresent()) {
+        String gone = terminating.get().name();
+        return new ScaleDownPlan(Step.AWAIT_POD_GONE, Optional.of(gone), Optional.empty(), Optional.empty(),
+            Optional.empty(), stsReplicas, leaving, "Waiting for pod " + gone + " to terminate: the scale-down is done"
+            + " once no pod at ordinal " + target + " or above runs and the leader lists no member there (a pod that"
+            + " restarted after its removal joins as a new spare, which is removed too). A pod stuck terminating on a"
+            + " lost node goes with `kubectl delete pod " + gone + " --force`.");
+      }
       return new ScaleDownPlan(Step.NONE, Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
           stsReplicas, leaving, "");
     }

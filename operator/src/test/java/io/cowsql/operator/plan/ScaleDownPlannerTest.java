@@ -6,6 +6,7 @@ import static io.cowsql.operator.Fixtures.noAnswer;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cowsql.contract.Annotations;
+import io.cowsql.operator.ClusterNames;
 import io.cowsql.operator.Fixtures;
 import io.cowsql.operator.cluster.CowsqlView;
 import io.cowsql.operator.model.CowsqlCluster;
@@ -196,6 +197,82 @@ class ScaleDownPlannerTest {
     assertThat(done.step()).isEqualTo(Step.NONE);
     assertThat(done.leaving()).contains("");
     assertThat(done.statefulSetReplicas()).isEqualTo(3);
+  }
+
+  /** The view with one more member: {@code id} at pod {@code a-<ordinal>}, as a pod that joined as a new node. */
+  static CowsqlView withMember(CowsqlCluster c, CowsqlView view, String id, int ordinal, String role) {
+    List<CowsqlView.Member> members = new ArrayList<>(view.members());
+    members.add(new CowsqlView.Member(id, ClusterNames.podAddress(c, ClusterNames.pod(c, ordinal)), role));
+    return new CowsqlView(true, view.leader(), members, Optional.empty());
+  }
+
+  @Test
+  void aPodThatRestartedAfterItsRemovalJoinsAsANewSpareAndIsTakenOutBeforeTheShrink() {
+    CowsqlCluster c = fiveToThree();
+    // 1004 was removed; a-4 restarted before the StatefulSet lost it, set the old data aside and joined as 5eed
+    CowsqlView view = withMember(c, led(c, 0, "voter", "voter", "voter", "standby"), "5eed", 4, "spare");
+    ScaleDownPlan mark = plan(c, observed(5, pods(5, "1003"), view));
+    assertThat(mark.step()).isEqualTo(Step.MARK_LEAVING);
+    assertThat(mark.pod()).contains("a-4");
+    assertThat(mark.nodeId()).contains("5eed");
+    assertThat(mark.leaving()).contains("1003,5eed");
+    assertThat(mark.statefulSetReplicas()).as("the StatefulSet keeps a-4 while a member there is listed").isEqualTo(5);
+
+    ScaleDownPlan remove = plan(c, observed(5, pods(5, "1003,5eed"), view));
+    assertThat(remove.step()).isEqualTo(Step.REMOVE_MEMBER);
+    assertThat(remove.nodeId()).contains("5eed");
+    assertThat(remove.statefulSetReplicas()).isEqualTo(5);
+  }
+
+  @Test
+  void aStrayMemberAtARemovedOrdinalIsRemovedAfterTheShrinkBeforeTheScaleDownIsDone() {
+    CowsqlCluster c = fiveToThree();
+    // a-4 joined as 5eed after the last observation before the shrink; its pod is gone since
+    CowsqlView view = withMember(c, led(c, 0, "voter", "voter", "voter"), "5eed", 4, "spare");
+    ScaleDownPlan mark = plan(c, observed(3, pods(3, ""), view));
+    assertThat(mark.step()).isEqualTo(Step.MARK_LEAVING);
+    assertThat(mark.nodeId()).contains("5eed");
+    assertThat(mark.leaving()).contains("5eed");
+
+    ScaleDownPlan remove = plan(c, observed(3, pods(3, "5eed"), view));
+    assertThat(remove.step()).isEqualTo(Step.REMOVE_MEMBER);
+    assertThat(remove.pod()).contains("a-4");
+    assertThat(remove.nodeId()).contains("5eed");
+    assertThat(remove.statefulSetReplicas()).isEqualTo(3);
+    assertThat(remove.active()).as("not done while it is listed").isTrue();
+  }
+
+  @Test
+  void theScaleDownIsNotDoneWhileAPodAboveTheTargetStillTerminates() {
+    CowsqlCluster c = fiveToThree();
+    CowsqlView view = led(c, 0, "voter", "voter", "voter");
+    // whenScaled: Retain, the StatefulSet at 3 and the leader lists only the three that stay, but a-3 still runs
+    ScaleDownPlan terminating = plan(c, observed(3, pods(4, ""), view));
+    assertThat(terminating.step()).isEqualTo(Step.AWAIT_POD_GONE);
+    assertThat(terminating.pod()).contains("a-3");
+    assertThat(terminating.claim()).isEmpty();
+    assertThat(terminating.changesMembership()).isFalse();
+    assertThat(terminating.statefulSetReplicas()).isEqualTo(3);
+    assertThat(terminating.message()).contains("Waiting for pod a-3 to terminate");
+
+    ScaleDownPlan done = plan(c, observed(3, pods(3, ""), view));
+    assertThat(done.step()).isEqualTo(Step.NONE);
+  }
+
+  @Test
+  void aNewNodeBelowTheTargetIsNeverTakenOut() {
+    CowsqlCluster c = fiveToThree();
+    // a-1 lost its member and joined again as 5eed: it stays, only a-3 goes
+    CowsqlView view = withMember(c, led(c, 0, "voter", "voter", "voter", "standby"), "5eed", 1, "spare");
+    ScaleDownPlan plan = plan(c, observed(4, pods(4, "1003"), view));
+    assertThat(plan.step()).isEqualTo(Step.DEMOTE_TO_SPARE);
+    assertThat(plan.nodeId()).contains("1003");
+    assertThat(plan.leaving()).contains("1003");
+
+    CowsqlView after = withMember(c, led(c, 0, "voter", "voter", "voter"), "5eed", 1, "spare");
+    ScaleDownPlan done = plan(c, observed(3, pods(3, ""), after));
+    assertThat(done.step()).isEqualTo(Step.NONE);
+    assertThat(done.leaving()).contains("");
   }
 
   @Test

@@ -64,6 +64,8 @@ class ScaleDownReconcilerTest {
     long leader;
     final List<String> changes = new CopyOnWriteArrayList<>();
     volatile int fewestVoters = Integer.MAX_VALUE;
+    /** Removed id -> the id its pod joins again under at once, as an agent restarted right after the removal. */
+    final Map<Long, Long> rejoinsAs = new ConcurrentHashMap<>();
 
     synchronized CowsqlView view() {
       String leaderAddress = members.stream().filter(n -> n.id() == leader).findFirst().orElseThrow().address();
@@ -85,7 +87,11 @@ class ScaleDownReconcilerTest {
         case TRANSFER_LEADERSHIP -> leader = change.nodeId();
         case PROMOTE_TO_VOTER -> members.set(i, new Node(change.nodeId(), members.get(i).address(), "voter"));
         case DEMOTE_TO_SPARE -> members.set(i, new Node(change.nodeId(), members.get(i).address(), "spare"));
-        case REMOVE -> members.remove(i);
+        case REMOVE -> {
+          Node removed = members.remove(i);
+          Optional.ofNullable(rejoinsAs.remove(removed.id()))
+              .ifPresent(id -> members.add(new Node(id, removed.address(), "spare")));
+        }
         default -> throw new IllegalArgumentException(change.toString());
       }
       changes.add(change.toString());
@@ -198,6 +204,26 @@ class ScaleDownReconcilerTest {
     // several passes after the scale-down finished: the claim is still there
     Thread.sleep(3000);
     assertThat(claims("india")).containsExactly("data-india-0", "data-india-1", "data-india-2", "data-india-3");
+  }
+
+  @Test
+  void aPodThatJoinsAsANewSpareAfterItsRemovalIsRemovedTooBeforeTheScaleDownIsDone() throws Exception {
+    formed("kilo", 4, StorageSpec.RetentionPolicy.Retain, List.of("voter", "voter", "voter", "standby"), 0);
+    StandInConfiguration config = COWSQL.get("kilo");
+    // kilo-3's container restarts right after 103's removal: its agent sets the data aside and joins as 5eed
+    config.rejoinsAs.put(0x103L, 0x5eedL);
+    editSpec("kilo", r -> {
+      r.getSpec().replicas = 3;
+      return r;
+    });
+    CowsqlClusterStatus awaiting = awaitStatus("kilo", st -> st.scaleDown != null
+        && "AwaitPodGone".equals(st.scaleDown.step));
+    assertThat(awaiting.scaleDown.member).as("the StatefulSet is at 3, kilo-3 still runs").isEqualTo("kilo-3");
+    assertThat(config.changes).containsExactly("DEMOTE_TO_SPARE 103", "REMOVE 103", "REMOVE 5eed");
+    assertThat(client.apps().statefulSets().inNamespace(NS).withName("kilo").get().getSpec().getReplicas()).isEqualTo(3);
+    actAsTheStatefulSetControllerUntil("kilo", 3);
+    awaitStatus("kilo", st -> st.scaleDown == null);
+    assertThat(config.ids()).as("no member at ordinal 3 or above is left").containsExactly(0x100L, 0x101L, 0x102L);
   }
 
   @Test
