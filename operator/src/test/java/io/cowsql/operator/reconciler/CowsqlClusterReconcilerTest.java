@@ -324,7 +324,8 @@ class CowsqlClusterReconcilerTest {
   void aPausedClusterIsReportedButNotChangedUntilTheAnnotationGoes() {
     create("papa", spec -> spec.replicas = 3);
     await().atMost(WAIT).until(() -> client.apps().statefulSets().inNamespace(NS).withName("papa").get() != null);
-    client.resources(CowsqlCluster.class).inNamespace(NS).withName("papa").edit(r -> {
+    // read, change, write, again on a 409: the operator writes status meanwhile
+    editSpec("papa", r -> {
       r.getMetadata().getAnnotations().put(UserAnnotations.PAUSE_RECONCILE, "true");
       return r;
     });
@@ -345,7 +346,7 @@ class CowsqlClusterReconcilerTest {
     await().atMost(WAIT).until(() -> client.v1().events().inNamespace(NS).list().getItems().stream()
         .anyMatch(e -> "papa".equals(e.getInvolvedObject().getName()) && "ReconcilePaused".equals(e.getReason())));
 
-    client.resources(CowsqlCluster.class).inNamespace(NS).withName("papa").edit(r -> {
+    editSpec("papa", r -> {
       r.getMetadata().getAnnotations().remove(UserAnnotations.PAUSE_RECONCILE);
       return r;
     });
