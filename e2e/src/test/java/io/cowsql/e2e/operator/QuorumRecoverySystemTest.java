@@ -39,8 +39,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * once they resume, nothing fenced or restarted. Then two of the three members lost for good
  * (their processes frozen, then their volumes wiped and claims and pods deleted, as when two machines and their disks
  * are gone) and the operator brings the cluster back from the survivor: writable, every acknowledged write there,
- * three voters again, the lost members' node ids gone from the configuration, one reconfigure. Timings are printed,
- * never asserted.
+ * three voters again, the lost members' node ids gone from the configuration, one reconfigure. Then, in mode Manual,
+ * the same loss again: the plan waits for its approval, a stale plan id is refused with a message and runs nothing,
+ * the exact id runs it (epoch 2, who approved recorded). Timings are printed, never asserted.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 @SystemTier
@@ -192,6 +193,58 @@ class QuorumRecoverySystemTest {
         && e.getMessage().contains("reconfigure of the template")).hasSize(1);
     assertThat(reasons).containsKeys("RecoveryStoppingSurvivors", "RecoveryReconfiguring", "RecoveryRegrowing",
         "Recovered");
+  }
+
+  @Test
+  @Order(3)
+  void inManualModeARecoveryRunsOnlyOnceItsExactPlanIdIsApprovedAndAStaleIdIsRefused() throws Exception {
+    api.clusters().withName(NAME).edit(cr -> {
+      cr.getSpec().recovery.mode = RecoverySpec.Mode.Manual;
+      return cr;
+    });
+    CowsqlClusterStatus before = api.awaitStatus(NAME, Duration.ofMinutes(2), QuorumRecoverySystemTest::threeVotersReady);
+    long epoch = before.recovery.epochOrZero();
+    String survivor = before.members.stream().filter(m -> !m.pod.equals(before.leader)).map(m -> m.pod).findFirst()
+        .orElseThrow();
+    List<String> lost = before.members.stream().map(m -> m.pod).filter(p -> !p.equals(survivor)).toList();
+    ClientWriteLoop writes = new ClientWriteLoop(tb, ClientWriteLoop.addresses(NS, NAME, 3), "manual", WRITE_PACE);
+    Thread.sleep(2000);
+    writes.stop();
+    MajorityLoss.awaitSameLastEntry(tb, NS, before.members.stream().map(m -> m.pod).toList(), Duration.ofSeconds(30));
+    MajorityLoss.freeze(tb, NS, lost);
+    api.awaitStatus(NAME, Duration.ofSeconds(60), st -> st.recovery.phase == RecoveryStatus.Phase.Waiting
+        && st.recovery.lost.size() == 2);
+    MajorityLoss.destroy(tb, NS, lost);
+
+    CowsqlClusterStatus awaiting = api.awaitStatus(NAME, Duration.ofMinutes(2),
+        st -> st.recovery.phase == RecoveryStatus.Phase.AwaitingApproval);
+    String planId = awaiting.recovery.planId;
+    assertThat(planId).startsWith("r" + (epoch + 1) + "-");
+    assertThat(condition(awaiting, "QuorumLost").getReason()).isEqualTo("AwaitingApproval");
+    assertThat(condition(awaiting, "QuorumLost").getMessage()).contains("Every lost voter is gone for good",
+        "kubectl annotate cowsqlcluster/" + NAME + " cowsql.io/approve-recovery=" + planId);
+    String stale = "r" + (epoch + 1) + "-00000000";
+    api.kubectl("annotate", "-n", NS, "cowsqlcluster/" + NAME, "cowsql.io/approve-recovery=" + stale, "--overwrite");
+    CowsqlClusterStatus refused = api.awaitStatus(NAME, Duration.ofSeconds(60), st -> st.recovery.message != null
+        && st.recovery.message.contains("The approval '" + stale + "' is refused"));
+    assertThat(refused.recovery.phase).isEqualTo(RecoveryStatus.Phase.AwaitingApproval);
+    Thread.sleep(8000); // passes more: nothing runs on a stale id
+    CowsqlClusterStatus still = api.status(NAME);
+    assertThat(still.recovery.phase).isEqualTo(RecoveryStatus.Phase.AwaitingApproval);
+    assertThat(still.recovery.epochOrZero()).isEqualTo(epoch);
+
+    api.kubectl("annotate", "-n", NS, "cowsqlcluster/" + NAME, "cowsql.io/approve-recovery=" + planId, "--overwrite");
+    CowsqlClusterStatus recovered = api.awaitStatus(NAME, Duration.ofMinutes(6), st -> threeVotersReady(st)
+        && st.recovery.phase == RecoveryStatus.Phase.Recovered && st.recovery.epochOrZero() == epoch + 1);
+    assertThat(recovered.recovery.template).isEqualTo(survivor);
+    assertThat(recovered.recovery.approvedBy).as("the manager that wrote the annotation").startsWith("kubectl");
+    assertThat(recovered.recovery.history).hasSizeGreaterThanOrEqualTo(2).first()
+        .satisfies(h -> assertThat(h.planId).isEqualTo(planId));
+    for (CowsqlClusterStatus.Member m : recovered.members) {
+      assertThat(MajorityLoss.agent(tb, NS, m.pod, "/datadir").path("epoch").asLong()).as(m.pod).isEqualTo(epoch + 1);
+    }
+    assertThat(writes.missingAcknowledged()).as("acknowledged writes lost (%s)", writes.summary()).isEmpty();
+    writes.close();
   }
 
   static Map<String, String> podUids() {

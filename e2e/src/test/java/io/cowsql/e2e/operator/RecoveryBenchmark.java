@@ -89,6 +89,7 @@ public final class RecoveryBenchmark {
     CowsqlClusterStatus before = api.awaitStatus(name, Duration.ofMinutes(6), st -> "Running".equals(st.phase)
         && st.leader != null && Integer.valueOf(size).equals(st.readyReplicas) && st.members.size() == size
         && st.members.stream().allMatch(m -> Boolean.TRUE.equals(m.ready))
+        && "Reconciled".equals(CowsqlClusterApi.condition(st, "Progressing").getReason()) // roles assigned
         && (st.recovery == null || st.recovery.phase == null || st.recovery.phase == RecoveryStatus.Phase.Recovered));
     long epoch = before.recovery == null ? 0 : before.recovery.epochOrZero();
     List<String> members = before.members.stream().map(m -> m.pod).toList();
