@@ -294,6 +294,8 @@ class RollingUpdateSystemTest {
       System.out.printf("image change on 3 nodes, operator killed once: rollout %.1f s; restart order %s; %s%n", seconds,
           pods.restarts(), writes.summary());
       assertOneAtATimeLeaderLast(pods, 3);
+      // the client retries the handover's refusals as documented: an image change fails no write either
+      assertThat(writes.failed()).as("failed writes: %s", writes.failures()).isZero();
       for (Pod p : c.pods().inNamespace(NS).withLabel("app.kubernetes.io/instance", NAME).list().getItems()) {
         assertThat(p.getSpec().getContainers().get(0).getImage()).isEqualTo(OTHER_TAG);
       }

@@ -178,7 +178,7 @@ public final class RecoveryPlanner {
       return new RecoveryPlan(s, new RecoveryPlan.Observe(), RecoveryPlan.WAITING, s.message);
     }
     long epoch = s.epochOrZero() + 1;
-    String planId = planId(epoch, s.lost, s.survivors);
+    String planId = planId(epoch, s.quorumLostSince, s.lost, s.survivors);
     String missing = findings.stream().filter(f -> !f.found()).map(f -> f.pod() + ": " + f.detail())
         .collect(Collectors.joining(" "));
     String approve = approveHint(settings, planId);
@@ -559,12 +559,18 @@ public final class RecoveryPlanner {
    * approved ambiguous choice puts its own id in {@code planId}).
    */
   static String stopId(RecoveryStatus s) {
-    return planId(s.epochOrZero(), s.lost, s.survivors);
+    return planId(s.epochOrZero(), s.quorumLostSince, s.lost, s.survivors);
   }
 
-  /** The plan id: the epoch it leads to and a digest of who is lost and who survives. */
-  static String planId(long epoch, List<RecoveryStatus.LostMember> lost, List<RecoveryStatus.Survivor> survivors) {
-    String text = "epoch=" + epoch + ";lost=" + lost.stream().map(m -> m.pod + "/" + m.nodeId).sorted().toList()
+  /**
+   * The plan id: the epoch it leads to and a digest of since when quorum is lost, who is lost and who survives. The
+   * loss's start makes each incident's id its own: an approval left on the resource from an earlier loss of the same
+   * members (cancelled when they came back) never approves a later one.
+   */
+  static String planId(long epoch, String quorumLostSince, List<RecoveryStatus.LostMember> lost,
+      List<RecoveryStatus.Survivor> survivors) {
+    String text = "epoch=" + epoch + ";since=" + quorumLostSince + ";lost=" + lost.stream().map(m -> m.pod + "/"
+        + m.nodeId).sorted().toList()
         + ";survivors=" + survivors.stream().map(m -> m.pod + "/" + m.nodeId).sorted().toList();
     return "r" + epoch + "-" + digest(text);
   }
@@ -574,7 +580,7 @@ public final class RecoveryPlanner {
    * then holds this id), the proposed template and every survivor's report.
    */
   static String choiceId(RecoveryStatus s, SurvivorSelector.Report template, List<SurvivorSelector.Report> reports) {
-    String text = planId(s.epochOrZero(), s.lost, s.survivors) + ";template=" + template.pod() + "/" + template.nodeId() + ";reports=" + reports.stream()
+    String text = planId(s.epochOrZero(), s.quorumLostSince, s.lost, s.survivors) + ";template=" + template.pod() + "/" + template.nodeId() + ";reports=" + reports.stream()
         .map(r -> r.pod() + "/" + r.nodeId() + "/" + r.reported() + "/" + r.lastEntry().map(LogPosition::toString)
             .orElse("-") + "/" + SurvivorSelector.describe(r.lastConfiguration()))
         .sorted().toList();

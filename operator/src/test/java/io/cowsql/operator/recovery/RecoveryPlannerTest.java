@@ -344,6 +344,30 @@ class RecoveryPlannerTest {
   }
 
   @Test
+  void anApprovalLeftFromAnEarlierLossOfTheSameMembersNeverApprovesALaterOne() {
+    World w = new World(); // db-1 and db-2 paused, volumes intact
+    RecoveryPlan first = passes(settings(Mode.Manual), w, null, TIMEOUT.plusMinutes(1), new java.util.ArrayList<>());
+    assertThat(first.status().phase).isEqualTo(Phase.AwaitingApproval);
+    String earlier = first.status().planId;
+    w.approval = Optional.of(new Approval(earlier, "alice")); // approved, but they came back before it ran
+    w.answering.putAll(Map.of(1, true, 2, true));
+    w.leader = true;
+    RecoveryPlan back = RecoveryPlanner.decide(settings(Mode.Manual), w.observe(), first.status());
+    // the approval ran the plan in this pass or quorum cancelled it: quorum answers, so nothing destructive runs
+    assertThat(destructive(back)).isFalse();
+    // an hour later the same two are lost again; the annotation is still on the resource
+    w.now = w.now.plus(Duration.ofHours(1));
+    w.answering.putAll(Map.of(1, false, 2, false));
+    w.leader = false;
+    List<RecoveryPlan> seen = new java.util.ArrayList<>();
+    RecoveryPlan later = passes(settings(Mode.Manual), w, back.status(), TIMEOUT.plusMinutes(1), seen);
+    assertThat(later.status().planId).isNotEqualTo(earlier);
+    assertThat(later.status().phase).isEqualTo(Phase.AwaitingApproval);
+    assertThat(later.message()).contains("'" + earlier + "' is refused");
+    assertThat(seen).noneMatch(RecoveryPlannerTest::destructive);
+  }
+
+  @Test
   void aManualApprovalWaivesMissingEvidenceAndThePlanStatesIt() {
     World w = new World(); // db-1 and db-2 merely paused
     RecoveryPlan p = passes(settings(Mode.Manual), w, null, TIMEOUT.plusMinutes(1), new java.util.ArrayList<>());
