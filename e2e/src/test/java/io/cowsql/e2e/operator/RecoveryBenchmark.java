@@ -13,7 +13,6 @@ import io.cowsql.operator.model.RecoverySpec;
 import io.cowsql.operator.model.RecoveryStatus;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -43,14 +42,12 @@ public final class RecoveryBenchmark {
   record Run(double writable, double full, int lost, long epoch) {}
 
   public static void main(String[] args) throws Exception {
-    int runs = args.length > 0 ? Integer.parseInt(args[0]) : 10;
-    int[] sizes = Arrays.stream((args.length > 1 ? args[1] : "3,5").split(",")).mapToInt(Integer::parseInt).toArray();
-    Path work = Path.of(System.getProperty("cowsql.e2e.workDir", "target/testbed")).resolve("recovery-bench")
-        .toAbsolutePath();
+    BenchmarkArgs a = BenchmarkArgs.parse(args, 10, "recovery-bench");
+    int runs = a.runs();
     int lostTotal = 0;
     List<String> table = new ArrayList<>();
-    try (OperatorTestbed env = OperatorTestbed.start(work, OperatorTestbed.repository())) {
-      for (int size : sizes) {
+    try (OperatorTestbed env = OperatorTestbed.start(a.workDir(), OperatorTestbed.repository())) {
+      for (int size : a.sizes()) {
         String ns = "bench-" + size;
         String name = "rec";
         CowsqlClusterApi api = new CowsqlClusterApi(env.testbed(), ns);

@@ -6,7 +6,6 @@ import io.cowsql.operator.model.CowsqlClusterSpec;
 import io.cowsql.operator.model.UserAnnotations;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -37,14 +36,12 @@ public final class RollingUpdateBenchmark {
   record Run(double seconds, long longestGapMillis, int acknowledged, int failed, int lost, List<String> order) {}
 
   public static void main(String[] args) throws Exception {
-    int runs = args.length > 0 ? Integer.parseInt(args[0]) : 5;
-    int[] sizes = Arrays.stream((args.length > 1 ? args[1] : "3,5").split(",")).mapToInt(Integer::parseInt).toArray();
-    Path work = Path.of(System.getProperty("cowsql.e2e.workDir", "target/testbed")).resolve("rolling-bench")
-        .toAbsolutePath();
+    BenchmarkArgs a = BenchmarkArgs.parse(args, 5, "rolling-bench");
+    int runs = a.runs();
     int lostTotal = 0;
     List<String> table = new ArrayList<>();
-    try (OperatorTestbed env = OperatorTestbed.start(work, OperatorTestbed.repository())) {
-      for (int size : sizes) {
+    try (OperatorTestbed env = OperatorTestbed.start(a.workDir(), OperatorTestbed.repository())) {
+      for (int size : a.sizes()) {
         String ns = "bench-" + size;
         String name = "roll";
         CowsqlClusterApi api = new CowsqlClusterApi(env.testbed(), ns);
