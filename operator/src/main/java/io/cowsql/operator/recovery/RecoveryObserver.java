@@ -34,7 +34,7 @@ import java.util.stream.Collectors;
 /**
  * observe for quorum-loss recovery: turns one pass's {@link ObservedCluster} into a {@link RecoveryPlanner.Observation}
  * and, only when the planner can use them (no leader answers, or a recorded recovery is under way or cancelled), adds
- * what the API shows about each voter's pod, claim and Node and what every agent reports from its data dir
+ * what the API shows about each voter's and standby's pod, claim and Node and what every agent reports from its data dir
  * ({@code GET /datadir}). Kubernetes objects come from the informers' caches; a healthy cluster costs no request.
  */
 @ApplicationScoped
@@ -132,7 +132,7 @@ public class RecoveryObserver {
   }
 
   /**
-   * What the API shows about each voter's pod, data claim and Node. A claim in phase Lost is a volume gone (the
+   * What the API shows about each voter's and standby's pod, data claim and Node. A claim in phase Lost is a volume gone (the
    * PersistentVolume controller marks a claim Lost when its volume was deleted). The Node is looked up by name in
    * the Nodes informer's cache (a lost pod may be gone, so the Nodes mapped to the cluster may not include it).
    *
@@ -159,8 +159,8 @@ public class RecoveryObserver {
         : LossEvidence.NodeState.UNKNOWN;
     Map<String, LossEvidence.Facts> out = new LinkedHashMap<>();
     for (RecoveryPlanner.Member m : members) {
-      if (!ConfigMember.VOTER.equals(m.role())) {
-        continue;
+      if (!ConfigMember.VOTER.equals(m.role()) && !ConfigMember.STANDBY.equals(m.role())) {
+        continue; // a spare holds no data: nothing to fence, nothing to recover from
       }
       Pod pod = pods.get(m.pod());
       String claimName = ClusterNames.DATA_VOLUME + "-" + m.pod();

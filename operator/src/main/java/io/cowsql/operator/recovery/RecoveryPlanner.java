@@ -448,11 +448,15 @@ public final class RecoveryPlanner {
 
   // --- helpers -------------------------------------------------------------------------------------------------
 
-  /** The voters that do not answer; each keeps the claim uid recorded when it was first seen lost. */
+  /**
+   * The voters and standbys that do not answer (the members that held data: a standby's log may even be ahead of
+   * the surviving voters', so a silent one is lost only with the same evidence as a voter); each keeps the claim uid
+   * recorded when it was first seen lost. Quorum is judged by the voters alone.
+   */
   static List<RecoveryStatus.LostMember> lostMembers(Observation o, List<RecoveryStatus.LostMember> before) {
     List<RecoveryStatus.LostMember> out = new ArrayList<>();
-    for (Member voter : o.voters()) {
-      if (voter.answering()) {
+    for (Member voter : o.members()) {
+      if (voter.answering() || !holdsData(voter)) {
         continue;
       }
       RecoveryStatus.LostMember m = new RecoveryStatus.LostMember();
@@ -475,17 +479,21 @@ public final class RecoveryPlanner {
     return out;
   }
 
+  private static boolean holdsData(Member m) {
+    return ConfigMember.VOTER.equals(m.role()) || ConfigMember.STANDBY.equals(m.role());
+  }
+
   private static List<LossEvidence.Finding> findings(List<RecoveryStatus.LostMember> lost) {
     return lost.stream().map(m -> new LossEvidence.Finding(m.pod,
         m.evidence == null ? Optional.empty() : Optional.of(LossEvidence.Kind.valueOf(m.evidence)), m.detail))
         .toList();
   }
 
-  /** Voters that answer and the standbys: the members that still hold their data (spares hold none). */
+  /** The voters and standbys that answer: the members that still hold their data (spares hold none). */
   private static List<RecoveryStatus.Survivor> survivors(Observation o, List<RecoveryStatus.LostMember> lost) {
     Set<String> lostPods = lost.stream().map(m -> m.pod).collect(Collectors.toSet());
     return o.members().stream()
-        .filter(m -> ConfigMember.VOTER.equals(m.role()) || ConfigMember.STANDBY.equals(m.role()))
+        .filter(RecoveryPlanner::holdsData)
         .filter(m -> !lostPods.contains(m.pod()))
         .map(m -> {
           RecoveryStatus.Survivor s = new RecoveryStatus.Survivor();

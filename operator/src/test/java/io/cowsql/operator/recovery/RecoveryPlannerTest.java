@@ -344,6 +344,42 @@ class RecoveryPlannerTest {
   }
 
   @Test
+  void aLostStandbyIsFencedLikeAVoterOnlyWithEvidenceAndIsNoSurvivor() {
+    // five members: voters db-0..2, standbys db-3 and db-4; db-0, db-1 and the standby db-3 lost
+    Map<String, Boolean> answering = Map.of("db-0", false, "db-1", false, "db-2", true, "db-3", false, "db-4", true);
+    List<Member> members = List.of(0, 1, 2, 3, 4).stream().map(i -> new Member("db-" + i, i, "n" + i,
+        "db-" + i + ".db-peers:9000", i < 3 ? "voter" : "standby", answering.get("db-" + i))).toList();
+    Map<String, LossEvidence.Facts> facts = new LinkedHashMap<>();
+    for (int i = 0; i < 5; i++) {
+      facts.put("db-" + i, new LossEvidence.Facts("db-" + i, true, "data-db-" + i, ClaimState.PRESENT,
+          Optional.of("uid-" + i), Optional.of("node-" + i), NodeState.PRESENT));
+    }
+    Settings automatic = new Settings(Mode.Automatic, TIMEOUT, 3, "db");
+    RecoveryPlan p = RecoveryPlanner.decide(automatic, new Observation(T0, false, 0, members, List.of("db-0", "db-1",
+        "db-2", "db-3", "db-4"), facts, Map.of(), Optional.empty()), null);
+    assertThat(p.status().lost).extracting(m -> m.pod).containsExactly("db-0", "db-1", "db-3");
+    assertThat(p.status().survivors).extracting(m -> m.pod).containsExactly("db-2", "db-4");
+    // after the timeout: the standby's volume is intact, so it may come back with a log ahead of db-2's: wait
+    RecoveryPlan later = p;
+    for (Instant t = T0.plusSeconds(10); !t.isAfter(T0.plus(TIMEOUT).plusSeconds(10)); t = t.plusSeconds(10)) {
+      later = RecoveryPlanner.decide(automatic, new Observation(t, false, 0, members, List.of("db-0", "db-1", "db-2",
+          "db-3", "db-4"), facts, Map.of(), Optional.empty()), later.status());
+      assertThat(destructive(later)).isFalse();
+    }
+    assertThat(later.status().phase).isEqualTo(Phase.AwaitingEvidence);
+    assertThat(later.message()).contains("db-3");
+    // all three gone for good (pods and claims deleted): the recovery runs, and stops only the two that answer
+    for (String pod : List.of("db-0", "db-1", "db-3")) {
+      facts.put(pod, new LossEvidence.Facts(pod, false, "data-" + pod, ClaimState.DELETED, Optional.empty(),
+          Optional.of("node-x"), NodeState.PRESENT));
+    }
+    RecoveryPlan go = RecoveryPlanner.decide(automatic, new Observation(T0.plus(TIMEOUT).plusSeconds(20), false, 0,
+        members, List.of("db-2", "db-4"), facts, Map.of(), Optional.empty()), later.status());
+    assertThat(go.status().phase).isEqualTo(Phase.StoppingSurvivors);
+    assertThat(go.step()).isEqualTo(new RecoveryPlan.StopSurvivors(go.status().planId, List.of("db-2", "db-4")));
+  }
+
+  @Test
   void anApprovalLeftFromAnEarlierLossOfTheSameMembersNeverApprovesALaterOne() {
     World w = new World(); // db-1 and db-2 paused, volumes intact
     RecoveryPlan first = passes(settings(Mode.Manual), w, null, TIMEOUT.plusMinutes(1), new java.util.ArrayList<>());
