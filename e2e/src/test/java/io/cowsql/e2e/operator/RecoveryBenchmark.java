@@ -90,8 +90,12 @@ public final class RecoveryBenchmark {
         && (st.recovery == null || st.recovery.phase == null || st.recovery.phase == RecoveryStatus.Phase.Recovered));
     long epoch = before.recovery == null ? 0 : before.recovery.epochOrZero();
     List<String> members = before.members.stream().map(m -> m.pod).toList();
+    // a majority of the voters, the leader first, then other members up to a majority of the nodes (5: two voters
+    // and a standby, or three voters)
+    List<String> voters = before.members.stream().filter(m -> "voter".equals(m.role)).map(m -> m.pod).toList();
     List<String> lost = new ArrayList<>(List.of(before.leader));
-    members.stream().filter(p -> !p.equals(before.leader)).limit(size / 2).forEach(lost::add);
+    voters.stream().filter(p -> !p.equals(before.leader)).limit(voters.size() / 2).forEach(lost::add);
+    members.stream().filter(p -> !lost.contains(p)).limit(Math.max(0, size / 2 + 1 - lost.size())).forEach(lost::add);
     ClientWriteLoop writes = new ClientWriteLoop(tb, ClientWriteLoop.addresses(api.namespace(), name, size), label,
         Duration.ofMillis(20));
     Thread.sleep(2000);
